@@ -1,0 +1,17 @@
+# Turns plots/*.gp into a C file so the essim binary carries its plot scripts.
+# Usage: cmake -DOUT=file.c -DSOURCES="a.gp;b.gp" -P embed_plots.cmake
+set(body "/* Generated from the plot scripts by cmake/embed_plots.cmake: do not edit. */\n#include <string.h>\n#include \"io/plot.h\"\n\n")
+set(table "")
+foreach(src IN LISTS SOURCES)
+  get_filename_component(name "${src}" NAME_WE)
+  file(READ "${src}" text)
+  string(REPLACE "\\" "\\\\" text "${text}")
+  string(REPLACE "\"" "\\\"" text "${text}")
+  string(REPLACE "\n" "\\n\"\n    \"" text "${text}")
+  string(APPEND body "static const char script_${name}[] =\n    \"${text}\";\n\n")
+  string(APPEND table "    {\"${name}\", script_${name}},\n")
+endforeach()
+string(APPEND body "static const struct { const char *name; const char *text; } scripts[] = {\n${table}};\n\n")
+string(APPEND body "const char *es_plot_script(const char *name)\n{\n    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++)\n        if (strcmp(scripts[i].name, name) == 0)\n            return scripts[i].text;\n    return NULL;\n}\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,52 @@
+/* essim's public API: load a scenario, run its replications, write the output folder.
+ * The command-line program is a thin client of these calls; so are the tests. */
+#ifndef ESSIM_H
+#define ESSIM_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine/error.h"
+#include "engine/results.h"
+#include "funding/ledger.h"
+#include "io/scenario.h"
+
+typedef struct es_run_options {
+    int replications; /* 0: from the scenario */
+    long long seed;   /* < 0: from the scenario */
+    int jobs;         /* worker threads; 0: number of cores */
+    bool full_ledger; /* write ledger.csv with every payment */
+    bool quiet;
+} es_run_options;
+
+typedef struct es_replication {
+    unsigned number; /* 1-based */
+    es_results results;
+    es_ledger ledger;
+    FILE *ledger_rows; /* temporary file of full ledger rows, or NULL */
+    uint64_t events;
+} es_replication;
+
+typedef struct es_experiment {
+    es_scenario scenario;          /* parameters as run (seed and replications applied) */
+    const es_funding_model *funding; /* NULL: no payments */
+    int nreps;
+    es_replication *reps;
+    double wall_seconds;
+} es_experiment;
+
+/* Runs every replication of a loaded scenario under its own funding model. */
+int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_options *opt,
+                      es_error *err);
+void es_experiment_destroy(es_experiment *x);
+
+/* Runs one replication into `rep` (numbered from 1). */
+int es_replication_run(es_replication *rep, const es_params *p, const es_funding_model *f,
+                       unsigned number, bool full_ledger, es_error *err);
+void es_replication_destroy(es_replication *rep);
+
+/* Writes the output folder as a whole: into a temporary sibling renamed over `dir` at the
+ * end, so a failed run leaves the previous results untouched. */
+int es_output_write(const es_experiment *x, const char *dir, es_error *err);
+
+#endif

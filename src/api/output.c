@@ -1,0 +1,352 @@
+#define _GNU_SOURCE /* renameat2, nftw */
+#include "api/essim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/stats.h"
+#include "io/csv.h"
+#include "io/plot.h"
+#include "model/system.h"
+
+/* Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void date_label(const es_params *p, double day, char *buf, size_t len)
+{
+    int y, m, d;
+    civil_from_days(days_from_civil(p->start_year, p->start_month, p->start_day) + (long)floor(day),
+                    &y, &m, &d);
+    snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+}
+
+static void month_label(const es_params *p, int month, char *buf, size_t len)
+{
+    int total = p->start_year * 12 + (p->start_month - 1) + month;
+    snprintf(buf, len, "%04d-%02d", total / 12, total % 12 + 1);
+}
+
+static int path_join(char *out, size_t len, const char *dir, const char *name)
+{
+    return snprintf(out, len, "%s/%s", dir, name) >= (int)len ? ES_EIO : ES_OK;
+}
+
+static int write_summary(const es_experiment *x, const char *dir, es_error *err)
+{
+    char path[1200];
+    path_join(path, sizeof path, dir, "summary.csv");
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "measure,group,replications,mean,sd,ci95_low,ci95_high");
+    const es_results *first = &x->reps[0].results;
+    for (size_t i = 0; i < first->n; i++) {
+        const es_obs *o = &first->obs[i];
+        if (o->month != ES_RESULTS_WHOLE_RUN)
+            continue;
+        es_tally t;
+        es_tally_reset(&t);
+        for (int r = 0; r < x->nreps; r++)
+            es_tally_add(&t, x->reps[r].results.obs[i].value);
+        double half = es_tally_ci_halfwidth(&t, 0.95);
+        es_csv_text(&w, o->measure);
+        es_csv_text(&w, o->group);
+        es_csv_int(&w, (int64_t)t.n);
+        es_csv_num(&w, es_tally_mean(&t));
+        es_csv_num(&w, sqrt(es_tally_var(&t)));
+        es_csv_num(&w, es_tally_mean(&t) - half);
+        es_csv_num(&w, es_tally_mean(&t) + half);
+        es_csv_end_row(&w);
+    }
+    return es_csv_close(&w, err);
+}
+
+static int write_replications(const es_experiment *x, const char *dir, es_error *err)
+{
+    char path[1200];
+    path_join(path, sizeof path, dir, "replications.csv");
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "replication,measure,group,value");
+    for (int r = 0; r < x->nreps; r++) {
+        const es_results *res = &x->reps[r].results;
+        for (size_t i = 0; i < res->n; i++) {
+            if (res->obs[i].month != ES_RESULTS_WHOLE_RUN)
+                continue;
+            es_csv_int(&w, x->reps[r].number);
+            es_csv_text(&w, res->obs[i].measure);
+            es_csv_text(&w, res->obs[i].group);
+            es_csv_num(&w, res->obs[i].value);
+            es_csv_end_row(&w);
+        }
+    }
+    return es_csv_close(&w, err);
+}
+
+static int write_monthly(const es_experiment *x, const char *dir, es_error *err)
+{
+    char path[1200];
+    path_join(path, sizeof path, dir, "monthly.csv");
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "replication,month,measure,group,value");
+    for (int r = 0; r < x->nreps; r++) {
+        const es_results *res = &x->reps[r].results;
+        for (size_t i = 0; i < res->n; i++) {
+            const es_obs *o = &res->obs[i];
+            if (o->month == ES_RESULTS_WHOLE_RUN)
+                continue;
+            char month[16];
+            month_label(&x->scenario.params, o->month, month, sizeof month);
+            es_csv_int(&w, x->reps[r].number);
+            es_csv_text(&w, month);
+            es_csv_text(&w, o->measure);
+            es_csv_text(&w, o->group);
+            es_csv_num(&w, o->value);
+            es_csv_end_row(&w);
+        }
+    }
+    return es_csv_close(&w, err);
+}
+
+static int write_ledger_summary(const es_experiment *x, const char *dir, es_error *err)
+{
+    char path[1200];
+    path_join(path, sizeof path, dir, "ledger_summary.csv");
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "replication,month,component,component_type,event,stream,catchment,payer,"
+                      "payments,amount_cents");
+    const es_params *p = &x->scenario.params;
+    const es_funding_model *f = x->funding;
+    for (int r = 0; f && r < x->nreps; r++) {
+        const es_ledger *l = &x->reps[r].ledger;
+        for (int m = 0; m < l->nmonths; m++)
+            for (int c = 0; c < l->ncomponents; c++)
+                for (int s = 0; s < l->nstreams; s++)
+                    for (int k = 0; k < l->ncatchments; k++) {
+                        size_t cell = es_ledger_cell(l, m, c, s, k);
+                        if (l->payments[cell] == 0)
+                            continue;
+                        char month[16];
+                        month_label(p, m, month, sizeof month);
+                        const es_component *comp = &f->components[c];
+                        es_csv_int(&w, x->reps[r].number);
+                        es_csv_text(&w, month);
+                        es_csv_text(&w, comp->name);
+                        es_csv_text(&w, es_component_type_names[comp->type]);
+                        es_csv_text(&w, es_milestone_names[comp->event]);
+                        es_csv_text(&w, p->streams[s].name);
+                        es_csv_text(&w, p->catchments[k].name);
+                        es_csv_text(&w, p->catchments[k].ssm);
+                        es_csv_int(&w, l->payments[cell]);
+                        es_csv_int(&w, l->cents[cell]);
+                        es_csv_end_row(&w);
+                    }
+    }
+    return es_csv_close(&w, err);
+}
+
+static const char *provider_name(const es_params *p, int catchment, int global_index)
+{
+    int k = 0;
+    for (int i = 0; i < catchment; i++)
+        k += p->catchments[i].nproviders;
+    return p->catchments[catchment].providers[global_index - k].name;
+}
+
+static int write_full_ledger(const es_experiment *x, const char *dir, es_error *err)
+{
+    char path[1200];
+    path_join(path, sizeof path, dir, "ledger.csv");
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "replication,date,day,event_day,client,component,event,stream,catchment,"
+                      "payer,payee,amount_cents");
+    const es_params *p = &x->scenario.params;
+    for (int r = 0; x->funding && r < x->nreps; r++) {
+        FILE *in = x->reps[r].ledger_rows;
+        if (!in)
+            continue;
+        rewind(in);
+        unsigned rep;
+        double day, event_day;
+        unsigned long long client;
+        int comp, event, stream, catchment, provider;
+        long long cents;
+        while (fscanf(in, "%u,%lf,%lf,%llu,%d,%d,%d,%d,%d,%lld\n", &rep, &day, &event_day, &client,
+                      &comp, &event, &stream, &catchment, &provider, &cents) == 10) {
+            char date[16];
+            date_label(p, day, date, sizeof date);
+            es_csv_int(&w, rep);
+            es_csv_text(&w, date);
+            es_csv_num(&w, day);
+            es_csv_num(&w, event_day);
+            es_csv_int(&w, (int64_t)client);
+            es_csv_text(&w, x->funding->components[comp].name);
+            es_csv_text(&w, es_milestone_names[event]);
+            es_csv_text(&w, p->streams[stream].name);
+            es_csv_text(&w, p->catchments[catchment].name);
+            es_csv_text(&w, p->catchments[catchment].ssm);
+            es_csv_text(&w, provider_name(p, catchment, provider));
+            es_csv_int(&w, cents);
+            es_csv_end_row(&w);
+        }
+    }
+    return es_csv_close(&w, err);
+}
+
+static int write_plots(const es_experiment *x, const char *dir, es_error *err)
+{
+    char plots[1200];
+    path_join(plots, sizeof plots, dir, "plots");
+    if (mkdir(plots, 0777) != 0)
+        return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
+    const es_params *p = &x->scenario.params;
+    int nmonths = es_params_months(p);
+    double *sums = calloc((size_t)nmonths * 3, sizeof *sums);
+    size_t cap = (size_t)nmonths * 96 + 1;
+    char *block = malloc(cap);
+    if (!sums || !block) {
+        free(sums);
+        free(block);
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    }
+    for (int r = 0; r < x->nreps; r++) {
+        const es_results *res = &x->reps[r].results;
+        for (size_t i = 0; i < res->n; i++) {
+            const es_obs *o = &res->obs[i];
+            if (o->month < 0 || strcmp(o->group, "all") != 0)
+                continue;
+            int col = strcmp(o->measure, "arrivals") == 0   ? 0
+                      : strcmp(o->measure, "waiting") == 0  ? 1
+                      : strcmp(o->measure, "in_service") == 0 ? 2
+                                                               : -1;
+            if (col >= 0)
+                sums[o->month * 3 + col] += o->value;
+        }
+    }
+    size_t len = 0;
+    for (int m = 0; m < nmonths; m++) {
+        char month[16];
+        month_label(p, m, month, sizeof month);
+        len += (size_t)snprintf(block + len, cap - len, "%s %.3f %.3f %.3f\n", month,
+                                sums[m * 3] / x->nreps, sums[m * 3 + 1] / x->nreps,
+                                sums[m * 3 + 2] / x->nreps);
+    }
+    char title[400];
+    snprintf(title, sizeof title, "%s: client flow by month (mean of %d replications)", p->name,
+             x->nreps);
+    int rc = es_plot_draw("flow_by_month", block, title, plots, "flow_by_month", err);
+    free(sums);
+    free(block);
+    return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int swap_into_place(const char *tmp, const char *dir, es_error *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (rename(tmp, dir) != 0)
+            return es_error_set(err, ES_EIO, dir, 0, "cannot move results into place: %s",
+                                strerror(errno));
+        return ES_OK;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return es_error_set(err, ES_EIO, dir, 0, "exists and is not a folder");
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
+        remove_tree(tmp); /* now holds the previous results */
+        return ES_OK;
+    }
+    /* Filesystems without RENAME_EXCHANGE: move the old folder aside first. */
+    char old[1200];
+    snprintf(old, sizeof old, "%s.old-%ld", dir, (long)getpid());
+    if (rename(dir, old) != 0)
+        return es_error_set(err, ES_EIO, dir, 0, "cannot replace: %s", strerror(errno));
+    if (rename(tmp, dir) != 0) {
+        int e = errno;
+        rename(old, dir);
+        return es_error_set(err, ES_EIO, dir, 0, "cannot replace: %s", strerror(e));
+    }
+    remove_tree(old);
+    return ES_OK;
+}
+
+int es_output_write(const es_experiment *x, const char *dir, es_error *err)
+{
+    char clean[1024];
+    snprintf(clean, sizeof clean, "%s", dir);
+    size_t n = strlen(clean);
+    while (n > 1 && clean[n - 1] == '/')
+        clean[--n] = '\0';
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", clean);
+    if (!mkdtemp(tmp))
+        return es_error_set(err, ES_EIO, clean, 0, "cannot create a folder beside it: %s",
+                            strerror(errno));
+    int rc = write_summary(x, tmp, err);
+    if (!rc)
+        rc = write_replications(x, tmp, err);
+    if (!rc)
+        rc = write_monthly(x, tmp, err);
+    if (!rc)
+        rc = write_ledger_summary(x, tmp, err);
+    if (!rc && x->reps[0].ledger_rows)
+        rc = write_full_ledger(x, tmp, err);
+    if (!rc)
+        rc = write_plots(x, tmp, err);
+    if (!rc)
+        rc = swap_into_place(tmp, clean, err);
+    if (rc)
+        remove_tree(tmp);
+    return rc;
+}

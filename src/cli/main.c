@@ -1,0 +1,169 @@
+/* essim command line: a thin client of the public API in src/api/essim.h. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "api/essim.h"
+
+static const char usage[] =
+    "usage: essim COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  run SCENARIO      run the scenario's replications and write the output folder\n"
+    "  check SCENARIO    validate a scenario (and its funding model) only\n"
+    "  reference KIND    print the key reference of 'scenario' or 'funding' files (Markdown)\n"
+    "\n"
+    "Options for run:\n"
+    "  --out DIR           output folder (default out/), replaced as a whole on success\n"
+    "  --replications N    number of replications (default: the scenario's, else 10)\n"
+    "  --seed N            scenario seed (default: the scenario's)\n"
+    "  --jobs N            worker threads (default: number of cores); results do not depend on it\n"
+    "  --ledger            also write ledger.csv with every payment\n"
+    "  --quiet             print nothing but errors\n"
+    "\n"
+    "  --help, --version\n"
+    "\n"
+    "Exit status: 0 success, 1 runtime failure (I/O, memory), 2 bad input.\n";
+
+static int fail(const es_error *err)
+{
+    char buf[2048];
+    fprintf(stderr, "essim: %s\n", es_error_format(err, buf, sizeof buf));
+    return es_exit_status(err->status);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("essim: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'essim --help'.\n", stderr);
+    return 2;
+}
+
+static int parse_long(const char *text, long long min, long long max, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'},    {"replications", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},   {"jobs", required_argument, NULL, 'j'},
+        {"ledger", no_argument, NULL, 'l'},       {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0},
+    };
+    es_run_options opt = {.seed = -1};
+    const char *out = "out/";
+    long long v;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'r':
+            if (parse_long(optarg, 1, 100000, &v))
+                return usage_error("--replications takes a whole number from 1 to 100000, not '%s'", optarg);
+            opt.replications = (int)v;
+            break;
+        case 's':
+            if (parse_long(optarg, 0, LLONG_MAX, &v))
+                return usage_error("--seed takes a whole number >= 0, not '%s'", optarg);
+            opt.seed = v;
+            break;
+        case 'j':
+            if (parse_long(optarg, 1, 256, &v))
+                return usage_error("--jobs takes a whole number from 1 to 256, not '%s'", optarg);
+            opt.jobs = (int)v;
+            break;
+        case 'l': opt.full_ledger = true; break;
+        case 'q': opt.quiet = true; break;
+        default: return usage_error("%s", "unknown option");
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error("%s", "run takes exactly one SCENARIO file");
+    const char *path = argv[optind];
+    es_error err;
+    es_error_clear(&err);
+    static es_scenario scn;
+    if (es_scenario_load(&scn, path, &err))
+        return fail(&err);
+    es_experiment x;
+    int rc = es_experiment_run(&x, &scn, &opt, &err);
+    if (!rc)
+        rc = es_output_write(&x, out, &err);
+    if (!rc && !opt.quiet) {
+        uint64_t events = 0;
+        for (int i = 0; i < x.nreps; i++)
+            events += x.reps[i].events;
+        printf("essim: %s: %d replications, %llu events in %.2f s; results in %s\n",
+               x.scenario.params.name, x.nreps, (unsigned long long)events, x.wall_seconds, out);
+    }
+    es_experiment_destroy(&x);
+    return rc ? fail(&err) : 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (argc != 2)
+        return usage_error("%s", "check takes exactly one SCENARIO file");
+    es_error err;
+    es_error_clear(&err);
+    static es_scenario scn;
+    if (es_scenario_load(&scn, argv[1], &err))
+        return fail(&err);
+    printf("%s: ok (%d streams, %d catchments%s%s)\n", argv[1], scn.params.nstreams,
+           scn.params.ncatchments, scn.has_funding ? ", funding model " : "",
+           scn.has_funding ? scn.funding.name : "");
+    return 0;
+}
+
+static int cmd_reference(int argc, char **argv)
+{
+    if (argc != 2)
+        return usage_error("%s", "reference takes 'scenario' or 'funding'");
+    if (strcmp(argv[1], "scenario") == 0)
+        es_schema_write_markdown(&es_scenario_schema, stdout);
+    else if (strcmp(argv[1], "funding") == 0)
+        es_schema_write_markdown(&es_funding_schema, stdout);
+    else
+        return usage_error("reference takes 'scenario' or 'funding', not '%s'", argv[1]);
+    return ferror(stdout) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("essim %s\n", ESSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "reference") == 0)
+        return cmd_reference(argc - 1, argv + 1);
+    return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,90 @@
+#include "io/csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+int es_csv_open(es_csv_writer *w, const char *path, es_error *err)
+{
+    snprintf(w->path, sizeof w->path, "%s", path);
+    w->col = 0;
+    w->f = fopen(path, "w");
+    if (!w->f)
+        return es_error_set(err, ES_EIO, path, 0, "cannot write: %s", strerror(errno));
+    return ES_OK;
+}
+
+static void separator(es_csv_writer *w)
+{
+    if (w->col++ > 0)
+        fputc(',', w->f);
+}
+
+void es_csv_text(es_csv_writer *w, const char *text)
+{
+    separator(w);
+    int formula = text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                  text[0] == '\t' || text[0] == '\r';
+    int quote = formula || strpbrk(text, ",\"\r\n") != NULL;
+    if (!quote) {
+        fputs(text, w->f);
+        return;
+    }
+    fputc('"', w->f);
+    if (formula)
+        fputc('\'', w->f);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', w->f);
+        fputc(*p, w->f);
+    }
+    fputc('"', w->f);
+}
+
+const char *es_format_number(double value, char *buf, size_t len)
+{
+    if (isnan(value))
+        snprintf(buf, len, "NA");
+    else if (value == nearbyint(value) && fabs(value) < 9007199254740992.0)
+        snprintf(buf, len, "%.0f", value == 0.0 ? 0.0 : value);
+    else
+        snprintf(buf, len, "%.10g", value);
+    return buf;
+}
+
+void es_csv_num(es_csv_writer *w, double value)
+{
+    char buf[64];
+    separator(w);
+    fputs(es_format_number(value, buf, sizeof buf), w->f);
+}
+
+void es_csv_int(es_csv_writer *w, int64_t value)
+{
+    separator(w);
+    fprintf(w->f, "%lld", (long long)value);
+}
+
+void es_csv_end_row(es_csv_writer *w)
+{
+    fputc('\n', w->f);
+    w->col = 0;
+}
+
+void es_csv_header(es_csv_writer *w, const char *columns)
+{
+    fputs(columns, w->f);
+    es_csv_end_row(w);
+}
+
+int es_csv_close(es_csv_writer *w, es_error *err)
+{
+    if (!w->f)
+        return ES_OK;
+    int bad = ferror(w->f);
+    bad |= fclose(w->f) != 0;
+    w->f = NULL;
+    if (bad)
+        return es_error_set(err, ES_EIO, w->path, 0, "write failed: %s", strerror(errno));
+    return ES_OK;
+}

@@ -1,0 +1,27 @@
+/* Loading scenario files and funding-model files into validated parameters. */
+#ifndef ES_IO_SCENARIO_H
+#define ES_IO_SCENARIO_H
+
+#include "engine/error.h"
+#include "funding/funding.h"
+#include "io/schema.h"
+#include "model/params.h"
+
+extern const es_schema es_scenario_schema;
+extern const es_schema es_funding_schema;
+
+typedef struct es_scenario {
+    char file[512];
+    es_params params;
+    int has_funding;
+    es_funding_model funding;
+} es_scenario;
+
+/* Reads, validates and checks a scenario (and its funding model, if any).  Errors point to
+ * FILE:LINE and carry status ES_EINVAL. */
+int es_scenario_load(es_scenario *s, const char *path, es_error *err);
+
+/* Reads a funding-model file, binding its amounts to the scenario's streams. */
+int es_funding_load(es_funding_model *f, const char *path, const es_params *p, es_error *err);
+
+#endif

@@ -1,0 +1,451 @@
+#include "io/schema.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/error.h"
+
+#define PATTERN_MAX 256
+
+int es_config_read(config_t *cfg, const char *path, es_error *err)
+{
+    config_init(cfg);
+    config_set_options(cfg, CONFIG_OPTION_AUTOCONVERT);
+    char dir[PATTERN_MAX * 4];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    config_set_include_dir(cfg, dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return es_error_set(err, ES_EINVAL, path, 0, "cannot open file");
+    fclose(f);
+    if (config_read_file(cfg, path) == CONFIG_TRUE)
+        return ES_OK;
+    const char *file = config_error_file(cfg);
+    int line = config_error_line(cfg);
+    const char *text = config_error_text(cfg);
+    es_error_set(err, ES_EINVAL, file ? file : path, line, "%s",
+                 text ? text : "cannot read file");
+    config_destroy(cfg);
+    config_init(cfg);
+    return ES_EINVAL;
+}
+
+const char *es_cfg_file(const config_setting_t *setting, const char *fallback)
+{
+    const char *f = setting ? config_setting_source_file(setting) : NULL;
+    return f ? f : fallback;
+}
+
+int es_cfg_line(const config_setting_t *setting)
+{
+    return setting ? (int)config_setting_source_line(setting) : 0;
+}
+
+int es_cfg_error(es_error *err, const config_setting_t *setting, const char *fallback_file,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    es_error_vset(err, ES_EINVAL, es_cfg_file(setting, fallback_file), es_cfg_line(setting),
+                  fmt, ap);
+    va_end(ap);
+    return ES_EINVAL;
+}
+
+const es_key *es_schema_find(const es_schema *schema, const char *pattern)
+{
+    for (size_t i = 0; i < schema->nkeys; i++)
+        if (strcmp(schema->keys[i].path, pattern) == 0)
+            return &schema->keys[i];
+    return NULL;
+}
+
+const char *es_key_type_name(es_key_type type)
+{
+    switch (type) {
+    case ES_KEY_INT: return "integer";
+    case ES_KEY_FLOAT: return "number";
+    case ES_KEY_MONEY: return "dollars";
+    case ES_KEY_BOOL: return "boolean";
+    case ES_KEY_STRING: return "string";
+    case ES_KEY_DATE: return "date";
+    case ES_KEY_GROUP: return "group";
+    case ES_KEY_LIST: return "list of groups";
+    case ES_KEY_FLOATS: return "array of numbers";
+    case ES_KEY_STRINGS: return "array of strings";
+    }
+    return "?";
+}
+
+/* Splits a pattern into parent and last component. */
+static const char *last_component(const char *pattern)
+{
+    const char *dot = strrchr(pattern, '.');
+    return dot ? dot + 1 : pattern;
+}
+
+static int parent_is(const char *path, const char *parent)
+{
+    const char *dot = strrchr(path, '.');
+    size_t plen = dot ? (size_t)(dot - path) : 0;
+    return strlen(parent) == plen && strncmp(path, parent, plen) == 0;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 64;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static const char *nearest_key(const es_schema *s, const char *parent, const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < s->nkeys; i++) {
+        if (!parent_is(s->keys[i].path, parent))
+            continue;
+        const char *cand = last_component(s->keys[i].path);
+        if (strcmp(cand, "*") == 0)
+            continue;
+        size_t d = edit_distance(name, cand);
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
+    }
+    size_t limit = strlen(name) / 3 + 2;
+    return best_d <= limit ? best : NULL;
+}
+
+static int setting_number(const config_setting_t *st, double *out)
+{
+    switch (config_setting_type(st)) {
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64:
+        *out = (double)config_setting_get_int64(st);
+        return 1;
+    case CONFIG_TYPE_FLOAT:
+        *out = config_setting_get_float(st);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int check_number(const es_key *k, const config_setting_t *st, const char *file,
+                        const char *pattern, es_error *err)
+{
+    double v;
+    int t = config_setting_type(st);
+    if (k->type == ES_KEY_INT && t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+        return es_cfg_error(err, st, file, "'%s' must be an integer", pattern);
+    if (!setting_number(st, &v))
+        return es_cfg_error(err, st, file, "'%s' must be a number", pattern);
+    if (!isfinite(v))
+        return es_cfg_error(err, st, file, "'%s' must be finite", pattern);
+    if (v < k->min || v > k->max)
+        return es_cfg_error(err, st, file, "'%s' = %g is out of range [%g, %g]", pattern, v,
+                            k->min, k->max);
+    if (k->type == ES_KEY_MONEY && fabs(v * 100.0 - nearbyint(v * 100.0)) > 1e-6)
+        return es_cfg_error(err, st, file, "'%s' = %.6g has more than two decimals (dollars)",
+                            pattern, v);
+    return ES_OK;
+}
+
+int es_parse_date(const char *text, int *year, int *month, int *day)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return -1;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return -1;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m == 2 && d == 29 && !leap)
+        return -1;
+    *year = y;
+    *month = m;
+    *day = d;
+    return 0;
+}
+
+static int check_choice(const es_key *k, const config_setting_t *st, const char *file,
+                        const char *pattern, const char *v, es_error *err)
+{
+    if (!k->choices)
+        return ES_OK;
+    size_t n = strlen(v);
+    for (const char *c = k->choices; *c;) {
+        const char *bar = strchr(c, '|');
+        size_t len = bar ? (size_t)(bar - c) : strlen(c);
+        if (len == n && strncmp(c, v, n) == 0)
+            return ES_OK;
+        c += len + (bar ? 1 : 0);
+    }
+    return es_cfg_error(err, st, file, "'%s' = \"%s\" is not one of %s", pattern, v, k->choices);
+}
+
+static int walk_group(const es_schema *s, const config_setting_t *group, const char *pattern,
+                      const char *file, es_error *err);
+
+static int check_setting(const es_schema *s, const es_key *k, const config_setting_t *st,
+                         const char *pattern, const char *file, es_error *err)
+{
+    int t = config_setting_type(st);
+    const char *what = es_key_type_name(k->type);
+    switch (k->type) {
+    case ES_KEY_INT:
+    case ES_KEY_FLOAT:
+    case ES_KEY_MONEY:
+        return check_number(k, st, file, pattern, err);
+    case ES_KEY_BOOL:
+        if (t != CONFIG_TYPE_BOOL)
+            return es_cfg_error(err, st, file, "'%s' must be true or false", pattern);
+        return ES_OK;
+    case ES_KEY_STRING:
+    case ES_KEY_DATE: {
+        if (t != CONFIG_TYPE_STRING)
+            return es_cfg_error(err, st, file, "'%s' must be a %s in double quotes", pattern,
+                                what);
+        const char *v = config_setting_get_string(st);
+        int y, m, d;
+        if (k->type == ES_KEY_DATE && es_parse_date(v, &y, &m, &d) != 0)
+            return es_cfg_error(err, st, file, "'%s' = \"%s\" is not a date YYYY-MM-DD",
+                                pattern, v);
+        if (k->type == ES_KEY_STRING && !k->choices && (strlen(v) < (size_t)k->min || strlen(v) > (size_t)k->max))
+            return es_cfg_error(err, st, file, "'%s' must have %g to %g characters", pattern,
+                                k->min, k->max);
+        return check_choice(k, st, file, pattern, v, err);
+    }
+    case ES_KEY_GROUP:
+        if (t != CONFIG_TYPE_GROUP)
+            return es_cfg_error(err, st, file, "'%s' must be a group { ... }", pattern);
+        return walk_group(s, st, pattern, file, err);
+    case ES_KEY_LIST: {
+        if (t != CONFIG_TYPE_LIST && !(t == CONFIG_TYPE_ARRAY && config_setting_length(st) == 0))
+            return es_cfg_error(err, st, file, "'%s' must be a list ( { ... }, ... )", pattern);
+        int n = config_setting_length(st);
+        if (n < k->min || n > k->max)
+            return es_cfg_error(err, st, file, "'%s' must hold %g to %g entries, not %d",
+                                pattern, k->min, k->max, n);
+        char elem[PATTERN_MAX + 8];
+        snprintf(elem, sizeof elem, "%s.[]", pattern);
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
+            if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+                return es_cfg_error(err, e, file, "each entry of '%s' must be a group { ... }",
+                                    pattern);
+            int rc = walk_group(s, e, elem, file, err);
+            if (rc)
+                return rc;
+        }
+        return ES_OK;
+    }
+    case ES_KEY_FLOATS:
+    case ES_KEY_STRINGS: {
+        if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+            return es_cfg_error(err, st, file, "'%s' must be an %s [ ... ]", pattern, what);
+        int n = config_setting_length(st);
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
+            if (k->type == ES_KEY_FLOATS) {
+                es_key elem = *k;
+                elem.type = ES_KEY_FLOAT;
+                int rc = check_number(&elem, e, file, pattern, err);
+                if (rc)
+                    return rc;
+            } else if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+                return es_cfg_error(err, e, file, "'%s' must hold strings", pattern);
+            }
+        }
+        return ES_OK;
+    }
+    }
+    return ES_OK;
+}
+
+static int walk_group(const es_schema *s, const config_setting_t *group, const char *pattern,
+                      const char *file, es_error *err)
+{
+    int n = config_setting_length(group);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *st = config_setting_get_elem(group, (unsigned)i);
+        const char *name = config_setting_name(st);
+        char child[PATTERN_MAX];
+        if (pattern[0])
+            snprintf(child, sizeof child, "%s.%s", pattern, name);
+        else
+            snprintf(child, sizeof child, "%s", name);
+        const es_key *k = es_schema_find(s, child);
+        if (!k) {
+            char any[PATTERN_MAX];
+            snprintf(any, sizeof any, "%s%s*", pattern, pattern[0] ? "." : "");
+            k = es_schema_find(s, any);
+        }
+        if (!k) {
+            const char *near = nearest_key(s, pattern, name);
+            if (near)
+                return es_cfg_error(err, st, file, "unknown key '%s' (did you mean '%s'?)", child,
+                                    near);
+            return es_cfg_error(err, st, file, "unknown key '%s'", child);
+        }
+        int rc = check_setting(s, k, st, child, file, err);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < s->nkeys; i++) {
+        const es_key *k = &s->keys[i];
+        if (!k->required || !parent_is(k->path, pattern))
+            continue;
+        const char *name = last_component(k->path);
+        if (strcmp(name, "*") != 0 && !config_setting_get_member(group, name))
+            return es_cfg_error(err, group, file, "missing required key '%s'", k->path);
+    }
+    return ES_OK;
+}
+
+int es_schema_validate(const es_schema *schema, const config_t *cfg, es_error *err)
+{
+    const config_setting_t *root = config_root_setting(cfg);
+    return walk_group(schema, root, "", es_cfg_file(root, "?"), err);
+}
+
+static const config_setting_t *member(const config_setting_t *parent, const char *pattern,
+                                      const es_schema *s, const es_key **key)
+{
+    *key = es_schema_find(s, pattern);
+    return parent ? config_setting_get_member(parent, last_component(pattern)) : NULL;
+}
+
+int es_cfg_float(const es_schema *s, const config_setting_t *parent, const char *pattern,
+                 double *out)
+{
+    const es_key *k;
+    const config_setting_t *st = member(parent, pattern, s, &k);
+    if (st && setting_number(st, out))
+        return ES_OK;
+    if (!k || !k->def)
+        return ES_ENOENT;
+    *out = strtod(k->def, NULL);
+    return ES_OK;
+}
+
+int es_cfg_money(const es_schema *s, const config_setting_t *parent, const char *pattern,
+                 int64_t *cents)
+{
+    double dollars;
+    int rc = es_cfg_float(s, parent, pattern, &dollars);
+    if (rc == ES_OK)
+        *cents = (int64_t)llround(dollars * 100.0);
+    return rc;
+}
+
+int es_cfg_int(const es_schema *s, const config_setting_t *parent, const char *pattern,
+               int64_t *out)
+{
+    const es_key *k;
+    const config_setting_t *st = member(parent, pattern, s, &k);
+    if (st) {
+        *out = config_setting_get_int64(st);
+        return ES_OK;
+    }
+    if (!k || !k->def)
+        return ES_ENOENT;
+    *out = strtoll(k->def, NULL, 10);
+    return ES_OK;
+}
+
+int es_cfg_bool(const es_schema *s, const config_setting_t *parent, const char *pattern,
+                bool *out)
+{
+    const es_key *k;
+    const config_setting_t *st = member(parent, pattern, s, &k);
+    if (st) {
+        *out = config_setting_get_bool(st);
+        return ES_OK;
+    }
+    if (!k || !k->def)
+        return ES_ENOENT;
+    *out = strcmp(k->def, "true") == 0;
+    return ES_OK;
+}
+
+int es_cfg_string(const es_schema *s, const config_setting_t *parent, const char *pattern,
+                  const char **out)
+{
+    const es_key *k;
+    const config_setting_t *st = member(parent, pattern, s, &k);
+    if (st && config_setting_get_string(st)) {
+        *out = config_setting_get_string(st);
+        return ES_OK;
+    }
+    if (!k || !k->def)
+        return ES_ENOENT;
+    *out = k->def;
+    return ES_OK;
+}
+
+static void write_range(const es_key *k, FILE *out)
+{
+    switch (k->type) {
+    case ES_KEY_INT:
+    case ES_KEY_FLOAT:
+    case ES_KEY_MONEY:
+    case ES_KEY_FLOATS:
+        fprintf(out, "%g to %g", k->min, k->max);
+        break;
+    case ES_KEY_LIST:
+        fprintf(out, "%g to %g entries", k->min, k->max);
+        break;
+    case ES_KEY_STRING:
+        if (k->choices)
+            fprintf(out, "one of `%s`", k->choices);
+        else
+            fprintf(out, "%g to %g characters", k->min, k->max);
+        break;
+    default:
+        fputs("—", out);
+    }
+}
+
+void es_schema_write_markdown(const es_schema *schema, FILE *out)
+{
+    fputs("| key | type | required | default | range | description |\n", out);
+    fputs("|---|---|---|---|---|---|\n", out);
+    for (size_t i = 0; i < schema->nkeys; i++) {
+        const es_key *k = &schema->keys[i];
+        fprintf(out, "| `%s` | %s | %s | %s%s%s | ", k->path, es_key_type_name(k->type),
+                k->required ? "yes" : "no", k->def ? "`" : "", k->def ? k->def : "—",
+                k->def ? "`" : "");
+        write_range(k, out);
+        fprintf(out, " | %s |\n", k->doc);
+    }
+}
