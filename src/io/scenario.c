@@ -166,7 +166,14 @@ int es_scenario_load(es_scenario *s, const char *path, es_error *err)
     if (!rc && config_lookup_string(&cfg, "scenario.funding_model", &funding) == CONFIG_TRUE) {
         char fpath[1024];
         resolve_path(fpath, sizeof fpath, path, funding);
-        rc = es_funding_load(&s->funding, fpath, &s->params, err);
+        FILE *probe = fopen(fpath, "r");
+        if (probe)
+            fclose(probe);
+        else
+            rc = es_cfg_error(err, config_lookup(&cfg, "scenario.funding_model"), path,
+                              "cannot open funding model \"%s\" (looked for %s)", funding, fpath);
+        if (!rc)
+            rc = es_funding_load(&s->funding, fpath, &s->params, err);
         s->has_funding = rc == ES_OK;
     }
     config_destroy(&cfg);

@@ -198,7 +198,7 @@ int es_parse_date(const char *text, int *year, int *month, int *day)
 }
 
 static int check_choice(const es_key *k, const config_setting_t *st, const char *file,
-                        const char *pattern, const char *v, es_error *err)
+                        const char *path, const char *v, es_error *err)
 {
     if (!k->choices)
         return ES_OK;
@@ -210,132 +210,175 @@ static int check_choice(const es_key *k, const config_setting_t *st, const char 
             return ES_OK;
         c += len + (bar ? 1 : 0);
     }
-    return es_cfg_error(err, st, file, "'%s' = \"%s\" is not one of %s", pattern, v, k->choices);
+    char list[512];
+    size_t j = 0;
+    for (const char *c = k->choices; *c && j + 3 < sizeof list; c++) {
+        if (*c == '|') {
+            list[j++] = ',';
+            list[j++] = ' ';
+        } else {
+            list[j++] = *c;
+        }
+    }
+    list[j] = '\0';
+    return es_cfg_error(err, st, file, "'%s' = \"%s\" is not one of: %s", path, v, list);
 }
 
-static int walk_group(const es_schema *s, const config_setting_t *group, const char *pattern,
-                      const char *file, es_error *err);
+/* A place in the file being checked: the key's table pattern ("streams.[].name") and its
+ * concrete path in libconfig's lookup syntax ("streams.[1].name"), used in messages. */
+typedef struct where {
+    const char *pattern;
+    const char *path;
+    const char *file;
+} where;
 
-static int check_setting(const es_schema *s, const es_key *k, const config_setting_t *st,
-                         const char *pattern, const char *file, es_error *err)
+static int walk_group(const es_schema *s, const config_setting_t *group, where at, es_error *err);
+
+static int check_list(const es_schema *s, const es_key *k, const config_setting_t *st, where at,
+                      es_error *err)
 {
     int t = config_setting_type(st);
-    const char *what = es_key_type_name(k->type);
-    switch (k->type) {
-    case ES_KEY_INT:
-    case ES_KEY_FLOAT:
-    case ES_KEY_MONEY:
-        return check_number(k, st, file, pattern, err);
-    case ES_KEY_BOOL:
-        if (t != CONFIG_TYPE_BOOL)
-            return es_cfg_error(err, st, file, "'%s' must be true or false", pattern);
-        return ES_OK;
-    case ES_KEY_STRING:
-    case ES_KEY_DATE: {
-        if (t != CONFIG_TYPE_STRING)
-            return es_cfg_error(err, st, file, "'%s' must be a %s in double quotes", pattern,
-                                what);
-        const char *v = config_setting_get_string(st);
-        int y, m, d;
-        if (k->type == ES_KEY_DATE && es_parse_date(v, &y, &m, &d) != 0)
-            return es_cfg_error(err, st, file, "'%s' = \"%s\" is not a date YYYY-MM-DD",
-                                pattern, v);
-        if (k->type == ES_KEY_STRING && !k->choices && (strlen(v) < (size_t)k->min || strlen(v) > (size_t)k->max))
-            return es_cfg_error(err, st, file, "'%s' must have %g to %g characters", pattern,
-                                k->min, k->max);
-        return check_choice(k, st, file, pattern, v, err);
-    }
-    case ES_KEY_GROUP:
-        if (t != CONFIG_TYPE_GROUP)
-            return es_cfg_error(err, st, file, "'%s' must be a group { ... }", pattern);
-        return walk_group(s, st, pattern, file, err);
-    case ES_KEY_LIST: {
-        if (t != CONFIG_TYPE_LIST && !(t == CONFIG_TYPE_ARRAY && config_setting_length(st) == 0))
-            return es_cfg_error(err, st, file, "'%s' must be a list ( { ... }, ... )", pattern);
-        int n = config_setting_length(st);
-        if (n < k->min || n > k->max)
-            return es_cfg_error(err, st, file, "'%s' must hold %g to %g entries, not %d",
-                                pattern, k->min, k->max, n);
-        char elem[PATTERN_MAX + 8];
-        snprintf(elem, sizeof elem, "%s.[]", pattern);
-        for (int i = 0; i < n; i++) {
-            const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
-            if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-                return es_cfg_error(err, e, file, "each entry of '%s' must be a group { ... }",
-                                    pattern);
-            int rc = walk_group(s, e, elem, file, err);
-            if (rc)
-                return rc;
-        }
-        return ES_OK;
-    }
-    case ES_KEY_FLOATS:
-    case ES_KEY_STRINGS: {
-        if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
-            return es_cfg_error(err, st, file, "'%s' must be an %s [ ... ]", pattern, what);
-        int n = config_setting_length(st);
-        for (int i = 0; i < n; i++) {
-            const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
-            if (k->type == ES_KEY_FLOATS) {
-                es_key elem = *k;
-                elem.type = ES_KEY_FLOAT;
-                int rc = check_number(&elem, e, file, pattern, err);
-                if (rc)
-                    return rc;
-            } else if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-                return es_cfg_error(err, e, file, "'%s' must hold strings", pattern);
-            }
-        }
-        return ES_OK;
-    }
+    if (t != CONFIG_TYPE_LIST && !(t == CONFIG_TYPE_ARRAY && config_setting_length(st) == 0))
+        return es_cfg_error(err, st, at.file, "'%s' must be a list ( { ... }, ... )", at.path);
+    int n = config_setting_length(st);
+    if (n < k->min || n > k->max)
+        return es_cfg_error(err, st, at.file, "'%s' must hold %g to %g entries, not %d", at.path,
+                            k->min, k->max, n);
+    char elem[PATTERN_MAX + 8], elem_path[PATTERN_MAX + 80];
+    snprintf(elem, sizeof elem, "%s.[]", at.pattern);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
+        if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+            return es_cfg_error(err, e, at.file, "each entry of '%s' must be a group { ... }",
+                                at.path);
+        if (snprintf(elem_path, sizeof elem_path, "%s.[%d]", at.path, i) >= (int)sizeof elem_path)
+            return es_cfg_error(err, e, at.file, "'%s' is nested too deeply", at.path);
+        int rc = walk_group(s, e, (where){elem, elem_path, at.file}, err);
+        if (rc)
+            return rc;
     }
     return ES_OK;
 }
 
-static int walk_group(const es_schema *s, const config_setting_t *group, const char *pattern,
-                      const char *file, es_error *err)
+static int check_array(const es_key *k, const config_setting_t *st, where at, es_error *err)
+{
+    int t = config_setting_type(st);
+    if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+        return es_cfg_error(err, st, at.file, "'%s' must be an %s [ ... ]", at.path,
+                            es_key_type_name(k->type));
+    int n = config_setting_length(st);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
+        if (k->type == ES_KEY_FLOATS) {
+            es_key elem = *k;
+            elem.type = ES_KEY_FLOAT;
+            int rc = check_number(&elem, e, at.file, at.path, err);
+            if (rc)
+                return rc;
+        } else if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+            return es_cfg_error(err, e, at.file, "'%s' must hold strings", at.path);
+        }
+    }
+    return ES_OK;
+}
+
+static int check_text(const es_key *k, const config_setting_t *st, where at, es_error *err)
+{
+    if (config_setting_type(st) != CONFIG_TYPE_STRING)
+        return es_cfg_error(err, st, at.file, "'%s' must be a %s in double quotes", at.path,
+                            es_key_type_name(k->type));
+    const char *v = config_setting_get_string(st);
+    int y, m, d;
+    if (k->type == ES_KEY_DATE && es_parse_date(v, &y, &m, &d) != 0)
+        return es_cfg_error(err, st, at.file, "'%s' = \"%s\" is not a date YYYY-MM-DD", at.path, v);
+    if (k->type == ES_KEY_STRING && !k->choices &&
+        (strlen(v) < (size_t)k->min || strlen(v) > (size_t)k->max))
+        return es_cfg_error(err, st, at.file, "'%s' must have %g to %g characters", at.path,
+                            k->min, k->max);
+    return check_choice(k, st, at.file, at.path, v, err);
+}
+
+static int check_setting(const es_schema *s, const es_key *k, const config_setting_t *st,
+                         where at, es_error *err)
+{
+    switch (k->type) {
+    case ES_KEY_INT:
+    case ES_KEY_FLOAT:
+    case ES_KEY_MONEY:
+        return check_number(k, st, at.file, at.path, err);
+    case ES_KEY_BOOL:
+        if (config_setting_type(st) != CONFIG_TYPE_BOOL)
+            return es_cfg_error(err, st, at.file, "'%s' must be true or false", at.path);
+        return ES_OK;
+    case ES_KEY_STRING:
+    case ES_KEY_DATE:
+        return check_text(k, st, at, err);
+    case ES_KEY_GROUP:
+        if (config_setting_type(st) != CONFIG_TYPE_GROUP)
+            return es_cfg_error(err, st, at.file, "'%s' must be a group { ... }", at.path);
+        return walk_group(s, st, at, err);
+    case ES_KEY_LIST:
+        return check_list(s, k, st, at, err);
+    case ES_KEY_FLOATS:
+    case ES_KEY_STRINGS:
+        return check_array(k, st, at, err);
+    }
+    return ES_OK;
+}
+
+static int check_required(const es_schema *s, const config_setting_t *group, where at,
+                          es_error *err)
+{
+    for (size_t i = 0; i < s->nkeys; i++) {
+        const es_key *k = &s->keys[i];
+        if (!k->required || !parent_is(k->path, at.pattern))
+            continue;
+        const char *name = last_component(k->path);
+        if (strcmp(name, "*") == 0 || config_setting_get_member(group, name))
+            continue;
+        char want[PATTERN_MAX + 80];
+        snprintf(want, sizeof want, "%s%s%s", at.path, at.path[0] ? "." : "", name);
+        int line = es_cfg_line(group);
+        /* the root group has no line of its own: point at the top of the file */
+        return es_error_set(err, ES_EINVAL, es_cfg_file(group, at.file), line > 0 ? line : 1,
+                            "missing required key '%s'", want);
+    }
+    return ES_OK;
+}
+
+static int walk_group(const es_schema *s, const config_setting_t *group, where at, es_error *err)
 {
     int n = config_setting_length(group);
     for (int i = 0; i < n; i++) {
         const config_setting_t *st = config_setting_get_elem(group, (unsigned)i);
         const char *name = config_setting_name(st);
-        char child[PATTERN_MAX];
-        if (pattern[0])
-            snprintf(child, sizeof child, "%s.%s", pattern, name);
-        else
-            snprintf(child, sizeof child, "%s", name);
+        char child[PATTERN_MAX], child_path[PATTERN_MAX + 80];
+        snprintf(child, sizeof child, "%s%s%s", at.pattern, at.pattern[0] ? "." : "", name);
+        snprintf(child_path, sizeof child_path, "%s%s%s", at.path, at.path[0] ? "." : "", name);
         const es_key *k = es_schema_find(s, child);
         if (!k) {
-            char any[PATTERN_MAX];
-            snprintf(any, sizeof any, "%s%s*", pattern, pattern[0] ? "." : "");
+            char any[PATTERN_MAX + 4];
+            snprintf(any, sizeof any, "%s%s*", at.pattern, at.pattern[0] ? "." : "");
             k = es_schema_find(s, any);
         }
         if (!k) {
-            const char *near = nearest_key(s, pattern, name);
+            const char *near = nearest_key(s, at.pattern, name);
             if (near)
-                return es_cfg_error(err, st, file, "unknown key '%s' (did you mean '%s'?)", child,
-                                    near);
-            return es_cfg_error(err, st, file, "unknown key '%s'", child);
+                return es_cfg_error(err, st, at.file, "unknown key '%s' (did you mean '%s'?)",
+                                    child_path, near);
+            return es_cfg_error(err, st, at.file, "unknown key '%s'", child_path);
         }
-        int rc = check_setting(s, k, st, child, file, err);
+        int rc = check_setting(s, k, st, (where){child, child_path, at.file}, err);
         if (rc)
             return rc;
     }
-    for (size_t i = 0; i < s->nkeys; i++) {
-        const es_key *k = &s->keys[i];
-        if (!k->required || !parent_is(k->path, pattern))
-            continue;
-        const char *name = last_component(k->path);
-        if (strcmp(name, "*") != 0 && !config_setting_get_member(group, name))
-            return es_cfg_error(err, group, file, "missing required key '%s'", k->path);
-    }
-    return ES_OK;
+    return check_required(s, group, at, err);
 }
 
 int es_schema_validate(const es_schema *schema, const config_t *cfg, es_error *err)
 {
     const config_setting_t *root = config_root_setting(cfg);
-    return walk_group(schema, root, "", es_cfg_file(root, "?"), err);
+    return walk_group(schema, root, (where){"", "", es_cfg_file(root, "?")}, err);
 }
 
 static const config_setting_t *member(const config_setting_t *parent, const char *pattern,
@@ -426,8 +469,15 @@ static void write_range(const es_key *k, FILE *out)
         fprintf(out, "%g to %g entries", k->min, k->max);
         break;
     case ES_KEY_STRING:
-        if (k->choices)
-            fprintf(out, "one of `%s`", k->choices);
+        if (k->choices) {
+            fputs("one of", out);
+            for (const char *c = k->choices; *c;) {
+                const char *bar = strchr(c, '|');
+                int len = bar ? (int)(bar - c) : (int)strlen(c);
+                fprintf(out, " `%.*s`", len, c);
+                c += len + (bar ? 1 : 0);
+            }
+        }
         else
             fprintf(out, "%g to %g characters", k->min, k->max);
         break;

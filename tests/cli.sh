@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The essim command as a user meets it: help and version, usage errors, the output folder,
+# client and money conservation in what it writes, and that failures never touch earlier results.
+set -u
+essim=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+expect_status() { # STATUS DESCRIPTION COMMAND...
+  local want=$1 what=$2; shift 2
+  "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+  local got=$?
+  if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want ($(head -c 300 "$tmp/stderr"))"; fi
+}
+
+expect_status 0 "--help" "$essim" --help
+grep -q "usage: essim" "$tmp/stdout" && ok || bad "--help prints usage"
+expect_status 0 "--version" "$essim" --version
+grep -Eq '^essim [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/stdout" && ok || bad "--version format"
+expect_status 2 "no command" "$essim"
+expect_status 2 "unknown command" "$essim" frobnicate
+expect_status 2 "unknown option" "$essim" run scenarios/default.cfg --frob
+expect_status 2 "bad --replications" "$essim" run scenarios/default.cfg --replications 0
+expect_status 2 "bad --jobs" "$essim" run scenarios/default.cfg --jobs x
+expect_status 2 "missing scenario" "$essim" run "$tmp/none.cfg"
+grep -q "none.cfg: cannot open file" "$tmp/stderr" && ok || bad "missing scenario message"
+expect_status 0 "check default" "$essim" check scenarios/default.cfg
+
+# A real run, and what it must hold.
+out="$tmp/out"
+expect_status 0 "run default" "$essim" run scenarios/default.cfg --out "$out" --replications 3 --ledger --quiet
+for f in summary.csv replications.csv monthly.csv ledger_summary.csv ledger.csv plots/flow_by_month.png plots/flow_by_month.svg; do
+  [ -s "$out/$f" ] && ok || bad "missing output $f"
+done
+[ ! -s "$tmp/stdout" ] && ok || bad "--quiet printed something"
+
+# Clients are conserved in every replication: arrived = waiting + in service + exited.
+awk -F, 'NR > 1 && $3 == "all" { v[$1 "," $2] = $4; r[$1] = 1 }
+  END { bad = 0; for (k in r) { a = v[k ",clients_arrived"]; s = v[k ",clients_waiting_end"] + v[k ",clients_in_service_end"] + v[k ",clients_exited"];
+        if (a != s || a == 0) { print "replication " k ": arrived " a " != " s; bad = 1 } } exit bad }' "$out/replications.csv" \
+  && ok || bad "client conservation"
+
+# Money is conserved to the cent: ledger rows = ledger summary = total = sum of components.
+awk -F, 'FNR == 1 { file++; next }
+  file == 1 { ledger[$1] += $NF }
+  file == 2 { summary[$1] += $NF }
+  file == 3 && $2 == "total_spend_cents" { total[$1] = $4 }
+  file == 3 && $2 == "spend_cents" { comp[$1] += $4 }
+  END { bad = 0; n = 0
+        for (r in total) { n++
+          if (ledger[r] != total[r] || summary[r] != total[r] || comp[r] != total[r]) {
+            print "replication " r ": ledger " ledger[r] " summary " summary[r] " total " total[r] " components " comp[r]; bad = 1 } }
+        if (n == 0 || total[1] <= 0) { print "no spending found"; bad = 1 }
+        exit bad }' "$out/ledger.csv" "$out/ledger_summary.csv" "$out/replications.csv" \
+  && ok || bad "money conservation"
+
+# A payment is never dated before the event that earned it.
+awk -F, 'NR > 1 && $3 < $4 { print "payment before its event: " $0; exit 1 }' "$out/ledger.csv" && ok || bad "payment dates"
+
+# Without --ledger there is no full ledger.
+expect_status 0 "run without ledger" "$essim" run scenarios/default.cfg --out "$tmp/noledger" --replications 2 --quiet
+[ ! -e "$tmp/noledger/ledger.csv" ] && ok || bad "ledger.csv written without --ledger"
+
+# A failing run leaves the previous results untouched, and leaves no temporary folder.
+before=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
+expect_status 2 "bad scenario over existing results" "$essim" run tests/bad/out-of-range.cfg --out "$out"
+after=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
+[ "$before" = "$after" ] && ok || bad "a failed run changed earlier results"
+ls -d "$tmp"/out.* >/dev/null 2>&1 && bad "temporary folder left behind" || ok
+
+# A successful run replaces the folder as a whole: stale files disappear.
+touch "$out/stale.csv"
+expect_status 0 "rerun over existing results" "$essim" run scenarios/default.cfg --out "$out" --replications 2 --quiet
+[ ! -e "$out/stale.csv" ] && ok || bad "old files mixed with new"
+[ ! -e "$out/ledger.csv" ] && ok || bad "old ledger.csv mixed with new results"
+
+# An output folder that cannot be written: exit 1 with the path in the message.
+expect_status 1 "unwritable output" "$essim" run scenarios/default.cfg --out /proc/essim-cannot-write --replications 1 --quiet
+grep -q "/proc/essim-cannot-write" "$tmp/stderr" && ok || bad "unwritable output message lacks the path"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

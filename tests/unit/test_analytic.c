@@ -1,0 +1,110 @@
+/* Analytic validation: essim scenarios that are textbook queues reproduce the closed-form
+ * results within 3 standard errors.  The standard error is that of the mean over independent
+ * replications (each replication's long-run average is one observation), so the tolerance
+ * is 3 * sd / sqrt(R) with R >= 10; a fixed seed makes the test repeatable. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "api/essim.h"
+#include "engine/stats.h"
+
+static es_scenario scn;
+
+static void run_scenario(const char *file, es_experiment *x)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", TEST_DATA_DIR, file);
+    es_error err;
+    es_error_clear(&err);
+    int rc = es_scenario_load(&scn, path, &err);
+    if (rc)
+        fprintf(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+    assert_int_equal(rc, ES_OK);
+    es_run_options opt = {.seed = -1, .jobs = 2};
+    assert_int_equal(es_experiment_run(x, &scn, &opt, &err), ES_OK);
+    assert_true(x->nreps >= 10);
+}
+
+static void assert_near_theory(const es_experiment *x, const char *measure, double theory)
+{
+    es_tally t;
+    es_tally_reset(&t);
+    for (int r = 0; r < x->nreps; r++) {
+        double v;
+        assert_int_equal(es_results_get(&x->reps[r].results, measure, "all", &v), 0);
+        es_tally_add(&t, v);
+    }
+    double se = es_tally_stderr(&t);
+    printf("  %-18s mean %.5f  theory %.5f  se %.5f  (%.2f se)\n", measure, es_tally_mean(&t),
+           theory, se, fabs(es_tally_mean(&t) - theory) / se);
+    assert_true(se > 0.0);
+    assert_true(fabs(es_tally_mean(&t) - theory) <= 3.0 * se);
+}
+
+static void mm1_matches_theory(void **state)
+{
+    (void)state;
+    es_experiment x;
+    run_scenario("mm1.cfg", &x);
+    double lambda = 3.0, mu = 5.0, rho = lambda / mu;
+    assert_near_theory(&x, "mean_wait_days", rho / (mu - lambda));
+    assert_near_theory(&x, "prob_wait", rho);
+    assert_near_theory(&x, "mean_queue_length", rho * rho / (1.0 - rho));
+    assert_near_theory(&x, "utilisation", rho);
+    es_experiment_destroy(&x);
+}
+
+/* Erlang C probability of waiting for c servers and offered load a = lambda/mu. */
+static double erlang_c(int c, double a)
+{
+    double term = 1.0, sum = 1.0;
+    for (int k = 1; k < c; k++) {
+        term *= a / k;
+        sum += term;
+    }
+    double top = term * a / c / (1.0 - a / c);
+    return top / (sum + top);
+}
+
+static void mmc_matches_erlang_c(void **state)
+{
+    (void)state;
+    double pw = erlang_c(10, 9.0);
+    assert_true(fabs(pw - 0.66873) < 5e-5); /* the published value */
+    es_experiment x;
+    run_scenario("mmc.cfg", &x);
+    double wq = pw / (10 * 1.0 - 9.0);
+    assert_true(fabs(wq - 0.66873) < 5e-5);
+    assert_near_theory(&x, "prob_wait", pw);
+    assert_near_theory(&x, "mean_wait_days", wq);
+    assert_near_theory(&x, "mean_queue_length", 9.0 * wq); /* Little: Lq = lambda Wq = 6.0186 */
+    assert_near_theory(&x, "utilisation", 0.9);
+    es_experiment_destroy(&x);
+}
+
+static void md1_matches_pollaczek_khinchine(void **state)
+{
+    (void)state;
+    es_experiment x;
+    run_scenario("md1.cfg", &x);
+    double rho = 0.5, mu = 10.0;
+    assert_near_theory(&x, "mean_wait_days", rho / (2.0 * mu * (1.0 - rho)));
+    assert_near_theory(&x, "prob_wait", rho);
+    es_experiment_destroy(&x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(mm1_matches_theory),
+        cmocka_unit_test(mmc_matches_erlang_c),
+        cmocka_unit_test(md1_matches_pollaczek_khinchine),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
