@@ -81,16 +81,11 @@ static void free_client(es_model *m, uint32_t index)
     m->free_clients[m->nfree++] = index;
 }
 
-static void start_service(es_model *m, uint32_t index)
+/* Service begins for a client whose place is already counted in m->in_service. */
+static void begin_service(es_model *m, uint32_t index)
 {
     es_client *c = &m->clients[index];
-    if (c->renege)
-        es_sim_cancel(&m->sim, c->renege);
-    c->renege = 0;
-    c->ticket = 0;
     c->state = ES_CLIENT_IN_SERVICE;
-    m->waiting--;
-    m->in_service++;
     double wait = m->sim.now - c->arrival_days;
     es_stream_counts *sc = &m->by_stream[c->stream];
     sc->served++;
@@ -100,6 +95,19 @@ static void start_service(es_model *m, uint32_t index)
     emit(m, ES_MS_SERVICE_START, c);
     double service = draw(m->rng_service, &m->p->streams[c->stream].service_days);
     es_sim_schedule(&m->sim, service, (uint32_t)m->ev_service_end, index, NULL);
+}
+
+/* A waiting client takes the place another has just freed. */
+static void start_from_queue(es_model *m, uint32_t index)
+{
+    es_client *c = &m->clients[index];
+    if (c->renege)
+        es_sim_cancel(&m->sim, c->renege);
+    c->renege = 0;
+    c->ticket = 0;
+    m->waiting--;
+    m->in_service++;
+    begin_service(m, index);
 }
 
 static int choose_provider(const es_model *m, int catchment)
@@ -143,16 +151,12 @@ static void on_arrival(es_sim *sim, const es_event *ev, void *ctx)
     c->stream = (int16_t)stream_of(p, need + noise);
     c->provider = (int16_t)choose_provider(m, catchment);
     m->arrived++;
-    m->waiting++;
     m->confusion[c->true_stream][c->stream]++;
     m->by_stream[c->stream].assessed++;
     m->by_stream[c->true_stream].true_need++;
     int month = (int)(sim->now / DAYS_PER_MONTH);
     if (month < m->nmonths)
         m->months[month].arrivals++;
-    emit(m, ES_MS_INTAKE, c);
-    emit(m, ES_MS_ASSESSED, c);
-
     const es_stream_params *sp = &p->streams[c->stream];
     int got = es_pool_acquire(&m->providers[c->provider].pool, sim->now, index, sp->priority,
                               &c->ticket);
@@ -160,8 +164,15 @@ static void on_arrival(es_sim *sim, const es_event *ev, void *ctx)
         es_sim_stop(sim);
         return;
     }
+    if (got == 1)
+        m->in_service++;
+    else
+        m->waiting++;
+    /* observers see a consistent state: the client already holds a place or a queue ticket */
+    emit(m, ES_MS_INTAKE, c);
+    emit(m, ES_MS_ASSESSED, c);
     if (got == 1) {
-        start_service(m, index);
+        begin_service(m, index);
     } else if (sp->patience_days > 0.0) {
         double patience = gsl_ran_exponential(m->rng_patience, sp->patience_days);
         es_sim_schedule(sim, patience, (uint32_t)m->ev_renege, index, &c->renege);
@@ -191,11 +202,10 @@ static void on_service_end(es_sim *sim, const es_event *ev, void *ctx)
     sc->completed++;
     m->in_service--;
     m->exited++;
-    emit(m, ES_MS_SERVICE_END, c);
-
     uint64_t next;
     if (es_pool_release(&m->providers[c->provider].pool, sim->now, &next))
-        start_service(m, (uint32_t)next);
+        start_from_queue(m, (uint32_t)next);
+    emit(m, ES_MS_SERVICE_END, c);
 
     if (gsl_rng_uniform(m->rng_outcome) >= sp->job_start_prob) {
         free_client(m, index);

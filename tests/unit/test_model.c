@@ -1,0 +1,222 @@
+/* The thin-slice model and its funding: conservation at every event, payments worked out by
+ * hand, exact price scaling, and identical client flows whatever the prices. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "api/essim.h"
+#include "model/system.h"
+
+static es_scenario scn;
+
+static void load(const char *path)
+{
+    es_error err;
+    es_error_clear(&err);
+    int rc = es_scenario_load(&scn, path, &err);
+    if (rc)
+        fprintf(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+    assert_int_equal(rc, ES_OK);
+}
+
+typedef struct conservation_check {
+    const es_model *m;
+    uint64_t events, violations;
+} conservation_check;
+
+static void check_conservation(const es_model_event *ev, void *ctx)
+{
+    conservation_check *c = ctx;
+    const es_model *m = c->m;
+    c->events++;
+    if (m->arrived != m->waiting + m->in_service + m->exited)
+        c->violations++;
+    uint64_t queued = 0, busy = 0;
+    for (int i = 0; i < m->nproviders; i++) {
+        queued += es_pool_queue_length(&m->providers[i].pool);
+        busy += (uint64_t)m->providers[i].pool.busy;
+    }
+    /* every waiting client holds a place in a queue; every client in service a place */
+    if (queued != m->waiting || busy != m->in_service) {
+        if (c->violations == 0)
+            fprintf(stderr, "event %s: queued %llu waiting %llu busy %llu in service %llu\n",
+                    es_milestone_names[ev->kind], (unsigned long long)queued,
+                    (unsigned long long)m->waiting, (unsigned long long)busy,
+                    (unsigned long long)m->in_service);
+        c->violations++;
+    }
+}
+
+static void clients_are_conserved_at_every_event(void **state)
+{
+    (void)state;
+    load(SOURCE_DIR "/scenarios/default.cfg");
+    es_model m;
+    es_error err;
+    es_error_clear(&err);
+    assert_int_equal(es_model_init(&m, &scn.params, 1, &err), ES_OK);
+    conservation_check c = {.m = &m};
+    es_model_add_observer(&m, check_conservation, &c);
+    assert_int_equal(es_model_run(&m, &err), ES_OK);
+    assert_true(c.events > 100000);
+    assert_int_equal(c.violations, 0);
+    assert_true(m.by_stream[0].reneged + m.by_stream[1].reneged > 0); /* reneging exercised */
+    es_model_destroy(&m);
+}
+
+static void payment(es_funder *f, es_milestone kind, double t, int stream)
+{
+    es_model_event ev = {.kind = kind, .time = t, .client_id = 7, .stream = stream};
+    es_funder_observe(&ev, f);
+}
+
+static void funder_pays_worked_example(void **state)
+{
+    (void)state;
+    es_funding_model fm = {.cad_per_unit = 1.0, .ncomponents = 3};
+    fm.components[0] = (es_component){.name = "fee", .type = ES_COMP_FIXED, .event = ES_MS_INTAKE,
+                                      .amount_cents = {50000, 70000}};
+    fm.components[1] = (es_component){.name = "start", .type = ES_COMP_MILESTONE,
+                                      .event = ES_MS_JOB_START, .amount_cents = {25000, 40000}};
+    fm.components[2] = (es_component){.name = "3m", .type = ES_COMP_OUTCOME,
+                                      .event = ES_MS_EMPLOYED_3M, .amount_cents = {34400, 110000}};
+    es_ledger l;
+    assert_int_equal(es_ledger_init(&l, 12, 3, 2, 1), ES_OK);
+    es_funder f = {.model = &fm, .ledger = &l};
+    /* client of stream B: intake day 3, job start day 40, 3-month outcome day 131.3 */
+    payment(&f, ES_MS_INTAKE, 3.0, 1);
+    payment(&f, ES_MS_ASSESSED, 3.0, 1);      /* earns nothing */
+    payment(&f, ES_MS_SERVICE_START, 3.0, 1); /* earns nothing */
+    payment(&f, ES_MS_JOB_START, 40.0, 1);
+    payment(&f, ES_MS_EMPLOYED_3M, 131.3, 1);
+    /* client of stream A: intake only */
+    payment(&f, ES_MS_INTAKE, 35.0, 0);
+    /* 700.00 + 400.00 + 1100.00 + 500.00 = 2700.00 */
+    assert_int_equal(l.total_cents, 270000);
+    assert_int_equal(l.npayments, 4);
+    assert_int_equal(es_ledger_component_total(&l, 0), 120000);
+    assert_int_equal(es_ledger_component_total(&l, 1), 40000);
+    assert_int_equal(es_ledger_component_total(&l, 2), 110000);
+    /* months of 30.4375 days: day 3 -> month 0, day 35 and 40 -> month 1, day 131.3 -> 4 */
+    assert_int_equal(l.cents[es_ledger_cell(&l, 0, 0, 1, 0)], 70000);
+    assert_int_equal(l.cents[es_ledger_cell(&l, 1, 0, 0, 0)], 50000);
+    assert_int_equal(l.cents[es_ledger_cell(&l, 1, 1, 1, 0)], 40000);
+    assert_int_equal(l.cents[es_ledger_cell(&l, 4, 2, 1, 0)], 110000);
+    es_ledger_destroy(&l);
+}
+
+static void currency_conversion_rounds_half_to_even(void **state)
+{
+    (void)state;
+    assert_int_equal(es_money_scale(10005, 0.5), 5002); /* 5002.5 -> 5002 */
+    assert_int_equal(es_money_scale(10007, 0.5), 5004); /* 5003.5 -> 5004 */
+    assert_int_equal(es_money_scale(-10005, 0.5), -5002);
+    assert_int_equal(es_money_scale(12345, 1.0), 12345);
+    assert_int_equal(es_money_scale(100000, 1.7), 170000);
+    char buf[32];
+    assert_string_equal(es_money_format(-5, buf, sizeof buf), "-0.05");
+    assert_string_equal(es_money_format(123456, buf, sizeof buf), "1234.56");
+    assert_string_equal(es_money_format(INT64_MIN, buf, sizeof buf), "-92233720368547758.08");
+}
+
+static void run_default(es_experiment *x)
+{
+    es_error err;
+    es_error_clear(&err);
+    es_run_options opt = {.replications = 2, .seed = -1, .jobs = 2};
+    assert_int_equal(es_experiment_run(x, &scn, &opt, &err), ES_OK);
+}
+
+static int is_money(const char *measure) { return strstr(measure, "cents") != NULL; }
+
+static void scaling_prices_scales_payments_exactly(void **state)
+{
+    (void)state;
+    load(SOURCE_DIR "/scenarios/default.cfg");
+    es_experiment base, scaled;
+    run_default(&base);
+    const int k = 3;
+    for (int c = 0; c < scn.funding.ncomponents; c++)
+        for (int s = 0; s < scn.params.nstreams; s++)
+            scn.funding.components[c].amount_cents[s] *= k;
+    run_default(&scaled);
+    for (int r = 0; r < base.nreps; r++) {
+        const es_results *a = &base.reps[r].results, *b = &scaled.reps[r].results;
+        assert_int_equal(a->n, b->n);
+        for (size_t i = 0; i < a->n; i++) {
+            assert_string_equal(a->obs[i].measure, b->obs[i].measure);
+            if (is_money(a->obs[i].measure) && strstr(a->obs[i].measure, "cost_per") == NULL)
+                assert_true(b->obs[i].value == k * a->obs[i].value); /* exact, in cents */
+            else if (!is_money(a->obs[i].measure))
+                assert_true(b->obs[i].value == a->obs[i].value); /* identical flows */
+        }
+        assert_true(scaled.reps[r].ledger.total_cents == k * base.reps[r].ledger.total_cents);
+        assert_true(base.reps[r].ledger.total_cents > 0);
+    }
+    es_experiment_destroy(&base);
+    es_experiment_destroy(&scaled);
+}
+
+static void flows_do_not_depend_on_funding(void **state)
+{
+    (void)state;
+    load(SOURCE_DIR "/scenarios/default.cfg");
+    es_experiment with, without;
+    run_default(&with);
+    scn.has_funding = 0;
+    run_default(&without);
+    for (int r = 0; r < with.nreps; r++) {
+        assert_int_equal(with.reps[r].events, without.reps[r].events);
+        const es_results *b = &without.reps[r].results;
+        for (size_t i = 0; i < b->n; i++) {
+            double v;
+            if (b->obs[i].month != ES_RESULTS_WHOLE_RUN)
+                continue;
+            assert_int_equal(es_results_get(&with.reps[r].results, b->obs[i].measure,
+                                            b->obs[i].group, &v), 0);
+            assert_true(v == b->obs[i].value);
+        }
+    }
+    es_experiment_destroy(&with);
+    es_experiment_destroy(&without);
+}
+
+static void replications_differ_and_repeat(void **state)
+{
+    (void)state;
+    load(SOURCE_DIR "/scenarios/default.cfg");
+    es_experiment a, b;
+    run_default(&a);
+    es_run_options serial = {.replications = 2, .seed = -1, .jobs = 1};
+    es_error err;
+    es_error_clear(&err);
+    assert_int_equal(es_experiment_run(&b, &scn, &serial, &err), ES_OK);
+    double a1, a2, b1;
+    es_results_get(&a.reps[0].results, "clients_arrived", "all", &a1);
+    es_results_get(&a.reps[1].results, "clients_arrived", "all", &a2);
+    es_results_get(&b.reps[0].results, "clients_arrived", "all", &b1);
+    assert_true(a1 != a2); /* replications use different random numbers */
+    assert_true(a1 == b1); /* ... and the same ones whatever the number of threads */
+    assert_int_equal(a.reps[1].ledger.total_cents, b.reps[1].ledger.total_cents);
+    es_experiment_destroy(&a);
+    es_experiment_destroy(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(clients_are_conserved_at_every_event),
+        cmocka_unit_test(funder_pays_worked_example),
+        cmocka_unit_test(currency_conversion_rounds_half_to_even),
+        cmocka_unit_test(scaling_prices_scales_payments_exactly),
+        cmocka_unit_test(flows_do_not_depend_on_funding),
+        cmocka_unit_test(replications_differ_and_repeat),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
