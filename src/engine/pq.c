@@ -108,10 +108,12 @@ int es_pq_push(es_pq *pq, double key, uint32_t tag, uint64_t data, es_handle *ha
     if (pq->size == pq->cap && grow(pq) != ES_OK)
         return ES_ENOMEM;
     uint32_t slot;
-    if (pq->nfree)
+    if (pq->nfree) {
         slot = pq->free_slots[--pq->nfree];
-    else
+    } else {
         slot = (uint32_t)pq->nslots++;
+        pq->slots[slot].gen = 0; /* fresh memory: handles must not depend on its contents */
+    }
     es_pq_item it = {.key = key, .seq = pq->next_seq++, .data = data, .tag = tag, .slot = slot};
     pq->size++;
     sift_up(pq, pq->size - 1, it);
