@@ -10,6 +10,7 @@
 #include "engine/results.h"
 #include "funding/ledger.h"
 #include "io/scenario.h"
+#include "model/system.h"
 
 typedef struct es_run_options {
     int replications; /* 0: from the scenario */
@@ -24,6 +25,7 @@ typedef struct es_replication {
     es_results results;
     es_ledger ledger;
     FILE *ledger_rows; /* temporary file of full ledger rows, or NULL */
+    es_open_tables open;
     uint64_t events;
 } es_replication;
 

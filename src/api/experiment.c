@@ -80,6 +80,8 @@ int es_replication_run(es_replication *rep, const es_params *p, const es_funding
     if (!rc && f)
         rc = add_funding_measures(&rep->results, &rep->ledger, f);
     rep->events = m.sim.events_done;
+    if (!rc)
+        es_model_take_open_tables(&m, &rep->open);
     rep->ledger.sink = NULL;
     es_model_destroy(&m);
     if (rc && !err->status)
@@ -91,6 +93,7 @@ void es_replication_destroy(es_replication *rep)
 {
     es_results_destroy(&rep->results);
     es_ledger_destroy(&rep->ledger);
+    es_open_tables_destroy(&rep->open);
     if (rep->ledger_rows)
         fclose(rep->ledger_rows);
     rep->ledger_rows = NULL;

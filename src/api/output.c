@@ -232,6 +232,160 @@ static int write_full_ledger(const es_experiment *x, const char *dir, es_error *
     return es_csv_close(&w, err);
 }
 
+static const char *const open_columns =
+    "out_exit_sum_emp,out_exit_sum_te,out_exit_unemp,out_exit_sum_oth,out_exit_unkn,"
+    "out_exit_null,out_3_sum_emp,out_3_sum_te,out_3_unemp,out_3_sum_oth,out_3_unkn,out_3_null";
+
+/* A count as the open data shows it: small counts become "x" when suppression is on. */
+static void open_count(es_csv_writer *w, const es_params *p, uint64_t v)
+{
+    if (p->suppress_small_cells && v > 0 && v < (uint64_t)p->suppress_below)
+        es_csv_text(w, "x");
+    else
+        es_csv_int(w, (int64_t)v);
+}
+
+static void fiscal_label(int first_year, int fy, char *buf, size_t len)
+{
+    int year = first_year + fy;
+    if (year < 0 || year > 9998)
+        year = 0; /* never: scenario dates lie between 1900 and 2200 */
+    snprintf(buf, len, "%04d-%04d", year, year + 1);
+}
+
+static void open_row(es_csv_writer *w, const es_params *p, const uint64_t *cells, uint64_t assisted)
+{
+    open_count(w, p, assisted);
+    for (int k = 0; k < ES_OPEN_DATA_COLUMNS; k++)
+        open_count(w, p, cells[k]);
+    es_csv_end_row(w);
+}
+
+static int write_open_by_site(const es_experiment *x, const char *dir, es_error *err)
+{
+    char path[1200];
+    path_join(path, sizeof path, dir, "outcomes_by_site.csv");
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    fprintf(w.f, "replication,est_region,fiscal_year,eo_program,sds_id,sds_name,sds_sec,num_assist,%s\n",
+            open_columns);
+    const es_params *p = &x->scenario.params;
+    for (int r = 0; r < x->nreps; r++) {
+        const es_open_tables *t = &x->reps[r].open;
+        for (int fy = 0; fy < t->nfiscal_years; fy++) {
+            int site = 0;
+            for (int c = 0; c < p->ncatchments; c++)
+                for (int j = 0; j < p->catchments[c].nproviders; j++) {
+                    const es_provider_params *pp = &p->catchments[c].providers[j];
+                    for (int k = 0; k < pp->nsites; k++, site++) {
+                        uint64_t assisted = t->assisted_site[(size_t)fy * (size_t)t->nsites + (size_t)site];
+                        if (assisted == 0)
+                            continue;
+                        char label[24], name[2 * ES_NAME_MAX + 4];
+                        fiscal_label(t->first_fiscal_year, fy, label, sizeof label);
+                        snprintf(name, sizeof name, "%s / %s", pp->name, pp->sites[k].name);
+                        es_csv_int(&w, x->reps[r].number);
+                        es_csv_text(&w, p->catchments[c].name);
+                        es_csv_text(&w, label);
+                        es_csv_text(&w, "ES");
+                        es_csv_int(&w, site + 1);
+                        es_csv_text(&w, name);
+                        es_csv_text(&w, pp->specialisations == 0 ? "general"
+                                        : pp->specialisations == ES_SPEC_DISABILITY ? "disability"
+                                        : pp->specialisations == ES_SPEC_YOUTH ? "youth"
+                                                                               : "disability;youth");
+                        open_row(&w, p, &t->site[es_open_cell(t->nsites, fy, site, 0)], assisted);
+                    }
+                }
+        }
+    }
+    return es_csv_close(&w, err);
+}
+
+static const char *catchment_of_cd(const es_params *p, int cd_index)
+{
+    for (int c = 0; c < p->ncatchments; c++) {
+        int g = p->catchments[c].geo_index;
+        if (g < 0)
+            continue;
+        const es_geo_catchment *gc = &p->geography.catchments[g];
+        for (int k = 0; k < gc->ncds; k++)
+            if (gc->cd_index[k] == cd_index)
+                return p->catchments[c].name;
+    }
+    return "";
+}
+
+static int write_open_by_cd(const es_experiment *x, const char *dir, es_error *err)
+{
+    char path[1200];
+    path_join(path, sizeof path, dir, "outcomes_by_cd.csv");
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    fprintf(w.f, "replication,est_region,fiscal_year,eo_program,cd_uid,cd_name,num_assist,%s\n",
+            open_columns);
+    const es_params *p = &x->scenario.params;
+    for (int r = 0; r < x->nreps; r++) {
+        const es_open_tables *t = &x->reps[r].open;
+        for (int fy = 0; fy < t->nfiscal_years; fy++)
+            for (int cd = 0; cd < t->ncds; cd++) {
+                uint64_t assisted = t->assisted_cd[(size_t)fy * (size_t)t->ncds + (size_t)cd];
+                if (assisted == 0)
+                    continue;
+                char label[24];
+                fiscal_label(t->first_fiscal_year, fy, label, sizeof label);
+                es_csv_int(&w, x->reps[r].number);
+                es_csv_text(&w, catchment_of_cd(p, cd));
+                es_csv_text(&w, label);
+                es_csv_text(&w, "ES");
+                es_csv_int(&w, p->geography.cds[cd].uid);
+                es_csv_text(&w, p->geography.cds[cd].name);
+                open_row(&w, p, &t->cd[es_open_cell(t->ncds, fy, cd, 0)], assisted);
+            }
+    }
+    return es_csv_close(&w, err);
+}
+
+/* KPIs by provider and catchment, from the whole-run measures named kpi_* whose group reads
+ * LEVEL=NAME, with confidence intervals over replications. */
+static int write_kpis(const es_experiment *x, const char *dir, es_error *err)
+{
+    char path[1200];
+    path_join(path, sizeof path, dir, "kpis.csv");
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "level,unit,measure,replications,mean,ci95_low,ci95_high");
+    const es_results *first = &x->reps[0].results;
+    for (size_t i = 0; i < first->n; i++) {
+        const es_obs *o = &first->obs[i];
+        const char *eq = strchr(o->group, '=');
+        if (o->month != ES_RESULTS_WHOLE_RUN || strncmp(o->measure, "kpi_", 4) != 0 || !eq)
+            continue;
+        es_tally t;
+        es_tally_reset(&t);
+        for (int r = 0; r < x->nreps; r++)
+            es_tally_add(&t, x->reps[r].results.obs[i].value);
+        double half = es_tally_ci_halfwidth(&t, 0.95);
+        char level[32];
+        snprintf(level, sizeof level, "%.*s", (int)(eq - o->group), o->group);
+        es_csv_text(&w, level);
+        es_csv_text(&w, eq + 1);
+        es_csv_text(&w, o->measure + 4);
+        es_csv_int(&w, (int64_t)t.n);
+        es_csv_num(&w, es_tally_mean(&t));
+        es_csv_num(&w, es_tally_mean(&t) - half);
+        es_csv_num(&w, es_tally_mean(&t) + half);
+        es_csv_end_row(&w);
+    }
+    return es_csv_close(&w, err);
+}
+
 static int write_plots(const es_experiment *x, const char *dir, es_error *err)
 {
     char plots[1200];
@@ -342,6 +496,12 @@ int es_output_write(const es_experiment *x, const char *dir, es_error *err)
         rc = write_ledger_summary(x, tmp, err);
     if (!rc && x->reps[0].ledger_rows)
         rc = write_full_ledger(x, tmp, err);
+    if (!rc)
+        rc = write_open_by_site(x, tmp, err);
+    if (!rc)
+        rc = write_open_by_cd(x, tmp, err);
+    if (!rc)
+        rc = write_kpis(x, tmp, err);
     if (!rc)
         rc = write_plots(x, tmp, err);
     if (!rc)

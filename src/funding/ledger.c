@@ -1,5 +1,6 @@
 #include "funding/ledger.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +58,9 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
 {
     es_funder *f = ctx;
     const es_funding_model *m = f->model;
+    bool checkpoint = ev->kind >= ES_MS_EMPLOYED_1M && ev->kind <= ES_MS_EMPLOYED_12M;
+    if (checkpoint && !ev->funded)
+        return; /* under the hours or the minimum wage: no outcome payment */
     for (int i = 0; i < m->ncomponents; i++) {
         const es_component *c = &m->components[i];
         if (c->event != ev->kind)

@@ -48,13 +48,27 @@ int es_cfg_line(const config_setting_t *setting)
     return setting ? (int)config_setting_source_line(setting) : 0;
 }
 
+/* libconfig names an @included file as written in the @include line, relative to the include
+ * folder (the main file's folder): give it back its folder so the user can open it. */
+static void source_path(const config_setting_t *setting, const char *main_file, char *out,
+                        size_t len)
+{
+    const char *f = es_cfg_file(setting, main_file);
+    const char *slash = main_file ? strrchr(main_file, '/') : NULL;
+    if (f == main_file || f[0] == '/' || !slash || strcmp(f, main_file) == 0)
+        snprintf(out, len, "%s", f);
+    else
+        snprintf(out, len, "%.*s/%s", (int)(slash - main_file), main_file, f);
+}
+
 int es_cfg_error(es_error *err, const config_setting_t *setting, const char *fallback_file,
                  const char *fmt, ...)
 {
+    char file[1024];
+    source_path(setting, fallback_file, file, sizeof file);
     va_list ap;
     va_start(ap, fmt);
-    es_error_vset(err, ES_EINVAL, es_cfg_file(setting, fallback_file), es_cfg_line(setting),
-                  fmt, ap);
+    es_error_vset(err, ES_EINVAL, file, es_cfg_line(setting), fmt, ap);
     va_end(ap);
     return ES_EINVAL;
 }
@@ -339,8 +353,10 @@ static int check_required(const es_schema *s, const config_setting_t *group, whe
         char want[PATTERN_MAX + 80];
         snprintf(want, sizeof want, "%s%s%s", at.path, at.path[0] ? "." : "", name);
         int line = es_cfg_line(group);
+        char file[1024];
+        source_path(group, at.file, file, sizeof file);
         /* the root group has no line of its own: point at the top of the file */
-        return es_error_set(err, ES_EINVAL, es_cfg_file(group, at.file), line > 0 ? line : 1,
+        return es_error_set(err, ES_EINVAL, file, line > 0 ? line : 1,
                             "missing required key '%s'", want);
     }
     return ES_OK;

@@ -5,16 +5,29 @@
 const char *const es_milestone_names[ES_MS_COUNT] = {
     [ES_MS_INTAKE] = "intake",
     [ES_MS_ASSESSED] = "assessed",
-    [ES_MS_SERVICE_START] = "service_start",
+    [ES_MS_PLAN_AGREED] = "plan_agreed",
     [ES_MS_SERVICE_END] = "service_end",
+    [ES_MS_TRAINING_COMPLETED] = "training_completed",
     [ES_MS_JOB_START] = "job_start",
+    [ES_MS_EMPLOYED_1M] = "employed_1m",
     [ES_MS_EMPLOYED_3M] = "employed_3m",
+    [ES_MS_EMPLOYED_6M] = "employed_6m",
+    [ES_MS_EMPLOYED_12M] = "employed_12m",
+    [ES_MS_INCOME_SUPPORT_EXIT] = "income_support_exit",
     [ES_MS_JOB_LOSS] = "job_loss",
     [ES_MS_RENEGE] = "renege",
+    [ES_MS_REASSESSED] = "reassessed",
+    [ES_MS_TRANSFER] = "transfer",
+};
+
+const char *const es_closure_names[ES_NCLOSURES] = {
+    "employed", "training", "unemployed", "other", "unknown", "opened_in_error",
 };
 
 int es_milestone_by_name(const char *name)
 {
+    if (strcmp(name, "service_start") == 0) /* an alias: service starts when the plan is agreed */
+        return ES_MS_SERVICE_START;
     for (int i = 0; i < ES_MS_COUNT; i++)
         if (strcmp(es_milestone_names[i], name) == 0)
             return i;

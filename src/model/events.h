@@ -3,17 +3,26 @@
 #ifndef ES_MODEL_EVENTS_H
 #define ES_MODEL_EVENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef enum es_milestone {
-    ES_MS_INTAKE,        /* a client arrives through any door */
-    ES_MS_ASSESSED,      /* common assessment done, stream assigned */
-    ES_MS_SERVICE_START, /* a caseload place is taken */
-    ES_MS_SERVICE_END,   /* services completed, plan closed */
+    ES_MS_INTAKE,             /* a client arrives through any door */
+    ES_MS_ASSESSED,           /* common assessment done, stream assigned */
+    ES_MS_PLAN_AGREED,        /* a service plan opens at a provider (service starts) */
+    ES_MS_SERVICE_START = ES_MS_PLAN_AGREED,
+    ES_MS_SERVICE_END,        /* the plan closes (any reason but opened in error) */
+    ES_MS_TRAINING_COMPLETED,
     ES_MS_JOB_START,
-    ES_MS_EMPLOYED_3M,   /* still employed 3 months after job start */
+    ES_MS_EMPLOYED_1M,        /* employed 1, 3, 6, 12 months after the job start */
+    ES_MS_EMPLOYED_3M,
+    ES_MS_EMPLOYED_6M,
+    ES_MS_EMPLOYED_12M,
+    ES_MS_INCOME_SUPPORT_EXIT,
     ES_MS_JOB_LOSS,
-    ES_MS_RENEGE,        /* gave up while waiting */
+    ES_MS_RENEGE,             /* gave up while waiting */
+    ES_MS_REASSESSED,
+    ES_MS_TRANSFER,           /* changed provider, with written consent */
     ES_MS_COUNT
 } es_milestone;
 
@@ -22,13 +31,29 @@ extern const char *const es_milestone_names[ES_MS_COUNT];
 /* Returns the milestone for a name, or -1. */
 int es_milestone_by_name(const char *name);
 
+/* Why a service plan closed (EOIS-CaMS closure reasons). */
+typedef enum es_closure {
+    ES_CLOSE_EMPLOYED,
+    ES_CLOSE_TRAINING,
+    ES_CLOSE_UNEMPLOYED,
+    ES_CLOSE_OTHER,
+    ES_CLOSE_UNKNOWN,
+    ES_CLOSE_IN_ERROR,
+    ES_NCLOSURES
+} es_closure;
+
+extern const char *const es_closure_names[ES_NCLOSURES];
+
 typedef struct es_model_event {
     es_milestone kind;
     double time;        /* days since the scenario start */
     uint64_t client_id; /* 1-based, unique within a replication */
     int stream;
     int catchment;
-    int provider;
+    int provider;       /* global provider index */
+    int site;           /* global site index, -1 before routing */
+    int source;         /* ES_SRC_* */
+    bool funded;        /* employed_*: meets the funded-outcome rule */
 } es_model_event;
 
 typedef void (*es_observer_fn)(const es_model_event *ev, void *ctx);

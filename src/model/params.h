@@ -2,12 +2,26 @@
 #ifndef ES_MODEL_PARAMS_H
 #define ES_MODEL_PARAMS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "model/geography.h"
 
 #define ES_MAX_STREAMS 8
 #define ES_MAX_CATCHMENTS 32
 #define ES_MAX_PROVIDERS 16
+#define ES_MAX_SITES 16
+#define ES_MAX_WAGE_STEPS 32
 #define ES_NAME_MAX 96
+
+/* Client attributes and their categories (names in es_*_names, model/client.c). */
+enum { ES_SRC_EO, ES_SRC_OW, ES_SRC_ODSP, ES_SRC_NONE, ES_NSOURCES };
+enum { ES_AGE_15_24, ES_AGE_25_44, ES_AGE_45_64, ES_AGE_65_UP, ES_NAGES };
+enum { ES_EDU_LESS_HS, ES_EDU_HS, ES_EDU_POST, ES_NEDU };
+enum { ES_OOW_UNDER_3M, ES_OOW_3_12M, ES_OOW_OVER_12M, ES_NOOW };
+enum { ES_CH_IN_PERSON, ES_CH_ONLINE, ES_CH_PHONE, ES_NCHANNELS };
+enum { ES_SPEC_DISABILITY = 1, ES_SPEC_YOUTH = 2 };
+enum { ES_ROUTE_NEAREST, ES_ROUTE_LEAST_LOADED, ES_ROUTE_SPECIALIST_FIRST };
 
 typedef enum es_dist_kind {
     ES_DIST_EXPONENTIAL,
@@ -22,27 +36,99 @@ typedef struct es_dist {
     double cv; /* coefficient of variation, for gamma and lognormal */
 } es_dist;
 
+/* A service a stream may receive: taken with probability `prob`, lasting `days`. */
+typedef struct es_service_params {
+    double prob;
+    es_dist days;
+} es_service_params;
+
+enum { ES_SVC_EMPLOYMENT, ES_SVC_TRAINING, ES_SVC_SPECIALIZED, ES_NSERVICES };
+
 typedef struct es_stream_params {
     char name[ES_NAME_MAX];
-    es_dist service_days;
-    double job_start_prob;
-    double retention_3m_prob;
-    double patience_days; /* mean patience while waiting; 0 = never gives up */
-    int priority;         /* higher is served first */
+    double target_share;             /* calibration target for the assessed split */
+    es_service_params services[ES_NSERVICES];
+    double staff_hours_per_month;    /* staff time per client per month of service */
+    double dropout_prob;             /* leaves before completing services */
+    double training_exit_prob;       /* completer leaves for training or education */
+    double job_start_prob;           /* completer in job search starts a job (at mean need) */
+    double retention_3m_prob;        /* still employed 3 months after the job start */
+    double patience_days;            /* mean patience while waiting; 0 = never gives up */
+    int priority;                    /* higher is served first */
 } es_stream_params;
+
+typedef struct es_site_params {
+    char name[ES_NAME_MAX];
+    int cd_uid;          /* census division of the site; 0 when the scenario has no geography */
+    int caseload_capacity;
+} es_site_params;
 
 typedef struct es_provider_params {
     char name[ES_NAME_MAX];
-    int caseload_capacity;
+    unsigned specialisations; /* ES_SPEC_* bits */
+    unsigned channels;        /* bit per ES_CH_*: the channels it offers */
+    int nsites;
+    es_site_params sites[ES_MAX_SITES];
 } es_provider_params;
 
 typedef struct es_catchment_params {
     char name[ES_NAME_MAX];
     char ssm[ES_NAME_MAX];
-    double arrivals_per_day;
+    int geo_index;            /* index in es_params.geography.catchments, or -1 */
+    double start_days;        /* IES intake begins (days since scenario start) */
+    double arrivals_per_day;  /* > 0: fixed Poisson rate; 0: from census-division populations */
+    int routing;              /* ES_ROUTE_* */
+    int initial_waiting;      /* clients already waiting at intake start */
     int nproviders;
     es_provider_params providers[ES_MAX_PROVIDERS];
 } es_catchment_params;
+
+typedef struct es_client_mix {
+    double source_share[ES_NSOURCES];
+    double disability_prob; /* for clients not on ODSP (ODSP clients have a disability) */
+    double age_share[ES_NAGES];
+    double education_share[ES_NEDU];
+    double out_of_work_share[ES_NOOW];
+    double language_barrier_prob;
+    double rural_density_per_km2; /* a CD below this density is rural */
+} es_client_mix;
+
+typedef struct es_need_weights {
+    double source[ES_NSOURCES];
+    double disability, language_barrier, rural;
+    double age[ES_NAGES];
+    double education[ES_NEDU];
+    double out_of_work[ES_NOOW];
+    double residual_sd;
+} es_need_weights;
+
+typedef struct es_outcome_params {
+    double need_effect;              /* logit change in job odds per unit of need above the stream's mean */
+    double source_effect[ES_NSOURCES]; /* logit shift in job odds by source */
+    double hours_mean, hours_sd;     /* hours a week of a job (normal, truncated to 1..60) */
+    double wage_mean, wage_cv;       /* dollars an hour (lognormal) */
+    double return_to_service_prob;   /* after a job loss */
+    double income_support_exit_prob; /* OW/ODSP client employed at 3 months leaves income support */
+    double followup_unknown_prob;    /* status 3 months after exit cannot be reached */
+    double plan_error_prob;          /* a plan opened in error */
+    double transfer_request_prob;    /* asks to change provider during service */
+    double transfer_consent_prob;    /* gives written consent when asking */
+    double reassessment_days;        /* plan review with reassessment; 0 = none */
+} es_outcome_params;
+
+typedef struct es_wage_step {
+    double from_days; /* days since scenario start (may be negative) */
+    double dollars;
+} es_wage_step;
+
+typedef struct es_contest_params {
+    double provider_review_days; /* 0 = no provider reviews */
+    double provider_threshold;   /* replaced below this share of the catchment's mean score */
+    double ssm_review_days;      /* 0 = no SSM reviews */
+    double ssm_threshold;        /* replaced below this share of the province's mean score */
+    double transition_days;
+    double capacity_dip;         /* share of capacity lost during a transition */
+} es_contest_params;
 
 typedef struct es_params {
     char name[ES_NAME_MAX * 2];
@@ -53,10 +139,35 @@ typedef struct es_params {
     int replications;
     char rng[32];
 
+    bool has_geography;
+    es_geography geography;
+    double intake_per_1000;  /* new clients per 1,000 population a year */
+    double seasonality[12];  /* multipliers by calendar month, mean 1 */
+
+    es_client_mix clients;
+    es_need_weights need;
+    double channel_share[ES_NCHANNELS];
+    double youth_online_shift;      /* share moved from in person to online for ages 15-24 */
+    double language_in_person_shift;/* share moved to in person for a language barrier */
+    double staff_minutes_per_contact[ES_NCHANNELS];
+    double contacts_per_month;
+
     double assessment_noise_sd;
     int nstreams;
-    double thresholds[ES_MAX_STREAMS - 1]; /* on the need score, increasing */
+    double thresholds[ES_MAX_STREAMS - 1];      /* on the assessed score */
+    double need_thresholds[ES_MAX_STREAMS - 1]; /* on the true need: the stream a client needs */
+    double need_mean_by_stream[ES_MAX_STREAMS]; /* mean true need of clients assessed into each */
     es_stream_params streams[ES_MAX_STREAMS];
+
+    es_outcome_params outcomes;
+    int nwage_steps;
+    es_wage_step minimum_wage[ES_MAX_WAGE_STEPS];
+    double funded_hours_per_week; /* a funded outcome: at least this many hours ... */
+
+    es_contest_params contest;
+
+    bool suppress_small_cells;
+    int suppress_below;
 
     int ncatchments;
     es_catchment_params catchments[ES_MAX_CATCHMENTS];

@@ -1,9 +1,12 @@
-/* es_model: one replication of the employment-services system.
+/* es_model: one replication of the transformed employment-services system.
  *
- * Clients arrive in each catchment, take the common assessment (a need score plus noise,
- * cut into streams by thresholds), wait for a caseload place at a provider, are served for a
- * stream-dependent time, then start a job or leave unemployed; job starters are followed to
- * the 3-month retention checkpoint.  Every pathway event goes to the registered observers.
+ * Clients arrive through any door in each census division of a live catchment, take the
+ * common assessment (a true need score plus measurement noise, cut into streams), are routed
+ * by the SSM to a provider's site, wait for a caseload place, open a service plan and receive
+ * services that scale with need (specialised, training, employment services), may be
+ * reassessed at plan review or transfer provider with consent, and leave employed, in
+ * training, unemployed or otherwise; job starters are followed to 1/3/6/12-month checkpoints.
+ * Every pathway event goes to the registered observers (the funding layer among them).
  */
 #ifndef ES_MODEL_SYSTEM_H
 #define ES_MODEL_SYSTEM_H
@@ -21,64 +24,113 @@
 #include "model/params.h"
 
 #define ES_MAX_OBSERVERS 8
+#define ES_OPEN_DATA_COLUMNS 12 /* exit: emp, te, unemp, oth, unkn, null; the same at 3 months */
 
 typedef enum es_client_state {
     ES_CLIENT_FREE,
     ES_CLIENT_WAITING,
     ES_CLIENT_IN_SERVICE,
-    ES_CLIENT_FOLLOW_UP, /* exited employed, followed to the retention checkpoint */
+    ES_CLIENT_FOLLOW_UP, /* exited employed, followed to the 12-month checkpoint */
 } es_client_state;
 
 typedef struct es_client {
     uint64_t id;
-    double arrival_days;
-    double job_start_days;
-    es_handle ticket;     /* place in the provider's queue while waiting */
-    es_handle renege;     /* patience timer while waiting */
-    es_handle checkpoint; /* retention checkpoint while in follow-up */
-    int16_t catchment, provider, stream, true_stream;
-    es_client_state state;
+    double arrival_days;       /* intake of the current episode */
+    double service_start_days;
+    double phase_start_days, phase_end_days; /* the current service phase */
+    double drop_days;          /* leaves services early at this time (INFINITY: never) */
+    double job_start_days, job_end_days;
+    float need, hours, wage;
+    uint32_t plan_id;          /* current service plan; 0 = none */
+    es_handle ticket;          /* place in a site's queue while waiting */
+    es_handle timer;           /* renege, phase end or dropout */
+    es_handle review;          /* plan review (reassessment) */
+    es_handle transfer;        /* transfer request */
+    es_handle checkpoint;      /* next retention checkpoint or the job loss */
+    int16_t catchment, site, stream, true_stream, cd;
+    uint8_t source, channel, state, phase, next_checkpoint, plan_active;
+    uint8_t disability, language_barrier, rural, youth, services_left;
 } es_client;
 
 typedef struct es_stream_counts {
-    uint64_t assessed, true_need, served, completed, reneged, job_starts, retained_3m, job_losses;
+    uint64_t assessed, true_need, served, completed, dropped, reneged, transfers;
+    uint64_t training_exits, job_starts, funded_job_starts_20h, completers_employed_20h;
+    uint64_t employed[4]; /* at 1, 3, 6, 12 months */
+    uint64_t funded[4];
+    uint64_t job_losses, reassessed_in, reassessed_out;
     es_tally wait_days;
+    es_tally days_to_job;
 } es_stream_counts;
 
-typedef struct es_provider_state {
+typedef struct es_source_counts {
+    uint64_t arrivals, closed, employed_at_exit, employed_3m, income_support_exits;
+    double income_support_days; /* on income support within the horizon (OW/ODSP) */
+} es_source_counts;
+
+typedef struct es_site_state {
     es_pool pool;
+    int catchment, provider, cd_index; /* cd_index into the geography, -1 without */
+    int base_capacity;
+    uint64_t served, closed, employed_at_exit, employed[4], priority_served, period_closed,
+        period_employed;
+    es_tally wait_days, days_to_job;
+} es_site_state;
+
+typedef struct es_arrival_stream {
     int catchment;
-    int index_in_catchment;
-} es_provider_state;
+    int cd_index;        /* -1: the catchment's fixed rate, CD drawn by population */
+    double base_per_day; /* before seasonality */
+} es_arrival_stream;
 
 typedef struct es_month_snapshot {
-    uint64_t arrivals, waiting, in_service;
+    uint64_t arrivals[ES_MAX_STREAMS], waiting, in_service, job_starts, plans_closed;
 } es_month_snapshot;
 
 typedef struct es_model {
     const es_params *p;
     uint32_t replication;
     es_sim sim;
-    int ev_arrival, ev_renege, ev_service_end, ev_checkpoint, ev_job_loss, ev_warmup, ev_month;
+    int ev_arrival, ev_renege, ev_phase_end, ev_dropout, ev_review, ev_transfer, ev_checkpoint,
+        ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore;
 
-    gsl_rng *rng_assess, *rng_service, *rng_outcome, *rng_patience;
-    gsl_rng *rng_arrivals[ES_MAX_CATCHMENTS];
+    gsl_rng *rng_clients, *rng_assess, *rng_service, *rng_outcome, *rng_patience, *rng_route,
+        *rng_contest;
+    int narrivals;
+    es_arrival_stream *arrivals;
+    gsl_rng **rng_arrivals;
 
     es_client *clients;
     uint32_t *free_clients;
-    size_t nclients, cap_clients, nfree;
+    size_t nclients, cap_clients, nfree, peak_active;
     uint64_t next_client_id;
+    uint32_t pending_starts[4]; /* clients given a place, whose service has yet to begin */
+    int npending;
+    uint32_t next_plan_id;
 
+    int nsites;
+    es_site_state *sites;
+    int first_site[ES_MAX_CATCHMENTS];
+    int nsites_in[ES_MAX_CATCHMENTS];
     int nproviders;
-    es_provider_state *providers;
     int first_provider[ES_MAX_CATCHMENTS];
+    int *provider_replacements; /* per global provider */
+    int ssm_replacements[ES_MAX_CATCHMENTS];
 
-    /* flow counts: every client ever, for conservation */
-    uint64_t arrived, waiting, in_service, follow_up, exited;
-    uint64_t confusion[ES_MAX_STREAMS][ES_MAX_STREAMS]; /* [true][assessed] */
+    /* flow counts, every episode, for conservation */
+    uint64_t arrived, returned, waiting, in_service, follow_up, exited;
+    uint64_t plans_opened, plans_closed_by[ES_NCLOSURES], active_plans, plan_violations;
+    uint64_t transfers_refused, transfers_done;
+    uint64_t confusion[ES_MAX_STREAMS][ES_MAX_STREAMS]; /* [true need][assessed] */
+    uint64_t channel_count[ES_NCHANNELS];
+    double staff_hours;
     es_stream_counts by_stream[ES_MAX_STREAMS];
+    es_source_counts by_source[ES_NSOURCES];
     es_tally wait_days; /* after warm-up */
     es_tally waited;    /* 1 when a client waited at all, after warm-up */
+
+    /* open-data tables: [fiscal year][site or cd][column] */
+    int first_fiscal_year, nfiscal_years;
+    uint64_t *open_site, *open_cd, *assisted_site, *assisted_cd;
 
     int nmonths;
     es_month_snapshot *months;
@@ -96,7 +148,30 @@ int es_model_run(es_model *m, es_error *err);
 /* Appends the replication's measures (see docs/data-dictionary.md). */
 int es_model_collect(const es_model *m, es_results *r);
 
+/* Moves a client in service to another provider of its catchment.  The service-plan rules
+ * allow it only with the client's written consent: without it, ES_EINVAL and nothing
+ * changes.  The old plan closes (reason other) and a new one opens where service resumes. */
+int es_model_transfer(es_model *m, uint32_t client_index, bool written_consent);
+
+/* Employment Ontario open-data counts of one replication: plans closed in each fiscal year
+ * by site and by census division, with the outcome at exit and three months after. */
+typedef struct es_open_tables {
+    int first_fiscal_year, nfiscal_years, nsites, ncds;
+    uint64_t *site, *cd;                   /* [fiscal year][unit][ES_OPEN_DATA_COLUMNS] */
+    uint64_t *assisted_site, *assisted_cd; /* [fiscal year][unit]: num_assist */
+} es_open_tables;
+
+/* Moves the open-data counts out of the model (the caller destroys them). */
+void es_model_take_open_tables(es_model *m, es_open_tables *t);
+void es_open_tables_destroy(es_open_tables *t);
+
 /* Number of whole months in the horizon (at least 1). */
 int es_params_months(const es_params *p);
+
+/* Index into the open-data arrays. */
+static inline size_t es_open_cell(int nunits, int fy, int unit, int column)
+{
+    return ((size_t)fy * (size_t)nunits + (size_t)unit) * ES_OPEN_DATA_COLUMNS + (size_t)column;
+}
 
 #endif

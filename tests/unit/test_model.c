@@ -35,12 +35,24 @@ static void check_conservation(const es_model_event *ev, void *ctx)
     conservation_check *c = ctx;
     const es_model *m = c->m;
     c->events++;
-    if (m->arrived != m->waiting + m->in_service + m->exited)
+    if (m->arrived != m->waiting + m->in_service + m->exited) {
+        if (c->violations == 0)
+            fprintf(stderr, "event %s: arrived %llu != %llu + %llu + %llu\n", es_milestone_names[ev->kind],
+                    (unsigned long long)m->arrived, (unsigned long long)m->waiting,
+                    (unsigned long long)m->in_service, (unsigned long long)m->exited);
         c->violations++;
+    }
     uint64_t queued = 0, busy = 0;
-    for (int i = 0; i < m->nproviders; i++) {
-        queued += es_pool_queue_length(&m->providers[i].pool);
-        busy += (uint64_t)m->providers[i].pool.busy;
+    for (int i = 0; i < m->nsites; i++) {
+        queued += es_pool_queue_length(&m->sites[i].pool);
+        busy += (uint64_t)m->sites[i].pool.busy;
+    }
+    if (m->active_plans + (uint64_t)m->npending != m->in_service || m->plan_violations) {
+        if (c->violations == 0)
+            fprintf(stderr, "event %s: plans %llu in service %llu violations %llu\n",
+                    es_milestone_names[ev->kind], (unsigned long long)m->active_plans,
+                    (unsigned long long)m->in_service, (unsigned long long)m->plan_violations);
+        c->violations++; /* one plan for each client in service (once begun), never two */
     }
     /* every waiting client holds a place in a queue; every client in service a place */
     if (queued != m->waiting || busy != m->in_service) {
@@ -72,7 +84,7 @@ static void clients_are_conserved_at_every_event(void **state)
 
 static void payment(es_funder *f, es_milestone kind, double t, int stream)
 {
-    es_model_event ev = {.kind = kind, .time = t, .client_id = 7, .stream = stream};
+    es_model_event ev = {.kind = kind, .time = t, .client_id = 7, .stream = stream, .funded = true};
     es_funder_observe(&ev, f);
 }
 
@@ -95,8 +107,11 @@ static void funder_pays_worked_example(void **state)
     payment(&f, ES_MS_SERVICE_START, 3.0, 1); /* earns nothing */
     payment(&f, ES_MS_JOB_START, 40.0, 1);
     payment(&f, ES_MS_EMPLOYED_3M, 131.3, 1);
-    /* client of stream A: intake only */
+    /* client of stream A: intake, then a 3-month job under 20 h/week: no outcome payment */
     payment(&f, ES_MS_INTAKE, 35.0, 0);
+    es_model_event unfunded = {.kind = ES_MS_EMPLOYED_3M, .time = 150.0, .client_id = 8,
+                               .stream = 0, .funded = false};
+    es_funder_observe(&unfunded, &f);
     /* 700.00 + 400.00 + 1100.00 + 500.00 = 2700.00 */
     assert_int_equal(l.total_cents, 270000);
     assert_int_equal(l.npayments, 4);
