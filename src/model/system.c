@@ -243,30 +243,40 @@ static void begin_service(es_model *m, uint32_t index)
                         (uint32_t)m->ev_transfer, index, &c->transfer);
 }
 
-/* Queues a client at its site, or starts service at once. */
-static void join_site(es_model *m, uint32_t index)
+/* Queues a client at its site or gives it a place at once; returns 1 for a place, 0 for the
+ * queue (service begins with begin_service, after the caller has reported the arrival). */
+static int join_site(es_model *m, uint32_t index)
 {
     es_client *c = &m->clients[index];
     const es_stream_params *sp = &m->p->streams[c->stream];
     int got = es_pool_acquire(&m->sites[c->site].pool, m->sim.now, index, sp->priority, &c->ticket);
     if (got < 0) {
         es_sim_stop(&m->sim);
-        return;
+        return 0;
     }
     c->state = got == 1 ? ES_CLIENT_IN_SERVICE : ES_CLIENT_WAITING;
-    if (got == 1)
-        m->in_service++;
-    else
-        m->waiting++;
     if (got == 1) {
-        begin_service(m, index);
-    } else if (sp->patience_days > 0.0) {
-        double patience = gsl_ran_exponential(m->rng_patience, sp->patience_days);
-        es_sim_schedule(&m->sim, patience, (uint32_t)m->ev_renege, index, &c->timer);
+        m->in_service++;
+    } else {
+        m->waiting++;
+        if (sp->patience_days > 0.0) {
+            double patience = gsl_ran_exponential(m->rng_patience, sp->patience_days);
+            es_sim_schedule(&m->sim, patience, (uint32_t)m->ev_renege, index, &c->timer);
+        }
     }
+    return got;
 }
 
 static void flush_starts(es_model *m);
+
+/* A client holds a place (and is counted in service) but its plan opens in flush_starts(),
+ * once the events that gave it the place have been reported. */
+static void defer_start(es_model *m, uint32_t index)
+{
+    if (m->npending == (int)(sizeof m->pending_starts / sizeof m->pending_starts[0]))
+        flush_starts(m);
+    m->pending_starts[m->npending++] = index;
+}
 
 /* Frees a client's caseload place.  A waiting client takes it at once (the counts move with
  * the place) but its service begins in flush_starts(), after the leaving client's events. */
@@ -286,9 +296,7 @@ static void leave_site(es_model *m, es_client *c)
     n->state = ES_CLIENT_IN_SERVICE;
     m->waiting--;
     m->in_service++;
-    if (m->npending == (int)(sizeof m->pending_starts / sizeof m->pending_starts[0]))
-        flush_starts(m);
-    m->pending_starts[m->npending++] = (uint32_t)next;
+    defer_start(m, (uint32_t)next);
 }
 
 static void flush_starts(es_model *m)
@@ -510,7 +518,11 @@ static void intake(es_model *m, uint32_t index)
     int month = (int)(m->sim.now / DAYS_PER_MONTH);
     if (month < m->nmonths)
         m->months[month].arrivals[c->stream]++;
-    join_site(m, index);
+    if (join_site(m, index))
+        defer_start(m, index);
+    emit(m, ES_MS_INTAKE, c);
+    emit(m, ES_MS_ASSESSED, c);
+    flush_starts(m);
 }
 
 static void on_arrival(es_sim *sim, const es_event *ev, void *ctx)
@@ -545,10 +557,7 @@ static void on_arrival(es_sim *sim, const es_event *ev, void *ctx)
     src->arrivals++;
     if (c->source == ES_SRC_OW || c->source == ES_SRC_ODSP)
         src->income_support_days += p->horizon_days - sim->now;
-    /* observers see a consistent state: the client joins a queue or a place inside intake() */
     intake(m, index);
-    emit(m, ES_MS_INTAKE, c);
-    emit(m, ES_MS_ASSESSED, c);
 }
 
 static void on_renege(es_sim *sim, const es_event *ev, void *ctx)
@@ -639,7 +648,8 @@ int es_model_transfer(es_model *m, uint32_t index, bool written_consent)
     m->transfers_done++;
     c->site = (int16_t)site;
     c->arrival_days = m->sim.now; /* waits again, counted from the transfer */
-    join_site(m, index);
+    if (join_site(m, index))
+        defer_start(m, index);
     emit(m, ES_MS_TRANSFER, c); /* reported at the new provider */
     flush_starts(m);
     return ES_OK;
@@ -696,8 +706,6 @@ static void on_job_loss(es_sim *sim, const es_event *ev, void *ctx)
         m->returned++;
         c->drop_days = INFINITY;
         intake(m, index); /* back through a door: a new assessment, a new plan */
-        emit(m, ES_MS_INTAKE, c);
-        emit(m, ES_MS_ASSESSED, c);
         return;
     }
     free_client(m, index);
@@ -1055,7 +1063,7 @@ static int seed_waiting_lists(es_model *m)
     return ES_OK;
 }
 
-int es_model_run(es_model *m, es_error *err)
+int es_model_start(es_model *m, es_error *err)
 {
     const es_params *p = m->p;
     int rc = ES_OK;
@@ -1080,7 +1088,15 @@ int es_model_run(es_model *m, es_error *err)
     if (rc != ES_OK)
         return es_error_set(err, rc, NULL, 0, "out of memory scheduling replication %u",
                             m->replication);
-    es_sim_run(&m->sim, p->horizon_days);
+    return ES_OK;
+}
+
+int es_model_run(es_model *m, es_error *err)
+{
+    int rc = es_model_start(m, err);
+    if (rc)
+        return rc;
+    es_sim_run(&m->sim, m->p->horizon_days);
     if (m->sim.stopped)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory in replication %u",
                             m->replication);

@@ -143,7 +143,10 @@ typedef struct es_model {
 int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_error *err);
 void es_model_destroy(es_model *m);
 int es_model_add_observer(es_model *m, es_observer_fn fn, void *ctx);
-/* Runs the replication to the horizon. */
+/* Schedules the first events (arrivals, reviews, monthly snapshots); es_sim_run() on m->sim
+ * then advances the replication as far as wanted. */
+int es_model_start(es_model *m, es_error *err);
+/* es_model_start, then runs the replication to the horizon. */
 int es_model_run(es_model *m, es_error *err);
 /* Appends the replication's measures (see docs/data-dictionary.md). */
 int es_model_collect(const es_model *m, es_results *r);
