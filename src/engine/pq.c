@@ -122,6 +122,24 @@ int es_pq_push(es_pq *pq, double key, uint32_t tag, uint64_t data, es_handle *ha
     return ES_OK;
 }
 
+int es_pq_replace_top(es_pq *pq, double key, uint32_t tag, uint64_t data, es_handle *handle,
+                      es_pq_item *out)
+{
+    if (pq->size == 0)
+        return ES_ENOENT;
+    if (out)
+        *out = pq->heap[0];
+    /* The new item takes over the old one's slot, as a pop then a push would (the free list
+     * hands back the slot just freed), with a new generation so old handles go stale. */
+    uint32_t slot = pq->heap[0].slot;
+    uint32_t gen = ++pq->slots[slot].gen;
+    es_pq_item it = {.key = key, .seq = pq->next_seq++, .data = data, .tag = tag, .slot = slot};
+    sift_down(pq, 0, it);
+    if (handle)
+        *handle = make_handle(slot, gen);
+    return ES_OK;
+}
+
 static void remove_at(es_pq *pq, size_t i, es_pq_item *out)
 {
     es_pq_item removed = pq->heap[i];

@@ -19,6 +19,7 @@ void es_sim_reset(es_sim *sim)
     sim->now = 0.0;
     sim->events_done = 0;
     sim->stopped = false;
+    sim->running = 0;
 }
 
 int es_sim_register(es_sim *sim, es_handler handler, void *ctx)
@@ -32,6 +33,8 @@ int es_sim_register(es_sim *sim, es_handler handler, void *ctx)
 
 int es_sim_cancel(es_sim *sim, es_handle handle)
 {
+    if (sim->running && handle == sim->running)
+        return ES_ENOENT; /* it has started: too late to cancel */
     return es_pq_remove(&sim->calendar, handle, NULL);
 }
 
@@ -40,19 +43,31 @@ void es_sim_stop(es_sim *sim)
     sim->stopped = true;
 }
 
+/* Takes the event whose handler has run off the calendar, unless the handler's first
+ * schedule already replaced it. */
+static void retire_running(es_sim *sim)
+{
+    if (sim->running) {
+        sim->running = 0;
+        es_pq_pop(&sim->calendar, NULL);
+    }
+}
+
 uint64_t es_sim_run(es_sim *sim, double until)
 {
     uint64_t ran = 0;
     sim->stopped = false;
+    retire_running(sim); /* when a handler runs the calendar itself */
     es_pq *cal = &sim->calendar;
     while (!sim->stopped && cal->size > 0 && cal->heap[0].key <= until) {
-        es_pq_item it;
-        uint32_t slot = cal->heap[0].slot;
-        es_handle handle = ((uint64_t)cal->slots[slot].gen << 32) | ((uint64_t)slot + 1);
-        es_pq_pop(cal, &it);
-        sim->now = it.key;
-        es_event ev = {.time = it.key, .data = it.data, .type = it.tag, .handle = handle};
-        sim->handlers[it.tag](sim, &ev, sim->ctxs[it.tag]);
+        const es_pq_item *top = &cal->heap[0];
+        uint32_t slot = top->slot;
+        es_event ev = {.time = top->key, .data = top->data, .type = top->tag,
+                       .handle = ((uint64_t)cal->slots[slot].gen << 32) | ((uint64_t)slot + 1)};
+        sim->now = ev.time;
+        sim->running = ev.handle;
+        sim->handlers[ev.type](sim, &ev, sim->ctxs[ev.type]);
+        retire_running(sim);
         ran++;
     }
     if (!sim->stopped && until > sim->now && until < 1e300)

@@ -32,6 +32,10 @@ struct es_sim {
     double now;
     uint64_t events_done;
     bool stopped;
+    /* While a handler runs, its event still sits at the calendar's root and this is its
+     * handle (0 otherwise): the handler's first schedule replaces it in one sift-down rather
+     * than a pop and a push, the commonest pattern in a model made cheaper. */
+    es_handle running;
     uint32_t ntypes;
     es_handler handlers[ES_SIM_MAX_TYPES];
     void *ctxs[ES_SIM_MAX_TYPES];
@@ -51,6 +55,10 @@ static inline int es_sim_schedule_at(es_sim *sim, double at, uint32_t type, uint
 {
     if (at < sim->now)
         at = sim->now;
+    if (sim->running) {
+        sim->running = 0;
+        return es_pq_replace_top(&sim->calendar, at, type, data, handle, NULL);
+    }
     return es_pq_push(&sim->calendar, at, type, data, handle);
 }
 
@@ -70,6 +78,9 @@ uint64_t es_sim_run(es_sim *sim, double until);
 void es_sim_stop(es_sim *sim);
 
 static inline double es_sim_now(const es_sim *sim) { return sim->now; }
-static inline size_t es_sim_pending(const es_sim *sim) { return es_pq_size(&sim->calendar); }
+static inline size_t es_sim_pending(const es_sim *sim)
+{
+    return es_pq_size(&sim->calendar) - (sim->running != 0);
+}
 
 #endif
