@@ -24,6 +24,7 @@ typedef struct es_replication {
     unsigned number; /* 1-based */
     es_results results;
     es_ledger ledger;
+    es_finance finance;
     FILE *ledger_rows; /* temporary file of full ledger rows, or NULL */
     es_open_tables open;
     uint64_t events;

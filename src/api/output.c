@@ -141,6 +141,39 @@ static int write_monthly(const es_experiment *x, const char *dir, es_error *err)
     return es_csv_close(&w, err);
 }
 
+static const char *component_name(const es_funding_model *f, int comp)
+{
+    return comp < f->ncomponents ? f->components[comp].name : "holdback_release";
+}
+
+static const char *provider_name(const es_params *p, int provider)
+{
+    for (int c = 0; c < p->ncatchments; c++) {
+        if (provider < p->catchments[c].nproviders)
+            return p->catchments[c].providers[provider].name;
+        provider -= p->catchments[c].nproviders;
+    }
+    return "";
+}
+
+/* Who a party is, by name where the scenario names it: the SSM of the catchment, a provider;
+ * "providers" where the summary adds several up. */
+static const char *party_label(const es_params *p, es_party party, int catchment, int provider,
+                               char *buf, size_t len)
+{
+    switch (party) {
+    case ES_PARTY_SSM:
+        snprintf(buf, len, "%s", p->catchments[catchment].ssm);
+        break;
+    case ES_PARTY_PROVIDER:
+        snprintf(buf, len, "%s", provider >= 0 ? provider_name(p, provider) : "providers");
+        break;
+    default:
+        snprintf(buf, len, "%s", es_party_names[party]);
+    }
+    return buf;
+}
+
 static int write_ledger_summary(const es_experiment *x, const char *dir, es_error *err)
 {
     char path[1200];
@@ -149,44 +182,79 @@ static int write_ledger_summary(const es_experiment *x, const char *dir, es_erro
     int rc = es_csv_open(&w, path, err);
     if (rc)
         return rc;
-    es_csv_header(&w, "replication,month,component,component_type,event,stream,catchment,payer,"
-                      "payments,amount_cents");
+    es_csv_header(&w, "replication,month,component,component_type,event,stream,source,catchment,"
+                      "payer,payee,payments,amount_cents");
     const es_params *p = &x->scenario.params;
     const es_funding_model *f = x->funding;
+    static const char *const sources[] = {"EO", "OW", "ODSP", "none", ""};
     for (int r = 0; f && r < x->nreps; r++) {
         const es_ledger *l = &x->reps[r].ledger;
         for (int m = 0; m < l->nmonths; m++)
             for (int c = 0; c < l->ncomponents; c++)
-                for (int s = 0; s < l->nstreams; s++)
-                    for (int k = 0; k < l->ncatchments; k++) {
-                        size_t cell = es_ledger_cell(l, m, c, s, k);
-                        if (l->payments[cell] == 0)
-                            continue;
-                        char month[16];
-                        month_label(p, m, month, sizeof month);
-                        const es_component *comp = &f->components[c];
-                        es_csv_int(&w, x->reps[r].number);
-                        es_csv_text(&w, month);
-                        es_csv_text(&w, comp->name);
-                        es_csv_text(&w, es_component_type_names[comp->type]);
-                        es_csv_text(&w, es_milestone_names[comp->event]);
-                        es_csv_text(&w, p->streams[s].name);
-                        es_csv_text(&w, p->catchments[k].name);
-                        es_csv_text(&w, p->catchments[k].ssm);
-                        es_csv_int(&w, l->payments[cell]);
-                        es_csv_int(&w, l->cents[cell]);
-                        es_csv_end_row(&w);
-                    }
+                for (int s = 0; s <= l->nstreams; s++)
+                    for (int src = 0; src <= ES_NSOURCES; src++)
+                        for (int k = 0; k < l->ncatchments; k++) {
+                            size_t cell = es_ledger_cell(l, m, c, s, src, k);
+                            if (l->payments[cell] == 0)
+                                continue;
+                            bool release = c == f->ncomponents;
+                            const es_component *comp = release ? NULL : &f->components[c];
+                            char month[16], payer[ES_NAME_MAX + 16], payee[ES_NAME_MAX + 16];
+                            month_label(p, m, month, sizeof month);
+                            es_party from = release ? ES_PARTY_SSM : comp->payer;
+                            es_party to = release ? ES_PARTY_PROVIDER : comp->payee;
+                            es_csv_int(&w, x->reps[r].number);
+                            es_csv_text(&w, month);
+                            es_csv_text(&w, component_name(f, c));
+                            es_csv_text(&w, release ? "holdback" : es_component_type_names[comp->type]);
+                            es_csv_text(&w, release ? "period" : es_milestone_names[comp->event]);
+                            es_csv_text(&w, s < l->nstreams ? p->streams[s].name : "");
+                            es_csv_text(&w, sources[src]);
+                            es_csv_text(&w, p->catchments[k].name);
+                            es_csv_text(&w, party_label(p, from, k, -1, payer, sizeof payer));
+                            es_csv_text(&w, party_label(p, to, k, -1, payee, sizeof payee));
+                            es_csv_int(&w, l->payments[cell]);
+                            es_csv_int(&w, l->cents[cell]);
+                            es_csv_end_row(&w);
+                        }
     }
     return es_csv_close(&w, err);
 }
 
-static const char *provider_name(const es_params *p, int catchment, int global_index)
+static int write_provider_finance(const es_experiment *x, const char *dir, es_error *err)
 {
-    int k = 0;
-    for (int i = 0; i < catchment; i++)
-        k += p->catchments[i].nproviders;
-    return p->catchments[catchment].providers[global_index - k].name;
+    char path[1200];
+    path_join(path, sizeof path, dir, "provider_finance.csv");
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "replication,month,catchment,provider,revenue_cents,cost_cents,"
+                      "cash_position_cents");
+    const es_params *p = &x->scenario.params;
+    for (int r = 0; x->funding && r < x->nreps; r++) {
+        const es_finance *fin = &x->reps[r].finance;
+        int provider = 0;
+        for (int c = 0; c < p->ncatchments; c++)
+            for (int j = 0; j < p->catchments[c].nproviders; j++, provider++) {
+                int64_t cash = 0;
+                for (int m = 0; m < fin->nmonths; m++) {
+                    size_t cell = (size_t)provider * (size_t)fin->nmonths + (size_t)m;
+                    cash += fin->revenue[cell] - fin->cost[cell];
+                    char month[16];
+                    month_label(p, m, month, sizeof month);
+                    es_csv_int(&w, x->reps[r].number);
+                    es_csv_text(&w, month);
+                    es_csv_text(&w, p->catchments[c].name);
+                    es_csv_text(&w, p->catchments[c].providers[j].name);
+                    es_csv_int(&w, fin->revenue[cell]);
+                    es_csv_int(&w, fin->cost[cell]);
+                    es_csv_int(&w, cash);
+                    es_csv_end_row(&w);
+                }
+            }
+    }
+    return es_csv_close(&w, err);
 }
 
 static int write_full_ledger(const es_experiment *x, const char *dir, es_error *err)
@@ -197,9 +265,10 @@ static int write_full_ledger(const es_experiment *x, const char *dir, es_error *
     int rc = es_csv_open(&w, path, err);
     if (rc)
         return rc;
-    es_csv_header(&w, "replication,date,day,event_day,client,component,event,stream,catchment,"
-                      "payer,payee,amount_cents");
+    es_csv_header(&w, "replication,date,day,event_day,client,component,event,stream,source,"
+                      "catchment,payer,payee,amount_cents");
     const es_params *p = &x->scenario.params;
+    static const char *const sources[] = {"EO", "OW", "ODSP", "none"};
     for (int r = 0; x->funding && r < x->nreps; r++) {
         FILE *in = x->reps[r].ledger_rows;
         if (!in)
@@ -208,23 +277,25 @@ static int write_full_ledger(const es_experiment *x, const char *dir, es_error *
         unsigned rep;
         double day, event_day;
         unsigned long long client;
-        int comp, event, stream, catchment, provider;
+        int comp, event, stream, source, catchment, provider, payer, payee;
         long long cents;
-        while (fscanf(in, "%u,%lf,%lf,%llu,%d,%d,%d,%d,%d,%lld\n", &rep, &day, &event_day, &client,
-                      &comp, &event, &stream, &catchment, &provider, &cents) == 10) {
-            char date[16];
+        while (fscanf(in, "%u,%lf,%lf,%llu,%d,%d,%d,%d,%d,%d,%d,%d,%lld\n", &rep, &day,
+                      &event_day, &client, &comp, &event, &stream, &source, &catchment, &provider,
+                      &payer, &payee, &cents) == 13) {
+            char date[16], from[ES_NAME_MAX + 16], to[ES_NAME_MAX + 16];
             date_label(p, day, date, sizeof date);
             es_csv_int(&w, rep);
             es_csv_text(&w, date);
             es_csv_num(&w, day);
             es_csv_num(&w, event_day);
             es_csv_int(&w, (int64_t)client);
-            es_csv_text(&w, x->funding->components[comp].name);
+            es_csv_text(&w, component_name(x->funding, comp));
             es_csv_text(&w, es_milestone_names[event]);
-            es_csv_text(&w, p->streams[stream].name);
+            es_csv_text(&w, stream >= 0 ? p->streams[stream].name : "");
+            es_csv_text(&w, source >= 0 ? sources[source] : "");
             es_csv_text(&w, p->catchments[catchment].name);
-            es_csv_text(&w, p->catchments[catchment].ssm);
-            es_csv_text(&w, provider_name(p, catchment, provider));
+            es_csv_text(&w, party_label(p, (es_party)payer, catchment, -1, from, sizeof from));
+            es_csv_text(&w, party_label(p, (es_party)payee, catchment, provider, to, sizeof to));
             es_csv_int(&w, cents);
             es_csv_end_row(&w);
         }
@@ -502,6 +573,8 @@ int es_output_write(const es_experiment *x, const char *dir, es_error *err)
         rc = write_open_by_cd(x, tmp, err);
     if (!rc)
         rc = write_kpis(x, tmp, err);
+    if (!rc && x->funding)
+        rc = write_provider_finance(x, tmp, err);
     if (!rc)
         rc = write_plots(x, tmp, err);
     if (!rc)

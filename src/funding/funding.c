@@ -4,7 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-const char *const es_component_type_names[3] = {"fixed", "milestone", "outcome"};
+const char *const es_component_type_names[ES_NCOMPONENT_TYPES] = {
+    "fixed", "milestone", "outcome", "flow_through", "block",
+};
+
+const char *const es_party_names[ES_NPARTIES] = {
+    "province", "ssm", "provider", "employer", "client",
+};
 
 int64_t es_money_scale(int64_t cents, double factor)
 {
@@ -21,4 +27,12 @@ const char *es_money_format(int64_t cents, char *buf, unsigned len)
     snprintf(buf, len, "%s%llu.%02llu", sign, (unsigned long long)(abs_cents / 100),
              (unsigned long long)(abs_cents % 100));
     return buf;
+}
+
+es_party es_funding_top_payer(const es_funding_model *f)
+{
+    for (int i = 0; i < f->ncomponents; i++)
+        if (f->components[i].payer == ES_PARTY_PROVINCE)
+            return ES_PARTY_PROVINCE;
+    return ES_PARTY_SSM;
 }

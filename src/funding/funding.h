@@ -1,28 +1,54 @@
-/* Funding models: what each pathway event earns, by stream.  The funding layer observes model
- * events and prices them into a ledger; it never schedules anything. */
+/* Funding models: what each pathway event earns, by stream, who pays whom, and the limits.
+ * The funding layer observes model events and prices them into a ledger; it never schedules
+ * anything.  Semantics: docs/funding-models.md. */
 #ifndef ES_FUNDING_H
 #define ES_FUNDING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "model/events.h"
 #include "model/params.h"
 
 #define ES_MAX_COMPONENTS 32
+#define ES_MAX_CONTRACT_YEARS 10
 
 typedef enum es_component_type {
-    ES_COMP_FIXED,     /* per-client fee earned at intake (or another pathway event) */
-    ES_COMP_MILESTONE, /* pathway milestones: assessment, job start, ... */
-    ES_COMP_OUTCOME,   /* employment checkpoints after job start */
+    ES_COMP_FIXED,        /* per-client fee earned at intake (or another pathway event) */
+    ES_COMP_MILESTONE,    /* pathway milestones: plan agreed, training completed, job start */
+    ES_COMP_OUTCOME,      /* employment checkpoints after job start (funded outcomes only) */
+    ES_COMP_FLOW_THROUGH, /* client supports and employer incentives actually spent */
+    ES_COMP_BLOCK,        /* a block grant per caseload place, paid each month */
+    ES_NCOMPONENT_TYPES
 } es_component_type;
 
-extern const char *const es_component_type_names[3];
+extern const char *const es_component_type_names[ES_NCOMPONENT_TYPES];
+
+typedef enum es_party {
+    ES_PARTY_PROVINCE,
+    ES_PARTY_SSM,
+    ES_PARTY_PROVIDER,
+    ES_PARTY_EMPLOYER,
+    ES_PARTY_CLIENT,
+    ES_NPARTIES
+} es_party;
+
+extern const char *const es_party_names[ES_NPARTIES];
 
 typedef struct es_component {
     char name[ES_NAME_MAX];
     es_component_type type;
     es_milestone event;
+    es_party payer, payee;
     int64_t amount_cents[ES_MAX_STREAMS]; /* in the model's own currency */
+    bool per_month_of_service;            /* flow-through: amount per month of service */
+    int64_t cap_per_client_cents;         /* flow-through: 0 = none */
+    double lag_days;                      /* paid this long after the event */
+    bool adjusted;                        /* complex-needs multipliers apply */
+    double partial_hours, partial_share;  /* outcome: partial credit from partial_hours */
+    double clawback_days;                 /* reversed if the job ends this soon after it starts */
+    int nyears;
+    double year_multiplier[ES_MAX_CONTRACT_YEARS]; /* by contract year; the last repeats */
 } es_component;
 
 typedef struct es_funding_model {
@@ -33,6 +59,11 @@ typedef struct es_funding_model {
     double cad_per_unit; /* conversion to CAD, applied once per payment */
     int ncomponents;
     es_component components[ES_MAX_COMPONENTS];
+    /* complex-needs multipliers */
+    double adjust_disability, adjust_source[ES_NSOURCES], adjust_rural;
+    /* limits on payments to providers */
+    int64_t provider_cap_per_year_cents; /* per fiscal year; 0 = none */
+    double holdback_share;               /* withheld, released at the next fiscal year */
 } es_funding_model;
 
 /* Multiplies an amount in cents by a factor, rounding half to even to the cent. */
@@ -40,5 +71,9 @@ int64_t es_money_scale(int64_t cents, double factor);
 
 /* Formats cents as dollars "-1234.56" into buf. */
 const char *es_money_format(int64_t cents, char *buf, unsigned len);
+
+/* The party at the top of the model's payment chain: the province when any component is
+ * paid by it, else the SSM.  Total spend is what this party pays. */
+es_party es_funding_top_payer(const es_funding_model *f);
 
 #endif

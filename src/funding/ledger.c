@@ -1,17 +1,21 @@
 #include "funding/ledger.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/error.h"
+#include "model/calendar.h"
+
+/* ---- ledger -------------------------------------------------------------------------------- */
 
 int es_ledger_init(es_ledger *l, int nmonths, int ncomponents, int nstreams, int ncatchments)
 {
     *l = (es_ledger){.nmonths = nmonths, .ncomponents = ncomponents, .nstreams = nstreams,
                      .ncatchments = ncatchments};
-    size_t cells = (size_t)nmonths * (size_t)(ncomponents ? ncomponents : 1) * (size_t)nstreams *
-                   (size_t)ncatchments;
+    size_t cells = (size_t)nmonths * (size_t)(ncomponents ? ncomponents : 1) *
+                   (size_t)(nstreams + 1) * (ES_NSOURCES + 1) * (size_t)ncatchments;
     l->cents = calloc(cells, sizeof *l->cents);
     l->payments = calloc(cells, sizeof *l->payments);
     if (!l->cents || !l->payments) {
@@ -28,17 +32,22 @@ void es_ledger_destroy(es_ledger *l)
     l->cents = l->payments = NULL;
 }
 
+static int month_of(double day, int nmonths)
+{
+    int month = (int)(day / ES_DAYS_PER_MONTH);
+    return month < 0 ? 0 : month >= nmonths ? nmonths - 1 : month;
+}
+
 void es_ledger_post(es_ledger *l, const es_payment *p)
 {
-    int month = (int)(p->date_days / ES_DAYS_PER_MONTH);
-    if (month >= l->nmonths)
-        month = l->nmonths - 1;
-    if (month < 0)
-        month = 0;
-    size_t cell = es_ledger_cell(l, month, p->component, p->stream, p->catchment);
+    int stream = p->stream >= 0 ? p->stream : l->nstreams;
+    int source = p->source >= 0 ? p->source : ES_NSOURCES;
+    size_t cell = es_ledger_cell(l, month_of(p->date_days, l->nmonths), p->component, stream,
+                                 source, p->catchment);
     l->cents[cell] += p->amount_cents;
     l->payments[cell]++;
     l->total_cents += p->amount_cents;
+    l->by_payer_cents[p->payer] += p->amount_cents;
     l->npayments++;
     if (l->sink)
         l->sink(p, l->sink_ctx);
@@ -47,31 +56,380 @@ void es_ledger_post(es_ledger *l, const es_payment *p)
 int64_t es_ledger_component_total(const es_ledger *l, int comp)
 {
     int64_t total = 0;
-    for (int m = 0; m < l->nmonths; m++)
-        for (int s = 0; s < l->nstreams; s++)
-            for (int c = 0; c < l->ncatchments; c++)
-                total += l->cents[es_ledger_cell(l, m, comp, s, c)];
+    size_t per_month = (size_t)(l->nstreams + 1) * (ES_NSOURCES + 1) * (size_t)l->ncatchments;
+    for (int m = 0; m < l->nmonths; m++) {
+        const int64_t *c = &l->cents[es_ledger_cell(l, m, comp, 0, 0, 0)];
+        for (size_t i = 0; i < per_month; i++)
+            total += c[i];
+    }
     return total;
+}
+
+int es_finance_init(es_finance *f, int nproviders, int nmonths)
+{
+    *f = (es_finance){.nproviders = nproviders, .nmonths = nmonths};
+    f->revenue = calloc((size_t)nproviders * (size_t)nmonths, sizeof *f->revenue);
+    f->cost = calloc((size_t)nproviders * (size_t)nmonths, sizeof *f->cost);
+    if (!f->revenue || !f->cost) {
+        es_finance_destroy(f);
+        return ES_ENOMEM;
+    }
+    return ES_OK;
+}
+
+void es_finance_destroy(es_finance *f)
+{
+    free(f->revenue);
+    free(f->cost);
+    f->revenue = f->cost = NULL;
+}
+
+/* ---- clawback memory: what was paid for a client's current job ------------------------------ */
+
+static size_t claw_slot(const es_funder *f, uint64_t id)
+{
+    uint64_t h = id * 0x9e3779b97f4a7c15ULL;
+    return (size_t)(h >> 20) & (f->claw_cap - 1);
+}
+
+static es_clawback_entry *claw_find(es_funder *f, uint64_t id)
+{
+    if (!f->claw)
+        return NULL;
+    for (size_t i = claw_slot(f, id);; i = (i + 1) & (f->claw_cap - 1)) {
+        if (f->claw[i].client_id == id)
+            return &f->claw[i];
+        if (f->claw[i].client_id == 0)
+            return NULL;
+    }
+}
+
+static int claw_grow(es_funder *f)
+{
+    size_t old_cap = f->claw_cap;
+    es_clawback_entry *old = f->claw;
+    size_t cap = old_cap ? old_cap * 2 : 1024;
+    es_clawback_entry *fresh = calloc(cap, sizeof *fresh);
+    if (!fresh)
+        return ES_ENOMEM;
+    f->claw = fresh;
+    f->claw_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].client_id) {
+            size_t j = claw_slot(f, old[i].client_id);
+            while (f->claw[j].client_id)
+                j = (j + 1) & (cap - 1);
+            f->claw[j] = old[i];
+        }
+    free(old);
+    return ES_OK;
+}
+
+static es_clawback_entry *claw_insert(es_funder *f, uint64_t id)
+{
+    if ((f->claw_used + 1) * 2 > f->claw_cap && claw_grow(f) != ES_OK)
+        return NULL;
+    size_t i = claw_slot(f, id);
+    while (f->claw[i].client_id && f->claw[i].client_id != id)
+        i = (i + 1) & (f->claw_cap - 1);
+    if (f->claw[i].client_id == 0) {
+        f->claw[i] = (es_clawback_entry){.client_id = id};
+        f->claw_used++;
+    }
+    return &f->claw[i];
+}
+
+/* Removes an entry, shifting later ones of its probe run back (no tombstones). */
+static void claw_remove(es_funder *f, es_clawback_entry *e)
+{
+    size_t i = (size_t)(e - f->claw), mask = f->claw_cap - 1;
+    f->claw[i].client_id = 0;
+    f->claw_used--;
+    for (size_t j = (i + 1) & mask; f->claw[j].client_id; j = (j + 1) & mask) {
+        size_t home = claw_slot(f, f->claw[j].client_id);
+        bool between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (between)
+            continue;
+        f->claw[i] = f->claw[j];
+        f->claw[j].client_id = 0;
+        i = j;
+    }
+}
+
+/* ---- the funder ----------------------------------------------------------------------------- */
+
+int es_funder_init(es_funder *f, const es_funding_model *model, const es_params *p,
+                   es_ledger *ledger, es_finance *finance)
+{
+    *f = (es_funder){.model = model, .params = p, .ledger = ledger, .finance = finance};
+    for (int c = 0; c < p->ncatchments; c++)
+        f->nproviders += p->catchments[c].nproviders;
+    f->first_fiscal_year = es_fiscal_year_at(p->start_year, p->start_month, p->start_day, 0.0);
+    f->nfiscal_years = es_fiscal_year_at(p->start_year, p->start_month, p->start_day,
+                                         p->horizon_days + 400.0) - f->first_fiscal_year + 1;
+    size_t cells = (size_t)f->nproviders * (size_t)f->nfiscal_years;
+    f->provider_catchment = calloc((size_t)f->nproviders, sizeof *f->provider_catchment);
+    f->paid_in_year = calloc(cells, sizeof *f->paid_in_year);
+    f->held = calloc(cells, sizeof *f->held);
+    if (!f->provider_catchment || !f->paid_in_year || !f->held) {
+        es_funder_destroy(f);
+        return ES_ENOMEM;
+    }
+    for (int c = 0, k = 0; c < p->ncatchments; c++)
+        for (int j = 0; j < p->catchments[c].nproviders; j++)
+            f->provider_catchment[k++] = c;
+    return ES_OK;
+}
+
+void es_funder_destroy(es_funder *f)
+{
+    free(f->provider_catchment);
+    free(f->paid_in_year);
+    free(f->held);
+    free(f->claw);
+    f->provider_catchment = NULL;
+    f->paid_in_year = f->held = NULL;
+    f->claw = NULL;
+}
+
+static int fiscal_index(const es_funder *f, double day)
+{
+    const es_params *p = f->params;
+    int fy = es_fiscal_year_at(p->start_year, p->start_month, p->start_day, day) -
+             f->first_fiscal_year;
+    return fy < 0 ? 0 : fy >= f->nfiscal_years ? f->nfiscal_years - 1 : fy;
+}
+
+static void book_revenue(es_funder *f, const es_payment *pay)
+{
+    if (f->finance && pay->payee == ES_PARTY_PROVIDER && pay->provider >= 0)
+        f->finance->revenue[(size_t)pay->provider * (size_t)f->finance->nmonths +
+                            (size_t)month_of(pay->date_days, f->finance->nmonths)] += pay->amount_cents;
+}
+
+/* Posts a payment to a provider after the yearly cap and the holdback; returns the amount
+ * paid now. */
+static int64_t pay_provider(es_funder *f, es_payment *pay)
+{
+    const es_funding_model *m = f->model;
+    size_t cell = (size_t)pay->provider * (size_t)f->nfiscal_years +
+                  (size_t)fiscal_index(f, pay->date_days);
+    if (m->provider_cap_per_year_cents > 0 && pay->amount_cents > 0) {
+        int64_t room = m->provider_cap_per_year_cents - f->paid_in_year[cell];
+        if (room < 0)
+            room = 0;
+        if (pay->amount_cents > room) {
+            f->capped_cents += pay->amount_cents - room;
+            pay->amount_cents = room;
+        }
+    }
+    f->paid_in_year[cell] += pay->amount_cents;
+    if (m->holdback_share > 0.0 && pay->amount_cents > 0) {
+        int64_t withheld = es_money_scale(pay->amount_cents, m->holdback_share);
+        f->held[cell] += withheld;
+        pay->amount_cents -= withheld;
+    }
+    if (pay->amount_cents == 0)
+        return 0;
+    es_ledger_post(f->ledger, pay);
+    book_revenue(f, pay);
+    return pay->amount_cents;
+}
+
+/* Posts a payment; returns the amount paid now (after caps and holdbacks; 0 when it falls due
+ * after the horizon). */
+static int64_t post(es_funder *f, es_payment *pay)
+{
+    if (pay->date_days > f->params->horizon_days) {
+        f->due_after_horizon_cents += pay->amount_cents;
+        return 0;
+    }
+    if (pay->payee == ES_PARTY_PROVIDER && pay->provider >= 0)
+        return pay_provider(f, pay);
+    if (pay->amount_cents != 0)
+        es_ledger_post(f->ledger, pay);
+    return pay->amount_cents;
+}
+
+static double contract_year_multiplier(const es_funder *f, const es_component *c,
+                                       const es_model_event *ev)
+{
+    if (c->nyears == 0)
+        return 1.0;
+    double since = ev->time - f->params->catchments[ev->catchment].start_days;
+    int year = since < 0 ? 0 : (int)(since / 365.25);
+    return c->year_multiplier[year < c->nyears ? year : c->nyears - 1];
+}
+
+static double needs_multiplier(const es_funding_model *m, const es_model_event *ev)
+{
+    double k = m->adjust_source[ev->source];
+    if (ev->disability)
+        k *= m->adjust_disability;
+    if (ev->rural)
+        k *= m->adjust_rural;
+    return k;
+}
+
+/* The factor applied to a component's amount for an event, or 0 when nothing is due. */
+static double price_factor(const es_funder *f, const es_component *c, const es_model_event *ev)
+{
+    const es_funding_model *m = f->model;
+    double k = m->cad_per_unit * contract_year_multiplier(f, c, ev);
+    switch (c->type) {
+    case ES_COMP_BLOCK:
+        /* per caseload place per year, paid monthly; provider-level events pay providers,
+         * catchment-level events pay SSMs */
+        if ((c->payee == ES_PARTY_PROVIDER) != (ev->provider >= 0))
+            return 0.0;
+        return k * ev->capacity / 12.0;
+    case ES_COMP_OUTCOME:
+        if (!ev->funded) {
+            bool partial = c->partial_hours > 0.0 && ev->wage_ok && ev->hours >= c->partial_hours;
+            if (!partial)
+                return 0.0; /* under the hours or the minimum wage: no outcome payment */
+            k *= c->partial_share;
+        }
+        break;
+    case ES_COMP_FLOW_THROUGH:
+        if (c->per_month_of_service)
+            k *= ev->months;
+        break;
+    default:
+        break;
+    }
+    if (c->adjusted)
+        k *= needs_multiplier(m, ev);
+    return k;
+}
+
+static void remember_for_clawback(es_funder *f, const es_model_event *ev, int comp, int64_t amount)
+{
+    es_clawback_entry *e = claw_find(f, ev->client_id);
+    if (!e) {
+        e = claw_insert(f, ev->client_id);
+        if (!e) {
+            f->failed = 1;
+            return;
+        }
+        e->stream = ev->stream;
+        e->source = ev->source;
+        e->catchment = ev->catchment;
+        e->provider = ev->provider;
+    }
+    if (e->n == ES_CLAWBACK_SLOTS) { /* the oldest payment's window has closed first */
+        memmove(&e->component[0], &e->component[1], (ES_CLAWBACK_SLOTS - 1) * sizeof e->component[0]);
+        memmove(&e->event_days[0], &e->event_days[1], (ES_CLAWBACK_SLOTS - 1) * sizeof e->event_days[0]);
+        memmove(&e->cents[0], &e->cents[1], (ES_CLAWBACK_SLOTS - 1) * sizeof e->cents[0]);
+        e->n--;
+    }
+    e->component[e->n] = (int16_t)comp;
+    e->event_days[e->n] = ev->time;
+    e->cents[e->n++] = amount;
+}
+
+/* A job ended: payments marked for clawback and still within their window are reversed. */
+static void claw_back(es_funder *f, const es_model_event *ev)
+{
+    es_clawback_entry *e = claw_find(f, ev->client_id);
+    if (!e)
+        return;
+    const es_funding_model *m = f->model;
+    for (int k = 0; k < e->n; k++) {
+        const es_component *c = &m->components[e->component[k]];
+        if (e->cents[k] == 0 || ev->time - e->event_days[k] >= c->clawback_days)
+            continue;
+        es_payment pay = {.date_days = ev->time, .event_days = ev->time, .client_id = ev->client_id,
+                          .component = e->component[k], .event = ES_MS_JOB_LOSS,
+                          .stream = e->stream, .source = e->source, .catchment = e->catchment,
+                          .provider = c->payee == ES_PARTY_PROVIDER ? e->provider : -1,
+                          .payer = c->payer, .payee = c->payee, .amount_cents = -e->cents[k]};
+        f->clawed_back_cents += e->cents[k];
+        es_ledger_post(f->ledger, &pay); /* a reversal is never capped or held back */
+        book_revenue(f, &pay);
+    }
+    claw_remove(f, e);
+}
+
+static void book_costs(es_funder *f, const es_model_event *ev)
+{
+    if (!f->finance || ev->provider < 0)
+        return;
+    const es_params *p = f->params;
+    int nm = f->finance->nmonths;
+    size_t row = (size_t)ev->provider * (size_t)nm;
+    int month = month_of(ev->time, nm);
+    int past = month_of(ev->time - ES_DAYS_PER_MONTH / 2.0, nm); /* the month just ended */
+    if (ev->time > 0.0)
+        f->finance->cost[row + (size_t)past] +=
+            (int64_t)llround(ev->staff_hours * p->staff_cost_per_hour * 100.0);
+    if (ev->time + ES_DAYS_PER_MONTH / 2.0 < p->horizon_days)
+        f->finance->cost[row + (size_t)month] +=
+            (int64_t)llround(ev->capacity * p->overhead_per_place_per_month * 100.0);
+}
+
+/* At the first period of a fiscal year the holdbacks of the year before are released. */
+static void release_holdbacks(es_funder *f, const es_model_event *ev)
+{
+    int fy = fiscal_index(f, ev->time);
+    if (ev->provider < 0 || fy == 0)
+        return;
+    size_t cell = (size_t)ev->provider * (size_t)f->nfiscal_years + (size_t)(fy - 1);
+    if (f->held[cell] == 0)
+        return;
+    es_payment pay = {.date_days = ev->time, .event_days = ev->time,
+                      .component = f->model->ncomponents, .event = ES_MS_PERIOD, .stream = -1,
+                      .source = -1, .catchment = ev->catchment, .provider = ev->provider,
+                      .payer = ES_PARTY_SSM, .payee = ES_PARTY_PROVIDER,
+                      .amount_cents = f->held[cell]};
+    f->held[cell] = 0;
+    es_ledger_post(f->ledger, &pay);
+    book_revenue(f, &pay);
 }
 
 void es_funder_observe(const es_model_event *ev, void *ctx)
 {
     es_funder *f = ctx;
     const es_funding_model *m = f->model;
-    bool checkpoint = ev->kind >= ES_MS_EMPLOYED_1M && ev->kind <= ES_MS_EMPLOYED_12M;
-    if (checkpoint && !ev->funded)
-        return; /* under the hours or the minimum wage: no outcome payment */
+    if (ev->kind == ES_MS_PERIOD) {
+        book_costs(f, ev);
+        release_holdbacks(f, ev);
+    }
+    if (ev->kind == ES_MS_JOB_LOSS)
+        claw_back(f, ev);
     for (int i = 0; i < m->ncomponents; i++) {
         const es_component *c = &m->components[i];
         if (c->event != ev->kind)
             continue;
-        int64_t amount = es_money_scale(c->amount_cents[ev->stream], m->cad_per_unit);
+        bool period = ev->kind == ES_MS_PERIOD;
+        int stream = period ? 0 : ev->stream;
+        double factor = price_factor(f, c, ev);
+        int64_t amount = factor == 0.0 ? 0 : es_money_scale(c->amount_cents[stream], factor);
+        if (c->cap_per_client_cents > 0 && amount > c->cap_per_client_cents)
+            amount = c->cap_per_client_cents;
         if (amount == 0)
             continue;
-        es_payment p = {.date_days = ev->time, .event_days = ev->time, .client_id = ev->client_id,
-                        .component = i, .event = ev->kind, .stream = ev->stream,
-                        .catchment = ev->catchment, .provider = ev->provider,
-                        .amount_cents = amount};
-        es_ledger_post(f->ledger, &p);
+        es_payment pay = {.date_days = ev->time + c->lag_days, .event_days = ev->time,
+                          .client_id = ev->client_id, .component = i, .event = ev->kind,
+                          .stream = period ? -1 : ev->stream, .source = period ? -1 : ev->source,
+                          .catchment = ev->catchment,
+                          .provider = c->payee == ES_PARTY_PROVIDER ? ev->provider : -1,
+                          .payer = c->payer, .payee = c->payee, .amount_cents = amount};
+        int64_t paid = post(f, &pay);
+        if (c->clawback_days > 0.0 && !period && paid != 0)
+            remember_for_clawback(f, ev, i, paid);
     }
+    /* the job's clawback window is over once it has lasted 12 months */
+    if (ev->kind == ES_MS_EMPLOYED_12M) {
+        es_clawback_entry *e = claw_find(f, ev->client_id);
+        if (e)
+            claw_remove(f, e);
+    }
+}
+
+void es_funder_finish(es_funder *f)
+{
+    size_t cells = (size_t)f->nproviders * (size_t)f->nfiscal_years;
+    for (size_t i = 0; i < cells; i++)
+        f->holdback_unreleased_cents += f->held[i];
 }

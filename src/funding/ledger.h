@@ -1,7 +1,12 @@
-/* es_ledger: every payment, tied to the event that earned it, in integer cents.
+/* es_ledger and es_funder: every payment, tied to the event that earned it, in integer cents.
  *
- * The ledger keeps totals by month, component, stream and catchment; the full row of each
- * payment goes to an optional sink (the --ledger CSV). */
+ * The funder is an observer of model events: it prices each event under a funding model
+ * (amount by stream, complex-needs multipliers, partial outcomes, contract-year multipliers,
+ * the currency factor -- all applied as one factor, rounded half to even once), applies the
+ * limits (a yearly cap per provider, a holdback released at the next fiscal year), reverses
+ * clawed-back payments when a job ends early, and posts the payments.  The ledger keeps totals
+ * by month, component, stream, source and catchment; the full row of each payment goes to an
+ * optional sink (the --ledger CSV).  Provider revenue and costs by month give cash positions. */
 #ifndef ES_LEDGER_H
 #define ES_LEDGER_H
 
@@ -10,29 +15,31 @@
 
 #include "funding/funding.h"
 #include "model/events.h"
+#include "model/params.h"
 
 #define ES_DAYS_PER_MONTH (365.25 / 12.0)
 
 typedef struct es_payment {
     double date_days;  /* on or after the event */
     double event_days; /* when the earning event happened */
-    uint64_t client_id;
-    int component;
+    uint64_t client_id; /* 0 for period payments */
+    int component;      /* index; ncomponents = holdback release */
     es_milestone event;
-    int stream;
+    int stream, source; /* -1 when not a client's payment */
     int catchment;
-    int provider;
+    int provider;       /* -1 when the payee is not a provider */
+    es_party payer, payee;
     int64_t amount_cents;
 } es_payment;
 
 typedef void (*es_payment_sink)(const es_payment *p, void *ctx);
 
 typedef struct es_ledger {
-    int nmonths, ncomponents, nstreams, ncatchments;
-    int64_t *cents;    /* [month][component][stream][catchment] */
+    int nmonths, ncomponents, nstreams, ncatchments; /* ncomponents includes holdback release */
+    int64_t *cents;    /* [month][component][stream + none][source + none][catchment] */
     int64_t *payments; /* same shape: number of payments */
-    int64_t total_cents;
-    int64_t npayments;
+    int64_t total_cents, npayments;
+    int64_t by_payer_cents[ES_NPARTIES];
     es_payment_sink sink;
     void *sink_ctx;
 } es_ledger;
@@ -40,20 +47,58 @@ typedef struct es_ledger {
 int es_ledger_init(es_ledger *l, int nmonths, int ncomponents, int nstreams, int ncatchments);
 void es_ledger_destroy(es_ledger *l);
 void es_ledger_post(es_ledger *l, const es_payment *p);
-static inline size_t es_ledger_cell(const es_ledger *l, int month, int comp, int stream, int catchment)
+static inline size_t es_ledger_cell(const es_ledger *l, int month, int comp, int stream,
+                                    int source, int catchment)
 {
-    return (((size_t)month * (size_t)l->ncomponents + (size_t)comp) * (size_t)l->nstreams +
-            (size_t)stream) * (size_t)l->ncatchments + (size_t)catchment;
+    return ((((size_t)month * (size_t)l->ncomponents + (size_t)comp) * (size_t)(l->nstreams + 1) +
+             (size_t)stream) * (ES_NSOURCES + 1) + (size_t)source) * (size_t)l->ncatchments +
+           (size_t)catchment;
 }
 int64_t es_ledger_component_total(const es_ledger *l, int comp);
 
-/* The funder: a funding model applied to one replication's events. */
+/* Revenue and costs of each provider by month, in cents. */
+typedef struct es_finance {
+    int nproviders, nmonths;
+    int64_t *revenue; /* [provider][month] */
+    int64_t *cost;    /* [provider][month] */
+} es_finance;
+
+int es_finance_init(es_finance *f, int nproviders, int nmonths);
+void es_finance_destroy(es_finance *f);
+
+#define ES_CLAWBACK_SLOTS 6
+
+/* Payments that a job loss may still reverse, for one client's current job. */
+typedef struct es_clawback_entry {
+    uint64_t client_id; /* 0 = empty */
+    int n;
+    int16_t component[ES_CLAWBACK_SLOTS];
+    double event_days[ES_CLAWBACK_SLOTS];
+    int64_t cents[ES_CLAWBACK_SLOTS];
+    int stream, source, catchment, provider;
+} es_clawback_entry;
+
 typedef struct es_funder {
     const es_funding_model *model;
+    const es_params *params;
     es_ledger *ledger;
+    es_finance *finance;
+    int nproviders, first_fiscal_year, nfiscal_years;
+    int *provider_catchment;
+    int64_t *paid_in_year; /* [provider][fiscal year], for the cap */
+    int64_t *held;         /* [provider][fiscal year] holdback */
+    es_clawback_entry *claw;
+    size_t claw_cap, claw_used;
+    int64_t capped_cents, due_after_horizon_cents, clawed_back_cents, holdback_unreleased_cents;
+    int failed; /* out of memory while running */
 } es_funder;
 
+int es_funder_init(es_funder *f, const es_funding_model *model, const es_params *p,
+                   es_ledger *ledger, es_finance *finance);
+void es_funder_destroy(es_funder *f);
 /* Observer callback: prices a model event and posts its payments. ctx is an es_funder. */
 void es_funder_observe(const es_model_event *ev, void *ctx);
+/* Holdbacks still withheld at the end of the run (reported, never paid). */
+void es_funder_finish(es_funder *f);
 
 #endif

@@ -246,6 +246,9 @@ static void load_misc(es_params *p, const config_t *cfg)
     es_cfg_float(S, g, "contestability.ssm_threshold", &c->ssm_threshold);
     es_cfg_float(S, g, "contestability.transition_days", &c->transition_days);
     es_cfg_float(S, g, "contestability.capacity_dip", &c->capacity_dip);
+    g = config_lookup(cfg, "costs");
+    es_cfg_float(S, g, "costs.staff_per_hour", &p->staff_cost_per_hour);
+    es_cfg_float(S, g, "costs.overhead_per_place_per_month", &p->overhead_per_place_per_month);
     g = config_lookup(cfg, "outputs");
     es_cfg_bool(S, g, "outputs.suppress_small_cells", &p->suppress_small_cells);
     int64_t below;
@@ -558,19 +561,34 @@ int es_scenario_load(es_scenario *s, const char *path, es_error *err)
     return rc;
 }
 
-static int load_component(es_component *c, const config_setting_t *g, const es_params *p,
-                          const char *file, es_error *err)
+static int parse_choice(const char *v, const char *const *names, int n)
 {
-    const char *name, *type, *event;
-    es_cfg_string(F, g, "funding.components.[].name", &name);
-    copy_name(c->name, sizeof c->name, name);
-    es_cfg_string(F, g, "funding.components.[].type", &type);
-    for (int t = 0; t < 3; t++)
-        if (strcmp(type, es_component_type_names[t]) == 0)
-            c->type = (es_component_type)t;
-    es_cfg_string(F, g, "funding.components.[].event", &event);
-    c->event = (es_milestone)es_milestone_by_name(event);
+    for (int i = 0; i < n; i++)
+        if (strcmp(v, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static double setting_dollars(const config_setting_t *a)
+{
+    return config_setting_type(a) == CONFIG_TYPE_FLOAT ? config_setting_get_float(a)
+                                                       : (double)config_setting_get_int64(a);
+}
+
+static int load_amounts(es_component *c, const config_setting_t *g, const es_params *p,
+                        const char *file, es_error *err)
+{
+    const config_setting_t *one = config_setting_get_member(g, "amount");
     const config_setting_t *amounts = config_setting_get_member(g, "amounts");
+    if (one && amounts)
+        return es_cfg_error(err, one, file, "component '%s' has both amount and amounts", c->name);
+    if (one) {
+        for (int k = 0; k < p->nstreams; k++)
+            c->amount_cents[k] = (int64_t)llround(setting_dollars(one) * 100.0);
+        return ES_OK;
+    }
+    if (!amounts)
+        return es_cfg_error(err, g, file, "component '%s' needs amount or amounts", c->name);
     int n = config_setting_length(amounts);
     for (int i = 0; i < n; i++) {
         const config_setting_t *a = config_setting_get_elem(amounts, (unsigned)i);
@@ -581,17 +599,92 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
                 s = k;
         if (s < 0)
             return es_cfg_error(err, a, file, "component '%s' names stream '%s', which the scenario does not have",
-                                name, sname);
-        double dollars = config_setting_type(a) == CONFIG_TYPE_FLOAT
-                             ? config_setting_get_float(a)
-                             : (double)config_setting_get_int64(a);
-        c->amount_cents[s] = (int64_t)llround(dollars * 100.0);
+                                c->name, sname);
+        c->amount_cents[s] = (int64_t)llround(setting_dollars(a) * 100.0);
     }
     for (int k = 0; k < p->nstreams; k++)
         if (!config_setting_get_member(amounts, p->streams[k].name))
             return es_cfg_error(err, amounts, file, "component '%s' has no amount for stream '%s'",
-                                name, p->streams[k].name);
+                                c->name, p->streams[k].name);
     return ES_OK;
+}
+
+#define FC(key) "funding.components.[]." key
+
+static int load_component(es_component *c, const config_setting_t *g, const es_params *p,
+                          const char *file, es_error *err)
+{
+    const char *name, *type, *event, *payer, *payee;
+    es_cfg_string(F, g, FC("name"), &name);
+    copy_name(c->name, sizeof c->name, name);
+    es_cfg_string(F, g, FC("type"), &type);
+    c->type = (es_component_type)parse_choice(type, es_component_type_names, ES_NCOMPONENT_TYPES);
+    if (es_cfg_string(F, g, FC("event"), &event) == ES_OK) {
+        c->event = (es_milestone)es_milestone_by_name(event);
+    } else if (c->type == ES_COMP_BLOCK) {
+        c->event = ES_MS_PERIOD;
+    } else {
+        return es_cfg_error(err, g, file, "component '%s' needs an event", name);
+    }
+    if (c->type == ES_COMP_BLOCK && c->event != ES_MS_PERIOD)
+        return es_cfg_error(err, config_setting_get_member(g, "event"), file,
+                            "block component '%s' is paid per period: its event must be \"period\"", name);
+    if (c->type != ES_COMP_BLOCK && c->event == ES_MS_PERIOD)
+        return es_cfg_error(err, config_setting_get_member(g, "event"), file,
+                            "only block components are paid per period ('%s' is %s)", name, type);
+    bool checkpoint = c->event >= ES_MS_EMPLOYED_1M && c->event <= ES_MS_EMPLOYED_12M;
+    if (c->type == ES_COMP_OUTCOME && !checkpoint && c->event != ES_MS_INCOME_SUPPORT_EXIT)
+        return es_cfg_error(err, config_setting_get_member(g, "event"), file,
+                            "outcome component '%s' must be earned at an employment checkpoint or income_support_exit",
+                            name);
+    es_cfg_string(F, g, FC("payer"), &payer);
+    c->payer = (es_party)parse_choice(payer, es_party_names, ES_NPARTIES);
+    if (es_cfg_string(F, g, FC("payee"), &payee) == ES_OK)
+        c->payee = (es_party)parse_choice(payee, es_party_names, ES_NPARTIES);
+    else
+        c->payee = c->payer == ES_PARTY_PROVINCE ? ES_PARTY_SSM : ES_PARTY_PROVIDER;
+    if (c->payer == ES_PARTY_SSM && c->payee == ES_PARTY_SSM)
+        return es_cfg_error(err, config_setting_get_member(g, "payee"), file,
+                            "component '%s': an SSM cannot pay itself", name);
+    if (c->type == ES_COMP_BLOCK && c->payee != ES_PARTY_SSM && c->payee != ES_PARTY_PROVIDER)
+        return es_cfg_error(err, g, file, "block component '%s' pays an SSM or a provider", name);
+    int rc = load_amounts(c, g, p, file, err);
+    if (rc)
+        return rc;
+    bool flag;
+    es_cfg_bool(F, g, FC("per_month_of_service"), &flag);
+    c->per_month_of_service = flag;
+    if (flag && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SERVICE_END))
+        return es_cfg_error(err, config_setting_get_member(g, "per_month_of_service"), file,
+                            "per_month_of_service applies to flow_through components paid at service_end");
+    es_cfg_money(F, g, FC("cap_per_client"), &c->cap_per_client_cents);
+    es_cfg_float(F, g, FC("lag_days"), &c->lag_days);
+    es_cfg_bool(F, g, FC("adjusted"), &flag);
+    c->adjusted = flag && c->type != ES_COMP_BLOCK;
+    es_cfg_float(F, g, FC("partial_hours"), &c->partial_hours);
+    es_cfg_float(F, g, FC("partial_share"), &c->partial_share);
+    es_cfg_float(F, g, FC("clawback_days"), &c->clawback_days);
+    const config_setting_t *years = config_setting_get_member(g, "year_multipliers");
+    c->nyears = years ? config_setting_length(years) : 0;
+    if (c->nyears > ES_MAX_CONTRACT_YEARS)
+        return es_cfg_error(err, years, file, "'year_multipliers' holds at most %d values",
+                            ES_MAX_CONTRACT_YEARS);
+    for (int y = 0; y < c->nyears; y++)
+        c->year_multiplier[y] = config_setting_get_float_elem(years, (unsigned)y);
+    return ES_OK;
+}
+
+static void load_funding_limits(es_funding_model *f, const config_setting_t *g)
+{
+    const config_setting_t *a = g ? config_setting_get_member(g, "adjustments") : NULL;
+    es_cfg_float(F, a, "funding.adjustments.disability", &f->adjust_disability);
+    es_cfg_float(F, a, "funding.adjustments.rural", &f->adjust_rural);
+    es_cfg_float(F, a, "funding.adjustments.source_OW", &f->adjust_source[ES_SRC_OW]);
+    es_cfg_float(F, a, "funding.adjustments.source_ODSP", &f->adjust_source[ES_SRC_ODSP]);
+    f->adjust_source[ES_SRC_EO] = f->adjust_source[ES_SRC_NONE] = 1.0;
+    const config_setting_t *l = g ? config_setting_get_member(g, "limits") : NULL;
+    es_cfg_money(F, l, "funding.limits.provider_cap_per_year", &f->provider_cap_per_year_cents);
+    es_cfg_float(F, l, "funding.limits.holdback_share", &f->holdback_share);
 }
 
 int es_funding_load(es_funding_model *f, const char *path, const es_params *p, es_error *err)
@@ -617,6 +710,11 @@ int es_funding_load(es_funding_model *f, const char *path, const es_params *p, e
         if (strcmp(f->currency, "CAD") == 0 && f->cad_per_unit != 1.0)
             rc = es_cfg_error(err, config_setting_get_member(g, "cad_per_unit"), path,
                               "'funding.cad_per_unit' must be 1 for a CAD model");
+        if (strcmp(f->currency, "CAD") != 0 && !config_setting_get_member(g, "cad_per_unit"))
+            rc = es_cfg_error(err, config_setting_get_member(g, "currency"), path,
+                              "a %s model needs 'funding.cad_per_unit', its documented conversion to CAD",
+                              f->currency);
+        load_funding_limits(f, g);
     }
     const config_setting_t *list = g ? config_setting_get_member(g, "components") : NULL;
     if (!rc)

@@ -18,6 +18,7 @@ const char *const es_milestone_names[ES_MS_COUNT] = {
     [ES_MS_RENEGE] = "renege",
     [ES_MS_REASSESSED] = "reassessed",
     [ES_MS_TRANSFER] = "transfer",
+    [ES_MS_PERIOD] = "period",
 };
 
 const char *const es_closure_names[ES_NCLOSURES] = {

@@ -23,6 +23,7 @@ typedef enum es_milestone {
     ES_MS_RENEGE,             /* gave up while waiting */
     ES_MS_REASSESSED,
     ES_MS_TRANSFER,           /* changed provider, with written consent */
+    ES_MS_PERIOD,             /* a month begins for a live provider (or catchment, provider -1) */
     ES_MS_COUNT
 } es_milestone;
 
@@ -53,7 +54,13 @@ typedef struct es_model_event {
     int provider;       /* global provider index */
     int site;           /* global site index, -1 before routing */
     int source;         /* ES_SRC_* */
+    bool disability, rural;
     bool funded;        /* employed_*: meets the funded-outcome rule */
+    bool wage_ok;       /* job events: wage at or above the minimum wage of the day */
+    double hours;       /* job events: hours a week */
+    double months;      /* service_end: months the plan lasted */
+    double staff_hours; /* period: staff hours the provider worked in the month just ended */
+    int capacity;       /* period: the provider's (or catchment's) caseload places */
 } es_model_event;
 
 typedef void (*es_observer_fn)(const es_model_event *ev, void *ctx);

@@ -166,6 +166,9 @@ typedef struct es_params {
 
     es_contest_params contest;
 
+    double staff_cost_per_hour;          /* provider cost model, dollars */
+    double overhead_per_place_per_month; /* dollars per caseload place */
+
     bool suppress_small_cells;
     int suppress_below;
 

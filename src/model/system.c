@@ -26,17 +26,26 @@ int es_params_months(const es_params *p)
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static void emit_at(es_model *m, es_milestone kind, const es_client *c, bool funded)
+static void notify(es_model *m, const es_model_event *ev)
 {
-    int provider = c->site >= 0 ? m->sites[c->site].provider : -1;
-    es_model_event ev = {.kind = kind, .time = m->sim.now, .client_id = c->id,
-                         .stream = c->stream, .catchment = c->catchment, .provider = provider,
-                         .site = c->site, .source = c->source, .funded = funded};
     for (int i = 0; i < m->nobservers; i++)
-        m->observers[i](&ev, m->observer_ctx[i]);
+        m->observers[i](ev, m->observer_ctx[i]);
 }
 
-static void emit(es_model *m, es_milestone kind, const es_client *c) { emit_at(m, kind, c, false); }
+static es_model_event client_event(const es_model *m, es_milestone kind, const es_client *c)
+{
+    int provider = c->site >= 0 ? m->sites[c->site].provider : -1;
+    return (es_model_event){.kind = kind, .time = m->sim.now, .client_id = c->id,
+                            .stream = c->stream, .catchment = c->catchment,
+                            .provider = provider, .site = c->site, .source = c->source,
+                            .disability = c->disability, .rural = c->rural, .hours = c->hours};
+}
+
+static void emit(es_model *m, es_milestone kind, const es_client *c)
+{
+    es_model_event ev = client_event(m, kind, c);
+    notify(m, &ev);
+}
 
 static double draw(gsl_rng *r, const es_dist *d)
 {
@@ -151,6 +160,24 @@ static int choose_site(es_model *m, const es_client *c, int exclude_provider)
 
 /* ---- service ----------------------------------------------------------------------------- */
 
+/* Staff hours a month a client in service takes: contacts through the client's channel plus
+ * the stream's case management. */
+static double staff_hours_per_month(const es_params *p, const es_client *c)
+{
+    return p->contacts_per_month * p->staff_minutes_per_contact[c->channel] / 60.0 +
+           p->streams[c->stream].staff_hours_per_month;
+}
+
+/* The provider's staff load (hours a month) as a time-weighted sum: its integral over a month
+ * is the staff time worked in it.  The client's stream at service start is kept for the stay. */
+static void add_staff_load(es_model *m, es_client *c, double sign)
+{
+    if (sign > 0)
+        c->staff_rate = (float)staff_hours_per_month(m->p, c);
+    es_timeavg *load = &m->staff_load[m->sites[c->site].provider];
+    es_timeavg_set(load, m->sim.now, load->value + sign * c->staff_rate);
+}
+
 static void schedule_phase(es_model *m, uint32_t index, double duration)
 {
     es_client *c = &m->clients[index];
@@ -200,6 +227,7 @@ static void begin_service(es_model *m, uint32_t index)
     const es_stream_params *sp = &p->streams[c->stream];
     c->state = ES_CLIENT_IN_SERVICE;
     c->service_start_days = m->sim.now;
+    add_staff_load(m, c, +1.0);
     double wait = m->sim.now - c->arrival_days;
     es_stream_counts *sc = &m->by_stream[c->stream];
     es_site_state *site = &m->sites[c->site];
@@ -282,10 +310,7 @@ static void defer_start(es_model *m, uint32_t index)
  * the place) but its service begins in flush_starts(), after the leaving client's events. */
 static void leave_site(es_model *m, es_client *c)
 {
-    const es_params *p = m->p;
-    double months = (m->sim.now - c->service_start_days) / DAYS_PER_MONTH;
-    m->staff_hours += months * (p->contacts_per_month * p->staff_minutes_per_contact[c->channel] / 60.0 +
-                                p->streams[c->stream].staff_hours_per_month);
+    add_staff_load(m, c, -1.0);
     m->in_service--;
     uint64_t next;
     if (!es_pool_release(&m->sites[c->site].pool, m->sim.now, &next))
@@ -380,7 +405,10 @@ static void start_job(es_model *m, uint32_t index)
     if (c->hours >= p->funded_hours_per_week)
         sc->completers_employed_20h++;
     m->months[(int)fmin(m->nmonths - 1, m->sim.now / DAYS_PER_MONTH)].job_starts++;
-    emit(m, ES_MS_JOB_START, c);
+    es_model_event ev = client_event(m, ES_MS_JOB_START, c);
+    ev.wage_ok = c->wage >= minimum_wage_at(p, m->sim.now);
+    ev.funded = ev.wage_ok && c->hours >= p->funded_hours_per_week;
+    notify(m, &ev);
 }
 
 /* Closes the plan of a client leaving services and decides where the client goes next. */
@@ -410,7 +438,9 @@ static void exit_service(es_model *m, uint32_t index, es_closure reason)
     }
     record_open_data(m, c, exit_col, status_after_3m(m, c, exit_col));
     m->months[(int)fmin(m->nmonths - 1, m->sim.now / DAYS_PER_MONTH)].plans_closed++;
-    emit(m, ES_MS_SERVICE_END, c);
+    es_model_event ev = client_event(m, ES_MS_SERVICE_END, c);
+    ev.months = (m->sim.now - c->service_start_days) / DAYS_PER_MONTH;
+    notify(m, &ev);
     if (reason == ES_CLOSE_EMPLOYED) {
         c->state = ES_CLIENT_FOLLOW_UP;
         m->follow_up++;
@@ -679,7 +709,10 @@ static void on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
     if (funded)
         sc->funded[k]++;
     m->sites[c->site].employed[k]++;
-    emit_at(m, checkpoint_events[k], c, funded);
+    es_model_event out = client_event(m, checkpoint_events[k], c);
+    out.funded = funded;
+    out.wage_ok = c->wage >= minimum_wage_at(p, sim->now);
+    notify(m, &out);
     if (k == 1) {
         m->by_source[c->source].employed_3m++;
         if ((c->source == ES_SRC_OW || c->source == ES_SRC_ODSP) &&
@@ -733,6 +766,42 @@ static void on_month(es_sim *sim, const es_event *ev, void *ctx)
     if (month + 1 < m->nmonths)
         es_sim_schedule_at(sim, (month + 2) * DAYS_PER_MONTH, (uint32_t)m->ev_month,
                            (uint64_t)(month + 1), NULL);
+}
+
+/* Staff hours a provider has worked from the start to `now`. */
+static double staff_hours_until(const es_model *m, int provider, double now)
+{
+    const es_timeavg *load = &m->staff_load[provider];
+    return (load->area + load->value * (now - load->last_t)) / DAYS_PER_MONTH;
+}
+
+/* A month begins: every live catchment and provider is told (block grants and operational
+ * funding are paid per period), with the staff time each provider worked in the month past. */
+static void on_period(es_sim *sim, const es_event *ev, void *ctx)
+{
+    es_model *m = ctx;
+    const es_params *p = m->p;
+    for (int c = 0; c < p->ncatchments; c++) {
+        if (p->catchments[c].start_days > sim->now)
+            continue;
+        es_model_event out = {.kind = ES_MS_PERIOD, .time = sim->now, .catchment = c,
+                              .provider = -1, .site = -1};
+        for (int k = 0; k < p->catchments[c].nproviders; k++)
+            out.capacity += m->provider_capacity[m->first_provider[c] + k];
+        notify(m, &out);
+        for (int k = 0; k < p->catchments[c].nproviders; k++) {
+            int provider = m->first_provider[c] + k;
+            double done = staff_hours_until(m, provider, sim->now);
+            out.provider = provider;
+            out.capacity = m->provider_capacity[provider];
+            out.staff_hours = done - m->staff_hours_done[provider];
+            m->staff_hours_done[provider] = done;
+            notify(m, &out);
+        }
+    }
+    int next = (int)ev->data + 1;
+    if (next * DAYS_PER_MONTH < p->horizon_days)
+        es_sim_schedule_at(sim, next * DAYS_PER_MONTH, (uint32_t)m->ev_period, (uint64_t)next, NULL);
 }
 
 static void set_site_capacity(es_model *m, int site, int capacity)
@@ -917,8 +986,15 @@ static int init_sites(es_model *m)
         nprov += p->catchments[c].nproviders;
     m->nproviders = nprov;
     m->provider_replacements = calloc((size_t)nprov, sizeof *m->provider_replacements);
-    if (!m->sites || !m->provider_replacements)
+    m->staff_load = calloc((size_t)nprov, sizeof *m->staff_load);
+    m->staff_hours_done = calloc((size_t)nprov, sizeof *m->staff_hours_done);
+    m->provider_capacity = calloc((size_t)nprov, sizeof *m->provider_capacity);
+    m->provider_catchment = calloc((size_t)nprov, sizeof *m->provider_catchment);
+    if (!m->sites || !m->provider_replacements || !m->staff_load || !m->staff_hours_done ||
+        !m->provider_capacity || !m->provider_catchment)
         return ES_ENOMEM;
+    for (int i = 0; i < nprov; i++)
+        es_timeavg_reset(&m->staff_load[i], 0.0);
     int k = 0, provider = 0;
     for (int c = 0; c < p->ncatchments; c++) {
         m->first_site[c] = k;
@@ -931,6 +1007,8 @@ static int init_sites(es_model *m)
                 site->provider = provider;
                 site->cd_index = p->has_geography ? es_geography_cd_index(&p->geography, pp->sites[s].cd_uid) : -1;
                 site->base_capacity = pp->sites[s].caseload_capacity;
+                m->provider_capacity[provider] += site->base_capacity;
+                m->provider_catchment[provider] = c;
                 es_tally_reset(&site->wait_days);
                 es_tally_reset(&site->days_to_job);
                 if (es_pool_init(&site->pool, site->base_capacity, 0.0) != ES_OK)
@@ -973,7 +1051,8 @@ static int register_events(es_model *m)
     m->ev_provider_review = es_sim_register(s, on_provider_review, m);
     m->ev_ssm_review = es_sim_register(s, on_ssm_review, m);
     m->ev_restore = es_sim_register(s, on_restore, m);
-    return m->ev_restore < 0 ? ES_ENOMEM : ES_OK;
+    m->ev_period = es_sim_register(s, on_period, m);
+    return m->ev_period < 0 ? ES_ENOMEM : ES_OK;
 }
 
 int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_error *err)
@@ -1018,6 +1097,10 @@ void es_model_destroy(es_model *m)
             es_pool_destroy(&m->sites[i].pool);
     free(m->sites);
     free(m->provider_replacements);
+    free(m->staff_load);
+    free(m->staff_hours_done);
+    free(m->provider_capacity);
+    free(m->provider_catchment);
     gsl_rng *rngs[] = {m->rng_clients, m->rng_assess, m->rng_service, m->rng_outcome,
                        m->rng_patience, m->rng_route, m->rng_contest};
     for (size_t i = 0; i < sizeof rngs / sizeof rngs[0]; i++)
@@ -1079,6 +1162,8 @@ int es_model_start(es_model *m, es_error *err)
     if (rc == ES_OK)
         rc = es_sim_schedule_at(&m->sim, fmin(DAYS_PER_MONTH, p->horizon_days),
                                 (uint32_t)m->ev_month, 0, NULL);
+    if (rc == ES_OK)
+        rc = es_sim_schedule_at(&m->sim, 0.0, (uint32_t)m->ev_period, 0, NULL);
     if (rc == ES_OK && p->contest.provider_review_days > 0.0)
         rc = es_sim_schedule_at(&m->sim, p->contest.provider_review_days,
                                 (uint32_t)m->ev_provider_review, 0, NULL);
@@ -1172,7 +1257,10 @@ static int collect_flows(const es_model *m, es_results *r)
     ADD("plans_active_end", "all", m->active_plans);
     ADD("plan_rule_violations", "all", m->plan_violations);
     ADD("transfers_refused_without_consent", "all", m->transfers_refused);
-    ADD("staff_hours", "all", m->staff_hours);
+    double staff = 0.0;
+    for (int i = 0; i < m->nproviders; i++)
+        staff += staff_hours_until(m, i, m->sim.now);
+    ADD("staff_hours", "all", staff);
     for (int ch = 0; ch < ES_NCHANNELS; ch++)
         ADD("channel_share", es_channel_names[ch], ratio((double)m->channel_count[ch], (double)m->arrived));
     return rc;
@@ -1290,7 +1378,10 @@ int es_model_collect(const es_model *m, es_results *r)
     }
     ADD("mean_queue_length", "all", queue);
     ADD("utilisation", "all", ratio(busy, capacity));
-    ADD("staff_hours_per_client_served", "all", ratio(m->staff_hours, (double)all.served));
+    double staff = 0.0;
+    for (int i = 0; i < m->nproviders; i++)
+        staff += staff_hours_until(m, i, now);
+    ADD("staff_hours_per_client_served", "all", ratio(staff, (double)all.served));
 
     uint64_t wrong = 0, replaced = 0, ssm_replaced = 0;
     for (int t = 0; t < p->nstreams; t++)

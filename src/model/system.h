@@ -41,6 +41,7 @@ typedef struct es_client {
     double drop_days;          /* leaves services early at this time (INFINITY: never) */
     double job_start_days, job_end_days;
     float need, hours, wage;
+    float staff_rate;          /* staff hours a month while in service */
     uint32_t plan_id;          /* current service plan; 0 = none */
     es_handle ticket;          /* place in a site's queue while waiting */
     es_handle timer;           /* renege, phase end or dropout */
@@ -91,7 +92,7 @@ typedef struct es_model {
     uint32_t replication;
     es_sim sim;
     int ev_arrival, ev_renege, ev_phase_end, ev_dropout, ev_review, ev_transfer, ev_checkpoint,
-        ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore;
+        ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period;
 
     gsl_rng *rng_clients, *rng_assess, *rng_service, *rng_outcome, *rng_patience, *rng_route,
         *rng_contest;
@@ -114,6 +115,10 @@ typedef struct es_model {
     int nproviders;
     int first_provider[ES_MAX_CATCHMENTS];
     int *provider_replacements; /* per global provider */
+    es_timeavg *staff_load;     /* per global provider: staff hours a month (time-weighted) */
+    double *staff_hours_done;   /* per global provider: hours already reported */
+    int *provider_capacity;     /* per global provider: caseload places */
+    int *provider_catchment;
     int ssm_replacements[ES_MAX_CATCHMENTS];
 
     /* flow counts, every episode, for conservation */
@@ -122,7 +127,6 @@ typedef struct es_model {
     uint64_t transfers_refused, transfers_done;
     uint64_t confusion[ES_MAX_STREAMS][ES_MAX_STREAMS]; /* [true need][assessed] */
     uint64_t channel_count[ES_NCHANNELS];
-    double staff_hours;
     es_stream_counts by_stream[ES_MAX_STREAMS];
     es_source_counts by_source[ES_NSOURCES];
     es_tally wait_days; /* after warm-up */

@@ -84,23 +84,54 @@ static void clients_are_conserved_at_every_event(void **state)
 
 static void payment(es_funder *f, es_milestone kind, double t, int stream)
 {
-    es_model_event ev = {.kind = kind, .time = t, .client_id = 7, .stream = stream, .funded = true};
+    es_model_event ev = {.kind = kind, .time = t, .client_id = 7, .stream = stream,
+                         .funded = true, .wage_ok = true, .hours = 30.0};
     es_funder_observe(&ev, f);
+}
+
+/* A one-catchment, no-frills parameter set for pricing tests. */
+static void pricing_params(es_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->start_year = 2021;
+    p->start_month = 1;
+    p->start_day = 1;
+    p->horizon_days = 1000.0;
+    p->nstreams = 2;
+    p->ncatchments = 1;
+    p->catchments[0].nproviders = 1;
+}
+
+static void plain_model(es_funding_model *fm)
+{
+    memset(fm, 0, sizeof *fm);
+    fm->cad_per_unit = 1.0;
+    fm->adjust_disability = fm->adjust_rural = 1.0;
+    for (int s = 0; s < ES_NSOURCES; s++)
+        fm->adjust_source[s] = 1.0;
 }
 
 static void funder_pays_worked_example(void **state)
 {
     (void)state;
-    es_funding_model fm = {.cad_per_unit = 1.0, .ncomponents = 3};
+    static es_params p;
+    pricing_params(&p);
+    es_funding_model fm;
+    plain_model(&fm);
+    fm.ncomponents = 3;
     fm.components[0] = (es_component){.name = "fee", .type = ES_COMP_FIXED, .event = ES_MS_INTAKE,
+                                      .payer = ES_PARTY_SSM, .payee = ES_PARTY_PROVIDER,
                                       .amount_cents = {50000, 70000}};
     fm.components[1] = (es_component){.name = "start", .type = ES_COMP_MILESTONE,
-                                      .event = ES_MS_JOB_START, .amount_cents = {25000, 40000}};
+                                      .event = ES_MS_JOB_START, .payer = ES_PARTY_SSM,
+                                      .payee = ES_PARTY_PROVIDER, .amount_cents = {25000, 40000}};
     fm.components[2] = (es_component){.name = "3m", .type = ES_COMP_OUTCOME,
-                                      .event = ES_MS_EMPLOYED_3M, .amount_cents = {34400, 110000}};
+                                      .event = ES_MS_EMPLOYED_3M, .payer = ES_PARTY_SSM,
+                                      .payee = ES_PARTY_PROVIDER, .amount_cents = {34400, 110000}};
     es_ledger l;
-    assert_int_equal(es_ledger_init(&l, 12, 3, 2, 1), ES_OK);
-    es_funder f = {.model = &fm, .ledger = &l};
+    assert_int_equal(es_ledger_init(&l, 12, 4, 2, 1), ES_OK);
+    es_funder f;
+    assert_int_equal(es_funder_init(&f, &fm, &p, &l, NULL), ES_OK);
     /* client of stream B: intake day 3, job start day 40, 3-month outcome day 131.3 */
     payment(&f, ES_MS_INTAKE, 3.0, 1);
     payment(&f, ES_MS_ASSESSED, 3.0, 1);      /* earns nothing */
@@ -110,7 +141,7 @@ static void funder_pays_worked_example(void **state)
     /* client of stream A: intake, then a 3-month job under 20 h/week: no outcome payment */
     payment(&f, ES_MS_INTAKE, 35.0, 0);
     es_model_event unfunded = {.kind = ES_MS_EMPLOYED_3M, .time = 150.0, .client_id = 8,
-                               .stream = 0, .funded = false};
+                               .stream = 0, .funded = false, .wage_ok = true, .hours = 15.0};
     es_funder_observe(&unfunded, &f);
     /* 700.00 + 400.00 + 1100.00 + 500.00 = 2700.00 */
     assert_int_equal(l.total_cents, 270000);
@@ -119,10 +150,11 @@ static void funder_pays_worked_example(void **state)
     assert_int_equal(es_ledger_component_total(&l, 1), 40000);
     assert_int_equal(es_ledger_component_total(&l, 2), 110000);
     /* months of 30.4375 days: day 3 -> month 0, day 35 and 40 -> month 1, day 131.3 -> 4 */
-    assert_int_equal(l.cents[es_ledger_cell(&l, 0, 0, 1, 0)], 70000);
-    assert_int_equal(l.cents[es_ledger_cell(&l, 1, 0, 0, 0)], 50000);
-    assert_int_equal(l.cents[es_ledger_cell(&l, 1, 1, 1, 0)], 40000);
-    assert_int_equal(l.cents[es_ledger_cell(&l, 4, 2, 1, 0)], 110000);
+    assert_int_equal(l.cents[es_ledger_cell(&l, 0, 0, 1, 0, 0)], 70000);
+    assert_int_equal(l.cents[es_ledger_cell(&l, 1, 0, 0, 0, 0)], 50000);
+    assert_int_equal(l.cents[es_ledger_cell(&l, 1, 1, 1, 0, 0)], 40000);
+    assert_int_equal(l.cents[es_ledger_cell(&l, 4, 2, 1, 0, 0)], 110000);
+    es_funder_destroy(&f);
     es_ledger_destroy(&l);
 }
 
@@ -148,7 +180,20 @@ static void run_default(es_experiment *x)
     assert_int_equal(es_experiment_run(x, &scn, &opt, &err), ES_OK);
 }
 
-static int is_money(const char *measure) { return strstr(measure, "cents") != NULL; }
+/* Measures that are sums of payments: they scale with prices, exactly. */
+static int is_payment_sum(const char *measure)
+{
+    return strncmp(measure, "spend", 5) == 0 || strcmp(measure, "total_spend_cents") == 0 ||
+           strcmp(measure, "provider_revenue_cents") == 0 ||
+           strcmp(measure, "kpi_revenue_cents") == 0;
+}
+
+/* Measures that depend on prices in other ways (ratios, cash positions). */
+static int depends_on_prices(const char *measure)
+{
+    return strstr(measure, "cost_per") || strstr(measure, "margin") ||
+           strstr(measure, "working_capital") || strstr(measure, "net_cash");
+}
 
 static void scaling_prices_scales_payments_exactly(void **state)
 {
@@ -166,10 +211,10 @@ static void scaling_prices_scales_payments_exactly(void **state)
         assert_int_equal(a->n, b->n);
         for (size_t i = 0; i < a->n; i++) {
             assert_string_equal(a->obs[i].measure, b->obs[i].measure);
-            if (is_money(a->obs[i].measure) && strstr(a->obs[i].measure, "cost_per") == NULL)
+            if (is_payment_sum(a->obs[i].measure))
                 assert_true(b->obs[i].value == k * a->obs[i].value); /* exact, in cents */
-            else if (!is_money(a->obs[i].measure))
-                assert_true(b->obs[i].value == a->obs[i].value); /* identical flows */
+            else if (!depends_on_prices(a->obs[i].measure))
+                assert_true(b->obs[i].value == a->obs[i].value); /* identical flows, costs */
         }
         assert_true(scaled.reps[r].ledger.total_cents == k * base.reps[r].ledger.total_cents);
         assert_true(base.reps[r].ledger.total_cents > 0);
