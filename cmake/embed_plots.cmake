@@ -1,5 +1,7 @@
 # Turns plots/*.gp into a C file so the essim binary carries its plot scripts.
-# Usage: cmake -DOUT=file.c -DSOURCES="a.gp;b.gp" -P embed_plots.cmake
+# Usage: cmake -DOUT=file.c -DPLOTS_DIR=dir -P embed_plots.cmake
+file(GLOB SOURCES "${PLOTS_DIR}/*.gp")
+list(SORT SOURCES)
 set(body "/* Generated from the plot scripts by cmake/embed_plots.cmake: do not edit. */\n#include <string.h>\n#include \"io/plot.h\"\n\n")
 set(table "")
 foreach(src IN LISTS SOURCES)

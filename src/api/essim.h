@@ -28,6 +28,7 @@ typedef struct es_replication {
     FILE *ledger_rows; /* temporary file of full ledger rows, or NULL */
     es_open_tables open;
     uint64_t events;
+    uint64_t event_fingerprint; /* hash of every model event, in order */
 } es_replication;
 
 typedef struct es_experiment {
@@ -51,5 +52,31 @@ void es_replication_destroy(es_replication *rep);
 /* Writes the output folder as a whole: into a temporary sibling renamed over `dir` at the
  * end, so a failed run leaves the previous results untouched. */
 int es_output_write(const es_experiment *x, const char *dir, es_error *err);
+
+/* The steps of es_output_write, for writers of several experiments into one folder:
+ * begin makes the temporary sibling (its path in tmp, the cleaned target in clean); files
+ * writes one experiment's files into a folder; commit swaps the folder into place when rc is
+ * ES_OK, else removes it, and returns rc. */
+int es_output_begin(const char *dir, char *tmp, size_t len, char *clean, size_t clean_len,
+                    es_error *err);
+int es_output_files(const es_experiment *x, const char *folder, es_error *err);
+int es_output_commit(const char *tmp, const char *clean, int rc, es_error *err);
+
+/* Comparing funding models on the same client flows. */
+#define ES_MAX_COMPARED 8
+
+typedef struct es_comparison {
+    int nmodels;
+    es_funding_model models[ES_MAX_COMPARED];
+    es_experiment runs[ES_MAX_COMPARED]; /* same scenario and seed: common random numbers */
+} es_comparison;
+
+/* Loads each funding file against the scenario and runs the scenario under each. */
+int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *funding_files,
+                   int nfiles, const es_run_options *opt, es_error *err);
+void es_compare_destroy(es_comparison *c);
+/* Writes the comparison folder: comparison.csv, comparison_differences.csv (paired, against
+ * the first model), event_fingerprints.csv, plots, and models/NAME/ with each run's files. */
+int es_compare_write(const es_comparison *c, const char *dir, es_error *err);
 
 #endif

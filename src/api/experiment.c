@@ -117,6 +117,13 @@ static int add_funding_measures(es_results *r, const es_ledger *l, const es_fund
     for (int c = 0; c < f->ncomponents; c++)
         ADD("spend_cents", f->components[c].name, es_ledger_component_total(l, c));
     ADD("spend_cents", "holdback_release", es_ledger_component_total(l, f->ncomponents));
+    for (int t = 0; t < ES_NCOMPONENT_TYPES; t++) {
+        int64_t by_type = 0;
+        for (int c = 0; c < f->ncomponents; c++)
+            if (f->components[c].type == (es_component_type)t && f->components[c].payer == top)
+                by_type += es_ledger_component_total(l, c);
+        ADD("spend_by_type_cents", es_component_type_names[t], by_type);
+    }
     for (int s = 0; s < p->nstreams; s++)
         ADD("spend_by_stream_cents", p->streams[s].name, ledger_sum(&sf, -1, s, -1, -1, -1));
     ADD("spend_by_stream_cents", "not client-specific", ledger_sum(&sf, -1, p->nstreams, -1, -1, -1));
@@ -156,6 +163,24 @@ static int add_funding_measures(es_results *r, const es_ledger *l, const es_fund
     return rc ? ES_ENOMEM : ES_OK;
 }
 
+/* FNV-1a over every model event: two runs with the same fingerprint saw the same client
+ * flows, event for event (the test of common random numbers across funding models). */
+static void fingerprint_event(const es_model_event *ev, void *ctx)
+{
+    uint64_t *h = ctx;
+    uint64_t words[4];
+    memcpy(&words[0], &ev->time, sizeof words[0]);
+    words[1] = ev->client_id;
+    words[2] = ((uint64_t)ev->kind << 48) ^ ((uint64_t)(uint16_t)ev->stream << 32) ^
+               (uint64_t)(uint32_t)ev->site;
+    memcpy(&words[3], &ev->hours, sizeof words[3]);
+    const unsigned char *b = (const unsigned char *)words;
+    for (size_t i = 0; i < sizeof words; i++) {
+        *h ^= b[i];
+        *h *= 0x100000001b3ULL;
+    }
+}
+
 static int nproviders_of(const es_params *p)
 {
     int n = 0;
@@ -190,6 +215,9 @@ int es_replication_run(es_replication *rep, const es_params *p, const es_funding
         rep->ledger.sink = write_ledger_row;
         rep->ledger.sink_ctx = &sink;
     }
+    rep->event_fingerprint = 0xcbf29ce484222325ULL;
+    if (!rc)
+        rc = es_model_add_observer(&m, fingerprint_event, &rep->event_fingerprint);
     if (!rc && f)
         rc = es_model_add_observer(&m, es_funder_observe, &funder);
     if (!rc)

@@ -546,40 +546,58 @@ static int swap_into_place(const char *tmp, const char *dir, es_error *err)
     return ES_OK;
 }
 
-int es_output_write(const es_experiment *x, const char *dir, es_error *err)
+int es_output_begin(const char *dir, char *tmp, size_t len, char *clean, size_t clean_len,
+                    es_error *err)
 {
-    char clean[1024];
-    snprintf(clean, sizeof clean, "%s", dir);
+    snprintf(clean, clean_len, "%s", dir);
     size_t n = strlen(clean);
     while (n > 1 && clean[n - 1] == '/')
         clean[--n] = '\0';
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", clean);
+    snprintf(tmp, len, "%s.tmp-XXXXXX", clean);
     if (!mkdtemp(tmp))
         return es_error_set(err, ES_EIO, clean, 0, "cannot create a folder beside it: %s",
                             strerror(errno));
-    int rc = write_summary(x, tmp, err);
-    if (!rc)
-        rc = write_replications(x, tmp, err);
-    if (!rc)
-        rc = write_monthly(x, tmp, err);
-    if (!rc)
-        rc = write_ledger_summary(x, tmp, err);
-    if (!rc && x->reps[0].ledger_rows)
-        rc = write_full_ledger(x, tmp, err);
-    if (!rc)
-        rc = write_open_by_site(x, tmp, err);
-    if (!rc)
-        rc = write_open_by_cd(x, tmp, err);
-    if (!rc)
-        rc = write_kpis(x, tmp, err);
-    if (!rc && x->funding)
-        rc = write_provider_finance(x, tmp, err);
-    if (!rc)
-        rc = write_plots(x, tmp, err);
+    return ES_OK;
+}
+
+int es_output_commit(const char *tmp, const char *clean, int rc, es_error *err)
+{
     if (!rc)
         rc = swap_into_place(tmp, clean, err);
     if (rc)
         remove_tree(tmp);
     return rc;
+}
+
+int es_output_files(const es_experiment *x, const char *folder, es_error *err)
+{
+    int rc = write_summary(x, folder, err);
+    if (!rc)
+        rc = write_replications(x, folder, err);
+    if (!rc)
+        rc = write_monthly(x, folder, err);
+    if (!rc)
+        rc = write_ledger_summary(x, folder, err);
+    if (!rc && x->reps[0].ledger_rows)
+        rc = write_full_ledger(x, folder, err);
+    if (!rc)
+        rc = write_open_by_site(x, folder, err);
+    if (!rc)
+        rc = write_open_by_cd(x, folder, err);
+    if (!rc)
+        rc = write_kpis(x, folder, err);
+    if (!rc && x->funding)
+        rc = write_provider_finance(x, folder, err);
+    if (!rc)
+        rc = write_plots(x, folder, err);
+    return rc;
+}
+
+int es_output_write(const es_experiment *x, const char *dir, es_error *err)
+{
+    char tmp[1100], clean[1024];
+    int rc = es_output_begin(dir, tmp, sizeof tmp, clean, sizeof clean, err);
+    if (rc)
+        return rc;
+    return es_output_commit(tmp, clean, es_output_files(x, tmp, err), err);
 }

@@ -16,14 +16,18 @@ static const char usage[] =
     "Commands:\n"
     "  run SCENARIO      run the scenario's replications and write the output folder\n"
     "  check SCENARIO    validate a scenario (and its funding model) only\n"
+    "  compare SCENARIO --funding A.cfg,B.cfg,...\n"
+    "                    run the scenario under each funding model on the same client flows\n"
+    "                    (common random numbers) and write paired comparisons\n"
     "  reference KIND    print the key reference of 'scenario' or 'funding' files (Markdown)\n"
     "\n"
-    "Options for run:\n"
+    "Options for run and compare:\n"
     "  --out DIR           output folder (default out/), replaced as a whole on success\n"
     "  --replications N    number of replications (default: the scenario's, else 10)\n"
     "  --seed N            scenario seed (default: the scenario's)\n"
     "  --jobs N            worker threads (default: number of cores); results do not depend on it\n"
     "  --ledger            also write ledger.csv with every payment\n"
+    "  --funding LIST      compare: funding-model files, comma-separated (the first is the baseline)\n"
     "  --quiet             print nothing but errors\n"
     "\n"
     "  --help, --version\n"
@@ -56,49 +60,77 @@ static int parse_long(const char *text, long long min, long long max, long long 
     return 0;
 }
 
-static int cmd_run(int argc, char **argv)
+typedef struct run_args {
+    es_run_options opt;
+    const char *out;
+    const char *funding; /* compare: comma-separated files */
+    const char *scenario;
+} run_args;
+
+/* Parses the options shared by run and compare; returns 0 or an exit status. */
+static int parse_run_args(int argc, char **argv, bool compare, run_args *a)
 {
     static const struct option longopts[] = {
         {"out", required_argument, NULL, 'o'},    {"replications", required_argument, NULL, 'r'},
         {"seed", required_argument, NULL, 's'},   {"jobs", required_argument, NULL, 'j'},
         {"ledger", no_argument, NULL, 'l'},       {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0},
+        {"funding", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0},
     };
-    es_run_options opt = {.seed = -1};
-    const char *out = "out/";
+    *a = (run_args){.opt = {.seed = -1}, .out = "out/"};
+    es_run_options *o = &a->opt;
     long long v;
     int c;
     optind = 1;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': out = optarg; break;
+        case 'o': a->out = optarg; break;
+        case 'f':
+            if (!compare)
+                return usage_error("%s", "--funding goes with compare");
+            a->funding = optarg;
+            break;
         case 'r':
             if (parse_long(optarg, 1, 100000, &v))
                 return usage_error("--replications takes a whole number from 1 to 100000, not '%s'", optarg);
-            opt.replications = (int)v;
+            o->replications = (int)v;
             break;
         case 's':
             if (parse_long(optarg, 0, LLONG_MAX, &v))
                 return usage_error("--seed takes a whole number >= 0, not '%s'", optarg);
-            opt.seed = v;
+            o->seed = v;
             break;
         case 'j':
             if (parse_long(optarg, 1, 256, &v))
                 return usage_error("--jobs takes a whole number from 1 to 256, not '%s'", optarg);
-            opt.jobs = (int)v;
+            o->jobs = (int)v;
             break;
-        case 'l': opt.full_ledger = true; break;
-        case 'q': opt.quiet = true; break;
-        default: return usage_error("%s", "unknown option");
+        case 'l': o->full_ledger = true; break;
+        case 'q': o->quiet = true; break;
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return usage_error("%s", "run takes exactly one SCENARIO file");
-    const char *path = argv[optind];
+        return usage_error("%s", compare ? "compare takes exactly one SCENARIO file"
+                                         : "run takes exactly one SCENARIO file");
+    if (compare && !a->funding)
+        return usage_error("%s", "compare needs --funding A.cfg,B.cfg,...");
+    a->scenario = argv[optind];
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_args a;
+    int status = parse_run_args(argc, argv, false, &a);
+    if (status)
+        return status;
+    es_run_options opt = a.opt;
+    const char *out = a.out;
     es_error err;
     es_error_clear(&err);
     static es_scenario scn;
-    if (es_scenario_load(&scn, path, &err))
+    if (es_scenario_load(&scn, a.scenario, &err))
         return fail(&err);
     es_experiment x;
     int rc = es_experiment_run(&x, &scn, &opt, &err);
@@ -112,6 +144,39 @@ static int cmd_run(int argc, char **argv)
                x.scenario.params.name, x.nreps, (unsigned long long)events, x.wall_seconds, out);
     }
     es_experiment_destroy(&x);
+    return rc ? fail(&err) : 0;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    run_args a;
+    int status = parse_run_args(argc, argv, true, &a);
+    if (status)
+        return status;
+    static char list[4096];
+    snprintf(list, sizeof list, "%s", a.funding);
+    const char *files[ES_MAX_COMPARED];
+    int n = 0;
+    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+        if (n == ES_MAX_COMPARED)
+            return usage_error("compare takes at most %s funding models", "8");
+        files[n++] = tok;
+    }
+    if (n == 0)
+        return usage_error("%s", "--funding names no file");
+    es_error err;
+    es_error_clear(&err);
+    static es_scenario scn;
+    if (es_scenario_load(&scn, a.scenario, &err))
+        return fail(&err);
+    static es_comparison cmp;
+    int rc = es_compare_run(&cmp, &scn, files, n, &a.opt, &err);
+    if (!rc)
+        rc = es_compare_write(&cmp, a.out, &err);
+    if (!rc && !a.opt.quiet)
+        printf("essim: %s: %d funding models x %d replications on the same client flows; "
+               "results in %s\n", scn.params.name, n, cmp.runs[0].nreps, a.out);
+    es_compare_destroy(&cmp);
     return rc ? fail(&err) : 0;
 }
 
@@ -163,6 +228,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "reference") == 0)
         return cmd_reference(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);

@@ -1,0 +1,349 @@
+/* essim compare: one scenario, several funding models, the same client flows.
+ *
+ * Accounting comparisons: each model runs the scenario with the same seed, so every
+ * replication sees the same random numbers; the funding layer draws none and schedules
+ * nothing, so the event logs are identical (event_fingerprints.csv shows it) and differences
+ * between models are differences of prices only.  Differences are paired by replication. */
+#include "api/essim.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/stats.h"
+#include "io/csv.h"
+#include "io/plot.h"
+
+int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *funding_files,
+                   int nfiles, const es_run_options *opt, es_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (nfiles < 1 || nfiles > ES_MAX_COMPARED)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "compare takes 1 to %d funding models, not %d",
+                            ES_MAX_COMPARED, nfiles);
+    for (int i = 0; i < nfiles; i++) {
+        int rc = es_funding_load(&c->models[i], funding_files[i], &s->params, err);
+        if (rc)
+            return rc;
+        for (int j = 0; j < i; j++)
+            if (strcmp(c->models[j].name, c->models[i].name) == 0)
+                return es_error_set(err, ES_EINVAL, funding_files[i], 0,
+                                    "two funding models are named \"%s\": names must differ",
+                                    c->models[i].name);
+    }
+    static es_scenario with_model; /* large: not on the stack */
+    for (int i = 0; i < nfiles; i++) {
+        with_model = *s;
+        with_model.has_funding = 1;
+        with_model.funding = c->models[i];
+        int rc = es_experiment_run(&c->runs[i], &with_model, opt, err);
+        c->nmodels = i + 1;
+        if (rc)
+            return rc;
+    }
+    return ES_OK;
+}
+
+void es_compare_destroy(es_comparison *c)
+{
+    for (int i = 0; i < c->nmodels; i++)
+        es_experiment_destroy(&c->runs[i]);
+    c->nmodels = 0;
+}
+
+static void summarise(const es_experiment *x, size_t i, es_tally *t)
+{
+    es_tally_reset(t);
+    for (int r = 0; r < x->nreps; r++)
+        es_tally_add(t, x->reps[r].results.obs[i].value);
+}
+
+static int write_comparison(const es_comparison *c, const char *dir, es_error *err)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/comparison.csv", dir);
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "model,measure,group,replications,mean,ci95_low,ci95_high");
+    for (int m = 0; m < c->nmodels; m++) {
+        const es_experiment *x = &c->runs[m];
+        const es_results *first = &x->reps[0].results;
+        for (size_t i = 0; i < first->n; i++) {
+            if (first->obs[i].month != ES_RESULTS_WHOLE_RUN)
+                continue;
+            es_tally t;
+            summarise(x, i, &t);
+            double half = es_tally_ci_halfwidth(&t, 0.95);
+            es_csv_text(&w, c->models[m].name);
+            es_csv_text(&w, first->obs[i].measure);
+            es_csv_text(&w, first->obs[i].group);
+            es_csv_int(&w, (int64_t)t.n);
+            es_csv_num(&w, es_tally_mean(&t));
+            es_csv_num(&w, es_tally_mean(&t) - half);
+            es_csv_num(&w, es_tally_mean(&t) + half);
+            es_csv_end_row(&w);
+        }
+    }
+    return es_csv_close(&w, err);
+}
+
+/* Paired differences (model minus the first model) for every measure both report. */
+static int write_differences(const es_comparison *c, const char *dir, es_error *err)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/comparison_differences.csv", dir);
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "model,baseline,measure,group,replications,mean_difference,ci95_low,ci95_high");
+    const es_experiment *base = &c->runs[0];
+    for (int m = 0; m < c->nmodels; m++) {
+        const es_experiment *x = &c->runs[m];
+        const es_results *first = &x->reps[0].results;
+        for (size_t i = 0; i < first->n; i++) {
+            const es_obs *o = &first->obs[i];
+            double probe;
+            if (o->month != ES_RESULTS_WHOLE_RUN ||
+                es_results_get(&base->reps[0].results, o->measure, o->group, &probe) != 0)
+                continue;
+            es_tally t;
+            es_tally_reset(&t);
+            for (int r = 0; r < x->nreps; r++) {
+                double b = 0.0;
+                es_results_get(&base->reps[r].results, o->measure, o->group, &b);
+                es_tally_add(&t, x->reps[r].results.obs[i].value - b);
+            }
+            double half = es_tally_ci_halfwidth(&t, 0.95);
+            es_csv_text(&w, c->models[m].name);
+            es_csv_text(&w, c->models[0].name);
+            es_csv_text(&w, o->measure);
+            es_csv_text(&w, o->group);
+            es_csv_int(&w, (int64_t)t.n);
+            es_csv_num(&w, es_tally_mean(&t));
+            es_csv_num(&w, es_tally_mean(&t) - half);
+            es_csv_num(&w, es_tally_mean(&t) + half);
+            es_csv_end_row(&w);
+        }
+    }
+    return es_csv_close(&w, err);
+}
+
+static int write_fingerprints(const es_comparison *c, const char *dir, es_error *err)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/event_fingerprints.csv", dir);
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "model,replication,events,event_fingerprint");
+    for (int m = 0; m < c->nmodels; m++)
+        for (int r = 0; r < c->runs[m].nreps; r++) {
+            const es_replication *rep = &c->runs[m].reps[r];
+            char hex[24];
+            snprintf(hex, sizeof hex, "%016llx", (unsigned long long)rep->event_fingerprint);
+            es_csv_text(&w, c->models[m].name);
+            es_csv_int(&w, rep->number);
+            es_csv_int(&w, (int64_t)rep->events);
+            es_csv_text(&w, hex);
+            es_csv_end_row(&w);
+        }
+    return es_csv_close(&w, err);
+}
+
+/* A folder name from a model name: letters, digits and dashes. */
+static void slug(const char *name, char *out, size_t len)
+{
+    size_t j = 0;
+    int dash = 0;
+    for (const char *p = name; *p && j + 1 < len; p++) {
+        char ch = *p;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+            out[j++] = ch;
+            dash = 0;
+        } else if (ch >= 'A' && ch <= 'Z') {
+            out[j++] = (char)(ch - 'A' + 'a');
+            dash = 0;
+        } else if (!dash && j > 0) {
+            out[j++] = '-';
+            dash = 1;
+        }
+    }
+    while (j > 0 && out[j - 1] == '-')
+        j--;
+    out[j] = '\0';
+    if (j == 0)
+        snprintf(out, len, "model");
+}
+
+static double mean_of(const es_experiment *x, const char *measure, const char *group, double *half)
+{
+    es_tally t;
+    es_tally_reset(&t);
+    for (int r = 0; r < x->nreps; r++) {
+        double v;
+        if (es_results_get(&x->reps[r].results, measure, group, &v) == 0)
+            es_tally_add(&t, v);
+    }
+    if (half)
+        *half = es_tally_ci_halfwidth(&t, 0.95);
+    return es_tally_mean(&t);
+}
+
+/* Appends to a growing text buffer; returns -1 when out of memory. */
+typedef struct textbuf {
+    char *s;
+    size_t n, cap;
+} textbuf;
+
+static int tb_printf(textbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int tb_printf(textbuf *b, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+            return -1;
+        if (b->s && b->n + (size_t)k < b->cap) {
+            b->n += (size_t)k;
+            return 0;
+        }
+        size_t cap = (b->cap + (size_t)k + 1) * 2;
+        char *s = realloc(b->s, cap);
+        if (!s)
+            return -1;
+        b->s = s;
+        b->cap = cap;
+    }
+}
+
+static void quote_title(textbuf *b, const char *name)
+{
+    for (const char *p = name; *p; p++)
+        if (*p != '"' && *p != '\\')
+            tb_printf(b, "%c", *p == ' ' ? '_' : *p);
+}
+
+static int draw_compare_plots(const es_comparison *c, const char *dir, es_error *err)
+{
+    char plots[1200];
+    snprintf(plots, sizeof plots, "%s/plots", dir);
+    if (mkdir(plots, 0777) != 0)
+        return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
+    const es_params *p = &c->runs[0].scenario.params;
+    textbuf b = {0};
+    /* spend by component type, millions of dollars */
+    tb_printf(&b, "Model");
+    for (int t = 0; t < ES_NCOMPONENT_TYPES; t++)
+        tb_printf(&b, " %s", es_component_type_names[t]);
+    tb_printf(&b, "\n");
+    for (int m = 0; m < c->nmodels; m++) {
+        tb_printf(&b, "\"%s\"", c->models[m].name);
+        for (int t = 0; t < ES_NCOMPONENT_TYPES; t++)
+            tb_printf(&b, " %.4f",
+                      mean_of(&c->runs[m], "spend_by_type_cents", es_component_type_names[t], NULL) / 1e8);
+        tb_printf(&b, "\n");
+    }
+    char title[400];
+    snprintf(title, sizeof title, "Spend by funding component (mean of %d replications)\n%s",
+             c->runs[0].nreps, p->name);
+    int rc = b.s ? es_plot_draw("compare_spend_by_type", b.s, title, plots, "spend_by_component", err)
+                 : es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    /* cost per 12-month employment by stream, thousands of dollars, with 95 % intervals */
+    b.n = 0;
+    tb_printf(&b, "stream");
+    for (int m = 0; m < c->nmodels; m++) {
+        tb_printf(&b, " ");
+        quote_title(&b, c->models[m].name);
+        tb_printf(&b, " low high");
+    }
+    tb_printf(&b, "\n");
+    for (int s = 0; !rc && s < p->nstreams; s++) {
+        tb_printf(&b, "%s", p->streams[s].name);
+        for (int m = 0; m < c->nmodels; m++) {
+            double half;
+            double v = mean_of(&c->runs[m], "cost_per_employed_12m_cents", p->streams[s].name, &half);
+            tb_printf(&b, " %.4f %.4f %.4f", v / 1e5, (v - half) / 1e5, (v + half) / 1e5);
+        }
+        tb_printf(&b, "\n");
+    }
+    char title2[900];
+    snprintf(title2, sizeof title2, "Cost per 12-month employment by stream (95 %% CI)\n%s", p->name);
+    if (!rc)
+        rc = es_plot_draw("compare_cost_per_outcome", b.s, title2, plots, "cost_per_outcome_by_stream", err);
+    /* providers' cumulative net cash, millions of dollars, by month */
+    b.n = 0;
+    int nmonths = es_params_months(p);
+    tb_printf(&b, "month");
+    for (int m = 0; m < c->nmodels; m++) {
+        tb_printf(&b, " ");
+        quote_title(&b, c->models[m].name);
+    }
+    tb_printf(&b, "\n");
+    double *cum = calloc((size_t)c->nmodels, sizeof *cum);
+    for (int k = 0; !rc && cum && k < nmonths; k++) {
+        int total = p->start_year * 12 + (p->start_month - 1) + k;
+        tb_printf(&b, "%04d-%02d", total / 12, total % 12 + 1);
+        for (int m = 0; m < c->nmodels; m++) {
+            double flow = 0.0;
+            const es_experiment *x = &c->runs[m];
+            for (int r = 0; r < x->nreps; r++) {
+                const es_finance *fin = &x->reps[r].finance;
+                for (int q = 0; q < fin->nproviders; q++)
+                    flow += (double)(fin->revenue[(size_t)q * (size_t)fin->nmonths + (size_t)k] -
+                                     fin->cost[(size_t)q * (size_t)fin->nmonths + (size_t)k]);
+            }
+            cum[m] += flow / x->nreps;
+            tb_printf(&b, " %.4f", cum[m] / 1e8);
+        }
+        tb_printf(&b, "\n");
+    }
+    char title3[900];
+    snprintf(title3, sizeof title3, "Providers' cumulative cash position (revenue less costs)\n%s",
+             p->name);
+    if (!rc && cum)
+        rc = es_plot_draw("compare_cash_position", b.s, title3, plots, "provider_cash_position", err);
+    if (!cum && !rc)
+        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    free(cum);
+    free(b.s);
+    return rc;
+}
+
+int es_compare_write(const es_comparison *c, const char *dir, es_error *err)
+{
+    char tmp[1100], clean[1024];
+    int rc = es_output_begin(dir, tmp, sizeof tmp, clean, sizeof clean, err);
+    if (rc)
+        return rc;
+    rc = write_comparison(c, tmp, err);
+    if (!rc)
+        rc = write_differences(c, tmp, err);
+    if (!rc)
+        rc = write_fingerprints(c, tmp, err);
+    if (!rc)
+        rc = draw_compare_plots(c, tmp, err);
+    char models[1200];
+    snprintf(models, sizeof models, "%s/models", tmp);
+    if (!rc && mkdir(models, 0777) != 0)
+        rc = es_error_set(err, ES_EIO, models, 0, "cannot create folder: %s", strerror(errno));
+    for (int m = 0; !rc && m < c->nmodels; m++) {
+        char name[ES_NAME_MAX * 2], folder[1500];
+        slug(c->models[m].name, name, sizeof name);
+        snprintf(folder, sizeof folder, "%s/%d-%s", models, m + 1, name);
+        if (mkdir(folder, 0777) != 0)
+            rc = es_error_set(err, ES_EIO, folder, 0, "cannot create folder: %s", strerror(errno));
+        else
+            rc = es_output_files(&c->runs[m], folder, err);
+    }
+    return es_output_commit(tmp, clean, rc, err);
+}
