@@ -1,0 +1,348 @@
+/* The funding layer, case by case with amounts worked out by hand: multipliers rounded once
+ * half to even, partial outcomes, contract-year multipliers, lags, yearly caps, holdbacks,
+ * clawbacks, block grants; and on a real run: caps never exceeded, payments never before their
+ * events, and identical client flows whatever the funding model. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "api/essim.h"
+#include "model/calendar.h"
+
+static es_params params;
+
+static void setup_params(void)
+{
+    memset(&params, 0, sizeof params);
+    params.start_year = 2021;
+    params.start_month = 1;
+    params.start_day = 1;
+    params.horizon_days = 1000.0;
+    params.nstreams = 2;
+    params.ncatchments = 1;
+    params.catchments[0].nproviders = 2;
+}
+
+static void plain(es_funding_model *fm)
+{
+    memset(fm, 0, sizeof *fm);
+    fm->cad_per_unit = 1.0;
+    fm->adjust_disability = fm->adjust_rural = 1.0;
+    for (int s = 0; s < ES_NSOURCES; s++)
+        fm->adjust_source[s] = 1.0;
+}
+
+static es_component component(es_component_type type, es_milestone event, int64_t a, int64_t b)
+{
+    return (es_component){.name = "c", .type = type, .event = event, .payer = ES_PARTY_SSM,
+                          .payee = ES_PARTY_PROVIDER, .amount_cents = {a, b}, .partial_share = 0.5};
+}
+
+typedef struct fixture {
+    es_funding_model fm;
+    es_ledger ledger;
+    es_finance finance;
+    es_funder funder;
+    es_payment rows[64];
+    int nrows;
+} fixture;
+
+static void keep_row(const es_payment *p, void *ctx)
+{
+    fixture *f = ctx;
+    if (f->nrows < 64)
+        f->rows[f->nrows++] = *p;
+}
+
+static void start(fixture *f)
+{
+    setup_params();
+    assert_int_equal(es_ledger_init(&f->ledger, 40, f->fm.ncomponents + 1, 2, 1), ES_OK);
+    assert_int_equal(es_finance_init(&f->finance, 2, 40), ES_OK);
+    assert_int_equal(es_funder_init(&f->funder, &f->fm, &params, &f->ledger, &f->finance), ES_OK);
+    f->ledger.sink = keep_row;
+    f->ledger.sink_ctx = f;
+    f->nrows = 0;
+}
+
+static void stop(fixture *f)
+{
+    es_funder_destroy(&f->funder);
+    es_finance_destroy(&f->finance);
+    es_ledger_destroy(&f->ledger);
+}
+
+static void event(fixture *f, es_model_event ev)
+{
+    if (ev.client_id == 0)
+        ev.client_id = 1;
+    es_funder_observe(&ev, &f->funder);
+}
+
+static void multipliers_round_once_half_to_even(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.cad_per_unit = 0.5;      /* a foreign model */
+    f.fm.adjust_disability = 1.5; /* complex needs */
+    f.fm.ncomponents = 1;
+    f.fm.components[0] = component(ES_COMP_MILESTONE, ES_MS_JOB_START, 10001, 10003);
+    f.fm.components[0].adjusted = true;
+    start(&f);
+    /* 10001 x 0.5 x 1.5 = 7500.75 -> 7501; one rounding, not two (5000.5 -> 5000, x1.5 = 7500) */
+    event(&f, (es_model_event){.kind = ES_MS_JOB_START, .time = 10, .stream = 0, .disability = true});
+    /* 10003 x 0.5 = 5001.5 -> 5002 (half to even) */
+    event(&f, (es_model_event){.kind = ES_MS_JOB_START, .time = 11, .stream = 1});
+    assert_int_equal(f.nrows, 2);
+    assert_int_equal(f.rows[0].amount_cents, 7501);
+    assert_int_equal(f.rows[1].amount_cents, 5002);
+    stop(&f);
+}
+
+static void partial_outcomes_and_unfunded_jobs(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 1;
+    f.fm.components[0] = component(ES_COMP_OUTCOME, ES_MS_EMPLOYED_3M, 100000, 200000);
+    f.fm.components[0].partial_hours = 15.0;
+    f.fm.components[0].partial_share = 0.25;
+    start(&f);
+    es_model_event ev = {.kind = ES_MS_EMPLOYED_3M, .time = 100, .stream = 1, .wage_ok = true};
+    ev.funded = true, ev.hours = 30;
+    event(&f, ev); /* full: 2000.00 */
+    ev.funded = false, ev.hours = 16;
+    event(&f, ev); /* partial: 500.00 */
+    ev.hours = 10;
+    event(&f, ev); /* under partial_hours: nothing */
+    ev.hours = 16, ev.wage_ok = false;
+    event(&f, ev); /* under the minimum wage: nothing */
+    assert_int_equal(f.nrows, 2);
+    assert_int_equal(f.rows[0].amount_cents, 200000);
+    assert_int_equal(f.rows[1].amount_cents, 50000);
+    stop(&f);
+}
+
+static void lags_date_payments_after_events(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 1;
+    f.fm.components[0] = component(ES_COMP_FIXED, ES_MS_INTAKE, 1000, 1000);
+    f.fm.components[0].lag_days = 45.0;
+    start(&f);
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 100});
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 990}); /* due after the horizon */
+    assert_int_equal(f.nrows, 1);
+    assert_true(f.rows[0].date_days == 145.0 && f.rows[0].event_days == 100.0);
+    assert_int_equal(f.funder.due_after_horizon_cents, 1000);
+    stop(&f);
+}
+
+static void yearly_cap_is_never_exceeded(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 1;
+    f.fm.components[0] = component(ES_COMP_FIXED, ES_MS_INTAKE, 40000, 40000);
+    f.fm.provider_cap_per_year_cents = 100000; /* $1,000 a fiscal year */
+    start(&f);
+    for (int i = 0; i < 4; i++) /* fiscal year 2020-21 (Jan-Mar 2021) */
+        event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 10 + i, .provider = 0});
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 20, .provider = 1}); /* other provider */
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 100, .provider = 0}); /* 2021-22 */
+    int64_t provider0_year1 = 0;
+    for (int i = 0; i < f.nrows; i++)
+        if (f.rows[i].provider == 0 && f.rows[i].date_days < 90)
+            provider0_year1 += f.rows[i].amount_cents;
+    assert_int_equal(provider0_year1, 100000);          /* 400 + 400 + 200, then nothing */
+    assert_int_equal(f.funder.capped_cents, 60000);     /* 200 + 400 cut */
+    assert_int_equal(f.ledger.total_cents, 100000 + 40000 + 40000);
+    stop(&f);
+}
+
+static void holdback_is_released_next_fiscal_year(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 1;
+    f.fm.components[0] = component(ES_COMP_FIXED, ES_MS_INTAKE, 10000, 10000);
+    f.fm.holdback_share = 0.1;
+    start(&f);
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 10, .provider = 1});
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 20, .provider = 1});
+    assert_int_equal(f.ledger.total_cents, 18000);
+    /* 1 April 2021 is day 90: the first period of fiscal year 2021-22 releases $20 */
+    event(&f, (es_model_event){.kind = ES_MS_PERIOD, .time = 90, .provider = 1, .capacity = 0});
+    assert_int_equal(f.ledger.total_cents, 20000);
+    assert_int_equal(f.rows[f.nrows - 1].component, f.fm.ncomponents); /* holdback release */
+    assert_int_equal(f.rows[f.nrows - 1].amount_cents, 2000);
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 100, .provider = 1});
+    es_funder_finish(&f.funder);
+    assert_int_equal(f.funder.holdback_unreleased_cents, 1000);
+    stop(&f);
+}
+
+static void clawback_nets_to_zero(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 2;
+    f.fm.components[0] = component(ES_COMP_MILESTONE, ES_MS_JOB_START, 50000, 50000);
+    f.fm.components[0].clawback_days = 60.0;
+    f.fm.components[1] = component(ES_COMP_FIXED, ES_MS_INTAKE, 7000, 7000);
+    start(&f);
+    /* client 1 loses the job after 30 days: the job-start payment is reversed */
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 1, .client_id = 1});
+    event(&f, (es_model_event){.kind = ES_MS_JOB_START, .time = 50, .client_id = 1});
+    event(&f, (es_model_event){.kind = ES_MS_JOB_LOSS, .time = 80, .client_id = 1});
+    /* client 2 loses it after 70 days: kept */
+    event(&f, (es_model_event){.kind = ES_MS_JOB_START, .time = 50, .client_id = 2});
+    event(&f, (es_model_event){.kind = ES_MS_JOB_LOSS, .time = 120, .client_id = 2});
+    assert_int_equal(es_ledger_component_total(&f.ledger, 0), 50000);
+    assert_int_equal(f.ledger.total_cents, 57000);
+    assert_int_equal(f.funder.clawed_back_cents, 50000);
+    const es_payment *rev = &f.rows[2];
+    assert_int_equal(rev->amount_cents, -50000);
+    assert_true(rev->event == ES_MS_JOB_LOSS && rev->date_days == 80.0);
+    stop(&f);
+}
+
+static void block_grants_and_costs_per_period(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 2;
+    f.fm.components[0] = component(ES_COMP_BLOCK, ES_MS_PERIOD, 120000, 120000); /* $1,200/place/yr */
+    f.fm.components[1] = component(ES_COMP_BLOCK, ES_MS_PERIOD, 60000, 60000);
+    f.fm.components[1].payer = ES_PARTY_PROVINCE;
+    f.fm.components[1].payee = ES_PARTY_SSM;
+    start(&f);
+    params.staff_cost_per_hour = 50.0;
+    params.overhead_per_place_per_month = 10.0;
+    /* a catchment-level period (SSM operational funding) and a provider-level one */
+    event(&f, (es_model_event){.kind = ES_MS_PERIOD, .time = 0, .provider = -1, .capacity = 30});
+    event(&f, (es_model_event){.kind = ES_MS_PERIOD, .time = 0, .provider = 0, .capacity = 10});
+    event(&f, (es_model_event){.kind = ES_MS_PERIOD, .time = 30.4375, .provider = 0,
+                               .capacity = 10, .staff_hours = 4.0});
+    assert_int_equal(f.nrows, 3);
+    assert_int_equal(f.rows[0].amount_cents, 150000); /* 600 x 30 / 12 */
+    assert_true(f.rows[0].payee == ES_PARTY_SSM && f.rows[0].provider == -1);
+    assert_int_equal(f.rows[1].amount_cents, 100000); /* 1200 x 10 / 12 */
+    assert_int_equal(f.finance.revenue[0], 100000);
+    assert_int_equal(f.finance.revenue[1], 100000);
+    assert_int_equal(f.finance.cost[0], 10000 + 20000); /* overhead 10 x 10, staff 4 h x 50 */
+    assert_int_equal(f.finance.cost[1], 10000);
+    stop(&f);
+}
+
+/* ---- on a real run --------------------------------------------------------------------------- */
+
+static es_scenario scn;
+
+static void load_scenario(void)
+{
+    es_error err;
+    es_error_clear(&err);
+    int rc = es_scenario_load(&scn, SOURCE_DIR "/scenarios/muskoka-kawarthas.cfg", &err);
+    if (rc)
+        fprintf(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+    assert_int_equal(rc, ES_OK);
+}
+
+static void caps_and_dates_hold_on_a_run(void **state)
+{
+    (void)state;
+    load_scenario();
+    es_funding_model *fm = &scn.funding;
+    fm->provider_cap_per_year_cents = 50000000; /* $500,000: binds for the larger providers */
+    fm->holdback_share = 0.05;
+    for (int c = 0; c < fm->ncomponents; c++)
+        fm->components[c].lag_days = 30.0;
+    es_replication rep;
+    es_error err;
+    es_error_clear(&err);
+    assert_int_equal(es_replication_run(&rep, &scn.params, fm, 1, true, &err), ES_OK);
+    assert_true(rep.ledger.npayments > 1000);
+    double capped = 0;
+    es_results_get(&rep.results, "capped_cents", "all", &capped);
+    assert_true(capped > 0);
+    /* replay the full ledger: dates, caps per provider and fiscal year */
+    rewind(rep.ledger_rows);
+    int64_t paid[64][8] = {{0}};
+    unsigned r;
+    double day, event_day;
+    unsigned long long client;
+    int comp, ev, stream, source, catchment, provider, payer, payee;
+    long long cents;
+    int64_t total = 0;
+    while (fscanf(rep.ledger_rows, "%u,%lf,%lf,%llu,%d,%d,%d,%d,%d,%d,%d,%d,%lld\n", &r, &day,
+                  &event_day, &client, &comp, &ev, &stream, &source, &catchment, &provider,
+                  &payer, &payee, &cents) == 13) {
+        assert_true(day >= event_day);
+        total += cents;
+        if (provider >= 0 && comp < fm->ncomponents) {
+            int fy = es_fiscal_year_at(2021, 1, 1, day) - 2020;
+            paid[provider][fy] += cents;
+        }
+    }
+    assert_int_equal(total, rep.ledger.total_cents);
+    for (int p = 0; p < 64; p++)
+        for (int y = 0; y < 8; y++)
+            assert_true(paid[p][y] <= fm->provider_cap_per_year_cents);
+    es_replication_destroy(&rep);
+}
+
+static void compare_keeps_flows_identical(void **state)
+{
+    (void)state;
+    load_scenario();
+    const char *files[] = {SOURCE_DIR "/model/funding/ies-thin-slice.cfg",
+                           SOURCE_DIR "/tests/data/funding-doubled.cfg",
+                           SOURCE_DIR "/model/funding/ies-thin-slice.cfg"};
+    static es_comparison cmp;
+    es_run_options opt = {.replications = 3, .seed = -1, .jobs = 2};
+    es_error err;
+    es_error_clear(&err);
+    /* the same model twice is refused: names must differ */
+    assert_int_equal(es_compare_run(&cmp, &scn, files, 3, &opt, &err), ES_EINVAL);
+    es_compare_destroy(&cmp);
+    es_error_clear(&err);
+    assert_int_equal(es_compare_run(&cmp, &scn, files, 2, &opt, &err), ES_OK);
+    for (int r = 0; r < 3; r++) {
+        assert_true(cmp.runs[0].reps[r].event_fingerprint == cmp.runs[1].reps[r].event_fingerprint);
+        assert_true(cmp.runs[0].reps[r].events == cmp.runs[1].reps[r].events);
+        assert_true(cmp.runs[1].reps[r].ledger.total_cents > cmp.runs[0].reps[r].ledger.total_cents);
+    }
+    assert_true(cmp.runs[0].reps[0].event_fingerprint != cmp.runs[0].reps[1].event_fingerprint);
+    es_compare_destroy(&cmp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(multipliers_round_once_half_to_even),
+        cmocka_unit_test(partial_outcomes_and_unfunded_jobs),
+        cmocka_unit_test(lags_date_payments_after_events),
+        cmocka_unit_test(yearly_cap_is_never_exceeded),
+        cmocka_unit_test(holdback_is_released_next_fiscal_year),
+        cmocka_unit_test(clawback_nets_to_zero),
+        cmocka_unit_test(block_grants_and_costs_per_period),
+        cmocka_unit_test(caps_and_dates_hold_on_a_run),
+        cmocka_unit_test(compare_keeps_flows_identical),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
