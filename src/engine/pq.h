@@ -43,9 +43,9 @@ void es_pq_reset(es_pq *pq); /* empties the queue, keeps the memory */
 int es_pq_push(es_pq *pq, double key, uint32_t tag, uint64_t data, es_handle *handle);
 /* Removes the smallest item into `out`; returns 0, or ES_ENOENT when empty. */
 int es_pq_pop(es_pq *pq, es_pq_item *out);
-/* Removes the smallest item into `out` (may be NULL) and inserts a new one in a single
- * sift-down: the same result and handles as es_pq_pop then es_pq_push, at about half the
- * cost, and it never allocates.  ES_ENOENT when empty. */
+/* Removes the smallest item into `out` (may be NULL) and inserts a new one: the same result
+ * and handles as es_pq_pop then es_pq_push, in one sift-down instead of two sifts, and it
+ * never allocates.  ES_ENOENT when empty. */
 int es_pq_replace_top(es_pq *pq, double key, uint32_t tag, uint64_t data, es_handle *handle,
                       es_pq_item *out);
 /* Removes a pending item; ES_ENOENT when the handle is stale. */
