@@ -81,5 +81,23 @@ expect_status 0 "rerun over existing results" "$essim" run scenarios/default.cfg
 expect_status 1 "unwritable output" "$essim" run scenarios/default.cfg --out /proc/essim-cannot-write --replications 1 --quiet
 grep -q "/proc/essim-cannot-write" "$tmp/stderr" && ok || bad "unwritable output message lacks the path"
 
+# essim compare: usage, outputs, identical flows across models, a model against itself.
+expect_status 2 "compare without --funding" "$essim" compare scenarios/peel.cfg
+expect_status 2 "--funding with run" "$essim" run scenarios/peel.cfg --funding model/funding/ies-thin-slice.cfg
+expect_status 2 "compare with a missing model" "$essim" compare scenarios/peel.cfg --funding "$tmp/none.cfg"
+expect_status 2 "compare with a bad model" "$essim" compare scenarios/peel.cfg --funding tests/bad/funding/negative-amount.cfg
+grep -q "negative-amount.cfg:5:" "$tmp/stderr" && ok || bad "compare's bad model message lacks FILE:LINE"
+cmp_out="$tmp/compare"
+expect_status 0 "compare two models" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding model/funding/ies-thin-slice.cfg,tests/data/funding-doubled.cfg --replications 2 --out "$cmp_out" --quiet
+for f in comparison.csv comparison_differences.csv event_fingerprints.csv plots/spend_by_component.png plots/cost_per_outcome_by_stream.svg plots/provider_cash_position.png models/1-ies-thin-slice-illustrative/summary.csv models/2-doubled-outcomes-test/ledger_summary.csv; do
+  [ -s "$cmp_out/$f" ] && ok || bad "compare output $f missing"
+done
+# the same events, replication by replication, under both models
+awk -F, 'NR > 1 { fp[$2] = fp[$2] " " $4 } END { for (r in fp) { split(fp[r], a, " "); if (a[1] != a[2]) exit 1 } }' "$cmp_out/event_fingerprints.csv" && ok || bad "event fingerprints differ across models"
+# a model compared with itself differs by exactly zero, with a zero-width interval
+awk -F, 'NR > 1 && $1 == $2 && ($(NF-2) != 0 || $(NF-1) != 0 || $NF != 0) { exit 1 }' "$cmp_out/comparison_differences.csv" && ok || bad "self-comparison not zero"
+expect_status 0 "behavioural compare" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding tests/data/funding-pays-a.cfg --behavioural --replications 2 --out "$tmp/behave" --quiet
+[ -s "$tmp/behave/creaming.csv" ] && ok || bad "creaming.csv missing"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

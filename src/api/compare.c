@@ -18,6 +18,33 @@
 #include "io/csv.h"
 #include "io/plot.h"
 
+/* What a provider expects to net from a client of each stream under a model: its revenue from
+ * the stream's clients less the stream's staff cost, per client served, from an accounting run. */
+static void expected_net_revenue(const es_experiment *x, const es_funding_model *f, double *value)
+{
+    const es_params *p = &x->scenario.params;
+    for (int s = 0; s < p->nstreams; s++) {
+        double revenue = 0.0, hours = 0.0, served = 0.0;
+        for (int r = 0; r < x->nreps; r++) {
+            const es_ledger *l = &x->reps[r].ledger;
+            for (int m = 0; m < l->nmonths; m++)
+                for (int comp = 0; comp < f->ncomponents; comp++) {
+                    if (f->components[comp].payee != ES_PARTY_PROVIDER)
+                        continue;
+                    for (int src = 0; src <= ES_NSOURCES; src++)
+                        for (int k = 0; k < l->ncatchments; k++)
+                            revenue += (double)l->cents[es_ledger_cell(l, m, comp, s, src, k)];
+                }
+            double v;
+            if (es_results_get(&x->reps[r].results, "stream_staff_hours", p->streams[s].name, &v) == 0)
+                hours += v;
+            if (es_results_get(&x->reps[r].results, "clients_served", p->streams[s].name, &v) == 0)
+                served += v;
+        }
+        value[s] = served > 0 ? (revenue / 100.0 - hours * p->staff_cost_per_hour) / served : 0.0;
+    }
+}
+
 int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *funding_files,
                    int nfiles, const es_run_options *opt, es_error *err)
 {
@@ -36,11 +63,24 @@ int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *fu
                                     c->models[i].name);
     }
     static es_scenario with_model; /* large: not on the stack */
+    c->behavioural = opt->behavioural;
     for (int i = 0; i < nfiles; i++) {
         with_model = *s;
         with_model.has_funding = 1;
         with_model.funding = c->models[i];
-        int rc = es_experiment_run(&c->runs[i], &with_model, opt, err);
+        with_model.params.behaviour.enabled = false;
+        int rc = ES_OK;
+        if (c->behavioural) {
+            rc = es_experiment_run(&c->accounting[i], &with_model, opt, err);
+            c->nmodels = i + 1;
+            if (rc)
+                return rc;
+            expected_net_revenue(&c->accounting[i], &c->models[i], c->value_by_stream[i]);
+            with_model.params.behaviour.enabled = true;
+            memcpy(with_model.params.behaviour.value_by_stream, c->value_by_stream[i],
+                   sizeof c->value_by_stream[i]);
+        }
+        rc = es_experiment_run(&c->runs[i], &with_model, opt, err);
         c->nmodels = i + 1;
         if (rc)
             return rc;
@@ -50,9 +90,50 @@ int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *fu
 
 void es_compare_destroy(es_comparison *c)
 {
-    for (int i = 0; i < c->nmodels; i++)
+    for (int i = 0; i < c->nmodels; i++) {
         es_experiment_destroy(&c->runs[i]);
+        es_experiment_destroy(&c->accounting[i]);
+    }
     c->nmodels = 0;
+}
+
+static double mean_of(const es_experiment *x, const char *measure, const char *group, double *half);
+
+/* Behavioural comparisons: how each stream fares when providers respond to the model's prices,
+ * against the same model in accounting mode (the creaming index). */
+static int write_creaming(const es_comparison *c, const char *dir, es_error *err)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/creaming.csv", dir);
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "model,stream,expected_net_revenue_per_client,parked_share,"
+                      "service_share_accounting,service_share_behavioural,"
+                      "employment_rate_accounting,employment_rate_behavioural,creaming_index");
+    for (int m = 0; m < c->nmodels; m++) {
+        const es_params *p = &c->runs[m].scenario.params;
+        for (int s = 0; s < p->nstreams; s++) {
+            const char *g = p->streams[s].name;
+            double share_a = mean_of(&c->accounting[m], "service_share", g, NULL);
+            double share_b = mean_of(&c->runs[m], "service_share", g, NULL);
+            double rate_a = mean_of(&c->accounting[m], "employment_rate_at_exit", g, NULL);
+            double rate_b = mean_of(&c->runs[m], "employment_rate_at_exit", g, NULL);
+            es_csv_text(&w, c->models[m].name);
+            es_csv_text(&w, g);
+            es_csv_num(&w, nearbyint(c->value_by_stream[m][s] * 100.0) / 100.0);
+            es_csv_num(&w, mean_of(&c->runs[m], "parked_share", g, NULL));
+            es_csv_num(&w, share_a);
+            es_csv_num(&w, share_b);
+            es_csv_num(&w, rate_a);
+            es_csv_num(&w, rate_b);
+            /* > 1: the stream does relatively better when providers respond to prices */
+            es_csv_num(&w, rate_a > 0 ? rate_b / rate_a : 0.0);
+            es_csv_end_row(&w);
+        }
+    }
+    return es_csv_close(&w, err);
 }
 
 static void summarise(const es_experiment *x, size_t i, es_tally *t)
@@ -330,6 +411,8 @@ int es_compare_write(const es_comparison *c, const char *dir, es_error *err)
         rc = write_differences(c, tmp, err);
     if (!rc)
         rc = write_fingerprints(c, tmp, err);
+    if (!rc && c->behavioural)
+        rc = write_creaming(c, tmp, err);
     if (!rc)
         rc = draw_compare_plots(c, tmp, err);
     char models[1200];

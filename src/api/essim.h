@@ -17,6 +17,7 @@ typedef struct es_run_options {
     long long seed;   /* < 0: from the scenario */
     int jobs;         /* worker threads; 0: number of cores */
     bool full_ledger; /* write ledger.csv with every payment */
+    bool behavioural; /* compare: providers respond to prices (see es_behaviour_params) */
     bool quiet;
 } es_run_options;
 
@@ -67,8 +68,13 @@ int es_output_commit(const char *tmp, const char *clean, int rc, es_error *err);
 
 typedef struct es_comparison {
     int nmodels;
+    bool behavioural;
     es_funding_model models[ES_MAX_COMPARED];
     es_experiment runs[ES_MAX_COMPARED]; /* same scenario and seed: common random numbers */
+    /* behavioural comparisons: each model's accounting run, and the expected net revenue per
+     * client by stream (dollars) that providers respond to, estimated from it */
+    es_experiment accounting[ES_MAX_COMPARED];
+    double value_by_stream[ES_MAX_COMPARED][ES_MAX_STREAMS];
 } es_comparison;
 
 /* Loads each funding file against the scenario and runs the scenario under each. */

@@ -28,6 +28,8 @@ static const char usage[] =
     "  --jobs N            worker threads (default: number of cores); results do not depend on it\n"
     "  --ledger            also write ledger.csv with every payment\n"
     "  --funding LIST      compare: funding-model files, comma-separated (the first is the baseline)\n"
+    "  --behavioural       compare: providers respond to prices (parking, intake selection);\n"
+    "                      writes creaming.csv against each model's accounting run\n"
     "  --quiet             print nothing but errors\n"
     "\n"
     "  --help, --version\n"
@@ -74,7 +76,8 @@ static int parse_run_args(int argc, char **argv, bool compare, run_args *a)
         {"out", required_argument, NULL, 'o'},    {"replications", required_argument, NULL, 'r'},
         {"seed", required_argument, NULL, 's'},   {"jobs", required_argument, NULL, 'j'},
         {"ledger", no_argument, NULL, 'l'},       {"quiet", no_argument, NULL, 'q'},
-        {"funding", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0},
+        {"funding", required_argument, NULL, 'f'}, {"behavioural", no_argument, NULL, 'b'},
+        {NULL, 0, NULL, 0},
     };
     *a = (run_args){.opt = {.seed = -1}, .out = "out/"};
     es_run_options *o = &a->opt;
@@ -106,6 +109,11 @@ static int parse_run_args(int argc, char **argv, bool compare, run_args *a)
             o->jobs = (int)v;
             break;
         case 'l': o->full_ledger = true; break;
+        case 'b':
+            if (!compare)
+                return usage_error("%s", "--behavioural goes with compare");
+            o->behavioural = true;
+            break;
         case 'q': o->quiet = true; break;
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
@@ -174,8 +182,11 @@ static int cmd_compare(int argc, char **argv)
     if (!rc)
         rc = es_compare_write(&cmp, a.out, &err);
     if (!rc && !a.opt.quiet)
-        printf("essim: %s: %d funding models x %d replications on the same client flows; "
-               "results in %s\n", scn.params.name, n, cmp.runs[0].nreps, a.out);
+        printf("essim: %s: %d funding models x %d replications, %s; results in %s\n",
+               scn.params.name, n, cmp.runs[0].nreps,
+               a.opt.behavioural ? "providers responding to prices"
+                                 : "on the same client flows",
+               a.out);
     es_compare_destroy(&cmp);
     return rc ? fail(&err) : 0;
 }

@@ -246,6 +246,13 @@ static void load_misc(es_params *p, const config_t *cfg)
     es_cfg_float(S, g, "contestability.ssm_threshold", &c->ssm_threshold);
     es_cfg_float(S, g, "contestability.transition_days", &c->transition_days);
     es_cfg_float(S, g, "contestability.capacity_dip", &c->capacity_dip);
+    g = config_lookup(cfg, "behaviour");
+    es_behaviour_params *b = &p->behaviour;
+    es_cfg_float(S, g, "behaviour.elasticity", &b->elasticity);
+    es_cfg_float(S, g, "behaviour.max_parked", &b->max_parked);
+    es_cfg_float(S, g, "behaviour.parked_job_effect", &b->parked_job_effect);
+    es_cfg_float(S, g, "behaviour.parked_staff_share", &b->parked_staff_share);
+    es_cfg_bool(S, g, "behaviour.cream", &b->cream);
     g = config_lookup(cfg, "costs");
     es_cfg_float(S, g, "costs.staff_per_hour", &p->staff_cost_per_hour);
     es_cfg_float(S, g, "costs.overhead_per_place_per_month", &p->overhead_per_place_per_month);

@@ -179,6 +179,18 @@ static const es_key scenario_keys[] = {
     {"contestability.capacity_dip", ES_KEY_FLOAT, false, "0.2", 0, 0.95, NULL,
      "Share of caseload capacity lost during a transition (caseload is transferred, not dropped)."},
 
+    {"behaviour", ES_KEY_GROUP, false, NULL, NONE,
+     "How providers respond to prices in behavioural comparisons (essim compare --behavioural); ASSUMED values, sweep them."},
+    {"behaviour.elasticity", ES_KEY_FLOAT, false, "0.6", 0, 10, NULL,
+     "Parking probability per unit of a stream's shortfall in expected net revenue per client, relative to the best-paying stream."},
+    {"behaviour.max_parked", ES_KEY_FLOAT, false, "0.5", 0, 1, NULL, "Largest share of a stream's clients that can be parked."},
+    {"behaviour.parked_job_effect", ES_KEY_FLOAT, false, "1.0", 0, 10, NULL,
+     "Fall in the log-odds of a job start for a parked client."},
+    {"behaviour.parked_staff_share", ES_KEY_FLOAT, false, "0.3", 0, 1, NULL,
+     "Share of the usual staff time a parked client receives."},
+    {"behaviour.cream", ES_KEY_BOOL, false, "true", NONE,
+     "Intake selection: waiting clients are served in order of their stream's expected net revenue."},
+
     {"costs", ES_KEY_GROUP, false, NULL, NONE, "Providers' costs, for margins and cash positions."},
     {"costs.staff_per_hour", ES_KEY_FLOAT, false, "45", 0, 10000, NULL,
      "Loaded cost of an hour of front-line staff time, dollars (ILLUSTRATIVE)."},

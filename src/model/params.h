@@ -130,6 +130,18 @@ typedef struct es_contest_params {
     double capacity_dip;         /* share of capacity lost during a transition */
 } es_contest_params;
 
+/* Behavioural mode: providers respond to prices.  Off unless `enabled` (set by
+ * `essim compare --behavioural`, which fills value_by_stream from an accounting run). */
+typedef struct es_behaviour_params {
+    bool enabled;
+    double elasticity;         /* parking probability per unit of relative value shortfall */
+    double max_parked;         /* largest parking probability */
+    double parked_job_effect;  /* fall in the log-odds of a job start for a parked client */
+    double parked_staff_share; /* share of the usual staff time a parked client gets */
+    bool cream;                /* queue priority by expected net revenue (intake selection) */
+    double value_by_stream[ES_MAX_STREAMS]; /* expected net revenue per client served, dollars */
+} es_behaviour_params;
+
 typedef struct es_params {
     char name[ES_NAME_MAX * 2];
     int start_year, start_month, start_day;
@@ -165,6 +177,7 @@ typedef struct es_params {
     double funded_hours_per_week; /* a funded outcome: at least this many hours ... */
 
     es_contest_params contest;
+    es_behaviour_params behaviour;
 
     double staff_cost_per_hour;          /* provider cost model, dollars */
     double overhead_per_place_per_month; /* dollars per caseload place */

@@ -173,7 +173,11 @@ static double staff_hours_per_month(const es_params *p, const es_client *c)
 static void add_staff_load(es_model *m, es_client *c, double sign)
 {
     if (sign > 0)
-        c->staff_rate = (float)staff_hours_per_month(m->p, c);
+        c->staff_rate = (float)(staff_hours_per_month(m->p, c) *
+                                (c->parked ? m->p->behaviour.parked_staff_share : 1.0));
+    else
+        m->by_stream[c->stream].staff_hours +=
+            c->staff_rate * (m->sim.now - c->service_start_days) / DAYS_PER_MONTH;
     es_timeavg *load = &m->staff_load[m->sites[c->site].provider];
     es_timeavg_set(load, m->sim.now, load->value + sign * c->staff_rate);
 }
@@ -227,6 +231,10 @@ static void begin_service(es_model *m, uint32_t index)
     const es_stream_params *sp = &p->streams[c->stream];
     c->state = ES_CLIENT_IN_SERVICE;
     c->service_start_days = m->sim.now;
+    c->parked = p->behaviour.enabled &&
+                gsl_rng_uniform(m->rng_behaviour) < m->park_prob[c->stream];
+    if (c->parked)
+        m->by_stream[c->stream].parked++;
     add_staff_load(m, c, +1.0);
     double wait = m->sim.now - c->arrival_days;
     es_stream_counts *sc = &m->by_stream[c->stream];
@@ -277,7 +285,9 @@ static int join_site(es_model *m, uint32_t index)
 {
     es_client *c = &m->clients[index];
     const es_stream_params *sp = &m->p->streams[c->stream];
-    int got = es_pool_acquire(&m->sites[c->site].pool, m->sim.now, index, sp->priority, &c->ticket);
+    int priority = m->p->behaviour.enabled && m->p->behaviour.cream ? m->value_priority[c->stream]
+                                                                     : sp->priority;
+    int got = es_pool_acquire(&m->sites[c->site].pool, m->sim.now, index, priority, &c->ticket);
     if (got < 0) {
         es_sim_stop(&m->sim);
         return 0;
@@ -466,7 +476,8 @@ static void complete_services(es_model *m, uint32_t index)
     double base = fmin(fmax(sp->job_start_prob, 1e-9), 1.0 - 1e-9);
     double logit = log(base / (1.0 - base)) -
                    p->outcomes.need_effect * (c->need - p->need_mean_by_stream[c->stream]) +
-                   p->outcomes.source_effect[c->source];
+                   p->outcomes.source_effect[c->source] -
+                   (c->parked ? p->behaviour.parked_job_effect : 0.0);
     double prob = sp->job_start_prob <= 0.0 ? 0.0 : 1.0 / (1.0 + exp(-logit));
     exit_service(m, index,
                  gsl_rng_uniform(m->rng_outcome) < prob ? ES_CLOSE_EMPLOYED : ES_CLOSE_UNEMPLOYED);
@@ -920,9 +931,9 @@ static int alloc_rngs(es_model *m)
     uint64_t seed = m->p->seed;
     uint32_t rep = m->replication;
     gsl_rng **slots[] = {&m->rng_clients, &m->rng_assess, &m->rng_service, &m->rng_outcome,
-                         &m->rng_patience, &m->rng_route, &m->rng_contest};
+                         &m->rng_patience, &m->rng_route, &m->rng_contest, &m->rng_behaviour};
     const char *names[] = {"clients", "assessment", "service", "outcome", "patience", "routing",
-                           "contestability"};
+                           "contestability", "behaviour"};
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
         if (!(*slots[i] = es_rng_alloc(t, seed, rep, names[i])))
             return ES_ENOMEM;
@@ -1055,6 +1066,28 @@ static int register_events(es_model *m)
     return m->ev_period < 0 ? ES_ENOMEM : ES_OK;
 }
 
+/* Behavioural mode: a stream whose clients bring less net revenue than the best-paying
+ * stream is parked more often, and waiting clients are served best-paying stream first. */
+static void init_behaviour(es_model *m)
+{
+    const es_behaviour_params *b = &m->p->behaviour;
+    int n = m->p->nstreams;
+    double best = -INFINITY;
+    for (int s = 0; s < n; s++)
+        best = fmax(best, b->value_by_stream[s]);
+    double scale = fmax(fabs(best), 1.0);
+    for (int s = 0; s < n; s++) {
+        double shortfall = (best - b->value_by_stream[s]) / scale;
+        m->park_prob[s] = fmin(b->max_parked, fmax(0.0, b->elasticity * shortfall));
+        int rank = 0; /* how many streams pay less: the best-paying gets the highest priority */
+        for (int t = 0; t < n; t++)
+            if (b->value_by_stream[t] < b->value_by_stream[s] ||
+                (b->value_by_stream[t] == b->value_by_stream[s] && t > s))
+                rank++;
+        m->value_priority[s] = rank;
+    }
+}
+
 int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_error *err)
 {
     *m = (es_model){.p = p, .replication = replication};
@@ -1065,6 +1098,7 @@ int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_erro
         es_tally_reset(&m->by_stream[s].days_to_job);
     }
     m->nmonths = es_params_months(p);
+    init_behaviour(m);
     m->cap_clients = 1024;
     m->clients = malloc(m->cap_clients * sizeof *m->clients);
     m->free_clients = malloc(m->cap_clients * sizeof *m->free_clients);
@@ -1102,7 +1136,7 @@ void es_model_destroy(es_model *m)
     free(m->provider_capacity);
     free(m->provider_catchment);
     gsl_rng *rngs[] = {m->rng_clients, m->rng_assess, m->rng_service, m->rng_outcome,
-                       m->rng_patience, m->rng_route, m->rng_contest};
+                       m->rng_patience, m->rng_route, m->rng_contest, m->rng_behaviour};
     for (size_t i = 0; i < sizeof rngs / sizeof rngs[0]; i++)
         gsl_rng_free(rngs[i]);
     if (m->rng_arrivals)
@@ -1195,7 +1229,7 @@ static double ratio(double num, double den) { return den > 0.0 ? num / den : 0.0
 #define ADD(measure, group, value) rc |= es_results_add(r, measure, group, ES_RESULTS_WHOLE_RUN, (double)(value))
 
 static int collect_stream(const es_model *m, es_results *r, const char *group,
-                          const es_stream_counts *sc)
+                          const es_stream_counts *sc, uint64_t served_total)
 {
     int rc = 0;
     uint64_t closed = sc->completed + sc->dropped;
@@ -1225,6 +1259,10 @@ static int collect_stream(const es_model *m, es_results *r, const char *group,
     ADD("job_losses", group, sc->job_losses);
     ADD("reassessed_into", group, sc->reassessed_in);
     ADD("reassessed_out_of", group, sc->reassessed_out);
+    ADD("clients_parked", group, sc->parked);
+    ADD("parked_share", group, ratio((double)sc->parked, (double)sc->served));
+    ADD("stream_staff_hours", group, sc->staff_hours);
+    ADD("service_share", group, ratio((double)sc->served, (double)served_total));
     ADD("mean_wait_days", group, es_tally_mean(&sc->wait_days));
     ADD("mean_days_to_job", group, es_tally_mean(&sc->days_to_job));
     return rc;
@@ -1361,12 +1399,13 @@ int es_model_collect(const es_model *m, es_results *r)
         for (size_t i = 0; i < ncounts; i++)
             dst[i] += src[i];
         merge_tally(&all.days_to_job, &sc->days_to_job);
+        all.staff_hours += sc->staff_hours;
     }
     all.wait_days = m->wait_days;
-    rc |= collect_stream(m, r, "all", &all);
+    rc |= collect_stream(m, r, "all", &all, all.served);
     ADD("prob_wait", "all", es_tally_mean(&m->waited));
     for (int s = 0; s < p->nstreams; s++)
-        rc |= collect_stream(m, r, p->streams[s].name, &m->by_stream[s]);
+        rc |= collect_stream(m, r, p->streams[s].name, &m->by_stream[s], all.served);
     rc |= collect_sources(m, r);
 
     double queue = 0.0, busy = 0.0, capacity = 0.0;

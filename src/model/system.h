@@ -50,7 +50,7 @@ typedef struct es_client {
     es_handle checkpoint;      /* next retention checkpoint or the job loss */
     int16_t catchment, site, stream, true_stream, cd;
     uint8_t source, channel, state, phase, next_checkpoint, plan_active;
-    uint8_t disability, language_barrier, rural, youth, services_left;
+    uint8_t disability, language_barrier, rural, youth, services_left, parked;
 } es_client;
 
 typedef struct es_stream_counts {
@@ -58,9 +58,10 @@ typedef struct es_stream_counts {
     uint64_t training_exits, job_starts, funded_job_starts_20h, completers_employed_20h;
     uint64_t employed[4]; /* at 1, 3, 6, 12 months */
     uint64_t funded[4];
-    uint64_t job_losses, reassessed_in, reassessed_out;
+    uint64_t job_losses, reassessed_in, reassessed_out, parked;
     es_tally wait_days;
     es_tally days_to_job;
+    double staff_hours; /* staff time spent on the stream's clients, once they leave */
 } es_stream_counts;
 
 typedef struct es_source_counts {
@@ -95,7 +96,9 @@ typedef struct es_model {
         ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period;
 
     gsl_rng *rng_clients, *rng_assess, *rng_service, *rng_outcome, *rng_patience, *rng_route,
-        *rng_contest;
+        *rng_contest, *rng_behaviour;
+    double park_prob[ES_MAX_STREAMS]; /* behavioural mode */
+    int value_priority[ES_MAX_STREAMS];
     int narrivals;
     es_arrival_stream *arrivals;
     gsl_rng **rng_arrivals;

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "api/essim.h"
+#include "engine/stats.h"
 #include "model/calendar.h"
 
 static es_params params;
@@ -331,6 +332,54 @@ static void compare_keeps_flows_identical(void **state)
     es_compare_destroy(&cmp);
 }
 
+static double mean_measure(const es_experiment *x, const char *measure, const char *group,
+                           double *se)
+{
+    es_tally t;
+    es_tally_reset(&t);
+    for (int r = 0; r < x->nreps; r++) {
+        double v;
+        assert_int_equal(es_results_get(&x->reps[r].results, measure, group, &v), 0);
+        es_tally_add(&t, v);
+    }
+    *se = es_tally_stderr(&t);
+    return es_tally_mean(&t);
+}
+
+static void behavioural_providers_park_low_paying_clients(void **state)
+{
+    (void)state;
+    load_scenario();
+    const char *files[] = {SOURCE_DIR "/tests/data/funding-pays-a.cfg"};
+    static es_comparison cmp;
+    es_run_options opt = {.replications = 4, .seed = -1, .jobs = 2, .behavioural = true};
+    es_error err;
+    es_error_clear(&err);
+    assert_int_equal(es_compare_run(&cmp, &scn, files, 1, &opt, &err), ES_OK);
+    assert_true(cmp.value_by_stream[0][0] > cmp.value_by_stream[0][2]); /* A pays more than C */
+    double se_a, se_c, se_acc, se_beh;
+    double parked_a = mean_measure(&cmp.runs[0], "parked_share", "A", &se_a);
+    double parked_c = mean_measure(&cmp.runs[0], "parked_share", "C", &se_c);
+    assert_true(parked_a == 0.0); /* the best-paying stream is never parked */
+    assert_true(parked_c > 0.2);
+    /* parked clients find fewer jobs: C's employment rate falls by more than 3 standard errors */
+    double acc = mean_measure(&cmp.accounting[0], "employment_rate_at_exit", "C", &se_acc);
+    double beh = mean_measure(&cmp.runs[0], "employment_rate_at_exit", "C", &se_beh);
+    printf("  parked A %.3f C %.3f; C employment %.4f -> %.4f\n", parked_a, parked_c, acc, beh);
+    assert_true(acc - beh > 3.0 * hypot(se_acc, se_beh));
+    es_compare_destroy(&cmp);
+
+    /* with no elasticity and no intake selection, behavioural flows are the accounting flows */
+    scn.params.behaviour.elasticity = 0.0;
+    scn.params.behaviour.cream = false;
+    es_error_clear(&err);
+    assert_int_equal(es_compare_run(&cmp, &scn, files, 1, &opt, &err), ES_OK);
+    for (int r = 0; r < 4; r++)
+        assert_true(cmp.runs[0].reps[r].event_fingerprint ==
+                    cmp.accounting[0].reps[r].event_fingerprint);
+    es_compare_destroy(&cmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +392,7 @@ int main(void)
         cmocka_unit_test(block_grants_and_costs_per_period),
         cmocka_unit_test(caps_and_dates_hold_on_a_run),
         cmocka_unit_test(compare_keeps_flows_identical),
+        cmocka_unit_test(behavioural_providers_park_low_paying_clients),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
