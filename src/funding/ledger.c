@@ -284,7 +284,8 @@ static double price_factor(const es_funder *f, const es_component *c, const es_m
             return 0.0;
         return k * ev->capacity / 12.0;
     case ES_COMP_OUTCOME:
-        if (!ev->funded) {
+        /* the funded-outcome rule is about jobs: it does not apply to income-support exits */
+        if (ev->kind >= ES_MS_EMPLOYED_1M && ev->kind <= ES_MS_EMPLOYED_12M && !ev->funded) {
             bool partial = c->partial_hours > 0.0 && ev->wage_ok && ev->hours >= c->partial_hours;
             if (!partial)
                 return 0.0; /* under the hours or the minimum wage: no outcome payment */

@@ -410,6 +410,9 @@ static void start_job(es_model *m, uint32_t index)
     c->next_checkpoint = 0;
     es_stream_counts *sc = &m->by_stream[c->stream];
     sc->job_starts++;
+    for (int k = 0; k < 4; k++)
+        if (m->sim.now + checkpoint_months[k] * DAYS_PER_MONTH <= p->horizon_days)
+            sc->reachable[k]++;
     es_tally_add(&sc->days_to_job, m->sim.now - c->arrival_days);
     es_tally_add(&m->sites[c->site].days_to_job, m->sim.now - c->arrival_days);
     if (c->hours >= p->funded_hours_per_week)
@@ -726,8 +729,9 @@ static void on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
     notify(m, &out);
     if (k == 1) {
         m->by_source[c->source].employed_3m++;
-        if ((c->source == ES_SRC_OW || c->source == ES_SRC_ODSP) &&
+        if ((c->source == ES_SRC_OW || c->source == ES_SRC_ODSP) && !c->left_income_support &&
             gsl_rng_uniform(m->rng_outcome) < p->outcomes.income_support_exit_prob) {
+            c->left_income_support = 1; /* once: a returning client is no longer on it */
             m->by_source[c->source].income_support_exits++;
             m->by_source[c->source].income_support_days -= p->horizon_days - sim->now;
             emit(m, ES_MS_INCOME_SUPPORT_EXIT, c);
@@ -763,8 +767,10 @@ static void on_warmup(es_sim *sim, const es_event *ev, void *ctx)
     es_tally_reset(&m->waited);
     for (int s = 0; s < m->p->nstreams; s++)
         es_tally_reset(&m->by_stream[s].wait_days);
-    for (int i = 0; i < m->nsites; i++)
+    for (int i = 0; i < m->nsites; i++) {
         es_pool_reset_stats(&m->sites[i].pool, sim->now);
+        es_tally_reset(&m->sites[i].wait_days);
+    }
 }
 
 static void on_month(es_sim *sim, const es_event *ev, void *ctx)
@@ -1210,12 +1216,33 @@ int es_model_start(es_model *m, es_error *err)
     return ES_OK;
 }
 
+/* At the horizon: providers report the staff time of the last, partly run month (a period
+ * event with no places, so nothing more is paid for it). */
+static void report_last_month(es_model *m)
+{
+    const es_params *p = m->p;
+    for (int c = 0; c < p->ncatchments; c++) {
+        if (p->catchments[c].start_days > m->sim.now)
+            continue;
+        for (int k = 0; k < p->catchments[c].nproviders; k++) {
+            int provider = m->first_provider[c] + k;
+            double done = staff_hours_until(m, provider, m->sim.now);
+            es_model_event out = {.kind = ES_MS_PERIOD, .time = m->sim.now, .catchment = c,
+                                  .provider = provider, .site = -1,
+                                  .staff_hours = done - m->staff_hours_done[provider]};
+            m->staff_hours_done[provider] = done;
+            notify(m, &out);
+        }
+    }
+}
+
 int es_model_run(es_model *m, es_error *err)
 {
     int rc = es_model_start(m, err);
     if (rc)
         return rc;
     es_sim_run(&m->sim, m->p->horizon_days);
+    report_last_month(m);
     if (m->sim.stopped)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory in replication %u",
                             m->replication);
@@ -1253,7 +1280,8 @@ static int collect_stream(const es_model *m, es_results *r, const char *group,
                                           "funded_outcomes_6m", "funded_outcomes_12m"};
     for (int k = 0; k < 4; k++) {
         ADD(emp[k], group, sc->employed[k]);
-        ADD(rate[k], group, ratio((double)sc->employed[k], (double)sc->job_starts));
+        /* of the job starts whose checkpoint falls within the horizon */
+        ADD(rate[k], group, ratio((double)sc->employed[k], (double)sc->reachable[k]));
         ADD(funded[k], group, sc->funded[k]);
     }
     ADD("job_losses", group, sc->job_losses);
@@ -1408,15 +1436,18 @@ int es_model_collect(const es_model *m, es_results *r)
         rc |= collect_stream(m, r, p->streams[s].name, &m->by_stream[s], all.served);
     rc |= collect_sources(m, r);
 
-    double queue = 0.0, busy = 0.0, capacity = 0.0;
+    /* utilisation: place-days used over place-days available while each catchment is live */
+    double queue = 0.0, busy_days = 0.0, place_days = 0.0;
     for (int i = 0; i < m->nsites; i++) {
         const es_pool *pool = &m->sites[i].pool;
         queue += es_timeavg_mean(&pool->queue_avg, now);
-        busy += es_timeavg_mean(&pool->busy_avg, now);
-        capacity += m->sites[i].base_capacity;
+        double from = pool->busy_avg.start;
+        busy_days += es_timeavg_mean(&pool->busy_avg, now) * (now - from);
+        double live_from = fmax(from, p->catchments[m->sites[i].catchment].start_days);
+        place_days += m->sites[i].base_capacity * fmax(0.0, now - live_from);
     }
     ADD("mean_queue_length", "all", queue);
-    ADD("utilisation", "all", ratio(busy, capacity));
+    ADD("utilisation", "all", ratio(busy_days, place_days));
     double staff = 0.0;
     for (int i = 0; i < m->nproviders; i++)
         staff += staff_hours_until(m, i, now);

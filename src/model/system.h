@@ -51,12 +51,14 @@ typedef struct es_client {
     int16_t catchment, site, stream, true_stream, cd;
     uint8_t source, channel, state, phase, next_checkpoint, plan_active;
     uint8_t disability, language_barrier, rural, youth, services_left, parked;
+    uint8_t left_income_support;
 } es_client;
 
 typedef struct es_stream_counts {
     uint64_t assessed, true_need, served, completed, dropped, reneged, transfers;
     uint64_t training_exits, job_starts, funded_job_starts_20h, completers_employed_20h;
     uint64_t employed[4]; /* at 1, 3, 6, 12 months */
+    uint64_t reachable[4]; /* job starts early enough for the checkpoint to fall in the horizon */
     uint64_t funded[4];
     uint64_t job_losses, reassessed_in, reassessed_out, parked;
     es_tally wait_days;
