@@ -137,6 +137,11 @@ static int add_funding_measures(es_results *r, const es_ledger *l, const es_fund
         if (f->components[c].payer == ES_PARTY_PROVINCE && f->components[c].type == ES_COMP_OUTCOME)
             performance += es_ledger_component_total(l, c);
     ADD("ssm_performance_payments_cents", "all", performance);
+    for (int c = 0; c < f->ncomponents; c++)
+        if (f->components[c].payer == ES_PARTY_PROVINCE && f->components[c].type == ES_COMP_PERFORMANCE)
+            performance += es_ledger_component_total(l, c);
+    ADD("ssm_performance_funding_cents", "all", performance);
+    ADD("performance_unearned_cents", "all", fd->performance_unearned_cents);
     ADD("capped_cents", "all", fd->capped_cents);
     ADD("clawed_back_cents", "all", fd->clawed_back_cents);
     ADD("holdback_unreleased_cents", "all", fd->holdback_unreleased_cents);

@@ -5,7 +5,11 @@
 #include <stdlib.h>
 
 const char *const es_component_type_names[ES_NCOMPONENT_TYPES] = {
-    "fixed", "milestone", "outcome", "flow_through", "block",
+    "fixed", "milestone", "outcome", "flow_through", "block", "performance",
+};
+
+const char *const es_kpi_names[ES_NKPIS] = {
+    "employment_rate_at_exit", "funded_3m_rate", "priority_group_share",
 };
 
 const char *const es_party_names[ES_NPARTIES] = {

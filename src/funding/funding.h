@@ -19,6 +19,7 @@ typedef enum es_component_type {
     ES_COMP_OUTCOME,      /* employment checkpoints after job start (funded outcomes only) */
     ES_COMP_FLOW_THROUGH, /* client supports and employer incentives actually spent */
     ES_COMP_BLOCK,        /* a block grant per caseload place, paid each month */
+    ES_COMP_PERFORMANCE,  /* a yearly pot per caseload place, paid by KPI scores against targets */
     ES_NCOMPONENT_TYPES
 } es_component_type;
 
@@ -35,6 +36,24 @@ typedef enum es_party {
 
 extern const char *const es_party_names[ES_NPARTIES];
 
+/* KPIs a performance component scores, each from what the funder observes in the fiscal year. */
+typedef enum es_kpi {
+    ES_KPI_EMPLOYMENT_AT_EXIT, /* job starts / plans closed */
+    ES_KPI_FUNDED_3M,          /* funded 3-month outcomes / plans closed */
+    ES_KPI_PRIORITY_SHARE,     /* plans opened for OW, ODSP or disability clients / plans opened */
+    ES_NKPIS
+} es_kpi;
+
+extern const char *const es_kpi_names[ES_NKPIS];
+
+#define ES_MAX_KPI_TERMS 4
+
+typedef struct es_kpi_term {
+    es_kpi kpi;
+    double weight;
+    double target; /* the score is min(1, achieved / target) */
+} es_kpi_term;
+
 typedef struct es_component {
     char name[ES_NAME_MAX];
     es_component_type type;
@@ -49,6 +68,8 @@ typedef struct es_component {
     double clawback_days;                 /* reversed if the job ends this soon after it starts */
     int nyears;
     double year_multiplier[ES_MAX_CONTRACT_YEARS]; /* by contract year; the last repeats */
+    int nkpis;
+    es_kpi_term kpis[ES_MAX_KPI_TERMS]; /* performance: weights sum to 1 */
 } es_component;
 
 typedef struct es_funding_model {

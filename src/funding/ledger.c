@@ -171,13 +171,17 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
     f->provider_catchment = calloc((size_t)f->nproviders, sizeof *f->provider_catchment);
     f->paid_in_year = calloc(cells, sizeof *f->paid_in_year);
     f->held = calloc(cells, sizeof *f->held);
-    if (!f->provider_catchment || !f->paid_in_year || !f->held) {
+    f->kpi = calloc((size_t)p->ncatchments * (size_t)f->nfiscal_years, sizeof *f->kpi);
+    f->kpi_paid_fy = malloc((size_t)(p->ncatchments ? p->ncatchments : 1) * sizeof *f->kpi_paid_fy);
+    if (!f->provider_catchment || !f->paid_in_year || !f->held || !f->kpi || !f->kpi_paid_fy) {
         es_funder_destroy(f);
         return ES_ENOMEM;
     }
-    for (int c = 0, k = 0; c < p->ncatchments; c++)
+    for (int c = 0, k = 0; c < p->ncatchments; c++) {
+        f->kpi_paid_fy[c] = -1;
         for (int j = 0; j < p->catchments[c].nproviders; j++)
             f->provider_catchment[k++] = c;
+    }
     return ES_OK;
 }
 
@@ -186,6 +190,10 @@ void es_funder_destroy(es_funder *f)
     free(f->provider_catchment);
     free(f->paid_in_year);
     free(f->held);
+    free(f->kpi);
+    free(f->kpi_paid_fy);
+    f->kpi = NULL;
+    f->kpi_paid_fy = NULL;
     free(f->claw);
     f->provider_catchment = NULL;
     f->paid_in_year = f->held = NULL;
@@ -388,19 +396,98 @@ static void release_holdbacks(es_funder *f, const es_model_event *ev)
     book_revenue(f, &pay);
 }
 
+static double kpi_value(const es_kpi_counts *k, es_kpi kpi)
+{
+    switch (kpi) {
+    case ES_KPI_EMPLOYMENT_AT_EXIT:
+        return k->plans_closed ? (double)k->job_starts / (double)k->plans_closed : 0.0;
+    case ES_KPI_FUNDED_3M:
+        return k->plans_closed ? (double)k->funded_3m / (double)k->plans_closed : 0.0;
+    case ES_KPI_PRIORITY_SHARE:
+        return k->plans_opened ? (double)k->priority_opened / (double)k->plans_opened : 0.0;
+    default:
+        return 0.0;
+    }
+}
+
+/* Counts what performance KPIs need, by catchment and fiscal year. */
+static void count_kpis(es_funder *f, const es_model_event *ev)
+{
+    es_kpi_counts *k = &f->kpi[(size_t)ev->catchment * (size_t)f->nfiscal_years +
+                               (size_t)fiscal_index(f, ev->time)];
+    switch (ev->kind) {
+    case ES_MS_PERIOD:
+        if (ev->provider < 0)
+            k->place_years += ev->capacity / 12.0;
+        break;
+    case ES_MS_SERVICE_END:
+        k->plans_closed++;
+        break;
+    case ES_MS_JOB_START:
+        k->job_starts++;
+        break;
+    case ES_MS_EMPLOYED_3M:
+        k->funded_3m += ev->funded;
+        break;
+    case ES_MS_PLAN_AGREED:
+        k->plans_opened++;
+        k->priority_opened += ev->source == ES_SRC_OW || ev->source == ES_SRC_ODSP || ev->disability;
+        break;
+    default:
+        break;
+    }
+}
+
+/* At the first period of a fiscal year, each performance pot of the year before is paid in
+ * proportion to its KPI score: sum of weight x min(1, achieved / target). */
+static void pay_performance(es_funder *f, const es_model_event *ev)
+{
+    int fy = fiscal_index(f, ev->time);
+    int c = ev->catchment;
+    if (fy == 0 || f->kpi_paid_fy[c] >= fy - 1)
+        return;
+    f->kpi_paid_fy[c] = fy - 1;
+    const es_kpi_counts *k = &f->kpi[(size_t)c * (size_t)f->nfiscal_years + (size_t)(fy - 1)];
+    const es_funding_model *m = f->model;
+    for (int i = 0; i < m->ncomponents; i++) {
+        const es_component *comp = &m->components[i];
+        if (comp->type != ES_COMP_PERFORMANCE || k->place_years <= 0.0)
+            continue;
+        double score = 0.0;
+        for (int t = 0; t < comp->nkpis; t++) {
+            const es_kpi_term *term = &comp->kpis[t];
+            double achieved = kpi_value(k, term->kpi);
+            score += term->weight * (term->target > 0 ? fmin(1.0, achieved / term->target) : 1.0);
+        }
+        double base = m->cad_per_unit * contract_year_multiplier(f, comp, ev) * k->place_years;
+        int64_t pot = es_money_scale(comp->amount_cents[0], base);
+        int64_t earned = es_money_scale(comp->amount_cents[0], base * score);
+        f->performance_unearned_cents += pot - earned;
+        es_payment pay = {.date_days = ev->time + comp->lag_days, .event_days = ev->time,
+                          .component = i, .event = ES_MS_PERIOD, .stream = -1, .source = -1,
+                          .catchment = c, .provider = -1, .payer = comp->payer,
+                          .payee = comp->payee, .amount_cents = earned};
+        if (earned != 0)
+            post(f, &pay);
+    }
+}
+
 void es_funder_observe(const es_model_event *ev, void *ctx)
 {
     es_funder *f = ctx;
     const es_funding_model *m = f->model;
+    count_kpis(f, ev);
     if (ev->kind == ES_MS_PERIOD) {
         book_costs(f, ev);
         release_holdbacks(f, ev);
+        if (ev->provider < 0)
+            pay_performance(f, ev);
     }
     if (ev->kind == ES_MS_JOB_LOSS)
         claw_back(f, ev);
     for (int i = 0; i < m->ncomponents; i++) {
         const es_component *c = &m->components[i];
-        if (c->event != ev->kind)
+        if (c->event != ev->kind || c->type == ES_COMP_PERFORMANCE)
             continue;
         bool period = ev->kind == ES_MS_PERIOD;
         int stream = period ? 0 : ev->stream;

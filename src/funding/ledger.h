@@ -78,6 +78,12 @@ typedef struct es_clawback_entry {
     int stream, source, catchment, provider;
 } es_clawback_entry;
 
+/* What the funder has seen of a catchment in a fiscal year, for performance payments. */
+typedef struct es_kpi_counts {
+    double place_years;  /* caseload places x years live */
+    uint64_t plans_closed, job_starts, funded_3m, plans_opened, priority_opened;
+} es_kpi_counts;
+
 typedef struct es_funder {
     const es_funding_model *model;
     const es_params *params;
@@ -87,9 +93,12 @@ typedef struct es_funder {
     int *provider_catchment;
     int64_t *paid_in_year; /* [provider][fiscal year], for the cap */
     int64_t *held;         /* [provider][fiscal year] holdback */
+    es_kpi_counts *kpi;    /* [catchment][fiscal year] */
+    int *kpi_paid_fy;      /* [catchment]: last fiscal year paid, -1 none */
     es_clawback_entry *claw;
     size_t claw_cap, claw_used;
     int64_t capped_cents, due_after_horizon_cents, clawed_back_cents, holdback_unreleased_cents;
+    int64_t performance_unearned_cents; /* pots not earned because KPIs fell short */
     int failed; /* out of memory while running */
 } es_funder;
 

@@ -618,6 +618,33 @@ static int load_amounts(es_component *c, const config_setting_t *g, const es_par
 
 #define FC(key) "funding.components.[]." key
 
+static int load_kpis(es_component *c, const config_setting_t *g, const char *file, es_error *err)
+{
+    const config_setting_t *list = config_setting_get_member(g, "kpis");
+    if ((list != NULL) != (c->type == ES_COMP_PERFORMANCE))
+        return es_cfg_error(err, list ? list : g, file,
+                            list ? "only performance components score KPIs ('%s')"
+                                 : "performance component '%s' needs kpis",
+                            c->name);
+    if (!list)
+        return ES_OK;
+    c->nkpis = config_setting_length(list);
+    double total = 0.0;
+    for (int i = 0; i < c->nkpis; i++) {
+        const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        const char *kpi;
+        es_cfg_string(F, e, FC("kpis.[].kpi"), &kpi);
+        c->kpis[i].kpi = (es_kpi)parse_choice(kpi, es_kpi_names, ES_NKPIS);
+        es_cfg_float(F, e, FC("kpis.[].weight"), &c->kpis[i].weight);
+        es_cfg_float(F, e, FC("kpis.[].target"), &c->kpis[i].target);
+        total += c->kpis[i].weight;
+    }
+    if (fabs(total - 1.0) > 1e-9)
+        return es_cfg_error(err, list, file, "the KPI weights of '%s' sum to %g, not 1", c->name,
+                            total);
+    return ES_OK;
+}
+
 static int load_component(es_component *c, const config_setting_t *g, const es_params *p,
                           const char *file, es_error *err)
 {
@@ -626,19 +653,22 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
     copy_name(c->name, sizeof c->name, name);
     es_cfg_string(F, g, FC("type"), &type);
     c->type = (es_component_type)parse_choice(type, es_component_type_names, ES_NCOMPONENT_TYPES);
+    bool per_period = c->type == ES_COMP_BLOCK || c->type == ES_COMP_PERFORMANCE;
     if (es_cfg_string(F, g, FC("event"), &event) == ES_OK) {
         c->event = (es_milestone)es_milestone_by_name(event);
-    } else if (c->type == ES_COMP_BLOCK) {
+    } else if (per_period) {
         c->event = ES_MS_PERIOD;
     } else {
         return es_cfg_error(err, g, file, "component '%s' needs an event", name);
     }
-    if (c->type == ES_COMP_BLOCK && c->event != ES_MS_PERIOD)
+    if (per_period && c->event != ES_MS_PERIOD)
         return es_cfg_error(err, config_setting_get_member(g, "event"), file,
-                            "block component '%s' is paid per period: its event must be \"period\"", name);
-    if (c->type != ES_COMP_BLOCK && c->event == ES_MS_PERIOD)
+                            "%s component '%s' is paid per period: its event must be \"period\"",
+                            type, name);
+    if (!per_period && c->event == ES_MS_PERIOD)
         return es_cfg_error(err, config_setting_get_member(g, "event"), file,
-                            "only block components are paid per period ('%s' is %s)", name, type);
+                            "only block and performance components are paid per period ('%s' is %s)",
+                            name, type);
     bool checkpoint = c->event >= ES_MS_EMPLOYED_1M && c->event <= ES_MS_EMPLOYED_12M;
     if (c->type == ES_COMP_OUTCOME && !checkpoint && c->event != ES_MS_INCOME_SUPPORT_EXIT)
         return es_cfg_error(err, config_setting_get_member(g, "event"), file,
@@ -678,7 +708,7 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
                             ES_MAX_CONTRACT_YEARS);
     for (int y = 0; y < c->nyears; y++)
         c->year_multiplier[y] = config_setting_get_float_elem(years, (unsigned)y);
-    return ES_OK;
+    return load_kpis(c, g, file, err);
 }
 
 static void load_funding_limits(es_funding_model *f, const config_setting_t *g)

@@ -250,6 +250,42 @@ static void block_grants_and_costs_per_period(void **state)
     stop(&f);
 }
 
+static void performance_pot_paid_by_kpi_score(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 1;
+    f.fm.components[0] = component(ES_COMP_PERFORMANCE, ES_MS_PERIOD, 120000, 120000);
+    f.fm.components[0].payer = ES_PARTY_PROVINCE;
+    f.fm.components[0].payee = ES_PARTY_SSM;
+    f.fm.components[0].nkpis = 2;
+    f.fm.components[0].kpis[0] = (es_kpi_term){ES_KPI_EMPLOYMENT_AT_EXIT, 0.5, 0.8};
+    f.fm.components[0].kpis[1] = (es_kpi_term){ES_KPI_PRIORITY_SHARE, 0.5, 0.4};
+    start(&f);
+    /* fiscal year 2020-21 runs January to March 2021 here: 3 months of 12 places = 3 place-years */
+    for (int month = 0; month < 3; month++)
+        event(&f, (es_model_event){.kind = ES_MS_PERIOD, .time = month * 30.0, .provider = -1,
+                                   .capacity = 12});
+    for (int i = 0; i < 10; i++) {
+        event(&f, (es_model_event){.kind = ES_MS_PLAN_AGREED, .time = 5, .client_id = (uint64_t)i + 1,
+                                   .source = i < 5 ? ES_SRC_OW : ES_SRC_EO});
+        event(&f, (es_model_event){.kind = ES_MS_SERVICE_END, .time = 60, .client_id = (uint64_t)i + 1});
+        if (i < 6)
+            event(&f, (es_model_event){.kind = ES_MS_JOB_START, .time = 60, .client_id = (uint64_t)i + 1});
+    }
+    assert_int_equal(f.nrows, 0); /* nothing until the year is over */
+    /* employment 6/10 against 0.8: 0.75 x 0.5; priority 5/10 against 0.4: capped at 1 x 0.5 */
+    event(&f, (es_model_event){.kind = ES_MS_PERIOD, .time = 90, .provider = -1, .capacity = 12});
+    assert_int_equal(f.nrows, 1);
+    assert_int_equal(f.rows[0].amount_cents, 315000); /* 1200 x 3 x 0.875 */
+    assert_true(f.rows[0].payer == ES_PARTY_PROVINCE && f.rows[0].payee == ES_PARTY_SSM);
+    assert_int_equal(f.funder.performance_unearned_cents, 45000);
+    event(&f, (es_model_event){.kind = ES_MS_PERIOD, .time = 120, .provider = -1, .capacity = 12});
+    assert_int_equal(f.nrows, 1); /* paid once a year */
+    stop(&f);
+}
+
 /* ---- on a real run --------------------------------------------------------------------------- */
 
 static es_scenario scn;
@@ -390,6 +426,7 @@ int main(void)
         cmocka_unit_test(holdback_is_released_next_fiscal_year),
         cmocka_unit_test(clawback_nets_to_zero),
         cmocka_unit_test(block_grants_and_costs_per_period),
+        cmocka_unit_test(performance_pot_paid_by_kpi_score),
         cmocka_unit_test(caps_and_dates_hold_on_a_run),
         cmocka_unit_test(compare_keeps_flows_identical),
         cmocka_unit_test(behavioural_providers_park_low_paying_clients),
