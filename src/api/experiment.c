@@ -143,6 +143,7 @@ static int add_funding_measures(es_results *r, const es_ledger *l, const es_fund
     ADD("ssm_performance_funding_cents", "all", performance);
     ADD("performance_unearned_cents", "all", fd->performance_unearned_cents);
     ADD("capped_cents", "all", fd->capped_cents);
+    ADD("over_budget_cents", "all", fd->over_budget_cents);
     ADD("clawed_back_cents", "all", fd->clawed_back_cents);
     ADD("holdback_unreleased_cents", "all", fd->holdback_unreleased_cents);
     ADD("due_after_horizon_cents", "all", fd->due_after_horizon_cents);

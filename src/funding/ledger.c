@@ -173,7 +173,11 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
     f->held = calloc(cells, sizeof *f->held);
     f->kpi = calloc((size_t)p->ncatchments * (size_t)f->nfiscal_years, sizeof *f->kpi);
     f->kpi_paid_fy = malloc((size_t)(p->ncatchments ? p->ncatchments : 1) * sizeof *f->kpi_paid_fy);
-    if (!f->provider_catchment || !f->paid_in_year || !f->held || !f->kpi || !f->kpi_paid_fy) {
+    f->budget_used = calloc((size_t)(model->ncomponents ? model->ncomponents : 1) *
+                                (size_t)p->ncatchments * (size_t)f->nfiscal_years,
+                            sizeof *f->budget_used);
+    if (!f->provider_catchment || !f->paid_in_year || !f->held || !f->kpi || !f->kpi_paid_fy ||
+        !f->budget_used) {
         es_funder_destroy(f);
         return ES_ENOMEM;
     }
@@ -192,6 +196,8 @@ void es_funder_destroy(es_funder *f)
     free(f->held);
     free(f->kpi);
     free(f->kpi_paid_fy);
+    free(f->budget_used);
+    f->budget_used = NULL;
     f->kpi = NULL;
     f->kpi_paid_fy = NULL;
     free(f->claw);
@@ -495,6 +501,16 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
         int64_t amount = factor == 0.0 ? 0 : es_money_scale(c->amount_cents[stream], factor);
         if (c->cap_per_client_cents > 0 && amount > c->cap_per_client_cents)
             amount = c->cap_per_client_cents;
+        if (c->budget_per_year_cents > 0 && amount > 0) {
+            int64_t *used = &f->budget_used[((size_t)i * (size_t)f->params->ncatchments +
+                                             (size_t)ev->catchment) * (size_t)f->nfiscal_years +
+                                            (size_t)fiscal_index(f, ev->time + c->lag_days)];
+            int64_t room = c->budget_per_year_cents - *used;
+            int64_t granted = amount < room ? amount : (room > 0 ? room : 0);
+            f->over_budget_cents += amount - granted;
+            amount = granted;
+            *used += granted;
+        }
         if (amount == 0)
             continue;
         es_payment pay = {.date_days = ev->time + c->lag_days, .event_days = ev->time,

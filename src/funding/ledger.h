@@ -94,11 +94,13 @@ typedef struct es_funder {
     int64_t *paid_in_year; /* [provider][fiscal year], for the cap */
     int64_t *held;         /* [provider][fiscal year] holdback */
     es_kpi_counts *kpi;    /* [catchment][fiscal year] */
+    int64_t *budget_used;  /* [component][catchment][fiscal year] */
     int *kpi_paid_fy;      /* [catchment]: last fiscal year paid, -1 none */
     es_clawback_entry *claw;
     size_t claw_cap, claw_used;
     int64_t capped_cents, due_after_horizon_cents, clawed_back_cents, holdback_unreleased_cents;
     int64_t performance_unearned_cents; /* pots not earned because KPIs fell short */
+    int64_t over_budget_cents;          /* refused because a component's yearly budget ran out */
     int failed; /* out of memory while running */
 } es_funder;
 

@@ -695,6 +695,7 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
         return es_cfg_error(err, config_setting_get_member(g, "per_month_of_service"), file,
                             "per_month_of_service applies to flow_through components paid at service_end");
     es_cfg_money(F, g, FC("cap_per_client"), &c->cap_per_client_cents);
+    es_cfg_money(F, g, FC("budget_per_year"), &c->budget_per_year_cents);
     es_cfg_float(F, g, FC("lag_days"), &c->lag_days);
     es_cfg_bool(F, g, FC("adjusted"), &flag);
     c->adjusted = flag && c->type != ES_COMP_BLOCK;

@@ -268,6 +268,8 @@ static const es_key funding_keys[] = {
      "flow_through at service_end: the amount is per month the plan lasted."},
     {"funding.components.[].cap_per_client", ES_KEY_MONEY, false, "0", 0, 1e9, NULL,
      "Largest payment for one client's event, dollars; 0 = no cap."},
+    {"funding.components.[].budget_per_year", ES_KEY_MONEY, false, "0", 0, 1e11, NULL,
+     "Most the component pays in a catchment in a fiscal year (e.g. a flow-through budget), dollars; later claims are refused; 0 = no budget."},
     {"funding.components.[].lag_days", ES_KEY_FLOAT, false, "0", 0, 3650, NULL,
      "Days between the event and the payment (invoicing, verification); payments due after the horizon are reported, not paid."},
     {"funding.components.[].adjusted", ES_KEY_BOOL, false, "true", NONE,

@@ -172,6 +172,31 @@ static void yearly_cap_is_never_exceeded(void **state)
     stop(&f);
 }
 
+static void yearly_budget_refuses_claims_beyond_it(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 1;
+    f.fm.components[0] = component(ES_COMP_FLOW_THROUGH, ES_MS_SERVICE_END, 30000, 30000);
+    f.fm.components[0].per_month_of_service = true;
+    f.fm.components[0].cap_per_client_cents = 100000;  /* $1,000 a client */
+    f.fm.components[0].budget_per_year_cents = 150000; /* $1,500 a catchment-year */
+    f.fm.components[0].payee = ES_PARTY_CLIENT;
+    start(&f);
+    event(&f, (es_model_event){.kind = ES_MS_SERVICE_END, .time = 10, .months = 2.0});  /* 600 */
+    event(&f, (es_model_event){.kind = ES_MS_SERVICE_END, .time = 20, .months = 5.0});  /* 1500 -> cap 1000 */
+    event(&f, (es_model_event){.kind = ES_MS_SERVICE_END, .time = 30, .months = 1.0});  /* 300: budget leaves 0 */
+    event(&f, (es_model_event){.kind = ES_MS_SERVICE_END, .time = 100, .months = 1.0}); /* next year: 300 */
+    assert_int_equal(f.nrows, 3);
+    assert_int_equal(f.rows[0].amount_cents, 60000);
+    assert_int_equal(f.rows[1].amount_cents, 90000); /* 1000 capped, 900 left in the budget */
+    assert_int_equal(f.rows[2].amount_cents, 30000);
+    assert_int_equal(f.funder.over_budget_cents, 10000 + 30000);
+    assert_true(f.rows[0].payee == ES_PARTY_CLIENT && f.rows[0].provider == -1);
+    stop(&f);
+}
+
 static void holdback_is_released_next_fiscal_year(void **state)
 {
     (void)state;
@@ -423,6 +448,7 @@ int main(void)
         cmocka_unit_test(partial_outcomes_and_unfunded_jobs),
         cmocka_unit_test(lags_date_payments_after_events),
         cmocka_unit_test(yearly_cap_is_never_exceeded),
+        cmocka_unit_test(yearly_budget_refuses_claims_beyond_it),
         cmocka_unit_test(holdback_is_released_next_fiscal_year),
         cmocka_unit_test(clawback_nets_to_zero),
         cmocka_unit_test(block_grants_and_costs_per_period),
