@@ -105,14 +105,14 @@ static double holds_per_second(hold_kind kind, size_t size, int windows, double 
         goto done;
     for (int w = 0; w < windows; w++) {
         uint64_t ops = 0;
-        double start = bench_seconds(), elapsed;
+        double start = bench_cpu_seconds(), elapsed;
         do {
             if (hold(&run, BATCH_OPS) != ES_OK) {
                 best = NAN;
                 goto done;
             }
             ops += BATCH_OPS;
-            elapsed = bench_seconds() - start;
+            elapsed = bench_cpu_seconds() - start;
         } while (elapsed < window_seconds);
         double rate = (double)ops / elapsed;
         if (!(rate <= best))
