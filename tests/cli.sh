@@ -99,5 +99,21 @@ awk -F, 'NR > 1 && $1 == $2 && ($(NF-2) != 0 || $(NF-1) != 0 || $NF != 0) { exit
 expect_status 0 "behavioural compare" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding tests/data/funding-pays-a.cfg --behavioural --replications 2 --out "$tmp/behave" --quiet
 [ -s "$tmp/behave/creaming.csv" ] && ok || bad "creaming.csv missing"
 
+# essim sweep: usage, a bad path, outputs, and a point at the scenario's own value reproducing run.
+expect_status 2 "sweep without --param" "$essim" sweep scenarios/peel.cfg
+expect_status 2 "sweep with a bad --param" "$essim" sweep scenarios/peel.cfg --param outcomes.need_effect
+expect_status 2 "sweep of an unknown key" "$essim" sweep scenarios/peel.cfg --param outcomes.nope=1,2
+grep -q "no such scenario key" "$tmp/stderr" && ok || bad "unknown sweep key message"
+expect_status 2 "sweep value out of range" "$essim" sweep scenarios/peel.cfg --param outcomes.need_effect=0.5,99
+grep -q "out of range" "$tmp/stderr" && ok || bad "sweep range message"
+expect_status 0 "sweep" "$essim" sweep scenarios/muskoka-kawarthas.cfg --param outcomes.need_effect=0.25,0.5 --replications 2 --out "$tmp/sweep" --quiet
+for f in sweep.csv plots/sweep_employment_rate.png plots/sweep_cost_per_outcome.svg; do
+  [ -s "$tmp/sweep/$f" ] && ok || bad "sweep output $f missing"
+done
+expect_status 0 "run for the sweep check" "$essim" run scenarios/muskoka-kawarthas.cfg --replications 2 --out "$tmp/sweep-run" --quiet
+want=$(awk -F, '$1 == "total_spend_cents" && $2 == "all" { print $4 }' "$tmp/sweep-run/summary.csv")
+got=$(awk -F, '$2 == "0.5" && $5 == "total_spend_cents" && $6 == "all" { print $8 }' "$tmp/sweep/sweep.csv")
+[ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "sweep point at the scenario's value ($got) differs from run ($want)"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -85,4 +85,37 @@ void es_compare_destroy(es_comparison *c);
  * the first model), event_fingerprints.csv, plots, and models/NAME/ with each run's files. */
 int es_compare_write(const es_comparison *c, const char *dir, es_error *err);
 
+/* Parameter sweeps: a grid of one or two scenario settings, each point run with the same seed. */
+#define ES_MAX_SWEEP_PARAMS 2
+#define ES_MAX_SWEEP_VALUES 32
+
+typedef struct es_sweep_param {
+    char path[256];
+    int nvalues;
+    char values[ES_MAX_SWEEP_VALUES][128];
+} es_sweep_param;
+
+typedef struct es_sweep_point {
+    int value_index[ES_MAX_SWEEP_PARAMS];
+    int nreps;
+    es_results *results; /* one per replication */
+} es_sweep_point;
+
+typedef struct es_sweep {
+    int nparams;
+    es_sweep_param params[ES_MAX_SWEEP_PARAMS];
+    int npoints;
+    es_sweep_point *points;
+    bool has_funding;
+    char scenario_name[ES_NAME_MAX * 2];
+} es_sweep;
+
+/* Parses "PATH=V1,V2,..." into a sweep parameter. */
+int es_sweep_param_parse(es_sweep_param *p, const char *text, es_error *err);
+/* Runs every point of the grid (the scenario is loaded anew with each point's values). */
+int es_sweep_run(es_sweep *sw, const char *scenario_path, const es_run_options *opt, es_error *err);
+void es_sweep_destroy(es_sweep *sw);
+/* Writes sweep.csv and the sweep plots into an output folder replaced as a whole. */
+int es_sweep_write(const es_sweep *sw, const char *dir, es_error *err);
+
 #endif

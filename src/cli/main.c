@@ -15,19 +15,22 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  run SCENARIO      run the scenario's replications and write the output folder\n"
+    "  sweep SCENARIO --param PATH=V1,V2,... [--param PATH2=...]\n"
+    "                    run the scenario over a grid of one or two settings (same seed)\n"
     "  check SCENARIO    validate a scenario (and its funding model) only\n"
     "  compare SCENARIO --funding A.cfg,B.cfg,...\n"
     "                    run the scenario under each funding model on the same client flows\n"
     "                    (common random numbers) and write paired comparisons\n"
     "  reference KIND    print the key reference of 'scenario' or 'funding' files (Markdown)\n"
     "\n"
-    "Options for run and compare:\n"
+    "Options for run, compare and sweep:\n"
     "  --out DIR           output folder (default out/), replaced as a whole on success\n"
     "  --replications N    number of replications (default: the scenario's, else 10)\n"
     "  --seed N            scenario seed (default: the scenario's)\n"
     "  --jobs N            worker threads (default: number of cores); results do not depend on it\n"
     "  --ledger            also write ledger.csv with every payment\n"
     "  --funding LIST      compare: funding-model files, comma-separated (the first is the baseline)\n"
+    "  --param PATH=V,...  sweep: a scenario setting and its values (twice for a grid)\n"
     "  --behavioural       compare: providers respond to prices (parking, intake selection);\n"
     "                      writes creaming.csv against each model's accounting run\n"
     "  --quiet             print nothing but errors\n"
@@ -66,18 +69,22 @@ typedef struct run_args {
     es_run_options opt;
     const char *out;
     const char *funding; /* compare: comma-separated files */
+    int nparams;         /* sweep */
+    const char *params[ES_MAX_SWEEP_PARAMS];
     const char *scenario;
 } run_args;
 
-/* Parses the options shared by run and compare; returns 0 or an exit status. */
-static int parse_run_args(int argc, char **argv, bool compare, run_args *a)
+enum { CMD_RUN, CMD_COMPARE, CMD_SWEEP };
+
+/* Parses the options shared by run, compare and sweep; returns 0 or an exit status. */
+static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
 {
     static const struct option longopts[] = {
         {"out", required_argument, NULL, 'o'},    {"replications", required_argument, NULL, 'r'},
         {"seed", required_argument, NULL, 's'},   {"jobs", required_argument, NULL, 'j'},
         {"ledger", no_argument, NULL, 'l'},       {"quiet", no_argument, NULL, 'q'},
         {"funding", required_argument, NULL, 'f'}, {"behavioural", no_argument, NULL, 'b'},
-        {NULL, 0, NULL, 0},
+        {"param", required_argument, NULL, 'p'},   {NULL, 0, NULL, 0},
     };
     *a = (run_args){.opt = {.seed = -1}, .out = "out/"};
     es_run_options *o = &a->opt;
@@ -88,8 +95,15 @@ static int parse_run_args(int argc, char **argv, bool compare, run_args *a)
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': a->out = optarg; break;
+        case 'p':
+            if (cmd != CMD_SWEEP)
+                return usage_error("%s", "--param goes with sweep");
+            if (a->nparams == ES_MAX_SWEEP_PARAMS)
+                return usage_error("%s", "sweep takes one or two --param");
+            a->params[a->nparams++] = optarg;
+            break;
         case 'f':
-            if (!compare)
+            if (cmd != CMD_COMPARE)
                 return usage_error("%s", "--funding goes with compare");
             a->funding = optarg;
             break;
@@ -110,7 +124,7 @@ static int parse_run_args(int argc, char **argv, bool compare, run_args *a)
             break;
         case 'l': o->full_ledger = true; break;
         case 'b':
-            if (!compare)
+            if (cmd != CMD_COMPARE)
                 return usage_error("%s", "--behavioural goes with compare");
             o->behavioural = true;
             break;
@@ -118,11 +132,13 @@ static int parse_run_args(int argc, char **argv, bool compare, run_args *a)
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    static const char *const names[] = {"run", "compare", "sweep"};
     if (optind != argc - 1)
-        return usage_error("%s", compare ? "compare takes exactly one SCENARIO file"
-                                         : "run takes exactly one SCENARIO file");
-    if (compare && !a->funding)
+        return usage_error("%s takes exactly one SCENARIO file", names[cmd]);
+    if (cmd == CMD_COMPARE && !a->funding)
         return usage_error("%s", "compare needs --funding A.cfg,B.cfg,...");
+    if (cmd == CMD_SWEEP && a->nparams == 0)
+        return usage_error("%s", "sweep needs --param PATH=V1,V2,...");
     a->scenario = argv[optind];
     return 0;
 }
@@ -130,7 +146,7 @@ static int parse_run_args(int argc, char **argv, bool compare, run_args *a)
 static int cmd_run(int argc, char **argv)
 {
     run_args a;
-    int status = parse_run_args(argc, argv, false, &a);
+    int status = parse_run_args(argc, argv, CMD_RUN, &a);
     if (status)
         return status;
     es_run_options opt = a.opt;
@@ -158,7 +174,7 @@ static int cmd_run(int argc, char **argv)
 static int cmd_compare(int argc, char **argv)
 {
     run_args a;
-    int status = parse_run_args(argc, argv, true, &a);
+    int status = parse_run_args(argc, argv, CMD_COMPARE, &a);
     if (status)
         return status;
     static char list[4096];
@@ -188,6 +204,29 @@ static int cmd_compare(int argc, char **argv)
                                  : "on the same client flows",
                a.out);
     es_compare_destroy(&cmp);
+    return rc ? fail(&err) : 0;
+}
+
+static int cmd_sweep(int argc, char **argv)
+{
+    run_args a;
+    int status = parse_run_args(argc, argv, CMD_SWEEP, &a);
+    if (status)
+        return status;
+    es_error err;
+    es_error_clear(&err);
+    static es_sweep sw;
+    sw.nparams = a.nparams;
+    for (int k = 0; k < a.nparams; k++)
+        if (es_sweep_param_parse(&sw.params[k], a.params[k], &err))
+            return fail(&err);
+    int rc = es_sweep_run(&sw, a.scenario, &a.opt, &err);
+    if (!rc)
+        rc = es_sweep_write(&sw, a.out, &err);
+    if (!rc && !a.opt.quiet)
+        printf("essim: %s: %d sweep points x %d replications; results in %s\n", sw.scenario_name,
+               sw.npoints, sw.points[0].nreps, a.out);
+    es_sweep_destroy(&sw);
     return rc ? fail(&err) : 0;
 }
 
@@ -241,6 +280,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "reference") == 0)
         return cmd_reference(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);

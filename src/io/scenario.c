@@ -518,7 +518,87 @@ static void resolve_path(char *out, size_t len, const char *base_file, const cha
         snprintf(out, len, "%.*s/%s", (int)(slash - base_file), base_file, rel);
 }
 
+/* The schema pattern of a concrete path: list indexes become []. */
+static void pattern_of(const char *path, char *out, size_t len)
+{
+    size_t j = 0;
+    for (const char *c = path; *c && j + 3 < len; c++) {
+        if (*c == '[') {
+            out[j++] = '[';
+            out[j++] = ']';
+            while (*c && *c != ']')
+                c++;
+            if (!*c)
+                break;
+        } else {
+            out[j++] = *c;
+        }
+    }
+    out[j] = '\0';
+}
+
+static int apply_override(config_t *cfg, const es_override *ov, es_error *err)
+{
+    char pattern[256];
+    pattern_of(ov->path, pattern, sizeof pattern);
+    const es_key *k = es_schema_find(S, pattern);
+    if (!k)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: no such scenario key", ov->path);
+    config_setting_t *st = config_lookup(cfg, ov->path);
+    if (!st) {
+        char parent[256];
+        snprintf(parent, sizeof parent, "%s", ov->path);
+        char *dot = strrchr(parent, '.');
+        config_setting_t *group = dot ? (*dot = '\0', config_lookup(cfg, parent)) : config_root_setting(cfg);
+        if (!group || config_setting_type(group) != CONFIG_TYPE_GROUP)
+            return es_error_set(err, ES_EINVAL, NULL, 0,
+                                "--param %s: the scenario has no group to hold it", ov->path);
+        int type = k->type == ES_KEY_INT ? CONFIG_TYPE_INT64
+                   : k->type == ES_KEY_BOOL ? CONFIG_TYPE_BOOL
+                   : (k->type == ES_KEY_STRING || k->type == ES_KEY_DATE) ? CONFIG_TYPE_STRING
+                                                                          : CONFIG_TYPE_FLOAT;
+        st = config_setting_add(group, dot ? dot + 1 : ov->path, type);
+        if (!st)
+            return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: cannot add it", ov->path);
+    }
+    char *end;
+    int ok = 1;
+    switch (config_setting_type(st)) {
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: {
+        long long v = strtoll(ov->value, &end, 10);
+        ok = *ov->value && !*end && config_setting_set_int64(st, v);
+        break;
+    }
+    case CONFIG_TYPE_FLOAT: {
+        double v = strtod(ov->value, &end);
+        ok = *ov->value && !*end && config_setting_set_float(st, v);
+        break;
+    }
+    case CONFIG_TYPE_BOOL:
+        ok = (strcmp(ov->value, "true") == 0 || strcmp(ov->value, "false") == 0) &&
+             config_setting_set_bool(st, strcmp(ov->value, "true") == 0);
+        break;
+    case CONFIG_TYPE_STRING:
+        ok = config_setting_set_string(st, ov->value);
+        break;
+    default:
+        return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: only single values can be set",
+                            ov->path);
+    }
+    if (!ok)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s=%s: not a valid %s", ov->path,
+                            ov->value, es_key_type_name(k->type));
+    return ES_OK;
+}
+
 int es_scenario_load(es_scenario *s, const char *path, es_error *err)
+{
+    return es_scenario_load_with(s, path, NULL, 0, err);
+}
+
+int es_scenario_load_with(es_scenario *s, const char *path, const es_override *overrides,
+                          int noverrides, es_error *err)
 {
     memset(s, 0, sizeof *s);
     copy_name(s->file, sizeof s->file, path);
@@ -528,7 +608,10 @@ int es_scenario_load(es_scenario *s, const char *path, es_error *err)
         return rc;
     es_params *p = &s->params;
     bool shares_given = false, thresholds_given = false;
-    rc = es_schema_validate(S, &cfg, err);
+    for (int i = 0; !rc && i < noverrides; i++)
+        rc = apply_override(&cfg, &overrides[i], err);
+    if (!rc)
+        rc = es_schema_validate(S, &cfg, err);
     if (!rc)
         rc = load_run(p, &cfg, path, err);
     if (!rc)

@@ -21,6 +21,18 @@ typedef struct es_scenario {
  * FILE:LINE and carry status ES_EINVAL. */
 int es_scenario_load(es_scenario *s, const char *path, es_error *err);
 
+/* A value given on the command line for a scenario setting, by its libconfig path
+ * ("outcomes.need_effect", "streams.[2].job_start_prob"). */
+typedef struct es_override {
+    char path[256];
+    char value[128];
+} es_override;
+
+/* es_scenario_load with settings replaced (or added, where the schema knows the key) before
+ * validation, so an override is checked like a value written in the file. */
+int es_scenario_load_with(es_scenario *s, const char *path, const es_override *overrides,
+                          int noverrides, es_error *err);
+
 /* Reads a funding-model file, binding its amounts to the scenario's streams. */
 int es_funding_load(es_funding_model *f, const char *path, const es_params *p, es_error *err);
 

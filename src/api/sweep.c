@@ -1,0 +1,207 @@
+/* essim sweep: a scenario over a grid of one or two settings, with the same seed at every
+ * point (common random numbers), so differences between points are the settings' own. */
+#include "api/essim.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/stats.h"
+#include "io/csv.h"
+#include "io/plot.h"
+
+int es_sweep_param_parse(es_sweep_param *p, const char *text, es_error *err)
+{
+    memset(p, 0, sizeof *p);
+    const char *eq = strchr(text, '=');
+    if (!eq || eq == text || (size_t)(eq - text) >= sizeof p->path)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "--param takes PATH=V1,V2,..., not '%s'", text);
+    snprintf(p->path, sizeof p->path, "%.*s", (int)(eq - text), text);
+    const char *v = eq + 1;
+    while (*v) {
+        const char *comma = strchr(v, ',');
+        size_t len = comma ? (size_t)(comma - v) : strlen(v);
+        if (len == 0 || len >= sizeof p->values[0])
+            return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: empty or too long value",
+                                p->path);
+        if (p->nvalues == ES_MAX_SWEEP_VALUES)
+            return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: at most %d values",
+                                p->path, ES_MAX_SWEEP_VALUES);
+        snprintf(p->values[p->nvalues++], sizeof p->values[0], "%.*s", (int)len, v);
+        v += len + (comma ? 1 : 0);
+    }
+    if (p->nvalues == 0)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: no values", p->path);
+    return ES_OK;
+}
+
+int es_sweep_run(es_sweep *sw, const char *scenario_path, const es_run_options *opt, es_error *err)
+{
+    int n1 = sw->params[0].nvalues, n2 = sw->nparams > 1 ? sw->params[1].nvalues : 1;
+    sw->points = calloc((size_t)(n1 * n2), sizeof *sw->points);
+    if (!sw->points)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep");
+    static es_scenario scn; /* large: not on the stack */
+    for (int j = 0; j < n2; j++)
+        for (int i = 0; i < n1; i++) {
+            es_override ov[ES_MAX_SWEEP_PARAMS];
+            for (int k = 0; k < sw->nparams; k++) {
+                snprintf(ov[k].path, sizeof ov[k].path, "%s", sw->params[k].path);
+                snprintf(ov[k].value, sizeof ov[k].value, "%s",
+                         sw->params[k].values[k == 0 ? i : j]);
+            }
+            int rc = es_scenario_load_with(&scn, scenario_path, ov, sw->nparams, err);
+            es_experiment x;
+            if (!rc)
+                rc = es_experiment_run(&x, &scn, opt, err);
+            if (rc)
+                return rc;
+            es_sweep_point *pt = &sw->points[sw->npoints++];
+            pt->value_index[0] = i;
+            pt->value_index[1] = j;
+            pt->nreps = x.nreps;
+            pt->results = calloc((size_t)x.nreps, sizeof *pt->results);
+            if (!pt->results) {
+                es_experiment_destroy(&x);
+                return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep");
+            }
+            for (int r = 0; r < x.nreps; r++) { /* keep the measures, free the rest */
+                pt->results[r] = x.reps[r].results;
+                es_results_init(&x.reps[r].results);
+            }
+            sw->has_funding = x.funding != NULL;
+            snprintf(sw->scenario_name, sizeof sw->scenario_name, "%s", scn.params.name);
+            es_experiment_destroy(&x);
+        }
+    return ES_OK;
+}
+
+void es_sweep_destroy(es_sweep *sw)
+{
+    for (int i = 0; i < sw->npoints; i++) {
+        for (int r = 0; r < sw->points[i].nreps; r++)
+            es_results_destroy(&sw->points[i].results[r]);
+        free(sw->points[i].results);
+    }
+    free(sw->points);
+    sw->points = NULL;
+    sw->npoints = 0;
+}
+
+static es_tally point_tally(const es_sweep_point *pt, size_t i)
+{
+    es_tally t;
+    es_tally_reset(&t);
+    for (int r = 0; r < pt->nreps; r++)
+        es_tally_add(&t, pt->results[r].obs[i].value);
+    return t;
+}
+
+static int write_sweep_csv(const es_sweep *sw, const char *dir, es_error *err)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/sweep.csv", dir);
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, "parameter_1,value_1,parameter_2,value_2,measure,group,replications,mean,"
+                      "ci95_low,ci95_high");
+    for (int k = 0; k < sw->npoints; k++) {
+        const es_sweep_point *pt = &sw->points[k];
+        const es_results *first = &pt->results[0];
+        for (size_t i = 0; i < first->n; i++) {
+            if (first->obs[i].month != ES_RESULTS_WHOLE_RUN)
+                continue;
+            es_tally t = point_tally(pt, i);
+            double half = es_tally_ci_halfwidth(&t, 0.95);
+            es_csv_text(&w, sw->params[0].path);
+            es_csv_text(&w, sw->params[0].values[pt->value_index[0]]);
+            es_csv_text(&w, sw->nparams > 1 ? sw->params[1].path : "");
+            es_csv_text(&w, sw->nparams > 1 ? sw->params[1].values[pt->value_index[1]] : "");
+            es_csv_text(&w, first->obs[i].measure);
+            es_csv_text(&w, first->obs[i].group);
+            es_csv_int(&w, (int64_t)t.n);
+            es_csv_num(&w, es_tally_mean(&t));
+            es_csv_num(&w, es_tally_mean(&t) - half);
+            es_csv_num(&w, es_tally_mean(&t) + half);
+            es_csv_end_row(&w);
+        }
+    }
+    return es_csv_close(&w, err);
+}
+
+/* One curve per value of the second parameter: the measure against the first parameter,
+ * with 95 % intervals.  $data: a header row, then x and (mean, low, high) per curve. */
+static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure, double scale,
+                      const char *ylabel, const char *basename, es_error *err)
+{
+    int n2 = sw->nparams > 1 ? sw->params[1].nvalues : 1;
+    size_t cap = 4096 + (size_t)sw->params[0].nvalues * (size_t)n2 * 96;
+    char *block = malloc(cap);
+    if (!block)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    size_t len = (size_t)snprintf(block, cap, "x");
+    for (int j = 0; j < n2; j++) {
+        if (sw->nparams > 1)
+            len += (size_t)snprintf(block + len, cap - len, " %s=%s low high",
+                                    strrchr(sw->params[1].path, '.') ? strrchr(sw->params[1].path, '.') + 1
+                                                                     : sw->params[1].path,
+                                    sw->params[1].values[j]);
+        else
+            len += (size_t)snprintf(block + len, cap - len, " %s low high", measure);
+    }
+    len += (size_t)snprintf(block + len, cap - len, "\n");
+    for (int i = 0; i < sw->params[0].nvalues; i++) {
+        len += (size_t)snprintf(block + len, cap - len, "%s", sw->params[0].values[i]);
+        for (int j = 0; j < n2; j++) {
+            const es_sweep_point *pt = &sw->points[j * sw->params[0].nvalues + i];
+            double mean = NAN, half = 0.0;
+            for (size_t k = 0; k < pt->results[0].n; k++) {
+                const es_obs *o = &pt->results[0].obs[k];
+                if (o->month == ES_RESULTS_WHOLE_RUN && strcmp(o->measure, measure) == 0 &&
+                    strcmp(o->group, "all") == 0) {
+                    es_tally t = point_tally(pt, k);
+                    mean = es_tally_mean(&t);
+                    half = es_tally_ci_halfwidth(&t, 0.95);
+                }
+            }
+            len += (size_t)snprintf(block + len, cap - len, " %.6g %.6g %.6g", mean * scale,
+                                    (mean - half) * scale, (mean + half) * scale);
+        }
+        len += (size_t)snprintf(block + len, cap - len, "\n");
+    }
+    char title[600];
+    snprintf(title, sizeof title, "%s\n%s (95 %% CI, common random numbers)", sw->scenario_name,
+             ylabel);
+    char script_vars[1200];
+    if (snprintf(script_vars, sizeof script_vars, "%s|%s|%s", title, sw->params[0].path, ylabel) >=
+        (int)sizeof script_vars)
+        script_vars[sizeof script_vars - 1] = '\0';
+    int rc = es_plot_draw("sweep", block, script_vars, plots, basename, err);
+    free(block);
+    return rc;
+}
+
+int es_sweep_write(const es_sweep *sw, const char *dir, es_error *err)
+{
+    char tmp[1100], clean[1024];
+    int rc = es_output_begin(dir, tmp, sizeof tmp, clean, sizeof clean, err);
+    if (rc)
+        return rc;
+    rc = write_sweep_csv(sw, tmp, err);
+    char plots[1200];
+    snprintf(plots, sizeof plots, "%s/plots", tmp);
+    if (!rc && mkdir(plots, 0777) != 0)
+        rc = es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
+    if (!rc)
+        rc = draw_sweep(sw, plots, "employment_rate_at_exit", 100.0,
+                        "Employment rate at exit (%)", "sweep_employment_rate", err);
+    if (!rc && sw->has_funding)
+        rc = draw_sweep(sw, plots, "cost_per_employed_12m_cents", 1e-5,
+                        "Cost per 12-month employment (thousands of CAD)", "sweep_cost_per_outcome", err);
+    return es_output_commit(tmp, clean, rc, err);
+}
