@@ -43,11 +43,11 @@ awk -F, 'NR > 1 && $3 == "all" { v[$1 "," $2] = $4; r[$1] = 1 }
         if (a != s || a == 0) { print "replication " k ": arrived " a " != " s; bad = 1 } } exit bad }' "$out/replications.csv" \
   && ok || bad "client conservation"
 
-# Money is conserved to the cent: ledger rows = ledger summary = total = sum of components.
+# Money is conserved to the cent: ledger rows = ledger summary = spend by payer = sum of components.
 awk -F, 'FNR == 1 { file++; next }
   file == 1 { ledger[$1] += $NF }
   file == 2 { summary[$1] += $NF }
-  file == 3 && $2 == "total_spend_cents" { total[$1] = $4 }
+  file == 3 && $2 == "spend_by_payer_cents" { total[$1] += $4 }
   file == 3 && $2 == "spend_cents" { comp[$1] += $4 }
   END { bad = 0; n = 0
         for (r in total) { n++
@@ -114,6 +114,18 @@ expect_status 0 "run for the sweep check" "$essim" run scenarios/muskoka-kawarth
 want=$(awk -F, '$1 == "total_spend_cents" && $2 == "all" { print $4 }' "$tmp/sweep-run/summary.csv")
 got=$(awk -F, '$2 == "0.5" && $5 == "total_spend_cents" && $6 == "all" { print $8 }' "$tmp/sweep/sweep.csv")
 [ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "sweep point at the scenario's value ($got) differs from run ($want)"
+
+# Every shipped funding model loads and runs, on the same flows, with money conserved.
+models=$(ls model/funding/*.cfg | paste -sd, -)
+expect_status 0 "compare every shipped model" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding "$models" --replications 1 --out "$tmp/all-models" --quiet
+[ "$(awk -F, 'NR > 1 { print $NF }' "$tmp/all-models/event_fingerprints.csv" | sort -u | wc -l)" = 1 ] && ok || bad "shipped models saw different flows"
+for d in "$tmp"/all-models/models/*/; do
+  awk -F, 'FNR == 1 { file++; next }
+    file == 1 { summary += $NF }
+    file == 2 && $2 == "spend_by_payer_cents" { payers += $4 }
+    END { if (summary != payers) { print "ledger " summary " != payers " payers; exit 1 } }'     "$d/ledger_summary.csv" "$d/replications.csv" && ok || bad "money not conserved under $(basename "$d")"
+done
+[ -s "$tmp/all-models/manifest.json" ] && grep -q '"sha256"' "$tmp/all-models/manifest.json" && ok || bad "compare manifest"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

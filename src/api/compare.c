@@ -428,5 +428,14 @@ int es_compare_write(const es_comparison *c, const char *dir, es_error *err)
         else
             rc = es_output_files(&c->runs[m], folder, err);
     }
+    es_manifest_info info = {.scenario = &c->runs[0].scenario, .command = c->runs[0].command,
+                             .replications = c->runs[0].nreps};
+    for (int m = 0; m < c->nmodels; m++) {
+        info.wall_seconds += c->runs[m].wall_seconds + c->accounting[m].wall_seconds;
+        if (info.nextra_inputs < 16)
+            info.extra_inputs[info.nextra_inputs++] = c->models[m].file;
+    }
+    if (!rc)
+        rc = es_manifest_write(tmp, &info, err);
     return es_output_commit(tmp, clean, rc, err);
 }

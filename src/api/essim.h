@@ -18,6 +18,7 @@ typedef struct es_run_options {
     int jobs;         /* worker threads; 0: number of cores */
     bool full_ledger; /* write ledger.csv with every payment */
     bool behavioural; /* compare: providers respond to prices (see es_behaviour_params) */
+    const char *command; /* the command line, recorded in manifest.json */
     bool quiet;
 } es_run_options;
 
@@ -34,6 +35,7 @@ typedef struct es_replication {
 
 typedef struct es_experiment {
     es_scenario scenario;          /* parameters as run (seed and replications applied) */
+    const char *command;           /* from the run options, for the manifest */
     const es_funding_model *funding; /* NULL: no payments */
     int nreps;
     es_replication *reps;
@@ -62,6 +64,18 @@ int es_output_begin(const char *dir, char *tmp, size_t len, char *clean, size_t 
                     es_error *err);
 int es_output_files(const es_experiment *x, const char *folder, es_error *err);
 int es_output_commit(const char *tmp, const char *clean, int rc, es_error *err);
+
+/* manifest.json in an output folder: version, command, seed, SHA-256 of inputs and outputs. */
+typedef struct es_manifest_info {
+    const es_scenario *scenario;
+    const char *command;
+    int replications;
+    double wall_seconds;
+    int nextra_inputs; /* e.g. the funding models of a comparison */
+    const char *extra_inputs[16];
+} es_manifest_info;
+
+int es_manifest_write(const char *folder, const es_manifest_info *info, es_error *err);
 
 /* Comparing funding models on the same client flows. */
 #define ES_MAX_COMPARED 8
@@ -108,6 +122,9 @@ typedef struct es_sweep {
     es_sweep_point *points;
     bool has_funding;
     char scenario_name[ES_NAME_MAX * 2];
+    es_scenario scenario; /* the first point, for the manifest */
+    const char *command;
+    double wall_seconds;
 } es_sweep;
 
 /* Parses "PATH=V1,V2,..." into a sweep parameter. */

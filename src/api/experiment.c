@@ -304,6 +304,7 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
     if (opt->seed >= 0)
         p->seed = (uint64_t)opt->seed;
     x->funding = x->scenario.has_funding ? &x->scenario.funding : NULL;
+    x->command = opt->command;
     x->nreps = p->replications;
     x->reps = calloc((size_t)x->nreps, sizeof *x->reps);
     if (!x->reps)

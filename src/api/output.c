@@ -553,6 +553,19 @@ int es_output_begin(const char *dir, char *tmp, size_t len, char *clean, size_t 
     size_t n = strlen(clean);
     while (n > 1 && clean[n - 1] == '/')
         clean[--n] = '\0';
+    /* create missing parent folders, as mkdir -p would */
+    char parent[1024];
+    snprintf(parent, sizeof parent, "%s", clean);
+    for (char *q = parent + 1; *q; q++) {
+        if (*q != '/')
+            continue;
+        *q = '\0';
+        if (mkdir(parent, 0777) != 0 && errno != EEXIST) {
+            *q = '/';
+            break; /* mkdtemp below reports it with the path */
+        }
+        *q = '/';
+    }
     snprintf(tmp, len, "%s.tmp-XXXXXX", clean);
     if (!mkdtemp(tmp))
         return es_error_set(err, ES_EIO, clean, 0, "cannot create a folder beside it: %s",
@@ -599,5 +612,10 @@ int es_output_write(const es_experiment *x, const char *dir, es_error *err)
     int rc = es_output_begin(dir, tmp, sizeof tmp, clean, sizeof clean, err);
     if (rc)
         return rc;
-    return es_output_commit(tmp, clean, es_output_files(x, tmp, err), err);
+    rc = es_output_files(x, tmp, err);
+    es_manifest_info info = {.scenario = &x->scenario, .command = x->command,
+                             .replications = x->nreps, .wall_seconds = x->wall_seconds};
+    if (!rc)
+        rc = es_manifest_write(tmp, &info, err);
+    return es_output_commit(tmp, clean, rc, err);
 }

@@ -73,6 +73,10 @@ int es_sweep_run(es_sweep *sw, const char *scenario_path, const es_run_options *
                 es_results_init(&x.reps[r].results);
             }
             sw->has_funding = x.funding != NULL;
+            sw->wall_seconds += x.wall_seconds;
+            if (sw->npoints == 1)
+                sw->scenario = scn; /* the first point's inputs, for the manifest */
+            sw->command = opt->command;
             snprintf(sw->scenario_name, sizeof sw->scenario_name, "%s", scn.params.name);
             es_experiment_destroy(&x);
         }
@@ -203,5 +207,10 @@ int es_sweep_write(const es_sweep *sw, const char *dir, es_error *err)
     if (!rc && sw->has_funding)
         rc = draw_sweep(sw, plots, "cost_per_employed_12m_cents", 1e-5,
                         "Cost per 12-month employment (thousands of CAD)", "sweep_cost_per_outcome", err);
+    es_manifest_info info = {.scenario = &sw->scenario, .command = sw->command,
+                             .replications = sw->npoints ? sw->points[0].nreps : 0,
+                             .wall_seconds = sw->wall_seconds};
+    if (!rc)
+        rc = es_manifest_write(tmp, &info, err);
     return es_output_commit(tmp, clean, rc, err);
 }

@@ -39,6 +39,8 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success, 1 runtime failure (I/O, memory), 2 bad input.\n";
 
+static char command_line[4096];
+
 static int fail(const es_error *err)
 {
     char buf[2048];
@@ -86,7 +88,7 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
         {"funding", required_argument, NULL, 'f'}, {"behavioural", no_argument, NULL, 'b'},
         {"param", required_argument, NULL, 'p'},   {NULL, 0, NULL, 0},
     };
-    *a = (run_args){.opt = {.seed = -1}, .out = "out/"};
+    *a = (run_args){.opt = {.seed = -1, .command = command_line}, .out = "out/"};
     es_run_options *o = &a->opt;
     long long v;
     int c;
@@ -260,6 +262,10 @@ static int cmd_reference(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    size_t used = 0;
+    for (int i = 0; i < argc && used + 2 < sizeof command_line; i++)
+        used += (size_t)snprintf(command_line + used, sizeof command_line - used, "%s%s",
+                                 i ? " " : "", i == 0 ? "essim" : argv[i]);
     gsl_set_error_handler_off();
     if (argc < 2) {
         fputs(usage, stderr);

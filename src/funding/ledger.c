@@ -318,7 +318,8 @@ static double price_factor(const es_funder *f, const es_component *c, const es_m
     return k;
 }
 
-static void remember_for_clawback(es_funder *f, const es_model_event *ev, int comp, int64_t amount)
+static void remember_for_clawback(es_funder *f, const es_model_event *ev, int comp, int64_t amount,
+                                  double paid_days)
 {
     es_clawback_entry *e = claw_find(f, ev->client_id);
     if (!e) {
@@ -336,10 +337,12 @@ static void remember_for_clawback(es_funder *f, const es_model_event *ev, int co
         memmove(&e->component[0], &e->component[1], (ES_CLAWBACK_SLOTS - 1) * sizeof e->component[0]);
         memmove(&e->event_days[0], &e->event_days[1], (ES_CLAWBACK_SLOTS - 1) * sizeof e->event_days[0]);
         memmove(&e->cents[0], &e->cents[1], (ES_CLAWBACK_SLOTS - 1) * sizeof e->cents[0]);
+        memmove(&e->paid_days[0], &e->paid_days[1], (ES_CLAWBACK_SLOTS - 1) * sizeof e->paid_days[0]);
         e->n--;
     }
     e->component[e->n] = (int16_t)comp;
     e->event_days[e->n] = ev->time;
+    e->paid_days[e->n] = paid_days;
     e->cents[e->n++] = amount;
 }
 
@@ -354,7 +357,9 @@ static void claw_back(es_funder *f, const es_model_event *ev)
         const es_component *c = &m->components[e->component[k]];
         if (e->cents[k] == 0 || ev->time - e->event_days[k] >= c->clawback_days)
             continue;
-        es_payment pay = {.date_days = ev->time, .event_days = ev->time, .client_id = ev->client_id,
+        /* a reversal never comes before the payment it reverses */
+        double date = ev->time > e->paid_days[k] ? ev->time : e->paid_days[k];
+        es_payment pay = {.date_days = date, .event_days = ev->time, .client_id = ev->client_id,
                           .component = e->component[k], .event = ES_MS_JOB_LOSS,
                           .stream = e->stream, .source = e->source, .catchment = e->catchment,
                           .provider = c->payee == ES_PARTY_PROVIDER ? e->provider : -1,
@@ -521,7 +526,7 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
                           .payer = c->payer, .payee = c->payee, .amount_cents = amount};
         int64_t paid = post(f, &pay);
         if (c->clawback_days > 0.0 && !period && paid != 0)
-            remember_for_clawback(f, ev, i, paid);
+            remember_for_clawback(f, ev, i, paid, pay.date_days);
     }
     /* the job's clawback window is over once it has lasted 12 months */
     if (ev->kind == ES_MS_EMPLOYED_12M) {

@@ -74,6 +74,7 @@ typedef struct es_clawback_entry {
     int n;
     int16_t component[ES_CLAWBACK_SLOTS];
     double event_days[ES_CLAWBACK_SLOTS];
+    double paid_days[ES_CLAWBACK_SLOTS]; /* payment dates (after any lag) */
     int64_t cents[ES_CLAWBACK_SLOTS];
     int stream, source, catchment, provider;
 } es_clawback_entry;

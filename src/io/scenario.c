@@ -14,7 +14,15 @@
 #define S (&es_scenario_schema)
 #define F (&es_funding_schema)
 
-static void copy_name(char *dst, size_t len, const char *src) { snprintf(dst, len, "%s", src); }
+/* Copies a name, cut to the buffer (the schema bounds every name well below it). */
+static void copy_name(char *dst, size_t len, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= len)
+        n = len - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
 
 static int load_dist_at(const config_setting_t *g, const char *prefix, es_dist *d)
 {
@@ -308,6 +316,8 @@ static int load_geography(es_params *p, const config_t *cfg, const char *file, e
                                 "cannot open 'geography.%s' file %s", keys[i], paths[i]);
         fclose(probe);
     }
+    copy_name(p->geography_files[0], sizeof p->geography_files[0], cd_path);
+    copy_name(p->geography_files[1], sizeof p->geography_files[1], catch_path);
     return es_geography_load(&p->geography, cd_path, catch_path, err);
 }
 
@@ -592,6 +602,41 @@ static int apply_override(config_t *cfg, const es_override *ov, es_error *err)
     return ES_OK;
 }
 
+static void add_input(es_scenario *s, const char *path)
+{
+    for (int i = 0; i < s->ninputs; i++)
+        if (strcmp(s->inputs[i], path) == 0)
+            return;
+    if (s->ninputs < ES_MAX_INPUT_FILES)
+        copy_name(s->inputs[s->ninputs++], sizeof s->inputs[0], path);
+}
+
+/* Files a libconfig file @includes (resolved against the scenario's folder, as libconfig
+ * does), recursively, for the manifest. */
+static void add_includes(es_scenario *s, const char *file, const char *scenario, int depth)
+{
+    FILE *f = fopen(file, "r");
+    if (!f || depth > 8) {
+        if (f)
+            fclose(f);
+        return;
+    }
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        char name[512];
+        if (sscanf(p, "@include \"%511[^\"]\"", name) != 1)
+            continue;
+        char full[1024];
+        resolve_path(full, sizeof full, scenario, name);
+        add_input(s, full);
+        add_includes(s, full, scenario, depth + 1);
+    }
+    fclose(f);
+}
+
 int es_scenario_load(es_scenario *s, const char *path, es_error *err)
 {
     return es_scenario_load_with(s, path, NULL, 0, err);
@@ -648,6 +693,16 @@ int es_scenario_load_with(es_scenario *s, const char *path, const es_override *o
     }
     (void)shares_given;
     config_destroy(&cfg);
+    if (!rc) {
+        add_input(s, path);
+        add_includes(s, path, path, 0);
+        if (s->has_funding)
+            add_input(s, s->funding.file);
+        if (p->has_geography) {
+            add_input(s, p->geography_files[0]);
+            add_input(s, p->geography_files[1]);
+        }
+    }
     return rc;
 }
 
@@ -768,6 +823,15 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
                             "component '%s': an SSM cannot pay itself", name);
     if (c->type == ES_COMP_BLOCK && c->payee != ES_PARTY_SSM && c->payee != ES_PARTY_PROVIDER)
         return es_cfg_error(err, g, file, "block component '%s' pays an SSM or a provider", name);
+    if (c->type == ES_COMP_PERFORMANCE &&
+        (c->payer != ES_PARTY_PROVINCE || c->payee != ES_PARTY_SSM))
+        return es_cfg_error(err, g, file,
+                            "performance component '%s': the province pays performance pots to SSMs",
+                            name);
+    if (per_period && config_setting_get_member(g, "amounts"))
+        return es_cfg_error(err, config_setting_get_member(g, "amounts"), file,
+                            "%s component '%s' is paid per caseload place, not per stream: give 'amount'",
+                            type, name);
     int rc = load_amounts(c, g, p, file, err);
     if (rc)
         return rc;
@@ -843,11 +907,16 @@ int es_funding_load(es_funding_model *f, const char *path, const es_params *p, e
     for (int i = 0; !rc && i < f->ncomponents; i++) {
         const config_setting_t *cg = config_setting_get_elem(list, (unsigned)i);
         rc = load_component(&f->components[i], cg, p, path, err);
+        /* caps and budgets are written in the file's currency; payments are compared in CAD */
+        es_component *c = &f->components[i];
+        c->cap_per_client_cents = es_money_scale(c->cap_per_client_cents, f->cad_per_unit);
+        c->budget_per_year_cents = es_money_scale(c->budget_per_year_cents, f->cad_per_unit);
         for (int j = 0; !rc && j < i; j++)
             if (strcmp(f->components[j].name, f->components[i].name) == 0)
                 rc = es_cfg_error(err, cg, path, "component name '%s' is used twice",
                                   f->components[i].name);
     }
+    f->provider_cap_per_year_cents = es_money_scale(f->provider_cap_per_year_cents, f->cad_per_unit);
     config_destroy(&cfg);
     return rc;
 }

@@ -10,8 +10,12 @@
 extern const es_schema es_scenario_schema;
 extern const es_schema es_funding_schema;
 
+#define ES_MAX_INPUT_FILES 48
+
 typedef struct es_scenario {
     char file[512];
+    int ninputs; /* every file the scenario read: itself, its includes, funding, geography */
+    char inputs[ES_MAX_INPUT_FILES][512];
     es_params params;
     int has_funding;
     es_funding_model funding;

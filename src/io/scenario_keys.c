@@ -145,7 +145,7 @@ static const es_key scenario_keys[] = {
     {"outcomes.hours_mean", ES_KEY_FLOAT, false, "32", 1, 60, NULL, "Mean hours a week of a job (normal, 1 to 60)."},
     {"outcomes.hours_sd", ES_KEY_FLOAT, false, "8", 0, 40, NULL, "Standard deviation of hours a week."},
     {"outcomes.wage_mean", ES_KEY_FLOAT, false, "18.60", 1, 500, NULL,
-     "Mean hourly wage at job start, dollars (prototype clients' mean at exit: $18.60)."},
+     "Mean hourly wage at job start when the scenario starts, dollars (prototype clients' mean at exit: $18.60); it rises with the minimum wage."},
     {"outcomes.wage_cv", ES_KEY_FLOAT, false, "0.2", 0.001, 5, NULL, "Coefficient of variation of the wage (lognormal)."},
     {"outcomes.funded_hours_per_week", ES_KEY_FLOAT, false, "20", 0, 60, NULL,
      "A funded outcome is at least this many hours a week at or above the minimum wage of the day."},

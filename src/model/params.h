@@ -153,6 +153,7 @@ typedef struct es_params {
 
     bool has_geography;
     es_geography geography;
+    char geography_files[2][512]; /* where it was read from */
     double intake_per_1000;  /* new clients per 1,000 population a year */
     double seasonality[12];  /* multipliers by calendar month, mean 1 */
 

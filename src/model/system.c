@@ -400,8 +400,11 @@ static void start_job(es_model *m, uint32_t index)
     const es_stream_params *sp = &p->streams[c->stream];
     double hours = o->hours_mean + (o->hours_sd > 0 ? gsl_ran_gaussian_ziggurat(m->rng_outcome, o->hours_sd) : 0.0);
     c->hours = (float)fmin(60.0, fmax(1.0, hours));
+    /* wages move with the minimum wage: wage_mean is the mean when the scenario starts */
+    double base = minimum_wage_at(p, 0.0), today = minimum_wage_at(p, m->sim.now);
+    double mean = o->wage_mean * (base > 0.0 ? today / base : 1.0);
     double s2 = log1p(o->wage_cv * o->wage_cv);
-    c->wage = (float)gsl_ran_lognormal(m->rng_outcome, log(o->wage_mean) - s2 / 2.0, sqrt(s2));
+    c->wage = (float)gsl_ran_lognormal(m->rng_outcome, log(mean) - s2 / 2.0, sqrt(s2));
     double monthly_rate = -log(sp->retention_3m_prob) / 3.0;
     double months = monthly_rate > 0.0 ? gsl_ran_exponential(m->rng_outcome, 1.0 / monthly_rate)
                                        : INFINITY;

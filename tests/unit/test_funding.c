@@ -246,6 +246,26 @@ static void clawback_nets_to_zero(void **state)
     stop(&f);
 }
 
+static void reversal_never_precedes_its_payment(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 1;
+    f.fm.components[0] = component(ES_COMP_MILESTONE, ES_MS_JOB_START, 50000, 50000);
+    f.fm.components[0].clawback_days = 60.0;
+    f.fm.components[0].lag_days = 20.0;
+    start(&f);
+    event(&f, (es_model_event){.kind = ES_MS_JOB_START, .time = 50, .client_id = 3});
+    event(&f, (es_model_event){.kind = ES_MS_JOB_LOSS, .time = 55, .client_id = 3});
+    assert_int_equal(f.nrows, 2);
+    assert_true(f.rows[0].date_days == 70.0);
+    assert_true(f.rows[1].date_days == 70.0 && f.rows[1].amount_cents == -50000);
+    assert_true(f.rows[1].date_days >= f.rows[1].event_days);
+    assert_int_equal(f.ledger.total_cents, 0);
+    stop(&f);
+}
+
 static void block_grants_and_costs_per_period(void **state)
 {
     (void)state;
@@ -451,6 +471,7 @@ int main(void)
         cmocka_unit_test(yearly_budget_refuses_claims_beyond_it),
         cmocka_unit_test(holdback_is_released_next_fiscal_year),
         cmocka_unit_test(clawback_nets_to_zero),
+        cmocka_unit_test(reversal_never_precedes_its_payment),
         cmocka_unit_test(block_grants_and_costs_per_period),
         cmocka_unit_test(performance_pot_paid_by_kpi_score),
         cmocka_unit_test(caps_and_dates_hold_on_a_run),

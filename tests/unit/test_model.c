@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -195,17 +196,33 @@ static int depends_on_prices(const char *measure)
            strstr(measure, "working_capital") || strstr(measure, "net_cash");
 }
 
+/* Runs the default scenario under `model` and under the same model with every amount times k. */
+static void run_scaled(const char *model, int k, es_experiment *base, es_experiment *scaled)
+{
+    load(SOURCE_DIR "/scenarios/default.cfg");
+    es_error err;
+    es_error_clear(&err);
+    assert_int_equal(es_funding_load(&scn.funding, model, &scn.params, &err), ES_OK);
+    run_default(base);
+    /* every money figure scales: amounts, and the caps and budgets written in money */
+    for (int c = 0; c < scn.funding.ncomponents; c++) {
+        es_component *comp = &scn.funding.components[c];
+        for (int s = 0; s < scn.params.nstreams; s++)
+            comp->amount_cents[s] *= k;
+        comp->cap_per_client_cents *= k;
+        comp->budget_per_year_cents *= k;
+    }
+    scn.funding.provider_cap_per_year_cents *= k;
+    run_default(scaled);
+}
+
 static void scaling_prices_scales_payments_exactly(void **state)
 {
     (void)state;
-    load(SOURCE_DIR "/scenarios/default.cfg");
+    /* no fractional multiplier in this model: every payment scales exactly */
     es_experiment base, scaled;
-    run_default(&base);
     const int k = 3;
-    for (int c = 0; c < scn.funding.ncomponents; c++)
-        for (int s = 0; s < scn.params.nstreams; s++)
-            scn.funding.components[c].amount_cents[s] *= k;
-    run_default(&scaled);
+    run_scaled(SOURCE_DIR "/model/funding/ies-thin-slice.cfg", k, &base, &scaled);
     for (int r = 0; r < base.nreps; r++) {
         const es_results *a = &base.reps[r].results, *b = &scaled.reps[r].results;
         assert_int_equal(a->n, b->n);
@@ -218,6 +235,28 @@ static void scaling_prices_scales_payments_exactly(void **state)
         }
         assert_true(scaled.reps[r].ledger.total_cents == k * base.reps[r].ledger.total_cents);
         assert_true(base.reps[r].ledger.total_cents > 0);
+        assert_true(scaled.reps[r].event_fingerprint == base.reps[r].event_fingerprint);
+    }
+    es_experiment_destroy(&base);
+    es_experiment_destroy(&scaled);
+}
+
+static void scaling_with_multipliers_stays_within_k_cents(void **state)
+{
+    (void)state;
+    /* the IES model has fractional multipliers (contract years, disability, block per month):
+     * each payment is rounded once, so it may differ from k times the original by < k cents */
+    es_experiment base, scaled;
+    const int k = 7;
+    run_scaled(SOURCE_DIR "/model/funding/ies-performance.cfg", k, &base, &scaled);
+    for (int r = 0; r < base.nreps; r++) {
+        const es_ledger *a = &base.reps[r].ledger, *b = &scaled.reps[r].ledger;
+        /* a payment that rounds to 0 cents is not made, so the counts may differ a little */
+        int64_t most = a->npayments > b->npayments ? a->npayments : b->npayments;
+        assert_true(llabs(b->npayments - a->npayments) * 1000 <= a->npayments);
+        int64_t diff = b->total_cents - k * a->total_cents;
+        assert_true(llabs(diff) <= (int64_t)k * most);
+        assert_true(scaled.reps[r].event_fingerprint == base.reps[r].event_fingerprint);
     }
     es_experiment_destroy(&base);
     es_experiment_destroy(&scaled);
@@ -275,6 +314,7 @@ int main(void)
         cmocka_unit_test(funder_pays_worked_example),
         cmocka_unit_test(currency_conversion_rounds_half_to_even),
         cmocka_unit_test(scaling_prices_scales_payments_exactly),
+        cmocka_unit_test(scaling_with_multipliers_stays_within_k_cents),
         cmocka_unit_test(flows_do_not_depend_on_funding),
         cmocka_unit_test(replications_differ_and_repeat),
     };

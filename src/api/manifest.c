@@ -1,0 +1,142 @@
+/* manifest.json: what produced an output folder -- essim's version, the command, the seed,
+ * the SHA-256 of every input file the scenario read and of every output file. */
+#define _GNU_SOURCE /* nftw */
+#include "api/essim.h"
+
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "io/sha256.h"
+
+typedef struct file_list {
+    char **paths;
+    size_t n, cap;
+    size_t root_len;
+} file_list;
+
+static file_list *walking; /* nftw has no context pointer; the writer is not reentrant */
+
+static int collect(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag != FTW_F)
+        return 0;
+    const char *rel = path + walking->root_len + 1;
+    if (strcmp(rel, "manifest.json") == 0)
+        return 0;
+    if (walking->n == walking->cap) {
+        size_t cap = walking->cap ? walking->cap * 2 : 64;
+        char **p = realloc(walking->paths, cap * sizeof *p);
+        if (!p)
+            return -1;
+        walking->paths = p;
+        walking->cap = cap;
+    }
+    if (!(walking->paths[walking->n] = strdup(rel)))
+        return -1;
+    walking->n++;
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static void free_list(file_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->paths[i]);
+    free(l->paths);
+}
+
+int es_manifest_write(const char *folder, const es_manifest_info *info, es_error *err)
+{
+    file_list files = {.root_len = strlen(folder)};
+    walking = &files;
+    int walked = nftw(folder, collect, 16, FTW_PHYS);
+    walking = NULL;
+    if (walked != 0) {
+        free_list(&files);
+        return es_error_set(err, ES_EIO, folder, 0, "cannot list the output folder");
+    }
+    qsort(files.paths, files.n, sizeof *files.paths, by_name);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/manifest.json", folder);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        free_list(&files);
+        return es_error_set(err, ES_EIO, path, 0, "cannot write");
+    }
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    const es_scenario *s = info->scenario;
+    fprintf(f, "{\n  \"essim_version\": \"%s\",\n  \"command\": ", ESSIM_VERSION);
+    json_string(f, info->command ? info->command : "");
+    fputs(",\n  \"scenario\": ", f);
+    json_string(f, s->params.name);
+    fprintf(f, ",\n  \"seed\": %llu,\n  \"replications\": %d,\n  \"rng\": ",
+            (unsigned long long)s->params.seed, info->replications);
+    json_string(f, s->params.rng);
+    fprintf(f, ",\n  \"created_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n  \"inputs\": [", stamp,
+            info->wall_seconds);
+    int bad = 0;
+    for (int i = 0; i < s->ninputs; i++) {
+        char hex[65];
+        if (es_sha256_file(s->inputs[i], hex) != 0) {
+            bad = 1;
+            snprintf(hex, sizeof hex, "unreadable");
+        }
+        fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
+        json_string(f, s->inputs[i]);
+        fprintf(f, ", \"sha256\": \"%s\"}", hex);
+    }
+    for (int i = 0; i < info->nextra_inputs; i++) {
+        char hex[65];
+        if (es_sha256_file(info->extra_inputs[i], hex) != 0) {
+            bad = 1;
+            snprintf(hex, sizeof hex, "unreadable");
+        }
+        fputs(s->ninputs + i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
+        json_string(f, info->extra_inputs[i]);
+        fprintf(f, ", \"sha256\": \"%s\"}", hex);
+    }
+    fputs("\n  ],\n  \"outputs\": [", f);
+    for (size_t i = 0; i < files.n; i++) {
+        char full[1500], hex[65];
+        snprintf(full, sizeof full, "%s/%s", folder, files.paths[i]);
+        if (es_sha256_file(full, hex) != 0)
+            bad = 1;
+        fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
+        json_string(f, files.paths[i]);
+        fprintf(f, ", \"sha256\": \"%s\"}", hex);
+    }
+    fputs("\n  ]\n}\n", f);
+    free_list(&files);
+    bad |= ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad)
+        return es_error_set(err, ES_EIO, path, 0, "cannot write the manifest");
+    return ES_OK;
+}
