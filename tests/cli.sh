@@ -25,6 +25,7 @@ expect_status 2 "unknown command" "$essim" frobnicate
 expect_status 2 "unknown option" "$essim" run scenarios/default.cfg --frob
 expect_status 2 "bad --replications" "$essim" run scenarios/default.cfg --replications 0
 expect_status 2 "bad --jobs" "$essim" run scenarios/default.cfg --jobs x
+expect_status 2 "bad --precision" "$essim" run scenarios/default.cfg --precision 5
 expect_status 2 "missing scenario" "$essim" run "$tmp/none.cfg"
 grep -q "none.cfg: cannot open file" "$tmp/stderr" && ok || bad "missing scenario message"
 expect_status 0 "check default" "$essim" check scenarios/default.cfg
@@ -70,6 +71,17 @@ expect_status 2 "bad scenario over existing results" "$essim" run tests/bad/out-
 after=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
 [ "$before" = "$after" ] && ok || bad "a failed run changed earlier results"
 ls -d "$tmp"/out.* >/dev/null 2>&1 && bad "temporary folder left behind" || ok
+
+# A run killed midway (SIGKILL, SIGTERM) leaves the previous results exactly as they were.
+for sig in KILL TERM; do
+  "$essim" run scenarios/province.cfg --replications 8 --jobs 1 --out "$out" --quiet >/dev/null 2>&1 &
+  pid=$!
+  sleep 1
+  kill -s "$sig" "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  after=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
+  [ "$before" = "$after" ] && ok || bad "a run killed by SIG$sig changed earlier results"
+done
 
 # A successful run replaces the folder as a whole: stale files disappear.
 touch "$out/stale.csv"

@@ -19,6 +19,9 @@ typedef struct es_run_options {
     bool full_ledger; /* write ledger.csv with every payment */
     bool behavioural; /* compare: providers respond to prices (see es_behaviour_params) */
     const char *command; /* the command line, recorded in manifest.json */
+    double precision;     /* > 0: add replications until every headline measure's 95 % half-width
+                           * is within this share of its mean (or max_replications is reached) */
+    int max_replications; /* with precision; 0: 100 */
     bool quiet;
 } es_run_options;
 
@@ -40,6 +43,7 @@ typedef struct es_experiment {
     int nreps;
     es_replication *reps;
     double wall_seconds;
+    bool precision_reached; /* with --precision: every headline half-width within it */
 } es_experiment;
 
 /* Runs every replication of a loaded scenario under its own funding model. */

@@ -1,5 +1,6 @@
 #include "api/essim.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/stats.h"
 #include "model/system.h"
 
 typedef struct ledger_sink {
@@ -263,19 +265,33 @@ void es_replication_destroy(es_replication *rep)
 typedef struct worker_shared {
     es_experiment *x;
     bool full_ledger;
+    bool progress;
+    int first, last; /* replications [first, last) of this batch, 0-based */
     atomic_int next;
+    atomic_int done;
     atomic_int failed;
     es_error first_error;
     int first_error_rep;
     pthread_mutex_t lock;
 } worker_shared;
 
+static void show_progress(worker_shared *w)
+{
+    int done = atomic_load(&w->done), total = w->last;
+    int width = 30, filled = total ? done * width / total : width;
+    pthread_mutex_lock(&w->lock);
+    fprintf(stderr, "\r[%.*s%*s] %d/%d replications", filled, "==============================",
+            width - filled, "", done, total);
+    fflush(stderr);
+    pthread_mutex_unlock(&w->lock);
+}
+
 static void *worker(void *arg)
 {
     worker_shared *w = arg;
     for (;;) {
         int i = atomic_fetch_add(&w->next, 1);
-        if (i >= w->x->nreps || atomic_load(&w->failed))
+        if (i >= w->last || atomic_load(&w->failed))
             return NULL;
         es_error err;
         es_error_clear(&err);
@@ -290,7 +306,67 @@ static void *worker(void *arg)
             atomic_store(&w->failed, 1);
             pthread_mutex_unlock(&w->lock);
         }
+        atomic_fetch_add(&w->done, 1);
+        if (w->progress)
+            show_progress(w);
     }
+}
+
+/* Runs replications [first, last) on `jobs` threads; results do not depend on `jobs`. */
+static int run_batch(es_experiment *x, int first, int last, int jobs, const es_run_options *opt,
+                     es_error *err)
+{
+    if (jobs > last - first)
+        jobs = last - first;
+    if (jobs > 256)
+        jobs = 256;
+    worker_shared w = {.x = x, .full_ledger = opt->full_ledger, .first = first, .last = last,
+                       .progress = !opt->quiet && isatty(STDERR_FILENO)};
+    atomic_init(&w.next, first);
+    atomic_init(&w.done, first);
+    atomic_init(&w.failed, 0);
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_t threads[256];
+    int started = 0;
+    for (int t = 1; t < jobs; t++)
+        if (pthread_create(&threads[started], NULL, worker, &w) == 0)
+            started++;
+    worker(&w);
+    for (int t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    pthread_mutex_destroy(&w.lock);
+    if (w.progress)
+        fputs("\r\033[K", stderr);
+    if (atomic_load(&w.failed)) {
+        *err = w.first_error;
+        return err->status ? err->status : ES_ENOMEM;
+    }
+    return ES_OK;
+}
+
+/* The headline measures --precision watches. */
+static const char *const headline[] = {
+    "clients_served",   "employment_rate_at_exit", "employed_12m_rate",
+    "mean_wait_days",   "total_spend_cents",       "cost_per_employed_12m_cents",
+};
+
+/* Whether every headline measure's 95 % half-width is within `precision` of its mean. */
+static bool precise_enough(const es_experiment *x, int n, double precision)
+{
+    for (size_t h = 0; h < sizeof headline / sizeof headline[0]; h++) {
+        es_tally t;
+        es_tally_reset(&t);
+        for (int r = 0; r < n; r++) {
+            double v;
+            if (es_results_get(&x->reps[r].results, headline[h], "all", &v) == 0)
+                es_tally_add(&t, v);
+        }
+        if (t.n == 0)
+            continue; /* not measured in this scenario (no funding model) */
+        if (t.n < 2 || es_tally_ci_halfwidth(&t, 0.95) > precision * fabs(es_tally_mean(&t)))
+            return false;
+    }
+    return true;
 }
 
 int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_options *opt,
@@ -305,40 +381,40 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
         p->seed = (uint64_t)opt->seed;
     x->funding = x->scenario.has_funding ? &x->scenario.funding : NULL;
     x->command = opt->command;
-    x->nreps = p->replications;
-    x->reps = calloc((size_t)x->nreps, sizeof *x->reps);
+    int cap = p->replications;
+    if (opt->precision > 0.0) {
+        cap = opt->max_replications > 0 ? opt->max_replications : 100;
+        if (cap < p->replications)
+            cap = p->replications;
+        if (p->replications < 2)
+            p->replications = 2;
+    }
+    x->reps = calloc((size_t)cap, sizeof *x->reps);
     if (!x->reps)
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for %d replications", x->nreps);
-
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for %d replications", cap);
     int jobs = opt->jobs > 0 ? opt->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (jobs < 1)
         jobs = 1;
-    if (jobs > x->nreps)
-        jobs = x->nreps;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    worker_shared w = {.x = x, .full_ledger = opt->full_ledger};
-    atomic_init(&w.next, 0);
-    atomic_init(&w.failed, 0);
-    pthread_mutex_init(&w.lock, NULL);
-    pthread_t threads[256];
-    int started = 0;
-    if (jobs > 256)
-        jobs = 256;
-    for (int t = 1; t < jobs; t++)
-        if (pthread_create(&threads[started], NULL, worker, &w) == 0)
-            started++;
-    worker(&w);
-    for (int t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
-    pthread_mutex_destroy(&w.lock);
+    int done = 0, target = p->replications;
+    int rc = ES_OK;
+    for (;;) {
+        rc = run_batch(x, done, target, jobs, opt, err);
+        x->nreps = target;
+        if (rc || opt->precision <= 0.0)
+            break;
+        x->precision_reached = precise_enough(x, target, opt->precision);
+        if (x->precision_reached || target >= cap)
+            break;
+        /* add a batch: as many replications as workers, so the cores stay busy */
+        done = target;
+        target = done + jobs < cap ? done + jobs : cap;
+    }
+    p->replications = x->nreps;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     x->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if (atomic_load(&w.failed)) {
-        *err = w.first_error;
-        return err->status ? err->status : ES_ENOMEM;
-    }
-    return ES_OK;
+    return rc;
 }
 
 void es_experiment_destroy(es_experiment *x)

@@ -28,6 +28,9 @@ static const char usage[] =
     "  --replications N    number of replications (default: the scenario's, else 10)\n"
     "  --seed N            scenario seed (default: the scenario's)\n"
     "  --jobs N            worker threads (default: number of cores); results do not depend on it\n"
+    "  --precision P       add replications until every headline measure's 95% confidence\n"
+    "                      half-width is within P (e.g. 0.05) of its mean\n"
+    "  --max-replications N  the most --precision may run (default 100)\n"
     "  --ledger            also write ledger.csv with every payment\n"
     "  --funding LIST      compare: funding-model files, comma-separated (the first is the baseline)\n"
     "  --param PATH=V,...  sweep: a scenario setting and its values (twice for a grid)\n"
@@ -86,7 +89,8 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
         {"seed", required_argument, NULL, 's'},   {"jobs", required_argument, NULL, 'j'},
         {"ledger", no_argument, NULL, 'l'},       {"quiet", no_argument, NULL, 'q'},
         {"funding", required_argument, NULL, 'f'}, {"behavioural", no_argument, NULL, 'b'},
-        {"param", required_argument, NULL, 'p'},   {NULL, 0, NULL, 0},
+        {"param", required_argument, NULL, 'p'},   {"precision", required_argument, NULL, 'P'},
+        {"max-replications", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0},
     };
     *a = (run_args){.opt = {.seed = -1, .command = command_line}, .out = "out/"};
     es_run_options *o = &a->opt;
@@ -125,6 +129,21 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
             o->jobs = (int)v;
             break;
         case 'l': o->full_ledger = true; break;
+        case 'P': {
+            char *end;
+            errno = 0;
+            o->precision = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(o->precision > 0.0 && o->precision < 1.0))
+                return usage_error("--precision takes a share between 0 and 1, such as 0.05, not '%s'",
+                                   optarg);
+            break;
+        }
+        case 'M':
+            if (parse_long(optarg, 2, 100000, &v))
+                return usage_error("--max-replications takes a whole number from 2 to 100000, not '%s'",
+                                   optarg);
+            o->max_replications = (int)v;
+            break;
         case 'b':
             if (cmd != CMD_COMPARE)
                 return usage_error("%s", "--behavioural goes with compare");
@@ -162,6 +181,10 @@ static int cmd_run(int argc, char **argv)
     int rc = es_experiment_run(&x, &scn, &opt, &err);
     if (!rc)
         rc = es_output_write(&x, out, &err);
+    if (!rc && opt.precision > 0.0 && !x.precision_reached)
+        fprintf(stderr, "essim: note: the headline measures' 95%% half-widths are not all within "
+                        "%g of their means after %d replications (--max-replications)\n",
+                opt.precision, x.nreps);
     if (!rc && !opt.quiet) {
         uint64_t events = 0;
         for (int i = 0; i < x.nreps; i++)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "api/essim.h"
+#include "engine/stats.h"
 #include "model/system.h"
 
 static es_scenario scn;
@@ -307,6 +308,53 @@ static void replications_differ_and_repeat(void **state)
     es_experiment_destroy(&b);
 }
 
+static double halfwidth(const es_experiment *x, const char *measure)
+{
+    es_tally t;
+    es_tally_reset(&t);
+    for (int r = 0; r < x->nreps; r++) {
+        double v;
+        es_results_get(&x->reps[r].results, measure, "all", &v);
+        es_tally_add(&t, v);
+    }
+    return es_tally_ci_halfwidth(&t, 0.95);
+}
+
+static void confidence_intervals_shrink_and_precision_stops(void **state)
+{
+    (void)state;
+    load(SOURCE_DIR "/scenarios/muskoka-kawarthas.cfg");
+    es_experiment few, many, precise;
+    es_error err;
+    es_error_clear(&err);
+    es_run_options opt = {.replications = 3, .seed = -1, .jobs = 2};
+    assert_int_equal(es_experiment_run(&few, &scn, &opt, &err), ES_OK);
+    opt.replications = 12;
+    assert_int_equal(es_experiment_run(&many, &scn, &opt, &err), ES_OK);
+    const char *measures[] = {"employment_rate_at_exit", "mean_wait_days", "total_spend_cents"};
+    for (int i = 0; i < 3; i++)
+        assert_true(halfwidth(&many, measures[i]) < halfwidth(&few, measures[i]));
+    /* the first replications are the same whatever the count: replication r is seeded by r */
+    assert_true(many.reps[2].event_fingerprint == few.reps[2].event_fingerprint);
+    opt = (es_run_options){.replications = 2, .seed = -1, .jobs = 2, .precision = 0.05,
+                           .max_replications = 40};
+    assert_int_equal(es_experiment_run(&precise, &scn, &opt, &err), ES_OK);
+    assert_true(precise.precision_reached);
+    assert_true(precise.nreps >= 2 && precise.nreps < 40);
+    for (int i = 0; i < 3; i++) {
+        double mean = 0;
+        for (int r = 0; r < precise.nreps; r++) {
+            double v;
+            es_results_get(&precise.reps[r].results, measures[i], "all", &v);
+            mean += v / precise.nreps;
+        }
+        assert_true(halfwidth(&precise, measures[i]) <= 0.05 * fabs(mean));
+    }
+    es_experiment_destroy(&few);
+    es_experiment_destroy(&many);
+    es_experiment_destroy(&precise);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +365,7 @@ int main(void)
         cmocka_unit_test(scaling_with_multipliers_stays_within_k_cents),
         cmocka_unit_test(flows_do_not_depend_on_funding),
         cmocka_unit_test(replications_differ_and_repeat),
+        cmocka_unit_test(confidence_intervals_shrink_and_precision_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
