@@ -22,8 +22,10 @@ int es_config_read(config_t *cfg, const char *path, es_error *err)
         snprintf(dir, sizeof dir, ".");
     config_set_include_dir(cfg, dir);
     FILE *f = fopen(path, "r");
-    if (!f)
+    if (!f) {
+        config_destroy(cfg);
         return es_error_set(err, ES_EINVAL, path, 0, "cannot open file");
+    }
     fclose(f);
     if (config_read_file(cfg, path) == CONFIG_TRUE)
         return ES_OK;
@@ -32,8 +34,7 @@ int es_config_read(config_t *cfg, const char *path, es_error *err)
     const char *text = config_error_text(cfg);
     es_error_set(err, ES_EINVAL, file ? file : path, line, "%s",
                  text ? text : "cannot read file");
-    config_destroy(cfg);
-    config_init(cfg);
+    config_destroy(cfg); /* on failure nothing is left to free */
     return ES_EINVAL;
 }
 

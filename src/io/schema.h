@@ -46,7 +46,7 @@ typedef struct es_schema {
 } es_schema;
 
 /* Reads a libconfig file (includes resolved against its folder) into `cfg`.  Syntax errors and
- * missing includes come back as FILE:LINE errors. */
+ * missing includes come back as FILE:LINE errors; on failure `cfg` holds nothing to destroy. */
 int es_config_read(config_t *cfg, const char *path, es_error *err);
 
 /* Checks every setting against the schema: unknown keys (with the nearest known key
