@@ -12,4 +12,5 @@ set grid ytics
 set yrange [0:*]
 set xtics noenhanced rotate by -15
 set key noenhanced
-plot for [i=2:6] $data using i:xtic(1) title columnheader(i)
+n = words($data[1])
+plot for [i=2:n] $data using i:xtic(1) title columnheader(i)

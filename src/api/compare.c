@@ -17,6 +17,7 @@
 #include "engine/stats.h"
 #include "io/csv.h"
 #include "io/plot.h"
+#include "io/text.h"
 
 /* What a provider expects to net from a client of each stream under a model: its revenue from
  * the stream's clients less the stream's staff cost, per client served, from an accounting run. */
@@ -266,52 +267,18 @@ static void slug(const char *name, char *out, size_t len)
 
 static double mean_of(const es_experiment *x, const char *measure, const char *group, double *half)
 {
-    es_tally t;
-    es_tally_reset(&t);
-    for (int r = 0; r < x->nreps; r++) {
-        double v;
-        if (es_results_get(&x->reps[r].results, measure, group, &v) == 0)
-            es_tally_add(&t, v);
-    }
+    double mean = 0.0, h = 0.0;
+    es_experiment_measure(x, measure, group, &mean, &h);
     if (half)
-        *half = es_tally_ci_halfwidth(&t, 0.95);
-    return es_tally_mean(&t);
+        *half = h;
+    return mean;
 }
 
-/* Appends to a growing text buffer; returns -1 when out of memory. */
-typedef struct textbuf {
-    char *s;
-    size_t n, cap;
-} textbuf;
-
-static int tb_printf(textbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int tb_printf(textbuf *b, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0)
-            return -1;
-        if (b->s && b->n + (size_t)k < b->cap) {
-            b->n += (size_t)k;
-            return 0;
-        }
-        size_t cap = (b->cap + (size_t)k + 1) * 2;
-        char *s = realloc(b->s, cap);
-        if (!s)
-            return -1;
-        b->s = s;
-        b->cap = cap;
-    }
-}
-
-static void quote_title(textbuf *b, const char *name)
+static void quote_title(es_text *b, const char *name)
 {
     for (const char *p = name; *p; p++)
         if (*p != '"' && *p != '\\')
-            tb_printf(b, "%c", *p == ' ' ? '_' : *p);
+            es_text_printf(b, "%c", *p == ' ' ? '_' : *p);
 }
 
 static int draw_compare_plots(const es_comparison *c, const char *dir, es_error *err)
@@ -321,59 +288,59 @@ static int draw_compare_plots(const es_comparison *c, const char *dir, es_error 
     if (mkdir(plots, 0777) != 0)
         return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
     const es_params *p = &c->runs[0].scenario.params;
-    textbuf b = {0};
+    es_text b = {0};
     /* spend by component type, millions of dollars */
-    tb_printf(&b, "Model");
+    es_text_printf(&b, "Model");
     for (int t = 0; t < ES_NCOMPONENT_TYPES; t++)
-        tb_printf(&b, " %s", es_component_type_names[t]);
-    tb_printf(&b, "\n");
+        es_text_printf(&b, " %s", es_component_type_names[t]);
+    es_text_printf(&b, "\n");
     for (int m = 0; m < c->nmodels; m++) {
-        tb_printf(&b, "\"%s\"", c->models[m].name);
+        es_text_printf(&b, "\"%s\"", c->models[m].name);
         for (int t = 0; t < ES_NCOMPONENT_TYPES; t++)
-            tb_printf(&b, " %.4f",
+            es_text_printf(&b, " %.4f",
                       mean_of(&c->runs[m], "spend_by_type_cents", es_component_type_names[t], NULL) / 1e8);
-        tb_printf(&b, "\n");
+        es_text_printf(&b, "\n");
     }
     char title[400];
     snprintf(title, sizeof title, "Spend by funding component (mean of %d replications)\n%s",
              c->runs[0].nreps, p->name);
-    int rc = b.s ? es_plot_draw("compare_spend_by_type", b.s, title, plots, "spend_by_component", err)
-                 : es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    int rc = !b.failed ? es_plot_draw("compare_spend_by_type", b.s, title, plots, "spend_by_component", err)
+                       : es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
     /* cost per 12-month employment by stream, thousands of dollars, with 95 % intervals */
-    b.n = 0;
-    tb_printf(&b, "stream");
+    es_text_free(&b);
+    es_text_printf(&b, "stream");
     for (int m = 0; m < c->nmodels; m++) {
-        tb_printf(&b, " ");
+        es_text_printf(&b, " ");
         quote_title(&b, c->models[m].name);
-        tb_printf(&b, " low high");
+        es_text_printf(&b, " low high");
     }
-    tb_printf(&b, "\n");
+    es_text_printf(&b, "\n");
     for (int s = 0; !rc && s < p->nstreams; s++) {
-        tb_printf(&b, "%s", p->streams[s].name);
+        es_text_printf(&b, "%s", p->streams[s].name);
         for (int m = 0; m < c->nmodels; m++) {
             double half;
             double v = mean_of(&c->runs[m], "cost_per_employed_12m_cents", p->streams[s].name, &half);
-            tb_printf(&b, " %.4f %.4f %.4f", v / 1e5, (v - half) / 1e5, (v + half) / 1e5);
+            es_text_printf(&b, " %.4f %.4f %.4f", v / 1e5, (v - half) / 1e5, (v + half) / 1e5);
         }
-        tb_printf(&b, "\n");
+        es_text_printf(&b, "\n");
     }
     char title2[900];
     snprintf(title2, sizeof title2, "Cost per 12-month employment by stream (95 %% CI)\n%s", p->name);
     if (!rc)
         rc = es_plot_draw("compare_cost_per_outcome", b.s, title2, plots, "cost_per_outcome_by_stream", err);
     /* providers' cumulative net cash, millions of dollars, by month */
-    b.n = 0;
+    es_text_free(&b);
     int nmonths = es_params_months(p);
-    tb_printf(&b, "month");
+    es_text_printf(&b, "month");
     for (int m = 0; m < c->nmodels; m++) {
-        tb_printf(&b, " ");
+        es_text_printf(&b, " ");
         quote_title(&b, c->models[m].name);
     }
-    tb_printf(&b, "\n");
+    es_text_printf(&b, "\n");
     double *cum = calloc((size_t)c->nmodels, sizeof *cum);
     for (int k = 0; !rc && cum && k < nmonths; k++) {
         int total = p->start_year * 12 + (p->start_month - 1) + k;
-        tb_printf(&b, "%04d-%02d", total / 12, total % 12 + 1);
+        es_text_printf(&b, "%04d-%02d", total / 12, total % 12 + 1);
         for (int m = 0; m < c->nmodels; m++) {
             double flow = 0.0;
             const es_experiment *x = &c->runs[m];
@@ -384,9 +351,9 @@ static int draw_compare_plots(const es_comparison *c, const char *dir, es_error 
                                      fin->cost[(size_t)q * (size_t)fin->nmonths + (size_t)k]);
             }
             cum[m] += flow / x->nreps;
-            tb_printf(&b, " %.4f", cum[m] / 1e8);
+            es_text_printf(&b, " %.4f", cum[m] / 1e8);
         }
-        tb_printf(&b, "\n");
+        es_text_printf(&b, "\n");
     }
     char title3[900];
     snprintf(title3, sizeof title3, "Providers' cumulative cash position (revenue less costs)\n%s",
@@ -396,7 +363,9 @@ static int draw_compare_plots(const es_comparison *c, const char *dir, es_error 
     if (!cum && !rc)
         rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
     free(cum);
-    free(b.s);
+    if (!rc && b.failed)
+        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    es_text_free(&b);
     return rc;
 }
 

@@ -51,6 +51,11 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
                       es_error *err);
 void es_experiment_destroy(es_experiment *x);
 
+/* Mean and 95 % Student-t half-width over replications of a whole-run measure; returns the
+ * number of replications that report it (0 when none do). */
+int es_experiment_measure(const es_experiment *x, const char *measure, const char *group,
+                          double *mean, double *halfwidth);
+
 /* Runs one replication into `rep` (numbered from 1). */
 int es_replication_run(es_replication *rep, const es_params *p, const es_funding_model *f,
                        unsigned number, bool full_ledger, es_error *err);
@@ -59,6 +64,11 @@ void es_replication_destroy(es_replication *rep);
 /* Writes the output folder as a whole: into a temporary sibling renamed over `dir` at the
  * end, so a failed run leaves the previous results untouched. */
 int es_output_write(const es_experiment *x, const char *dir, es_error *err);
+
+/* Draws a run's plots into FOLDER/plots (PNG and SVG). */
+int es_run_plots(const es_experiment *x, const char *folder, es_error *err);
+/* Writes FOLDER/report.html: one self-contained page (plots inline) for provider days. */
+int es_report_write(const es_experiment *x, const char *folder, es_error *err);
 
 /* The steps of es_output_write, for writers of several experiments into one folder:
  * begin makes the temporary sibling (its path in tmp, the cleaned target in clean); files

@@ -417,6 +417,21 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
     return rc;
 }
 
+int es_experiment_measure(const es_experiment *x, const char *measure, const char *group,
+                          double *mean, double *halfwidth)
+{
+    es_tally t;
+    es_tally_reset(&t);
+    for (int r = 0; r < x->nreps; r++) {
+        double v;
+        if (es_results_get(&x->reps[r].results, measure, group, &v) == 0)
+            es_tally_add(&t, v);
+    }
+    *mean = es_tally_mean(&t);
+    *halfwidth = es_tally_ci_halfwidth(&t, 0.95);
+    return (int)t.n;
+}
+
 void es_experiment_destroy(es_experiment *x)
 {
     if (x->reps)

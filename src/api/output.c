@@ -13,44 +13,20 @@
 #include "engine/stats.h"
 #include "io/csv.h"
 #include "io/plot.h"
+#include "model/calendar.h"
 #include "model/system.h"
-
-/* Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
 
 static void date_label(const es_params *p, double day, char *buf, size_t len)
 {
     int y, m, d;
-    civil_from_days(days_from_civil(p->start_year, p->start_month, p->start_day) + (long)floor(day),
+    es_civil_from_days(es_days_from_civil(p->start_year, p->start_month, p->start_day) + (long)floor(day),
                     &y, &m, &d);
     snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
 }
 
 static void month_label(const es_params *p, int month, char *buf, size_t len)
 {
-    int total = p->start_year * 12 + (p->start_month - 1) + month;
-    snprintf(buf, len, "%04d-%02d", total / 12, total % 12 + 1);
+    es_month_label(p->start_year, p->start_month, month, buf, (unsigned)len);
 }
 
 static int path_join(char *out, size_t len, const char *dir, const char *name)
@@ -457,53 +433,6 @@ static int write_kpis(const es_experiment *x, const char *dir, es_error *err)
     return es_csv_close(&w, err);
 }
 
-static int write_plots(const es_experiment *x, const char *dir, es_error *err)
-{
-    char plots[1200];
-    path_join(plots, sizeof plots, dir, "plots");
-    if (mkdir(plots, 0777) != 0)
-        return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
-    const es_params *p = &x->scenario.params;
-    int nmonths = es_params_months(p);
-    double *sums = calloc((size_t)nmonths * 3, sizeof *sums);
-    size_t cap = (size_t)nmonths * 96 + 1;
-    char *block = malloc(cap);
-    if (!sums || !block) {
-        free(sums);
-        free(block);
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    }
-    for (int r = 0; r < x->nreps; r++) {
-        const es_results *res = &x->reps[r].results;
-        for (size_t i = 0; i < res->n; i++) {
-            const es_obs *o = &res->obs[i];
-            if (o->month < 0 || strcmp(o->group, "all") != 0)
-                continue;
-            int col = strcmp(o->measure, "arrivals") == 0   ? 0
-                      : strcmp(o->measure, "waiting") == 0  ? 1
-                      : strcmp(o->measure, "in_service") == 0 ? 2
-                                                               : -1;
-            if (col >= 0)
-                sums[o->month * 3 + col] += o->value;
-        }
-    }
-    size_t len = 0;
-    for (int m = 0; m < nmonths; m++) {
-        char month[16];
-        month_label(p, m, month, sizeof month);
-        len += (size_t)snprintf(block + len, cap - len, "%s %.3f %.3f %.3f\n", month,
-                                sums[m * 3] / x->nreps, sums[m * 3 + 1] / x->nreps,
-                                sums[m * 3 + 2] / x->nreps);
-    }
-    char title[400];
-    snprintf(title, sizeof title, "%s: client flow by month (mean of %d replications)", p->name,
-             x->nreps);
-    int rc = es_plot_draw("flow_by_month", block, title, plots, "flow_by_month", err);
-    free(sums);
-    free(block);
-    return rc;
-}
-
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb;
@@ -602,7 +531,9 @@ int es_output_files(const es_experiment *x, const char *folder, es_error *err)
     if (!rc && x->funding)
         rc = write_provider_finance(x, folder, err);
     if (!rc)
-        rc = write_plots(x, folder, err);
+        rc = es_run_plots(x, folder, err);
+    if (!rc)
+        rc = es_report_write(x, folder, err);
     return rc;
 }
 

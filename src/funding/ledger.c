@@ -421,6 +421,18 @@ static double kpi_value(const es_kpi_counts *k, es_kpi kpi)
     }
 }
 
+/* sum of weight x min(1, achieved / target) over the component's KPIs */
+static double performance_score(const es_component *comp, const es_kpi_counts *k)
+{
+    double score = 0.0;
+    for (int t = 0; t < comp->nkpis; t++) {
+        const es_kpi_term *term = &comp->kpis[t];
+        double achieved = kpi_value(k, term->kpi);
+        score += term->weight * (term->target > 0 ? fmin(1.0, achieved / term->target) : 1.0);
+    }
+    return score;
+}
+
 /* Counts what performance KPIs need, by catchment and fiscal year. */
 static void count_kpis(es_funder *f, const es_model_event *ev)
 {
@@ -464,13 +476,11 @@ static void pay_performance(es_funder *f, const es_model_event *ev)
         const es_component *comp = &m->components[i];
         if (comp->type != ES_COMP_PERFORMANCE || k->place_years <= 0.0)
             continue;
-        double score = 0.0;
-        for (int t = 0; t < comp->nkpis; t++) {
-            const es_kpi_term *term = &comp->kpis[t];
-            double achieved = kpi_value(k, term->kpi);
-            score += term->weight * (term->target > 0 ? fmin(1.0, achieved / term->target) : 1.0);
-        }
-        double base = m->cad_per_unit * contract_year_multiplier(f, comp, ev) * k->place_years;
+        double score = performance_score(comp, k);
+        /* the multiplier of the contract year rewarded: the day before this period */
+        es_model_event rewarded = *ev;
+        rewarded.time = ev->time - 1.0;
+        double base = m->cad_per_unit * contract_year_multiplier(f, comp, &rewarded) * k->place_years;
         int64_t pot = es_money_scale(comp->amount_cents[0], base);
         int64_t earned = es_money_scale(comp->amount_cents[0], base * score);
         f->performance_unearned_cents += pot - earned;
@@ -536,8 +546,33 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
     }
 }
 
+/* The last, partial fiscal year's performance pots: scored on what the run saw, and reported
+ * as due after the horizon (the year ends after the run does). */
+static void accrue_last_performance(es_funder *f)
+{
+    const es_params *p = f->params;
+    const es_funding_model *m = f->model;
+    int fy = fiscal_index(f, p->horizon_days);
+    for (int c = 0; c < p->ncatchments; c++) {
+        const es_kpi_counts *k = &f->kpi[(size_t)c * (size_t)f->nfiscal_years + (size_t)fy];
+        es_model_event last = {.kind = ES_MS_PERIOD, .time = p->horizon_days, .catchment = c,
+                               .provider = -1};
+        for (int i = 0; i < m->ncomponents; i++) {
+            const es_component *comp = &m->components[i];
+            if (comp->type != ES_COMP_PERFORMANCE || k->place_years <= 0.0)
+                continue;
+            double base = m->cad_per_unit * contract_year_multiplier(f, comp, &last) * k->place_years;
+            int64_t pot = es_money_scale(comp->amount_cents[0], base);
+            int64_t earned = es_money_scale(comp->amount_cents[0], base * performance_score(comp, k));
+            f->performance_unearned_cents += pot - earned;
+            f->due_after_horizon_cents += earned;
+        }
+    }
+}
+
 void es_funder_finish(es_funder *f)
 {
+    accrue_last_performance(f);
     size_t cells = (size_t)f->nproviders * (size_t)f->nfiscal_years;
     for (size_t i = 0; i < cells; i++)
         f->holdback_unreleased_cents += f->held[i];

@@ -560,6 +560,9 @@ static int apply_override(config_t *cfg, const es_override *ov, es_error *err)
         snprintf(parent, sizeof parent, "%s", ov->path);
         char *dot = strrchr(parent, '.');
         config_setting_t *group = dot ? (*dot = '\0', config_lookup(cfg, parent)) : config_root_setting(cfg);
+        if (!group && dot && !strchr(parent, '.') && !strchr(parent, '[') &&
+            es_schema_find(S, parent) && es_schema_find(S, parent)->type == ES_KEY_GROUP)
+            group = config_setting_add(config_root_setting(cfg), parent, CONFIG_TYPE_GROUP);
         if (!group || config_setting_type(group) != CONFIG_TYPE_GROUP)
             return es_error_set(err, ES_EINVAL, NULL, 0,
                                 "--param %s: the scenario has no group to hold it", ov->path);

@@ -1,6 +1,7 @@
 #include "model/calendar.h"
 
 #include <math.h>
+#include <stdio.h>
 
 /* Howard Hinnant's days_from_civil / civil_from_days. */
 long es_days_from_civil(int y, int m, int d)
@@ -48,4 +49,10 @@ int es_fiscal_year_at(int sy, int sm, int sd, double sim_day)
     int y, m, d;
     es_civil_from_days(es_days_from_civil(sy, sm, sd) + (long)floor(sim_day), &y, &m, &d);
     return m >= 4 ? y : y - 1;
+}
+
+void es_month_label(int start_year, int start_month, int month, char *buf, unsigned len)
+{
+    int total = start_year * 12 + (start_month - 1) + month;
+    snprintf(buf, len, "%04d-%02d", total / 12 % 10000, total % 12 + 1);
 }

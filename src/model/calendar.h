@@ -18,4 +18,7 @@ int es_calendar_month_at(int start_year, int start_month, int start_day, double 
 /* Fiscal year (April to March) that a simulated day falls in, as its starting year. */
 int es_fiscal_year_at(int start_year, int start_month, int start_day, double sim_day);
 
+/* "YYYY-MM" of the calendar month `month` months after the start month. */
+void es_month_label(int start_year, int start_month, int month, char *buf, unsigned len);
+
 #endif

@@ -414,8 +414,10 @@ static void start_job(es_model *m, uint32_t index)
     es_stream_counts *sc = &m->by_stream[c->stream];
     sc->job_starts++;
     for (int k = 0; k < 4; k++)
-        if (m->sim.now + checkpoint_months[k] * DAYS_PER_MONTH <= p->horizon_days)
+        if (m->sim.now + checkpoint_months[k] * DAYS_PER_MONTH <= p->horizon_days) {
             sc->reachable[k]++;
+            m->sites[c->site].reachable[k]++;
+        }
     es_tally_add(&sc->days_to_job, m->sim.now - c->arrival_days);
     es_tally_add(&m->sites[c->site].days_to_job, m->sim.now - c->arrival_days);
     if (c->hours >= p->funded_hours_per_week)
@@ -1372,7 +1374,7 @@ static int collect_units(const es_model *m, es_results *r)
     for (int level = 1; level <= 2; level++) {
         int nunits = level == 1 ? m->nproviders : p->ncatchments;
         for (int u = 0; u < nunits; u++) {
-            uint64_t served = 0, closed = 0, emp = 0, emp_k[4] = {0}, prio = 0;
+            uint64_t served = 0, closed = 0, emp = 0, emp_k[4] = {0}, reach_k[4] = {0}, prio = 0;
             es_tally wait, to_job;
             es_tally_reset(&wait);
             es_tally_reset(&to_job);
@@ -1385,8 +1387,10 @@ static int collect_units(const es_model *m, es_results *r)
                 closed += s->closed;
                 emp += s->employed_at_exit;
                 prio += s->priority_served;
-                for (int k = 0; k < 4; k++)
+                for (int k = 0; k < 4; k++) {
                     emp_k[k] += s->employed[k];
+                    reach_k[k] += s->reachable[k];
+                }
                 merge_tally(&wait, &s->wait_days);
                 merge_tally(&to_job, &s->days_to_job);
                 const es_catchment_params *cp = &p->catchments[s->catchment];
@@ -1398,9 +1402,10 @@ static int collect_units(const es_model *m, es_results *r)
             }
             ADD("kpi_clients_served", group, served);
             ADD("kpi_employment_rate_at_exit", group, ratio((double)emp, (double)closed));
-            ADD("kpi_employed_3m_rate", group, ratio((double)emp_k[1], (double)emp));
-            ADD("kpi_employed_6m_rate", group, ratio((double)emp_k[2], (double)emp));
-            ADD("kpi_employed_12m_rate", group, ratio((double)emp_k[3], (double)emp));
+            /* of the job starts whose checkpoint falls within the horizon */
+            ADD("kpi_employed_3m_rate", group, ratio((double)emp_k[1], (double)reach_k[1]));
+            ADD("kpi_employed_6m_rate", group, ratio((double)emp_k[2], (double)reach_k[2]));
+            ADD("kpi_employed_12m_rate", group, ratio((double)emp_k[3], (double)reach_k[3]));
             ADD("kpi_mean_days_to_job", group, es_tally_mean(&to_job));
             ADD("kpi_priority_group_share", group, ratio((double)prio, (double)served));
             ADD("kpi_mean_wait_days", group, es_tally_mean(&wait));

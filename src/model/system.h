@@ -75,7 +75,7 @@ typedef struct es_site_state {
     es_pool pool;
     int catchment, provider, cd_index; /* cd_index into the geography, -1 without */
     int base_capacity;
-    uint64_t served, closed, employed_at_exit, employed[4], priority_served, period_closed,
+    uint64_t served, closed, employed_at_exit, employed[4], reachable[4], priority_served, period_closed,
         period_employed;
     es_tally wait_days, days_to_job;
 } es_site_state;

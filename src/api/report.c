@@ -1,0 +1,304 @@
+/* report.html: one self-contained page for provider days -- a plain-language summary, the
+ * headline measures with 95 % confidence intervals, outcomes by stream and by catchment, the
+ * plots (inline SVG as data URIs: no network), the assumptions and the inputs' fingerprints.
+ * The page's script marks <body data-ready="yes"> once every image has decoded (tests use it). */
+#include "api/essim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "io/sha256.h"
+#include "io/text.h"
+#include "model/calendar.h"
+
+static void base64(es_text *t, const unsigned char *data, size_t n)
+{
+    static const char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)data[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)data[i + 1] << 8;
+        if (i + 2 < n)
+            v |= data[i + 2];
+        char out[4] = {digits[v >> 18 & 63], digits[v >> 12 & 63],
+                       i + 1 < n ? digits[v >> 6 & 63] : '=', i + 2 < n ? digits[v & 63] : '='};
+        es_text_append(t, out, 4);
+    }
+}
+
+static int embed_svg(es_text *t, const char *folder, const char *name, const char *alt)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/plots/%s.svg", folder, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    es_text svg = {0};
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        es_text_append(&svg, buf, n);
+    fclose(f);
+    es_text_printf(t, "<figure><img alt=\"");
+    es_text_html(t, alt);
+    es_text_printf(t, "\" src=\"data:image/svg+xml;base64,");
+    base64(t, (const unsigned char *)svg.s, svg.n);
+    es_text_printf(t, "\"><figcaption>");
+    es_text_html(t, alt);
+    es_text_printf(t, "</figcaption></figure>\n");
+    int failed = svg.failed;
+    es_text_free(&svg);
+    return failed ? -1 : 0;
+}
+
+/* "12,345" */
+static void thousands(char *buf, size_t len, double v)
+{
+    long long n = llround(v);
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lld", n < 0 ? -n : n);
+    size_t d = strlen(digits), j = 0;
+    if (n < 0 && j + 1 < len)
+        buf[j++] = '-';
+    for (size_t i = 0; i < d && j + 2 < len; i++) {
+        if (i > 0 && (d - i) % 3 == 0)
+            buf[j++] = ',';
+        buf[j++] = digits[i];
+    }
+    buf[j] = '\0';
+}
+
+typedef enum unit { U_COUNT, U_SHARE, U_DAYS, U_DOLLARS_FROM_CENTS } unit;
+
+static void format_value(char *buf, size_t len, double v, unit u)
+{
+    switch (u) {
+    case U_COUNT: thousands(buf, len, v); break;
+    case U_SHARE: snprintf(buf, len, "%.1f %%", 100 * v); break;
+    case U_DAYS: snprintf(buf, len, "%.1f days", v); break;
+    case U_DOLLARS_FROM_CENTS: {
+        char t[40];
+        thousands(t, sizeof t, fabs(v) / 100.0);
+        if (snprintf(buf, len, "%s$%s", v < 0 ? "-" : "", t) >= (int)len)
+            buf[len - 1] = '\0';
+        break;
+    }
+    }
+}
+
+static void measure_row(es_text *t, const es_experiment *x, const char *label, const char *measure,
+                        const char *group, unit u)
+{
+    double mean, half;
+    if (es_experiment_measure(x, measure, group, &mean, &half) == 0)
+        return;
+    char m[48], lo[48], hi[48];
+    format_value(m, sizeof m, mean, u);
+    format_value(lo, sizeof lo, mean - half, u);
+    format_value(hi, sizeof hi, mean + half, u);
+    es_text_printf(t, "<tr><td>");
+    es_text_html(t, label);
+    es_text_printf(t, "</td><td class=n>%s</td><td class=n>%s to %s</td></tr>\n", m, lo, hi);
+}
+
+static double get(const es_experiment *x, const char *measure, const char *group)
+{
+    double mean = 0, half = 0;
+    es_experiment_measure(x, measure, group, &mean, &half);
+    return mean;
+}
+
+static void summary(es_text *t, const es_experiment *x)
+{
+    const es_params *p = &x->scenario.params;
+    char arrived[32], date_to[16];
+    thousands(arrived, sizeof arrived, get(x, "clients_arrived", "all"));
+    int y, m, d;
+    es_civil_from_days(es_days_from_civil(p->start_year, p->start_month, p->start_day) +
+                           (long)p->horizon_days, &y, &m, &d);
+    snprintf(date_to, sizeof date_to, "%04d-%02d-%02d", y, m, d);
+    es_text_printf(t, "<p>From %04d-%02d-%02d to %s, about <b>%s clients</b> came through the "
+                      "doors of %d catchment%s (in person, online or by phone) and took the common "
+                      "assessment: ",
+                   p->start_year, p->start_month, p->start_day, date_to, arrived, p->ncatchments,
+                   p->ncatchments > 1 ? "s" : "");
+    for (int s = 0; s < p->nstreams; s++)
+        es_text_printf(t, "%s%.0f %% were placed in stream %s", s ? (s + 1 == p->nstreams ? " and " : ", ") : "",
+                       100 * get(x, "stream_share", p->streams[s].name), p->streams[s].name);
+    es_text_printf(t, ". %.0f %% of the clients whose service plan closed left employed, and "
+                      "%.0f %% of those who started a job were still employed 12 months later.",
+                   100 * get(x, "employment_rate_at_exit", "all"), 100 * get(x, "employed_12m_rate", "all"));
+    if (p->nstreams > 1)
+        es_text_printf(t, " Outcomes fall with need: %.0f %% employed at exit in stream %s against "
+                          "%.0f %% in stream %s.",
+                       100 * get(x, "employment_rate_at_exit", p->streams[0].name), p->streams[0].name,
+                       100 * get(x, "employment_rate_at_exit", p->streams[p->nstreams - 1].name),
+                       p->streams[p->nstreams - 1].name);
+    es_text_printf(t, " Clients on social assistance (Ontario Works, ODSP) left employed %.0f "
+                      "percentage points less often than other clients.",
+                   100 * get(x, "employment_gap_sa_vs_other", "all"));
+    if (x->funding) {
+        char spend[40], per[40];
+        format_value(spend, sizeof spend, get(x, "total_spend_cents", "all"), U_DOLLARS_FROM_CENTS);
+        format_value(per, sizeof per, get(x, "cost_per_employed_12m_cents", "all"),
+                     U_DOLLARS_FROM_CENTS);
+        es_text_printf(t, " Under the funding model <i>");
+        es_text_html(t, x->funding->name);
+        es_text_printf(t, "</i> the payer at the top spent <b>%s</b>: %s for each job still held "
+                          "12 months after it started.", spend, per);
+    }
+    es_text_printf(t, "</p>\n<p>Every figure is a mean over %d replications with its 95 %% "
+                      "confidence interval; the model's assumptions are listed below, and the "
+                      "files behind them are fingerprinted so the results can be reproduced "
+                      "exactly.</p>\n",
+                   x->nreps);
+}
+
+static void stream_table(es_text *t, const es_experiment *x)
+{
+    const es_params *p = &x->scenario.params;
+    es_text_printf(t, "<table><tr><th>Stream</th><th>Share of clients</th><th>Mean wait</th>"
+                      "<th>Employed at exit</th><th>Employed 3 months after job start</th>"
+                      "<th>Employed 12 months after job start</th></tr>\n");
+    for (int s = 0; s < p->nstreams; s++) {
+        const char *g = p->streams[s].name;
+        char a[32], b[32], c[32], d[32], e[32];
+        format_value(a, sizeof a, get(x, "stream_share", g), U_SHARE);
+        format_value(b, sizeof b, get(x, "mean_wait_days", g), U_DAYS);
+        format_value(c, sizeof c, get(x, "employment_rate_at_exit", g), U_SHARE);
+        format_value(d, sizeof d, get(x, "employed_3m_rate", g), U_SHARE);
+        format_value(e, sizeof e, get(x, "employed_12m_rate", g), U_SHARE);
+        es_text_printf(t, "<tr><td>");
+        es_text_html(t, g);
+        es_text_printf(t, "</td><td class=n>%s</td><td class=n>%s</td><td class=n>%s</td>"
+                          "<td class=n>%s</td><td class=n>%s</td></tr>\n", a, b, c, d, e);
+    }
+    es_text_printf(t, "</table>\n");
+}
+
+static void assumptions(es_text *t, const es_experiment *x)
+{
+    const es_params *p = &x->scenario.params;
+    es_text_printf(t, "<ul>\n<li>Replications: %d; seed %llu; generator %s.</li>\n", x->nreps,
+                   (unsigned long long)p->seed, p->rng);
+    if (p->has_geography)
+        es_text_printf(t, "<li>Intake: %.1f new clients per 1,000 population a year in each "
+                          "census division (2021 Census, Statistics Canada), from each catchment's "
+                          "IES start date.</li>\n", p->intake_per_1000);
+    es_text_printf(t, "<li>Common assessment: need score plus measurement noise of standard "
+                      "deviation %.2f (an assumption); %.0f %% of clients end up in a stream other "
+                      "than the one their true need calls for.</li>\n",
+                   p->assessment_noise_sd, 100 * get(x, "misclassified_share", "all"));
+    es_text_printf(t, "<li>A funded outcome is at least %.0f hours a week at or above the minimum "
+                      "wage of the day, checked 1, 3, 6 and 12 months after the job starts.</li>\n",
+                   p->funded_hours_per_week);
+    if (x->funding) {
+        es_text_printf(t, "<li>Funding model: ");
+        es_text_html(t, x->funding->name);
+        es_text_printf(t, " (%s, %d prices). ", x->funding->currency, x->funding->price_year);
+        es_text_printf(t, "</li>\n");
+    }
+    es_text_printf(t, "<li>Values marked ILLUSTRATIVE or ASSUMED in the scenario files are not "
+                      "official figures: see docs/calibration.md for every source.</li>\n</ul>\n");
+}
+
+static void inputs(es_text *t, const es_experiment *x)
+{
+    const es_scenario *s = &x->scenario;
+    es_text_printf(t, "<table class=files><tr><th>Input file</th><th>SHA-256</th></tr>\n");
+    for (int i = 0; i < s->ninputs; i++) {
+        char hex[65];
+        if (es_sha256_file(s->inputs[i], hex) != 0)
+            snprintf(hex, sizeof hex, "unreadable");
+        es_text_printf(t, "<tr><td>");
+        es_text_html(t, s->inputs[i]);
+        es_text_printf(t, "</td><td><code>%s</code></td></tr>\n", hex);
+    }
+    es_text_printf(t, "</table>\n<p>essim %s; command: <code>", ESSIM_VERSION);
+    es_text_html(t, x->command ? x->command : "");
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M UTC", &utc);
+    es_text_printf(t, "</code>; written %s. The output folder's manifest.json lists the SHA-256 "
+                      "of every output file.</p>\n", stamp);
+}
+
+static const char style[] =
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+    "color:#1d2733;line-height:1.45}h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid "
+    "#ccd;padding-bottom:.2em}table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid "
+    "#ccd;padding:.3em .6em;text-align:left}td.n{text-align:right;white-space:nowrap}th{background:"
+    "#eef1f6}figure{margin:1.2em 0}figure img{width:100%;height:auto;border:1px solid #dde}"
+    "figcaption{font-size:.9em;color:#456}table.files td{font-size:.85em;word-break:break-all}";
+
+static const char script[] =
+    "<script>\n"
+    "Promise.all(Array.from(document.images).map(function (i) { return i.decode(); }))\n"
+    "  .then(function () { document.body.setAttribute('data-ready', 'yes'); },\n"
+    "        function (e) { document.body.setAttribute('data-ready', 'error: ' + e); });\n"
+    "</script>\n";
+
+int es_report_write(const es_experiment *x, const char *folder, es_error *err)
+{
+    const es_params *p = &x->scenario.params;
+    es_text t = {0};
+    es_text_printf(&t, "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
+                       "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n<title>");
+    es_text_html(&t, p->name);
+    es_text_printf(&t, " - essim report</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
+    es_text_html(&t, p->name);
+    es_text_printf(&t, "</h1>\n<h2>What the simulation finds</h2>\n");
+    summary(&t, x);
+    es_text_printf(&t, "<h2>Headline measures</h2>\n<table><tr><th>Measure</th><th>Mean</th>"
+                       "<th>95 %% confidence interval</th></tr>\n");
+    measure_row(&t, x, "Clients served (service plans opened)", "clients_served", "all", U_COUNT);
+    measure_row(&t, x, "Employment rate at exit", "employment_rate_at_exit", "all", U_SHARE);
+    measure_row(&t, x, "Still employed 12 months after the job start", "employed_12m_rate", "all",
+                U_SHARE);
+    measure_row(&t, x, "Mean wait for a caseload place", "mean_wait_days", "all", U_DAYS);
+    measure_row(&t, x, "Total spend (top payer)", "total_spend_cents", "all", U_DOLLARS_FROM_CENTS);
+    measure_row(&t, x, "Cost per job held 12 months", "cost_per_employed_12m_cents", "all",
+                U_DOLLARS_FROM_CENTS);
+    measure_row(&t, x, "Providers' margin", "provider_margin", "all", U_SHARE);
+    measure_row(&t, x, "Providers' peak working capital", "provider_peak_working_capital_cents",
+                "all", U_DOLLARS_FROM_CENTS);
+    es_text_printf(&t, "</table>\n<h2>Outcomes by stream</h2>\n");
+    stream_table(&t, x);
+    es_text_printf(&t, "<h2>Plots</h2>\n");
+    static const char *const plots[][2] = {
+        {"flow_by_month", "New clients, waiting list and caseload by month"},
+        {"intake_by_stream", "New clients a month by assessed stream"},
+        {"retention_by_stream", "Share of job starters still employed, by stream"},
+        {"outcomes_by_catchment", "Employment outcomes by catchment"},
+    };
+    int rc = ES_OK;
+    for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++)
+        if (embed_svg(&t, folder, plots[i][0], plots[i][1]) != 0)
+            rc = es_error_set(err, ES_EIO, folder, 0, "cannot embed plots/%s.svg in the report",
+                              plots[i][0]);
+    es_text_printf(&t, "<h2>Assumptions and sources</h2>\n");
+    assumptions(&t, x);
+    es_text_printf(&t, "<h2>Reproducing these results</h2>\n");
+    inputs(&t, x);
+    es_text_printf(&t, "%s</body>\n</html>\n", script);
+    if (!rc && t.failed)
+        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory writing the report");
+    char path[1200];
+    snprintf(path, sizeof path, "%s/report.html", folder);
+    FILE *f = rc ? NULL : fopen(path, "w");
+    if (!rc && !f)
+        rc = es_error_set(err, ES_EIO, path, 0, "cannot write");
+    if (f) {
+        fwrite(t.s, 1, t.n, f);
+        if (ferror(f) | (fclose(f) != 0))
+            rc = es_error_set(err, ES_EIO, path, 0, "write failed");
+    }
+    es_text_free(&t);
+    return rc;
+}

@@ -1,0 +1,148 @@
+/* The plots of a run: client flow by month, intake by stream, retention by stream, outcomes
+ * by catchment; means over replications (intervals where the plot shows them). */
+#include "api/essim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "io/plot.h"
+#include "io/text.h"
+#include "model/calendar.h"
+
+/* Mean over replications of a monthly measure, for every month. */
+static void monthly_means(const es_experiment *x, const char *measure, const char *group,
+                          double *out, int nmonths)
+{
+    memset(out, 0, (size_t)nmonths * sizeof *out);
+    for (int r = 0; r < x->nreps; r++) {
+        const es_results *res = &x->reps[r].results;
+        for (size_t i = 0; i < res->n; i++) {
+            const es_obs *o = &res->obs[i];
+            if (o->month >= 0 && o->month < nmonths && strcmp(o->measure, measure) == 0 &&
+                strcmp(o->group, group) == 0)
+                out[o->month] += o->value / x->nreps;
+        }
+    }
+}
+
+static int flow_by_month(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+{
+    const es_params *p = &x->scenario.params;
+    int n = es_params_months(p);
+    double *col = malloc((size_t)n * 3 * sizeof *col);
+    if (!col)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    monthly_means(x, "arrivals", "all", col, n);
+    monthly_means(x, "waiting", "all", col + n, n);
+    monthly_means(x, "in_service", "all", col + 2 * n, n);
+    for (int m = 0; m < n; m++) {
+        char month[16];
+        es_month_label(p->start_year, p->start_month, m, month, sizeof month);
+        es_text_printf(t, "%s %.3f %.3f %.3f\n", month, col[m], col[n + m], col[2 * n + m]);
+    }
+    free(col);
+    char title[400];
+    snprintf(title, sizeof title, "Client flow by month (mean of %d replications)\n%s", x->nreps,
+             p->name);
+    return es_plot_draw("flow_by_month", t->s, title, plots, "flow_by_month", err);
+}
+
+static int intake_by_stream(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+{
+    const es_params *p = &x->scenario.params;
+    int n = es_params_months(p);
+    double *col = malloc((size_t)n * (size_t)p->nstreams * sizeof *col);
+    if (!col)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    for (int s = 0; s < p->nstreams; s++)
+        monthly_means(x, "arrivals", p->streams[s].name, col + (size_t)s * (size_t)n, n);
+    es_text_printf(t, "month");
+    for (int s = 0; s < p->nstreams; s++)
+        es_text_printf(t, " Stream_%s", p->streams[s].name);
+    es_text_printf(t, "\n");
+    for (int m = 0; m < n; m++) {
+        char month[16];
+        es_month_label(p->start_year, p->start_month, m, month, sizeof month);
+        es_text_printf(t, "%s", month);
+        for (int s = 0; s < p->nstreams; s++)
+            es_text_printf(t, " %.3f", col[(size_t)s * (size_t)n + (size_t)m]);
+        es_text_printf(t, "\n");
+    }
+    free(col);
+    char title[400];
+    snprintf(title, sizeof title, "New clients a month by assessed stream (mean of %d replications)\n%s",
+             x->nreps, p->name);
+    return es_plot_draw("intake_by_stream", t->s, title, plots, "intake_by_stream", err);
+}
+
+static int retention_by_stream(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+{
+    const es_params *p = &x->scenario.params;
+    static const char *const rates[] = {"employed_1m_rate", "employed_3m_rate", "employed_6m_rate",
+                                        "employed_12m_rate"};
+    static const int months[] = {1, 3, 6, 12};
+    es_text_printf(t, "months");
+    for (int s = 0; s < p->nstreams; s++)
+        es_text_printf(t, " Stream_%s low high", p->streams[s].name);
+    es_text_printf(t, "\n0");
+    for (int s = 0; s < p->nstreams; s++)
+        es_text_printf(t, " 100 100 100");
+    es_text_printf(t, "\n");
+    for (int k = 0; k < 4; k++) {
+        es_text_printf(t, "%d", months[k]);
+        for (int s = 0; s < p->nstreams; s++) {
+            double mean, half;
+            es_experiment_measure(x, rates[k], p->streams[s].name, &mean, &half);
+            es_text_printf(t, " %.3f %.3f %.3f", 100 * mean, 100 * (mean - half), 100 * (mean + half));
+        }
+        es_text_printf(t, "\n");
+    }
+    char title[400];
+    snprintf(title, sizeof title, "Still employed after a job start, by stream (95 %% CI)\n%s", p->name);
+    return es_plot_draw("retention_by_stream", t->s, title, plots, "retention_by_stream", err);
+}
+
+static int outcomes_by_catchment(const es_experiment *x, const char *plots, es_text *t,
+                                 es_error *err)
+{
+    const es_params *p = &x->scenario.params;
+    for (int c = 0; c < p->ncatchments; c++) {
+        char group[ES_NAME_MAX + 16];
+        snprintf(group, sizeof group, "catchment=%s", p->catchments[c].name);
+        double e, eh, r, rh;
+        es_experiment_measure(x, "kpi_employment_rate_at_exit", group, &e, &eh);
+        es_experiment_measure(x, "kpi_employed_12m_rate", group, &r, &rh);
+        es_text_printf(t, "\"");
+        for (const char *q = p->catchments[c].name; *q; q++)
+            if (*q != '"')
+                es_text_printf(t, "%c", *q);
+        es_text_printf(t, "\" %.3f %.3f %.3f %.3f %.3f %.3f\n", 100 * e, 100 * (e - eh),
+                       100 * (e + eh), 100 * r, 100 * (r - rh), 100 * (r + rh));
+    }
+    char title[400];
+    snprintf(title, sizeof title, "Employment outcomes by catchment (95 %% CI)\n%s", p->name);
+    return es_plot_draw("outcomes_by_catchment", t->s, title, plots, "outcomes_by_catchment", err);
+}
+
+int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
+{
+    char plots[1200];
+    snprintf(plots, sizeof plots, "%s/plots", folder);
+    if (mkdir(plots, 0777) != 0)
+        return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
+    int (*const draw[])(const es_experiment *, const char *, es_text *, es_error *) = {
+        flow_by_month, intake_by_stream, retention_by_stream, outcomes_by_catchment};
+    int rc = ES_OK;
+    for (size_t i = 0; !rc && i < sizeof draw / sizeof draw[0]; i++) {
+        es_text t = {0};
+        es_text_printf(&t, "%s", "");
+        rc = draw[i](x, plots, &t, err);
+        if (!rc && t.failed)
+            rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+        es_text_free(&t);
+    }
+    return rc;
+}
