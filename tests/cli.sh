@@ -33,7 +33,10 @@ expect_status 0 "check default" "$essim" check scenarios/default.cfg
 # A real run, and what it must hold.
 out="$tmp/out"
 expect_status 0 "run default" "$essim" run scenarios/default.cfg --out "$out" --replications 3 --ledger --quiet
-for f in summary.csv replications.csv monthly.csv ledger_summary.csv ledger.csv plots/flow_by_month.png plots/flow_by_month.svg; do
+for f in summary.csv replications.csv monthly.csv ledger_summary.csv ledger.csv outcomes_by_site.csv outcomes_by_cd.csv \
+         kpis.csv provider_finance.csv manifest.json report.html comparison.csv comparison_differences.csv \
+         plots/flow_by_month.png plots/flow_by_month.svg plots/spend_by_component.svg \
+         models/1-ontario-ies-performance-based-illustrative/summary.csv models/2-legacy-eo-block-funding-illustrative/summary.csv; do
   [ -s "$out/$f" ] && ok || bad "missing output $f"
 done
 [ ! -s "$tmp/stdout" ] && ok || bad "--quiet printed something"

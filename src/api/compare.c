@@ -285,7 +285,7 @@ static int draw_compare_plots(const es_comparison *c, const char *dir, es_error 
 {
     char plots[1200];
     snprintf(plots, sizeof plots, "%s/plots", dir);
-    if (mkdir(plots, 0777) != 0)
+    if (mkdir(plots, 0777) != 0 && errno != EEXIST)
         return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
     const es_params *p = &c->runs[0].scenario.params;
     es_text b = {0};
@@ -375,7 +375,10 @@ int es_compare_write(const es_comparison *c, const char *dir, es_error *err)
     int rc = es_output_begin(dir, tmp, sizeof tmp, clean, sizeof clean, err);
     if (rc)
         return rc;
-    rc = write_comparison(c, tmp, err);
+    /* the top level holds the baseline model's own tables too, as a run would write them */
+    rc = es_output_files(&c->runs[0], tmp, err);
+    if (!rc)
+        rc = write_comparison(c, tmp, err);
     if (!rc)
         rc = write_differences(c, tmp, err);
     if (!rc)
@@ -397,6 +400,8 @@ int es_compare_write(const es_comparison *c, const char *dir, es_error *err)
         else
             rc = es_output_files(&c->runs[m], folder, err);
     }
+    if (!rc)
+        rc = es_compare_report(c, tmp, err);
     es_manifest_info info = {.scenario = &c->runs[0].scenario, .command = c->runs[0].command,
                              .replications = c->runs[0].nreps};
     for (int m = 0; m < c->nmodels; m++) {

@@ -112,6 +112,8 @@ void es_compare_destroy(es_comparison *c);
 /* Writes the comparison folder: comparison.csv, comparison_differences.csv (paired, against
  * the first model), event_fingerprints.csv, plots, and models/NAME/ with each run's files. */
 int es_compare_write(const es_comparison *c, const char *dir, es_error *err);
+/* Writes FOLDER/report.html for a comparison (its plots must be drawn first). */
+int es_compare_report(const es_comparison *c, const char *folder, es_error *err);
 
 /* Parameter sweeps: a grid of one or two scenario settings, each point run with the same seed. */
 #define ES_MAX_SWEEP_PARAMS 2

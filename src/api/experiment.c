@@ -156,11 +156,16 @@ static int add_funding_measures(es_results *r, const es_ledger *l, const es_fund
     ADD("cost_per_client_served_cents", "all", per(total, served));
     ADD("cost_per_job_start_cents", "all", per(total, starts));
     ADD("cost_per_employed_12m_cents", "all", per(total, employed12));
+    /* by stream: the stream's own payments plus its share (by clients served) of what is paid
+     * for no client in particular (block grants, operational funding) */
+    double shared = (double)ledger_sum(&sf, -1, p->nstreams, -1, -1, -1);
     for (int s = 0; s < p->nstreams; s++) {
-        double e12 = 0;
+        double e12 = 0, stream_served = 0;
         es_results_get(r, "employed_12m", p->streams[s].name, &e12);
+        es_results_get(r, "clients_served", p->streams[s].name, &stream_served);
+        double own = (double)ledger_sum(&sf, -1, s, -1, -1, -1);
         ADD("cost_per_employed_12m_cents", p->streams[s].name,
-            per((double)ledger_sum(&sf, -1, s, -1, -1, -1), e12));
+            per(own + shared * per(stream_served, served), e12));
     }
     for (int m = 0; m < l->nmonths; m++) {
         for (int c = 0; c <= f->ncomponents; c++)

@@ -244,30 +244,60 @@ static const char script[] =
     "        function (e) { document.body.setAttribute('data-ready', 'error: ' + e); });\n"
     "</script>\n";
 
+static void page_start(es_text *t, const char *title)
+{
+    es_text_printf(t, "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
+                      "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n<title>");
+    es_text_html(t, title);
+    es_text_printf(t, " - essim report</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
+    es_text_html(t, title);
+    es_text_printf(t, "</h1>\n");
+}
+
+static int page_finish(es_text *t, const char *folder, int rc, es_error *err)
+{
+    es_text_printf(t, "%s</body>\n</html>\n", script);
+    if (!rc && t->failed)
+        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory writing the report");
+    char path[1200];
+    snprintf(path, sizeof path, "%s/report.html", folder);
+    FILE *f = rc ? NULL : fopen(path, "w");
+    if (!rc && !f)
+        rc = es_error_set(err, ES_EIO, path, 0, "cannot write");
+    if (f) {
+        fwrite(t->s, 1, t->n, f);
+        if (ferror(f) | (fclose(f) != 0))
+            rc = es_error_set(err, ES_EIO, path, 0, "write failed");
+    }
+    es_text_free(t);
+    return rc;
+}
+
+static void headline_rows(es_text *t, const es_experiment *x)
+{
+    measure_row(t, x, "Clients served (service plans opened)", "clients_served", "all", U_COUNT);
+    measure_row(t, x, "Employment rate at exit", "employment_rate_at_exit", "all", U_SHARE);
+    measure_row(t, x, "Still employed 12 months after the job start", "employed_12m_rate", "all",
+                U_SHARE);
+    measure_row(t, x, "Mean wait for a caseload place", "mean_wait_days", "all", U_DAYS);
+    measure_row(t, x, "Total spend (top payer)", "total_spend_cents", "all", U_DOLLARS_FROM_CENTS);
+    measure_row(t, x, "Cost per job held 12 months", "cost_per_employed_12m_cents", "all",
+                U_DOLLARS_FROM_CENTS);
+    measure_row(t, x, "Providers' margin", "provider_margin", "all", U_SHARE);
+    measure_row(t, x, "Providers' peak working capital", "provider_peak_working_capital_cents",
+                "all", U_DOLLARS_FROM_CENTS);
+}
+
 int es_report_write(const es_experiment *x, const char *folder, es_error *err)
 {
     const es_params *p = &x->scenario.params;
     es_text t = {0};
-    es_text_printf(&t, "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
-                       "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n<title>");
-    es_text_html(&t, p->name);
-    es_text_printf(&t, " - essim report</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", style);
-    es_text_html(&t, p->name);
-    es_text_printf(&t, "</h1>\n<h2>What the simulation finds</h2>\n");
+    page_start(&t, p->name);
+    es_text_printf(&t, "<h2>What the simulation finds</h2>\n");
     summary(&t, x);
     es_text_printf(&t, "<h2>Headline measures</h2>\n<table><tr><th>Measure</th><th>Mean</th>"
                        "<th>95 %% confidence interval</th></tr>\n");
-    measure_row(&t, x, "Clients served (service plans opened)", "clients_served", "all", U_COUNT);
-    measure_row(&t, x, "Employment rate at exit", "employment_rate_at_exit", "all", U_SHARE);
-    measure_row(&t, x, "Still employed 12 months after the job start", "employed_12m_rate", "all",
-                U_SHARE);
-    measure_row(&t, x, "Mean wait for a caseload place", "mean_wait_days", "all", U_DAYS);
-    measure_row(&t, x, "Total spend (top payer)", "total_spend_cents", "all", U_DOLLARS_FROM_CENTS);
-    measure_row(&t, x, "Cost per job held 12 months", "cost_per_employed_12m_cents", "all",
-                U_DOLLARS_FROM_CENTS);
-    measure_row(&t, x, "Providers' margin", "provider_margin", "all", U_SHARE);
-    measure_row(&t, x, "Providers' peak working capital", "provider_peak_working_capital_cents",
-                "all", U_DOLLARS_FROM_CENTS);
+    headline_rows(&t, x);
     es_text_printf(&t, "</table>\n<h2>Outcomes by stream</h2>\n");
     stream_table(&t, x);
     es_text_printf(&t, "<h2>Plots</h2>\n");
@@ -286,19 +316,102 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err)
     assumptions(&t, x);
     es_text_printf(&t, "<h2>Reproducing these results</h2>\n");
     inputs(&t, x);
-    es_text_printf(&t, "%s</body>\n</html>\n", script);
-    if (!rc && t.failed)
-        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory writing the report");
-    char path[1200];
-    snprintf(path, sizeof path, "%s/report.html", folder);
-    FILE *f = rc ? NULL : fopen(path, "w");
-    if (!rc && !f)
-        rc = es_error_set(err, ES_EIO, path, 0, "cannot write");
-    if (f) {
-        fwrite(t.s, 1, t.n, f);
-        if (ferror(f) | (fclose(f) != 0))
-            rc = es_error_set(err, ES_EIO, path, 0, "write failed");
+    return page_finish(&t, folder, rc, err);
+}
+
+/* A value and its interval in one table cell. */
+static void cell(es_text *t, const es_experiment *x, const char *measure, const char *group, unit u)
+{
+    double mean, half;
+    if (es_experiment_measure(x, measure, group, &mean, &half) == 0) {
+        es_text_printf(t, "<td class=n>-</td>");
+        return;
     }
-    es_text_free(&t);
-    return rc;
+    char m[48], lo[48], hi[48];
+    format_value(m, sizeof m, mean, u);
+    format_value(lo, sizeof lo, mean - half, u);
+    format_value(hi, sizeof hi, mean + half, u);
+    es_text_printf(t, "<td class=n>%s<br><small>%s to %s</small></td>", m, lo, hi);
+}
+
+int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
+{
+    const es_experiment *base = &c->runs[0];
+    const es_params *p = &base->scenario.params;
+    es_text t = {0};
+    char title[ES_NAME_MAX * 2 + 40];
+    snprintf(title, sizeof title, "%s: funding models compared", p->name);
+    page_start(&t, title);
+    es_text_printf(&t, "<h2>What the comparison finds</h2>\n");
+    char arrived[32];
+    thousands(arrived, sizeof arrived, get(base, "clients_arrived", "all"));
+    es_text_printf(&t, "<p>The same %s clients, with the same assessments, waits, services and "
+                       "jobs, were priced under %d funding models%s. ",
+                   arrived, c->nmodels,
+                   c->behavioural ? " -- here providers respond to each model's prices, so the "
+                                    "client flows differ by model"
+                                  : " (every replication's event log has the same fingerprint "
+                                    "under each model: only the prices differ)");
+    for (int m = 0; m < c->nmodels; m++) {
+        char spend[40], per[40];
+        format_value(spend, sizeof spend, get(&c->runs[m], "total_spend_cents", "all"),
+                     U_DOLLARS_FROM_CENTS);
+        format_value(per, sizeof per, get(&c->runs[m], "cost_per_employed_12m_cents", "all"),
+                     U_DOLLARS_FROM_CENTS);
+        es_text_printf(&t, "Under <i>");
+        es_text_html(&t, c->models[m].name);
+        es_text_printf(&t, "</i> the payer at the top spends %s, %s per job held 12 months; "
+                           "providers' margin is %.0f %%. ", spend, per,
+                       100 * get(&c->runs[m], "provider_margin", "all"));
+    }
+    es_text_printf(&t, "Figures are means over %d replications with 95 %% confidence intervals; "
+                       "differences are paired by replication.</p>\n", base->nreps);
+    es_text_printf(&t, "<h2>Side by side</h2>\n<table><tr><th>Measure</th>");
+    for (int m = 0; m < c->nmodels; m++) {
+        es_text_printf(&t, "<th>");
+        es_text_html(&t, c->models[m].name);
+        es_text_printf(&t, "</th>");
+    }
+    es_text_printf(&t, "</tr>\n");
+    static const struct {
+        const char *label, *measure, *group;
+        unit u;
+    } rows[] = {
+        {"Total spend (top payer)", "total_spend_cents", "all", U_DOLLARS_FROM_CENTS},
+        {"Cost per client served", "cost_per_client_served_cents", "all", U_DOLLARS_FROM_CENTS},
+        {"Cost per job start", "cost_per_job_start_cents", "all", U_DOLLARS_FROM_CENTS},
+        {"Cost per job held 12 months", "cost_per_employed_12m_cents", "all", U_DOLLARS_FROM_CENTS},
+        {"Performance funding to SSMs", "ssm_performance_funding_cents", "all", U_DOLLARS_FROM_CENTS},
+        {"Providers' margin", "provider_margin", "all", U_SHARE},
+        {"Providers' peak working capital", "provider_peak_working_capital_cents", "all", U_DOLLARS_FROM_CENTS},
+        {"Employment rate at exit", "employment_rate_at_exit", "all", U_SHARE},
+        {"Gap, social assistance vs other clients", "employment_gap_sa_vs_other", "all", U_SHARE},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        es_text_printf(&t, "<tr><td>%s</td>", rows[r].label);
+        for (int m = 0; m < c->nmodels; m++)
+            cell(&t, &c->runs[m], rows[r].measure, rows[r].group, rows[r].u);
+        es_text_printf(&t, "</tr>\n");
+    }
+    es_text_printf(&t, "</table>\n<h2>Plots</h2>\n");
+    static const char *const plots[][2] = {
+        {"spend_by_component", "Spend by funding component type, by model"},
+        {"cost_per_outcome_by_stream", "Cost per job held 12 months, by stream and model"},
+        {"provider_cash_position", "Providers' cumulative cash position, by model"},
+    };
+    int rc = ES_OK;
+    for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++)
+        if (embed_svg(&t, folder, plots[i][0], plots[i][1]) != 0)
+            rc = es_error_set(err, ES_EIO, folder, 0, "cannot embed plots/%s.svg in the report",
+                              plots[i][0]);
+    es_text_printf(&t, "<h2>Outcomes by stream (%s)</h2>\n", c->behavioural ? "first model" : "every model");
+    stream_table(&t, base);
+    es_text_printf(&t, "<h2>Assumptions and sources</h2>\n");
+    assumptions(&t, base);
+    es_text_printf(&t, "<p>Funding models: each model's own folder (models/) has its ledger, "
+                       "provider finances and the full tables; docs/funding-models.md explains "
+                       "each model and the source of every figure.</p>\n");
+    es_text_printf(&t, "<h2>Reproducing these results</h2>\n");
+    inputs(&t, base);
+    return page_finish(&t, folder, rc, err);
 }

@@ -164,6 +164,8 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
     return 0;
 }
 
+static int compare_files(const es_scenario *scn, const run_args *a, const char *const *files, int n);
+
 static int cmd_run(int argc, char **argv)
 {
     run_args a;
@@ -177,6 +179,8 @@ static int cmd_run(int argc, char **argv)
     static es_scenario scn;
     if (es_scenario_load(&scn, a.scenario, &err))
         return fail(&err);
+    if (scn.nfunding_files > 1)
+        return compare_files(&scn, &a, NULL, 0); /* scenario.funding_models: a comparison */
     es_experiment x;
     int rc = es_experiment_run(&x, &scn, &opt, &err);
     if (!rc)
@@ -193,6 +197,32 @@ static int cmd_run(int argc, char **argv)
                x.scenario.params.name, x.nreps, (unsigned long long)events, x.wall_seconds, out);
     }
     es_experiment_destroy(&x);
+    return rc ? fail(&err) : 0;
+}
+
+/* Runs and writes a comparison of funding files (or of the scenario's own funding_models when
+ * n is 0). */
+static int compare_files(const es_scenario *scn, const run_args *a, const char *const *files, int n)
+{
+    const char *own[8];
+    if (n == 0) {
+        for (int i = 0; i < scn->nfunding_files; i++)
+            own[i] = scn->funding_files[i];
+        files = own;
+        n = scn->nfunding_files;
+    }
+    es_error err;
+    es_error_clear(&err);
+    static es_comparison cmp;
+    int rc = es_compare_run(&cmp, scn, files, n, &a->opt, &err);
+    if (!rc)
+        rc = es_compare_write(&cmp, a->out, &err);
+    if (!rc && !a->opt.quiet)
+        printf("essim: %s: %d funding models x %d replications, %s; results in %s\n",
+               scn->params.name, n, cmp.runs[0].nreps,
+               a->opt.behavioural ? "providers responding to prices" : "on the same client flows",
+               a->out);
+    es_compare_destroy(&cmp);
     return rc ? fail(&err) : 0;
 }
 
@@ -218,18 +248,7 @@ static int cmd_compare(int argc, char **argv)
     static es_scenario scn;
     if (es_scenario_load(&scn, a.scenario, &err))
         return fail(&err);
-    static es_comparison cmp;
-    int rc = es_compare_run(&cmp, &scn, files, n, &a.opt, &err);
-    if (!rc)
-        rc = es_compare_write(&cmp, a.out, &err);
-    if (!rc && !a.opt.quiet)
-        printf("essim: %s: %d funding models x %d replications, %s; results in %s\n",
-               scn.params.name, n, cmp.runs[0].nreps,
-               a.opt.behavioural ? "providers responding to prices"
-                                 : "on the same client flows",
-               a.out);
-    es_compare_destroy(&cmp);
-    return rc ? fail(&err) : 0;
+    return compare_files(&scn, &a, files, n);
 }
 
 static int cmd_sweep(int argc, char **argv)

@@ -605,6 +605,37 @@ static int apply_override(config_t *cfg, const es_override *ov, es_error *err)
     return ES_OK;
 }
 
+/* scenario.funding_model, or scenario.funding_models (several, for a comparison): each file
+ * must exist and load against the scenario's streams; the first becomes s->funding. */
+static int load_funding_files(es_scenario *s, const config_t *cfg, const char *path, es_error *err)
+{
+    const config_setting_t *one = config_lookup(cfg, "scenario.funding_model");
+    const config_setting_t *many = config_lookup(cfg, "scenario.funding_models");
+    if (one && many)
+        return es_cfg_error(err, many, path, "give scenario.funding_model or scenario.funding_models, not both");
+    int n = one ? 1 : many ? config_setting_length(many) : 0;
+    if (n > 8)
+        return es_cfg_error(err, many, path, "'scenario.funding_models' holds at most 8 files");
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *st = one ? one : config_setting_get_elem(many, (unsigned)i);
+        const char *name = config_setting_get_string(st);
+        char *fpath = s->funding_files[i];
+        resolve_path(fpath, sizeof s->funding_files[i], path, name);
+        FILE *probe = fopen(fpath, "r");
+        if (!probe)
+            return es_cfg_error(err, st, path, "cannot open funding model \"%s\" (looked for %s)",
+                                name, fpath);
+        fclose(probe);
+        static es_funding_model check; /* each is loaded now so errors come before any run */
+        int rc = es_funding_load(i == 0 ? &s->funding : &check, fpath, &s->params, err);
+        if (rc)
+            return rc;
+        s->nfunding_files = i + 1;
+    }
+    s->has_funding = n > 0;
+    return ES_OK;
+}
+
 static void add_input(es_scenario *s, const char *path)
 {
     for (int i = 0; i < s->ninputs; i++)
@@ -680,27 +711,15 @@ int es_scenario_load_with(es_scenario *s, const char *path, const es_override *o
     }
     if (!rc && es_assessment_calibrate(p, thresholds_given) != ES_OK)
         rc = es_error_set(err, ES_ENOMEM, path, 0, "out of memory calibrating the assessment");
-    const char *funding;
-    if (!rc && config_lookup_string(&cfg, "scenario.funding_model", &funding) == CONFIG_TRUE) {
-        char fpath[1024];
-        resolve_path(fpath, sizeof fpath, path, funding);
-        FILE *probe = fopen(fpath, "r");
-        if (probe)
-            fclose(probe);
-        else
-            rc = es_cfg_error(err, config_lookup(&cfg, "scenario.funding_model"), path,
-                              "cannot open funding model \"%s\" (looked for %s)", funding, fpath);
-        if (!rc)
-            rc = es_funding_load(&s->funding, fpath, p, err);
-        s->has_funding = rc == ES_OK;
-    }
+    if (!rc)
+        rc = load_funding_files(s, &cfg, path, err);
     (void)shares_given;
     config_destroy(&cfg);
     if (!rc) {
         add_input(s, path);
         add_includes(s, path, path, 0);
-        if (s->has_funding)
-            add_input(s, s->funding.file);
+        for (int i = 0; i < s->nfunding_files; i++)
+            add_input(s, s->funding_files[i]);
         if (p->has_geography) {
             add_input(s, p->geography_files[0]);
             add_input(s, p->geography_files[1]);

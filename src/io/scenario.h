@@ -18,7 +18,9 @@ typedef struct es_scenario {
     char inputs[ES_MAX_INPUT_FILES][512];
     es_params params;
     int has_funding;
-    es_funding_model funding;
+    es_funding_model funding;      /* the first of funding_files */
+    int nfunding_files;            /* scenario.funding_models: run compares them */
+    char funding_files[8][1024];
 } es_scenario;
 
 /* Reads, validates and checks a scenario (and its funding model, if any).  Errors point to

@@ -24,6 +24,8 @@ static const es_key scenario_keys[] = {
      "Random-number generator: xoshiro256+ (fast, default) or any GSL generator name such as taus2 or mt19937."},
     {"scenario.funding_model", ES_KEY_STRING, false, NULL, 1, 511, NULL,
      "Funding model file, relative to the scenario's folder; none means no payments."},
+    {"scenario.funding_models", ES_KEY_STRINGS, false, NULL, 0, 0, NULL,
+     "Several funding model files instead of one: essim run then compares them on the same client flows, as essim compare does (the first is the baseline)."},
 
     {"geography", ES_KEY_GROUP, false, NULL, NONE,
      "Census divisions and catchments; without it, each catchment needs arrivals_per_day."},
