@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "io/sha256.h"
@@ -304,14 +305,21 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err)
     static const char *const plots[][2] = {
         {"flow_by_month", "New clients, waiting list and caseload by month"},
         {"intake_by_stream", "New clients a month by assessed stream"},
+        {"wait_distribution", "Time from arrival to the start of services"},
         {"retention_by_stream", "Share of job starters still employed, by stream"},
         {"outcomes_by_catchment", "Employment outcomes by catchment"},
+        {"outcomes_by_cd", "Employed at exit by census division"},
     };
     int rc = ES_OK;
-    for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++)
+    for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/plots/%s.svg", folder, plots[i][0]);
+        if (strcmp(plots[i][0], "outcomes_by_cd") == 0 && access(path, F_OK) != 0)
+            continue; /* drawn only when some census division closed a plan */
         if (embed_svg(&t, folder, plots[i][0], plots[i][1]) != 0)
             rc = es_error_set(err, ES_EIO, folder, 0, "cannot embed plots/%s.svg in the report",
                               plots[i][0]);
+    }
     es_text_printf(&t, "<h2>Assumptions and sources</h2>\n");
     assumptions(&t, x);
     es_text_printf(&t, "<h2>Reproducing these results</h2>\n");

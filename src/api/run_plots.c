@@ -1,5 +1,6 @@
-/* The plots of a run: client flow by month, intake by stream, retention by stream, outcomes
- * by catchment; means over replications (intervals where the plot shows them). */
+/* The plots of a run: client flow by month, intake by stream, the waiting-time distribution,
+ * retention by stream, outcomes by catchment and by census division; means over replications
+ * (intervals where the plot shows them). */
 #include "api/essim.h"
 
 #include <errno.h>
@@ -127,6 +128,106 @@ static int outcomes_by_catchment(const es_experiment *x, const char *plots, es_t
     return es_plot_draw("outcomes_by_catchment", t->s, title, plots, "outcomes_by_catchment", err);
 }
 
+static int wait_distribution(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+{
+    const es_params *p = &x->scenario.params;
+    static const int days[] = {0,   1,   7,   14,  21,  28,  35,  42,  49,  56,  63,  70,
+                               77,  84,  91,  98,  105, 112, 119, 126, 133, 140, 147,
+                               154, 161, 168, 175, 182, 273, 365};
+    es_text_printf(t, "days \"All clients\"");
+    for (int s = 0; s < p->nstreams; s++)
+        es_text_printf(t, " \"Stream %s\"", p->streams[s].name);
+    es_text_printf(t, "\n");
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        es_text_printf(t, "%d", days[i]);
+        for (int s = -1; s < p->nstreams; s++) {
+            double mean = 0.0, half;
+            if (days[i] > 0) {
+                char group[ES_NAME_MAX + 16];
+                snprintf(group, sizeof group, "%s;days=%d", s < 0 ? "all" : p->streams[s].name,
+                         days[i]);
+                es_experiment_measure(x, "share_started_within", group, &mean, &half);
+            }
+            es_text_printf(t, " %.3f", 100 * mean);
+        }
+        es_text_printf(t, "\n");
+    }
+    char title[400];
+    snprintf(title, sizeof title,
+             "Time from arrival to the start of services (mean of %d replications)\n%s", x->nreps,
+             p->name);
+    return es_plot_draw("wait_distribution", t->s, title, plots, "wait_distribution", err);
+}
+
+/* A census division's employment rate at exit, over every fiscal year, for one replication:
+ * plans closed employed over plans closed (the open-data exit columns). */
+static double cd_exit_rate(const es_open_tables *t, int cd, double *closed)
+{
+    double employed = 0.0, all = 0.0;
+    for (int fy = 0; fy < t->nfiscal_years; fy++) {
+        const uint64_t *cells = &t->cd[es_open_cell(t->ncds, fy, cd, 0)];
+        employed += (double)cells[0];
+        for (int k = 0; k < ES_OPEN_DATA_COLUMNS / 2; k++)
+            all += (double)cells[k];
+    }
+    *closed = all;
+    return all > 0.0 ? employed / all : 0.0;
+}
+
+typedef struct cd_row {
+    int cd;
+    double mean, half;
+} cd_row;
+
+static int by_rate(const void *a, const void *b)
+{
+    const cd_row *x = a, *y = b;
+    if (x->mean != y->mean)
+        return x->mean < y->mean ? -1 : 1;
+    return x->cd - y->cd;
+}
+
+static int outcomes_by_cd(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+{
+    const es_params *p = &x->scenario.params;
+    int ncds = x->reps[0].open.ncds;
+    cd_row *rows = malloc((size_t)(ncds > 0 ? ncds : 1) * sizeof *rows);
+    if (!rows)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    int n = 0;
+    for (int cd = 0; cd < ncds; cd++) {
+        es_tally rate;
+        es_tally_reset(&rate);
+        double closed_all = 0.0;
+        for (int r = 0; r < x->nreps; r++) {
+            double closed;
+            double v = cd_exit_rate(&x->reps[r].open, cd, &closed);
+            closed_all += closed;
+            es_tally_add(&rate, v);
+        }
+        if (closed_all == 0.0)
+            continue; /* a division outside the scenario's catchments */
+        rows[n++] = (cd_row){cd, es_tally_mean(&rate), es_tally_ci_halfwidth(&rate, 0.95)};
+    }
+    qsort(rows, (size_t)n, sizeof *rows, by_rate);
+    for (int i = 0; i < n; i++) {
+        es_text_printf(t, "\"");
+        /* the English half of a bilingual name ("Greater Sudbury / Grand Sudbury") */
+        const char *name = p->geography.cds[rows[i].cd].name, *slash = strstr(name, " / ");
+        for (const char *q = name; *q && q != slash; q++)
+            if (*q != '"')
+                es_text_printf(t, "%c", *q);
+        double m = 100 * rows[i].mean, h = 100 * rows[i].half;
+        es_text_printf(t, "\" %.3f %.3f %.3f\n", m, m - h, m + h);
+    }
+    free(rows);
+    if (n == 0)
+        return ES_OK; /* no census division closed a plan: nothing to draw (nor in the report) */
+    char title[400];
+    snprintf(title, sizeof title, "Employed at exit by census division (95 %% CI)\n%s", p->name);
+    return es_plot_draw("outcomes_by_cd", t->s, title, plots, "outcomes_by_cd", err);
+}
+
 int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
 {
     char plots[1200];
@@ -134,7 +235,8 @@ int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
     if (mkdir(plots, 0777) != 0)
         return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
     int (*const draw[])(const es_experiment *, const char *, es_text *, es_error *) = {
-        flow_by_month, intake_by_stream, retention_by_stream, outcomes_by_catchment};
+        flow_by_month, intake_by_stream, wait_distribution, retention_by_stream,
+        outcomes_by_catchment, outcomes_by_cd};
     int rc = ES_OK;
     for (size_t i = 0; !rc && i < sizeof draw / sizeof draw[0]; i++) {
         es_text t = {0};

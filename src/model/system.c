@@ -247,6 +247,7 @@ static void begin_service(es_model *m, uint32_t index)
     es_tally_add(&site->wait_days, wait);
     es_tally_add(&m->wait_days, wait);
     es_tally_add(&m->waited, wait > 0.0 ? 1.0 : 0.0);
+    m->wait_hist[c->stream][wait < ES_WAIT_HIST_DAYS ? (int)wait : ES_WAIT_HIST_DAYS]++;
 
     if (gsl_rng_uniform(m->rng_service) < p->outcomes.plan_error_prob) {
         open_plan(m, c); /* a plan opened in error is closed and replaced at once */
@@ -770,6 +771,7 @@ static void on_warmup(es_sim *sim, const es_event *ev, void *ctx)
     es_model *m = ctx;
     es_tally_reset(&m->wait_days);
     es_tally_reset(&m->waited);
+    memset(m->wait_hist, 0, sizeof m->wait_hist);
     for (int s = 0; s < m->p->nstreams; s++)
         es_tally_reset(&m->by_stream[s].wait_days);
     for (int i = 0; i < m->nsites; i++) {
@@ -1418,6 +1420,36 @@ static int collect_units(const es_model *m, es_results *r)
     return rc;
 }
 
+/* The waiting-time distribution: the share of service starts after warm-up that came within N
+ * days of arrival (waits shorter than N days), for all clients and by stream. */
+static int collect_wait_distribution(const es_model *m, es_results *r)
+{
+    static const int days[] = {1,   7,   14,  21,  28,  35,  42,  49,  56,  63,  70,
+                               77,  84,  91,  98,  105, 112, 119, 126, 133, 140, 147,
+                               154, 161, 168, 175, 182, 273, 365};
+    const es_params *p = m->p;
+    int rc = 0;
+    for (int s = -1; s < p->nstreams; s++) {
+        uint64_t total = 0;
+        for (int k = 0; k <= ES_WAIT_HIST_DAYS; k++)
+            for (int t = 0; t < p->nstreams; t++)
+                if (s < 0 || t == s)
+                    total += m->wait_hist[t][k];
+        uint64_t within = 0;
+        int bin = 0;
+        for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+            for (; bin < days[i]; bin++)
+                for (int t = 0; t < p->nstreams; t++)
+                    if (s < 0 || t == s)
+                        within += m->wait_hist[t][bin];
+            char group[ES_NAME_MAX + 16];
+            snprintf(group, sizeof group, "%s;days=%d", s < 0 ? "all" : p->streams[s].name, days[i]);
+            ADD("share_started_within", group, ratio((double)within, (double)total));
+        }
+    }
+    return rc;
+}
+
 int es_model_collect(const es_model *m, es_results *r)
 {
     const es_params *p = m->p;
@@ -1443,6 +1475,7 @@ int es_model_collect(const es_model *m, es_results *r)
     for (int s = 0; s < p->nstreams; s++)
         rc |= collect_stream(m, r, p->streams[s].name, &m->by_stream[s], all.served);
     rc |= collect_sources(m, r);
+    rc |= collect_wait_distribution(m, r);
 
     /* utilisation: place-days used over place-days available while each catchment is live */
     double queue = 0.0, busy_days = 0.0, place_days = 0.0;

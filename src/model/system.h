@@ -24,6 +24,7 @@
 #include "model/params.h"
 
 #define ES_MAX_OBSERVERS 8
+#define ES_WAIT_HIST_DAYS 365  /* waits counted day by day up to a year */
 #define ES_OPEN_DATA_COLUMNS 12 /* exit: emp, te, unemp, oth, unkn, null; the same at 3 months */
 
 typedef enum es_client_state {
@@ -136,6 +137,9 @@ typedef struct es_model {
     es_source_counts by_source[ES_NSOURCES];
     es_tally wait_days; /* after warm-up */
     es_tally waited;    /* 1 when a client waited at all, after warm-up */
+    /* service starts after warm-up by whole days waited, by stream; the last bin holds longer
+     * waits */
+    uint64_t wait_hist[ES_MAX_STREAMS][ES_WAIT_HIST_DAYS + 1];
 
     /* open-data tables: [fiscal year][site or cd][column] */
     int first_fiscal_year, nfiscal_years;
