@@ -22,6 +22,9 @@ typedef struct es_run_options {
     double precision;     /* > 0: add replications until every headline measure's 95 % half-width
                            * is within this share of its mean (or max_replications is reached) */
     int max_replications; /* with precision; 0: 100 */
+    int range_first, range_last; /* > 0: run only replications range_first..range_last (1-based,
+                                  * both included) of the scenario's, and keep them for essim
+                                  * merge (slice.essim in the output folder) */
     bool quiet;
 } es_run_options;
 
@@ -44,6 +47,9 @@ typedef struct es_experiment {
     es_replication *reps;
     double wall_seconds;
     bool precision_reached; /* with --precision: every headline half-width within it */
+    unsigned first_number;  /* number of reps[0]: 1, or a slice's first replication */
+    bool slice;             /* a slice of the scenario's replications: write slice.essim */
+    int total_replications; /* of the whole run the slice belongs to */
 } es_experiment;
 
 /* Runs every replication of a loaded scenario under its own funding model. */
@@ -60,6 +66,14 @@ int es_experiment_measure(const es_experiment *x, const char *measure, const cha
 int es_replication_run(es_replication *rep, const es_params *p, const es_funding_model *f,
                        unsigned number, bool full_ledger, es_error *err);
 void es_replication_destroy(es_replication *rep);
+
+/* Slices: the replications of a run with --replication-range, saved as FOLDER/slice.essim
+ * (with what is needed to check that slices belong together), and essim merge, which loads
+ * the slices of one scenario into one experiment (its outputs byte-identical to a single run
+ * of every replication). */
+int es_slice_write(const es_experiment *x, const char *folder, es_error *err);
+int es_merge_load(es_experiment *x, const char *const *dirs, int ndirs, const char *command,
+                  es_error *err);
 
 /* Writes the output folder as a whole: into a temporary sibling renamed over `dir` at the
  * end, so a failed run leaves the previous results untouched. */

@@ -302,7 +302,7 @@ static void *worker(void *arg)
         es_error err;
         es_error_clear(&err);
         int rc = es_replication_run(&w->x->reps[i], &w->x->scenario.params, w->x->funding,
-                                    (unsigned)i + 1, w->full_ledger, &err);
+                                    w->x->first_number + (unsigned)i, w->full_ledger, &err);
         if (rc) {
             pthread_mutex_lock(&w->lock);
             if (!atomic_load(&w->failed) || i < w->first_error_rep) {
@@ -387,6 +387,21 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
         p->seed = (uint64_t)opt->seed;
     x->funding = x->scenario.has_funding ? &x->scenario.funding : NULL;
     x->command = opt->command;
+    x->first_number = 1;
+    if (opt->range_first > 0) {
+        if (opt->precision > 0.0)
+            return es_error_set(err, ES_EINVAL, NULL, 0,
+                                "--replication-range and --precision do not go together: a "
+                                "slice cannot know when the whole run is precise enough");
+        if (opt->range_last < opt->range_first || opt->range_last > p->replications)
+            return es_error_set(err, ES_EINVAL, NULL, 0,
+                                "--replication-range %d:%d is not within the run's %d replications",
+                                opt->range_first, opt->range_last, p->replications);
+        x->slice = true;
+        x->total_replications = p->replications;
+        x->first_number = (unsigned)opt->range_first;
+        p->replications = opt->range_last - opt->range_first + 1;
+    }
     int cap = p->replications;
     if (opt->precision > 0.0) {
         cap = opt->max_replications > 0 ? opt->max_replications : 100;

@@ -546,6 +546,8 @@ int es_output_write(const es_experiment *x, const char *dir, es_error *err)
     rc = es_output_files(x, tmp, err);
     es_manifest_info info = {.scenario = &x->scenario, .command = x->command,
                              .replications = x->nreps, .wall_seconds = x->wall_seconds};
+    if (!rc && x->slice)
+        rc = es_slice_write(x, tmp, err);
     if (!rc)
         rc = es_manifest_write(tmp, &info, err);
     return es_output_commit(tmp, clean, rc, err);

@@ -21,6 +21,9 @@ static const char usage[] =
     "  compare SCENARIO --funding A.cfg,B.cfg,...\n"
     "                    run the scenario under each funding model on the same client flows\n"
     "                    (common random numbers) and write paired comparisons\n"
+    "  merge DIR... [--out DIR]\n"
+    "                    combine the slices of one run (run --replication-range) into the\n"
+    "                    output folder a single run of every replication would write\n"
     "  reference KIND    print the key reference of 'scenario' or 'funding' files (Markdown)\n"
     "\n"
     "Options for run, compare and sweep:\n"
@@ -31,6 +34,8 @@ static const char usage[] =
     "  --precision P       add replications until every headline measure's 95% confidence\n"
     "                      half-width is within P (e.g. 0.05) of its mean\n"
     "  --max-replications N  the most --precision may run (default 100)\n"
+    "  --replication-range A:B  run: only replications A to B (1-based, both included) of\n"
+    "                      the run's; the folder keeps them for essim merge\n"
     "  --ledger            also write ledger.csv with every payment\n"
     "  --funding LIST      compare: funding-model files, comma-separated (the first is the baseline)\n"
     "  --param PATH=V,...  sweep: a scenario setting and its values (twice for a grid)\n"
@@ -90,7 +95,8 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
         {"ledger", no_argument, NULL, 'l'},       {"quiet", no_argument, NULL, 'q'},
         {"funding", required_argument, NULL, 'f'}, {"behavioural", no_argument, NULL, 'b'},
         {"param", required_argument, NULL, 'p'},   {"precision", required_argument, NULL, 'P'},
-        {"max-replications", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0},
+        {"max-replications", required_argument, NULL, 'M'},
+        {"replication-range", required_argument, NULL, 'R'}, {NULL, 0, NULL, 0},
     };
     *a = (run_args){.opt = {.seed = -1, .command = command_line}, .out = "out/"};
     es_run_options *o = &a->opt;
@@ -144,6 +150,20 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
                                    optarg);
             o->max_replications = (int)v;
             break;
+        case 'R': {
+            int first, last, used = 0;
+            if (cmd != CMD_RUN)
+                return usage_error("%s", "--replication-range goes with run (use mpirun to spread "
+                                         "a compare or a sweep)");
+            if (sscanf(optarg, "%d:%d%n", &first, &last, &used) != 2 || optarg[used] != '\0' ||
+                first < 1 || last < first)
+                return usage_error("--replication-range takes A:B with 1 <= A <= B, such as 1:10, "
+                                   "not '%s'",
+                                   optarg);
+            o->range_first = first;
+            o->range_last = last;
+            break;
+        }
         case 'b':
             if (cmd != CMD_COMPARE)
                 return usage_error("%s", "--behavioural goes with compare");
@@ -179,8 +199,13 @@ static int cmd_run(int argc, char **argv)
     static es_scenario scn;
     if (es_scenario_load(&scn, a.scenario, &err))
         return fail(&err);
-    if (scn.nfunding_files > 1)
+    if (scn.nfunding_files > 1) {
+        if (opt.range_first > 0)
+            return usage_error("%s: --replication-range is for one funding model; this scenario "
+                               "compares several (funding_models): use mpirun",
+                               a.scenario);
         return compare_files(&scn, &a, NULL, 0); /* scenario.funding_models: a comparison */
+    }
     es_experiment x;
     int rc = es_experiment_run(&x, &scn, &opt, &err);
     if (!rc)
@@ -274,6 +299,37 @@ static int cmd_sweep(int argc, char **argv)
     return rc ? fail(&err) : 0;
 }
 
+static int cmd_merge(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+    const char *out = "out/";
+    bool quiet = false;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'q': quiet = true; break;
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind == argc)
+        return usage_error("%s", "merge takes the folders of one run's slices");
+    es_error err;
+    es_error_clear(&err);
+    static es_experiment x;
+    int rc = es_merge_load(&x, (const char *const *)argv + optind, argc - optind, command_line, &err);
+    if (!rc)
+        rc = es_output_write(&x, out, &err);
+    if (!rc && !quiet)
+        printf("essim: %s: %d slices, %d replications; results in %s\n", x.scenario.params.name,
+               argc - optind, x.nreps, out);
+    es_experiment_destroy(&x);
+    return rc ? fail(&err) : 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     if (argc != 2)
@@ -324,6 +380,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
