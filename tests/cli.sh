@@ -19,7 +19,7 @@ expect_status() { # STATUS DESCRIPTION COMMAND...
 expect_status 0 "--help" "$essim" --help
 grep -q "usage: essim" "$tmp/stdout" && ok || bad "--help prints usage"
 expect_status 0 "--version" "$essim" --version
-grep -Eq '^essim [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/stdout" && ok || bad "--version format"
+head -1 "$tmp/stdout" | grep -Eq '^essim [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "--version format"
 expect_status 2 "no command" "$essim"
 expect_status 2 "unknown command" "$essim" frobnicate
 expect_status 2 "unknown option" "$essim" run scenarios/default.cfg --frob

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/parallel.h"
 #include "engine/stats.h"
 #include "model/system.h"
 
@@ -273,7 +274,9 @@ typedef struct worker_shared {
     bool full_ledger;
     bool progress;
     int first, last; /* replications [first, last) of this batch, 0-based */
-    atomic_int next;
+    int rank, ranks; /* this rank runs first + rank, first + rank + ranks, ... */
+    int mine;        /* how many that is */
+    atomic_int next; /* of mine */
     atomic_int done;
     atomic_int failed;
     es_error first_error;
@@ -283,7 +286,7 @@ typedef struct worker_shared {
 
 static void show_progress(worker_shared *w)
 {
-    int done = atomic_load(&w->done), total = w->last;
+    int done = atomic_load(&w->done), total = w->mine;
     int width = 30, filled = total ? done * width / total : width;
     pthread_mutex_lock(&w->lock);
     fprintf(stderr, "\r[%.*s%*s] %d/%d replications", filled, "==============================",
@@ -296,9 +299,10 @@ static void *worker(void *arg)
 {
     worker_shared *w = arg;
     for (;;) {
-        int i = atomic_fetch_add(&w->next, 1);
-        if (i >= w->last || atomic_load(&w->failed))
+        int k = atomic_fetch_add(&w->next, 1);
+        if (k >= w->mine || atomic_load(&w->failed))
             return NULL;
+        int i = w->first + w->rank + k * w->ranks;
         es_error err;
         es_error_clear(&err);
         int rc = es_replication_run(&w->x->reps[i], &w->x->scenario.params, w->x->funding,
@@ -318,18 +322,22 @@ static void *worker(void *arg)
     }
 }
 
-/* Runs replications [first, last) on `jobs` threads; results do not depend on `jobs`. */
+/* Runs replications [first, last) on `jobs` threads of each MPI rank (the ranks share them
+ * out, then exchange them); results depend on neither. */
 static int run_batch(es_experiment *x, int first, int last, int jobs, const es_run_options *opt,
                      es_error *err)
 {
-    if (jobs > last - first)
-        jobs = last - first;
+    int rank = es_parallel_rank(), ranks = es_parallel_size();
+    int mine = last - first > rank ? (last - first - rank + ranks - 1) / ranks : 0;
+    if (jobs > mine)
+        jobs = mine;
     if (jobs > 256)
         jobs = 256;
     worker_shared w = {.x = x, .full_ledger = opt->full_ledger, .first = first, .last = last,
-                       .progress = !opt->quiet && isatty(STDERR_FILENO)};
-    atomic_init(&w.next, first);
-    atomic_init(&w.done, first);
+                       .rank = rank, .ranks = ranks, .mine = mine,
+                       .progress = !opt->quiet && rank == 0 && isatty(STDERR_FILENO)};
+    atomic_init(&w.next, 0);
+    atomic_init(&w.done, 0);
     atomic_init(&w.failed, 0);
     pthread_mutex_init(&w.lock, NULL);
     pthread_t threads[256];
@@ -337,17 +345,21 @@ static int run_batch(es_experiment *x, int first, int last, int jobs, const es_r
     for (int t = 1; t < jobs; t++)
         if (pthread_create(&threads[started], NULL, worker, &w) == 0)
             started++;
-    worker(&w);
+    if (mine > 0)
+        worker(&w);
     for (int t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     pthread_mutex_destroy(&w.lock);
     if (w.progress)
         fputs("\r\033[K", stderr);
+    int failed_index = -1;
     if (atomic_load(&w.failed)) {
         *err = w.first_error;
-        return err->status ? err->status : ES_ENOMEM;
+        if (!err->status)
+            err->status = ES_ENOMEM;
+        failed_index = w.first_error_rep;
     }
-    return ES_OK;
+    return es_parallel_exchange(x, first, last, failed_index, err);
 }
 
 /* The headline measures --precision watches. */
@@ -420,17 +432,27 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int done = 0, target = p->replications;
     int rc = ES_OK;
+    int workers = jobs * es_parallel_size();
     for (;;) {
         rc = run_batch(x, done, target, jobs, opt, err);
         x->nreps = target;
         if (rc || opt->precision <= 0.0)
             break;
-        x->precision_reached = precise_enough(x, target, opt->precision);
+        /* Stop at the smallest count that is precise enough, trying every count the batch
+         * added, so where a run stops does not depend on the batch size (--jobs, ranks). */
+        for (int n = done == 0 ? target : done + 1; n <= target; n++)
+            if (precise_enough(x, n, opt->precision)) {
+                for (int r = n; r < target; r++)
+                    es_replication_destroy(&x->reps[r]);
+                x->nreps = n;
+                x->precision_reached = true;
+                break;
+            }
         if (x->precision_reached || target >= cap)
             break;
         /* add a batch: as many replications as workers, so the cores stay busy */
         done = target;
-        target = done + jobs < cap ? done + jobs : cap;
+        target = done + workers < cap ? done + workers : cap;
     }
     p->replications = x->nreps;
     clock_gettime(CLOCK_MONOTONIC, &t1);

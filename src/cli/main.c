@@ -9,6 +9,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "api/essim.h"
+#include "api/parallel.h"
 
 static const char usage[] =
     "usage: essim COMMAND [OPTIONS]\n"
@@ -49,15 +50,22 @@ static const char usage[] =
 
 static char command_line[4096];
 
+/* Under mpirun every rank runs the same commands on the same inputs; rank 0 alone writes the
+ * outputs and speaks. */
+static bool is_root(void) { return es_parallel_rank() == 0; }
+
 static int fail(const es_error *err)
 {
     char buf[2048];
-    fprintf(stderr, "essim: %s\n", es_error_format(err, buf, sizeof buf));
+    if (is_root())
+        fprintf(stderr, "essim: %s\n", es_error_format(err, buf, sizeof buf));
     return es_exit_status(err->status);
 }
 
 static int usage_error(const char *fmt, const char *arg)
 {
+    if (!is_root())
+        return 2;
     fputs("essim: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'essim --help'.\n", stderr);
@@ -208,13 +216,13 @@ static int cmd_run(int argc, char **argv)
     }
     es_experiment x;
     int rc = es_experiment_run(&x, &scn, &opt, &err);
-    if (!rc)
+    if (!rc && is_root())
         rc = es_output_write(&x, out, &err);
-    if (!rc && opt.precision > 0.0 && !x.precision_reached)
+    if (!rc && is_root() && opt.precision > 0.0 && !x.precision_reached)
         fprintf(stderr, "essim: note: the headline measures' 95%% half-widths are not all within "
                         "%g of their means after %d replications (--max-replications)\n",
                 opt.precision, x.nreps);
-    if (!rc && !opt.quiet) {
+    if (!rc && !opt.quiet && is_root()) {
         uint64_t events = 0;
         for (int i = 0; i < x.nreps; i++)
             events += x.reps[i].events;
@@ -240,9 +248,9 @@ static int compare_files(const es_scenario *scn, const run_args *a, const char *
     es_error_clear(&err);
     static es_comparison cmp;
     int rc = es_compare_run(&cmp, scn, files, n, &a->opt, &err);
-    if (!rc)
+    if (!rc && is_root())
         rc = es_compare_write(&cmp, a->out, &err);
-    if (!rc && !a->opt.quiet)
+    if (!rc && !a->opt.quiet && is_root())
         printf("essim: %s: %d funding models x %d replications, %s; results in %s\n",
                scn->params.name, n, cmp.runs[0].nreps,
                a->opt.behavioural ? "providers responding to prices" : "on the same client flows",
@@ -290,9 +298,9 @@ static int cmd_sweep(int argc, char **argv)
         if (es_sweep_param_parse(&sw.params[k], a.params[k], &err))
             return fail(&err);
     int rc = es_sweep_run(&sw, a.scenario, &a.opt, &err);
-    if (!rc)
+    if (!rc && is_root())
         rc = es_sweep_write(&sw, a.out, &err);
-    if (!rc && !a.opt.quiet)
+    if (!rc && !a.opt.quiet && is_root())
         printf("essim: %s: %d sweep points x %d replications; results in %s\n", sw.scenario_name,
                sw.npoints, sw.points[0].nreps, a.out);
     es_sweep_destroy(&sw);
@@ -321,9 +329,9 @@ static int cmd_merge(int argc, char **argv)
     es_error_clear(&err);
     static es_experiment x;
     int rc = es_merge_load(&x, (const char *const *)argv + optind, argc - optind, command_line, &err);
-    if (!rc)
+    if (!rc && is_root())
         rc = es_output_write(&x, out, &err);
-    if (!rc && !quiet)
+    if (!rc && !quiet && is_root())
         printf("essim: %s: %d slices, %d replications; results in %s\n", x.scenario.params.name,
                argc - optind, x.nreps, out);
     es_experiment_destroy(&x);
@@ -358,7 +366,17 @@ static int cmd_reference(int argc, char **argv)
     return ferror(stdout) ? 1 : 0;
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    es_parallel_init(&argc, &argv);
+    int status = dispatch(argc, argv);
+    es_parallel_finalize();
+    return status;
+}
+
+static int dispatch(int argc, char **argv)
 {
     size_t used = 0;
     for (int i = 0; i < argc && used + 2 < sizeof command_line; i++)
@@ -376,6 +394,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("essim %s\n", ESSIM_VERSION);
+        if (es_parallel_built_with_mpi())
+            printf("built with MPI: mpirun -n K essim ... spreads replications over K ranks\n");
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
