@@ -164,9 +164,10 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
     *f = (es_funder){.model = model, .params = p, .ledger = ledger, .finance = finance};
     for (int c = 0; c < p->ncatchments; c++)
         f->nproviders += p->catchments[c].nproviders;
-    f->first_fiscal_year = es_fiscal_year_at(p->start_year, p->start_month, p->start_day, 0.0);
-    f->nfiscal_years = es_fiscal_year_at(p->start_year, p->start_month, p->start_day,
-                                         p->horizon_days + 400.0) - f->first_fiscal_year + 1;
+    es_fiscal_years_init(&f->fiscal, p->start_year, p->start_month, p->start_day,
+                         p->horizon_days + 400.0);
+    f->first_fiscal_year = f->fiscal.first;
+    f->nfiscal_years = f->fiscal.n;
     size_t cells = (size_t)f->nproviders * (size_t)f->nfiscal_years;
     f->provider_catchment = calloc((size_t)f->nproviders, sizeof *f->provider_catchment);
     f->paid_in_year = calloc(cells, sizeof *f->paid_in_year);
@@ -206,13 +207,7 @@ void es_funder_destroy(es_funder *f)
     f->claw = NULL;
 }
 
-static int fiscal_index(const es_funder *f, double day)
-{
-    const es_params *p = f->params;
-    int fy = es_fiscal_year_at(p->start_year, p->start_month, p->start_day, day) -
-             f->first_fiscal_year;
-    return fy < 0 ? 0 : fy >= f->nfiscal_years ? f->nfiscal_years - 1 : fy;
-}
+static int fiscal_index(const es_funder *f, double day) { return es_fiscal_index(&f->fiscal, day); }
 
 static void book_revenue(es_funder *f, const es_payment *pay)
 {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "funding/funding.h"
+#include "model/calendar.h"
 #include "model/events.h"
 #include "model/params.h"
 
@@ -91,6 +92,7 @@ typedef struct es_funder {
     es_ledger *ledger;
     es_finance *finance;
     int nproviders, first_fiscal_year, nfiscal_years;
+    es_fiscal_years fiscal;
     int *provider_catchment;
     int64_t *paid_in_year; /* [provider][fiscal year], for the cap */
     int64_t *held;         /* [provider][fiscal year] holdback */

@@ -51,6 +51,17 @@ int es_fiscal_year_at(int sy, int sm, int sd, double sim_day)
     return m >= 4 ? y : y - 1;
 }
 
+void es_fiscal_years_init(es_fiscal_years *fy, int sy, int sm, int sd, double last_day)
+{
+    fy->first = es_fiscal_year_at(sy, sm, sd, 0.0);
+    fy->n = es_fiscal_year_at(sy, sm, sd, last_day) - fy->first + 1;
+    if (fy->n > ES_MAX_FISCAL_YEARS)
+        fy->n = ES_MAX_FISCAL_YEARS;
+    long start = es_days_from_civil(sy, sm, sd);
+    for (int k = 0; k + 1 < fy->n; k++)
+        fy->boundary[k] = (double)(es_days_from_civil(fy->first + k + 1, 4, 1) - start);
+}
+
 void es_month_label(int start_year, int start_month, int month, char *buf, unsigned len)
 {
     int total = start_year * 12 + (start_month - 1) + month;

@@ -18,6 +18,27 @@ int es_calendar_month_at(int start_year, int start_month, int start_day, double 
 /* Fiscal year (April to March) that a simulated day falls in, as its starting year. */
 int es_fiscal_year_at(int start_year, int start_month, int start_day, double sim_day);
 
+/* The fiscal years a run spans, for lookups on the hot path: boundary[k] is the run day on
+ * which fiscal year first + k + 1 begins.  Horizons are at most 100 years (plus payment lags). */
+#define ES_MAX_FISCAL_YEARS 128
+typedef struct es_fiscal_years {
+    int first, n;
+    double boundary[ES_MAX_FISCAL_YEARS];
+} es_fiscal_years;
+
+/* From the run's start date to run day last_day (both included). */
+void es_fiscal_years_init(es_fiscal_years *fy, int start_year, int start_month, int start_day,
+                          double last_day);
+/* Index (0 = the first fiscal year) of the fiscal year of run day `day`, clamped to the span;
+ * equal to es_fiscal_year_at(...) - first within it. */
+static inline int es_fiscal_index(const es_fiscal_years *fy, double day)
+{
+    int k = 0;
+    while (k < fy->n - 1 && day >= fy->boundary[k])
+        k++;
+    return k;
+}
+
 /* "YYYY-MM" of the calendar month `month` months after the start month. */
 void es_month_label(int start_year, int start_month, int month, char *buf, unsigned len);
 

@@ -74,13 +74,7 @@ static double minimum_wage_at(const es_params *p, double day)
     return wage;
 }
 
-static int fiscal_index(const es_model *m, double day)
-{
-    const es_params *p = m->p;
-    int fy = es_fiscal_year_at(p->start_year, p->start_month, p->start_day, day) -
-             m->first_fiscal_year;
-    return fy < 0 ? 0 : fy >= m->nfiscal_years ? m->nfiscal_years - 1 : fy;
-}
+static int fiscal_index(const es_model *m, double day) { return es_fiscal_index(&m->fiscal, day); }
 
 static int new_client(es_model *m, uint32_t *index)
 {
@@ -1047,9 +1041,9 @@ static int init_sites(es_model *m)
 static int init_open_data(es_model *m)
 {
     const es_params *p = m->p;
-    m->first_fiscal_year = es_fiscal_year_at(p->start_year, p->start_month, p->start_day, 0.0);
-    m->nfiscal_years = es_fiscal_year_at(p->start_year, p->start_month, p->start_day,
-                                         p->horizon_days) - m->first_fiscal_year + 1;
+    es_fiscal_years_init(&m->fiscal, p->start_year, p->start_month, p->start_day, p->horizon_days);
+    m->first_fiscal_year = m->fiscal.first;
+    m->nfiscal_years = m->fiscal.n;
     int ncd = p->has_geography ? p->geography.ncds : 0;
     size_t fy = (size_t)m->nfiscal_years;
     m->open_site = calloc(fy * (size_t)m->nsites * ES_OPEN_DATA_COLUMNS, sizeof *m->open_site);

@@ -20,6 +20,7 @@
 #include "engine/results.h"
 #include "engine/sim.h"
 #include "engine/stats.h"
+#include "model/calendar.h"
 #include "model/events.h"
 #include "model/params.h"
 
@@ -143,6 +144,7 @@ typedef struct es_model {
 
     /* open-data tables: [fiscal year][site or cd][column] */
     int first_fiscal_year, nfiscal_years;
+    es_fiscal_years fiscal;
     uint64_t *open_site, *open_cd, *assisted_site, *assisted_cd;
 
     int nmonths;

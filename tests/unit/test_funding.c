@@ -388,6 +388,26 @@ static void caps_and_dates_hold_on_a_run(void **state)
     es_replication_destroy(&rep);
 }
 
+/* The fiscal-year table used on the hot path agrees with the civil-calendar computation on
+ * every quarter-day of a long run, from starts on and off April 1, clamping outside it. */
+static void fiscal_table_matches_calendar(void **state)
+{
+    (void)state;
+    static const int starts[][3] = {{2021, 1, 1}, {2024, 4, 1}, {2023, 3, 31}, {2000, 2, 29}};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        const int *s = starts[i];
+        es_fiscal_years fy;
+        es_fiscal_years_init(&fy, s[0], s[1], s[2], 3652.5);
+        assert_int_equal(fy.first, es_fiscal_year_at(s[0], s[1], s[2], 0.0));
+        assert_int_equal(fy.n, es_fiscal_year_at(s[0], s[1], s[2], 3652.5) - fy.first + 1);
+        for (double day = 0.0; day <= 3652.5; day += 0.25)
+            assert_int_equal(es_fiscal_index(&fy, day),
+                             es_fiscal_year_at(s[0], s[1], s[2], day) - fy.first);
+        assert_int_equal(es_fiscal_index(&fy, -5.0), 0);
+        assert_int_equal(es_fiscal_index(&fy, 1e6), fy.n - 1);
+    }
+}
+
 static void compare_keeps_flows_identical(void **state)
 {
     (void)state;
@@ -465,6 +485,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(multipliers_round_once_half_to_even),
+        cmocka_unit_test(fiscal_table_matches_calendar),
         cmocka_unit_test(partial_outcomes_and_unfunded_jobs),
         cmocka_unit_test(lags_date_payments_after_events),
         cmocka_unit_test(yearly_cap_is_never_exceeded),
