@@ -151,7 +151,7 @@ static int parse_header(slice *s, es_error *err)
             s->seed = seed;
             seen |= 2;
         } else if (sscanf(line, "replications\t%d%n", &s->total, &off) == 1 && line[off] == '\0' &&
-                   s->total > 0) {
+                   s->total > 0 && s->total <= 100000) {
             seen |= 4;
         } else if (sscanf(line, "range\t%u\t%u%n", &s->first, &s->last, &off) == 2 &&
                    line[off] == '\0' && s->first >= 1 && s->first <= s->last) {
