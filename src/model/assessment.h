@@ -7,7 +7,9 @@
 
 #include "model/params.h"
 
+#ifndef ES_CALIBRATION_DRAWS /* the fuzz build takes fewer (fuzz/CMakeLists.txt) */
 #define ES_CALIBRATION_DRAWS 200000
+#endif
 
 /* Sets p->thresholds (unless `thresholds_given`), p->need_thresholds and
  * p->need_mean_by_stream from ES_CALIBRATION_DRAWS simulated clients of the scenario's mix
