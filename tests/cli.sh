@@ -28,6 +28,8 @@ expect_status 2 "bad --jobs" "$essim" run scenarios/default.cfg --jobs x
 expect_status 2 "bad --precision" "$essim" run scenarios/default.cfg --precision 5
 expect_status 2 "missing scenario" "$essim" run "$tmp/none.cfg"
 grep -q "none.cfg: cannot open file" "$tmp/stderr" && ok || bad "missing scenario message"
+expect_status 2 "scenario is a folder" "$essim" check scenarios
+grep -qx "essim: scenarios: is a folder, not a file" "$tmp/stderr" && ok || bad "folder scenario message"
 expect_status 0 "check default" "$essim" check scenarios/default.cfg
 
 # A real run, and what it must hold.

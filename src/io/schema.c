@@ -9,60 +9,6 @@
 
 #define PATTERN_MAX 256
 
-/* libconfig 1.5 (Debian 12) leaks the text of a string token that a syntax error makes its
- * parser discard (`name "x" = 1;`; for "" the lexer's calloc, else strbuf_append's realloc),
- * fixed in libconfig 1.7.3 (hyperrealm/libconfig#142).  Nothing outside libconfig can free
- * it, so sanitizer builds tell LeakSanitizer it is not ours: essim exits after reporting the
- * syntax error anyway.  Only the lexer's allocations are named, so a config_t that essim
- * forgot to destroy is still reported. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ES_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(ES_ASAN)
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:strbuf_append\nleak:libconfig_yylex\n";
-}
-/* and not to list the suppressions it used, which would add to essim's error message */
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void)
-{
-    return "print_suppressions=0";
-}
-#endif
-
-int es_config_read(config_t *cfg, const char *path, es_error *err)
-{
-    config_init(cfg);
-    config_set_options(cfg, CONFIG_OPTION_AUTOCONVERT);
-    char dir[PATTERN_MAX * 4];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
-    config_set_include_dir(cfg, dir);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        config_destroy(cfg);
-        return es_error_set(err, ES_EINVAL, path, 0, "cannot open file");
-    }
-    fclose(f);
-    if (config_read_file(cfg, path) == CONFIG_TRUE)
-        return ES_OK;
-    const char *file = config_error_file(cfg);
-    int line = config_error_line(cfg);
-    const char *text = config_error_text(cfg);
-    es_error_set(err, ES_EINVAL, file ? file : path, line, "%s",
-                 text ? text : "cannot read file");
-    config_destroy(cfg); /* on failure nothing is left to free */
-    return ES_EINVAL;
-}
-
 const char *es_cfg_file(const config_setting_t *setting, const char *fallback)
 {
     const char *f = setting ? config_setting_source_file(setting) : NULL;
