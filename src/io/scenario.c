@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -295,6 +296,13 @@ static int load_intake(es_params *p, const config_t *cfg, const char *file, es_e
 
 static void resolve_path(char *out, size_t len, const char *base_file, const char *rel);
 
+/* A folder opens like a file, then fails its first read: the scenario says which. */
+static bool is_folder(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int load_geography(es_params *p, const config_t *cfg, const char *file, es_error *err)
 {
     const config_setting_t *g = config_lookup(cfg, "geography");
@@ -315,6 +323,10 @@ static int load_geography(es_params *p, const config_t *cfg, const char *file, e
             return es_cfg_error(err, config_setting_get_member(g, keys[i]), file,
                                 "cannot open 'geography.%s' file %s", keys[i], paths[i]);
         fclose(probe);
+        if (is_folder(paths[i]))
+            return es_cfg_error(err, config_setting_get_member(g, keys[i]), file,
+                                "'geography.%s' names a folder, not a file: %s", keys[i],
+                                paths[i]);
     }
     copy_name(p->geography_files[0], sizeof p->geography_files[0], cd_path);
     copy_name(p->geography_files[1], sizeof p->geography_files[1], catch_path);
@@ -626,6 +638,9 @@ static int load_funding_files(es_scenario *s, const config_t *cfg, const char *p
             return es_cfg_error(err, st, path, "cannot open funding model \"%s\" (looked for %s)",
                                 name, fpath);
         fclose(probe);
+        if (is_folder(fpath))
+            return es_cfg_error(err, st, path, "funding model \"%s\" is a folder, not a file (%s)",
+                                name, fpath);
         static es_funding_model check; /* each is loaded now so errors come before any run */
         int rc = es_funding_load(i == 0 ? &s->funding : &check, fpath, &s->params, err);
         if (rc)
