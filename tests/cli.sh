@@ -115,6 +115,14 @@ awk -F, 'NR > 1 { fp[$2] = fp[$2] " " $4 } END { for (r in fp) { split(fp[r], a,
 awk -F, 'NR > 1 && $1 == $2 && ($(NF-2) != 0 || $(NF-1) != 0 || $NF != 0) { exit 1 }' "$cmp_out/comparison_differences.csv" && ok || bad "self-comparison not zero"
 expect_status 0 "behavioural compare" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding tests/data/funding-pays-a.cfg --behavioural --replications 2 --out "$tmp/behave" --quiet
 [ -s "$tmp/behave/creaming.csv" ] && ok || bad "creaming.csv missing"
+# With --precision each model would stop at its own count (here 10 and 18 replications); paired
+# differences need the same replications under every model, so all run to the largest.
+expect_status 0 "compare with --precision" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding model/funding/ies-thin-slice.cfg,model/funding/eo-legacy-block.cfg --behavioural --precision 0.05 --max-replications 20 --out "$tmp/cmp-precise" --quiet
+reps() { awk -F, 'NR > 1 { print $1 }' "$1" | sort -nu | paste -sd' '; }
+a=$(reps "$tmp"/cmp-precise/models/1-*/replications.csv)
+b=$(reps "$tmp"/cmp-precise/models/2-*/replications.csv)
+n=$(awk -F, 'NR > 1 && $3 == "clients_served" && $4 == "all" { print $5 }' "$tmp/cmp-precise/comparison_differences.csv" | sort -u)
+[ -n "$a" ] && [ "$a" = "$b" ] && [ "$n" = "$(wc -w <<<"$a")" ] && ok || bad "compare --precision: replications '$a' and '$b', $n paired"
 
 # essim sweep: usage, a bad path, outputs, and a point at the scenario's own value reproducing run.
 expect_status 2 "sweep without --param" "$essim" sweep scenarios/peel.cfg

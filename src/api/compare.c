@@ -46,6 +46,29 @@ static void expected_net_revenue(const es_experiment *x, const es_funding_model 
     }
 }
 
+/* Runs the scenario under model i (after its accounting run, in a behavioural comparison). */
+static int run_model(es_comparison *c, const es_scenario *s, int i, const es_run_options *opt,
+                     es_error *err)
+{
+    static es_scenario with_model; /* large: not on the stack */
+    with_model = *s;
+    with_model.has_funding = 1;
+    with_model.funding = c->models[i];
+    with_model.params.behaviour.enabled = false;
+    if (c->nmodels < i + 1)
+        c->nmodels = i + 1;
+    if (c->behavioural) {
+        int rc = es_experiment_run(&c->accounting[i], &with_model, opt, err);
+        if (rc)
+            return rc;
+        expected_net_revenue(&c->accounting[i], &c->models[i], c->value_by_stream[i]);
+        with_model.params.behaviour.enabled = true;
+        memcpy(with_model.params.behaviour.value_by_stream, c->value_by_stream[i],
+               sizeof c->value_by_stream[i]);
+    }
+    return es_experiment_run(&c->runs[i], &with_model, opt, err);
+}
+
 int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *funding_files,
                    int nfiles, const es_run_options *opt, es_error *err)
 {
@@ -63,28 +86,37 @@ int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *fu
                                     "two funding models are named \"%s\": names must differ",
                                     c->models[i].name);
     }
-    static es_scenario with_model; /* large: not on the stack */
     c->behavioural = opt->behavioural;
     for (int i = 0; i < nfiles; i++) {
-        with_model = *s;
-        with_model.has_funding = 1;
-        with_model.funding = c->models[i];
-        with_model.params.behaviour.enabled = false;
-        int rc = ES_OK;
-        if (c->behavioural) {
-            rc = es_experiment_run(&c->accounting[i], &with_model, opt, err);
-            c->nmodels = i + 1;
-            if (rc)
-                return rc;
-            expected_net_revenue(&c->accounting[i], &c->models[i], c->value_by_stream[i]);
-            with_model.params.behaviour.enabled = true;
-            memcpy(with_model.params.behaviour.value_by_stream, c->value_by_stream[i],
-                   sizeof c->value_by_stream[i]);
-        }
-        rc = es_experiment_run(&c->runs[i], &with_model, opt, err);
-        c->nmodels = i + 1;
+        int rc = run_model(c, s, i, opt, err);
         if (rc)
             return rc;
+    }
+    if (opt->precision <= 0.0)
+        return ES_OK;
+    /* Paired differences need the same replications under every model: each model stopped
+     * when its own measures were precise enough; run again, to the largest count, those that
+     * stopped earlier (their replications repeat exactly: replication r is seeded by r). */
+    int most = 0;
+    for (int i = 0; i < nfiles; i++) {
+        if (c->runs[i].nreps > most)
+            most = c->runs[i].nreps;
+        if (c->behavioural && c->accounting[i].nreps > most)
+            most = c->accounting[i].nreps;
+    }
+    es_run_options fixed = *opt;
+    fixed.precision = 0.0;
+    fixed.replications = most;
+    for (int i = 0; i < nfiles; i++) {
+        if (c->runs[i].nreps == most && (!c->behavioural || c->accounting[i].nreps == most))
+            continue;
+        bool reached = c->runs[i].precision_reached;
+        es_experiment_destroy(&c->runs[i]);
+        es_experiment_destroy(&c->accounting[i]);
+        int rc = run_model(c, s, i, &fixed, err);
+        if (rc)
+            return rc;
+        c->runs[i].precision_reached = reached;
     }
     return ES_OK;
 }
