@@ -135,6 +135,9 @@ expect_status 0 "sweep" "$essim" sweep scenarios/muskoka-kawarthas.cfg --param o
 for f in sweep.csv plots/sweep_employment_rate.png plots/sweep_cost_per_outcome.svg; do
   [ -s "$tmp/sweep/$f" ] && ok || bad "sweep output $f missing"
 done
+# a setting whose values are names, not numbers: drawn as categories
+expect_status 0 "sweep of a named setting" "$essim" sweep scenarios/muskoka-kawarthas.cfg --param 'catchments.[0].routing=nearest,least_loaded' --replications 2 --out "$tmp/sweep-named" --quiet
+[ -s "$tmp/sweep-named/plots/sweep_employment_rate.svg" ] && ok || bad "sweep of a named setting drew no plot"
 expect_status 0 "run for the sweep check" "$essim" run scenarios/muskoka-kawarthas.cfg --replications 2 --out "$tmp/sweep-run" --quiet
 want=$(awk -F, '$1 == "total_spend_cents" && $2 == "all" { print $4 }' "$tmp/sweep-run/summary.csv")
 got=$(awk -F, '$2 == "0.5" && $5 == "total_spend_cents" && $6 == "all" { print $8 }' "$tmp/sweep/sweep.csv")

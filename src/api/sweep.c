@@ -148,7 +148,15 @@ static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure
     char *block = malloc(cap);
     if (!block)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    size_t len = (size_t)snprintf(block, cap, "x");
+    /* a setting that is not a number (a routing rule, a file) is drawn as categories */
+    bool categorical = false;
+    for (int i = 0; i < sw->params[0].nvalues; i++) {
+        char *end;
+        strtod(sw->params[0].values[i], &end);
+        if (end == sw->params[0].values[i] || *end)
+            categorical = true;
+    }
+    size_t len = (size_t)snprintf(block, cap, "label x");
     for (int j = 0; j < n2; j++) {
         if (sw->nparams > 1)
             len += (size_t)snprintf(block + len, cap - len, " %s=%s low high",
@@ -160,7 +168,15 @@ static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure
     }
     len += (size_t)snprintf(block + len, cap - len, "\n");
     for (int i = 0; i < sw->params[0].nvalues; i++) {
-        len += (size_t)snprintf(block + len, cap - len, "%s", sw->params[0].values[i]);
+        len += (size_t)snprintf(block + len, cap - len, "\"");
+        for (const char *q = sw->params[0].values[i]; *q && len + 2 < cap; q++)
+            if (*q != '"' && *q != '\\')
+                block[len++] = *q;
+        block[len] = '\0';
+        if (categorical)
+            len += (size_t)snprintf(block + len, cap - len, "\" %d", i);
+        else
+            len += (size_t)snprintf(block + len, cap - len, "\" %s", sw->params[0].values[i]);
         for (int j = 0; j < n2; j++) {
             const es_sweep_point *pt = &sw->points[j * sw->params[0].nvalues + i];
             double mean = NAN, half = 0.0;
@@ -182,7 +198,8 @@ static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure
     snprintf(title, sizeof title, "%s\n%s (95 %% CI, common random numbers)", sw->scenario_name,
              ylabel);
     char script_vars[1200];
-    if (snprintf(script_vars, sizeof script_vars, "%s|%s|%s", title, sw->params[0].path, ylabel) >=
+    if (snprintf(script_vars, sizeof script_vars, "%s|%s|%s|%d", title, sw->params[0].path, ylabel,
+                 categorical) >=
         (int)sizeof script_vars)
         script_vars[sizeof script_vars - 1] = '\0';
     int rc = es_plot_draw("sweep", block, script_vars, plots, basename, err);
