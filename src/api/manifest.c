@@ -112,13 +112,21 @@ int es_manifest_write(const char *folder, const es_manifest_info *info, es_error
         json_string(f, s->inputs[i]);
         fprintf(f, ", \"sha256\": \"%s\"}", hex);
     }
+    int listed = s->ninputs;
     for (int i = 0; i < info->nextra_inputs; i++) {
+        bool again = false; /* a funding_models file is already among the scenario's inputs */
+        for (int k = 0; k < s->ninputs && !again; k++)
+            again = strcmp(s->inputs[k], info->extra_inputs[i]) == 0;
+        for (int k = 0; k < i && !again; k++)
+            again = strcmp(info->extra_inputs[k], info->extra_inputs[i]) == 0;
+        if (again)
+            continue;
         char hex[65];
         if (es_sha256_file(info->extra_inputs[i], hex) != 0) {
             bad = 1;
             snprintf(hex, sizeof hex, "unreadable");
         }
-        fputs(s->ninputs + i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
+        fputs(listed++ ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
         json_string(f, info->extra_inputs[i]);
         fprintf(f, ", \"sha256\": \"%s\"}", hex);
     }

@@ -73,13 +73,14 @@ static void thousands(char *buf, size_t len, double v)
     buf[j] = '\0';
 }
 
-typedef enum unit { U_COUNT, U_SHARE, U_DAYS, U_DOLLARS_FROM_CENTS } unit;
+typedef enum unit { U_COUNT, U_SHARE, U_POINTS, U_DAYS, U_DOLLARS_FROM_CENTS } unit;
 
 static void format_value(char *buf, size_t len, double v, unit u)
 {
     switch (u) {
     case U_COUNT: thousands(buf, len, v); break;
     case U_SHARE: snprintf(buf, len, "%.1f %%", 100 * v); break;
+    case U_POINTS: snprintf(buf, len, "%.1f points", 100 * v); break; /* a gap between shares */
     case U_DAYS: snprintf(buf, len, "%.1f days", v); break;
     case U_DOLLARS_FROM_CENTS: {
         char t[40];
@@ -181,7 +182,9 @@ static void stream_table(es_text *t, const es_experiment *x)
     es_text_printf(t, "</table>\n");
 }
 
-static void assumptions(es_text *t, const es_experiment *x)
+/* The run's assumptions; `with_funding`: name its funding model (a comparison lists them all
+ * instead). */
+static void assumptions(es_text *t, const es_experiment *x, bool with_funding)
 {
     const es_params *p = &x->scenario.params;
     es_text_printf(t, "<ul>\n<li>Replications: %d; seed %llu; generator %s.</li>\n", x->nreps,
@@ -197,7 +200,7 @@ static void assumptions(es_text *t, const es_experiment *x)
     es_text_printf(t, "<li>A funded outcome is at least %.0f hours a week at or above the minimum "
                       "wage of the day, checked 1, 3, 6 and 12 months after the job starts.</li>\n",
                    p->funded_hours_per_week);
-    if (x->funding) {
+    if (x->funding && with_funding) {
         es_text_printf(t, "<li>Funding model: ");
         es_text_html(t, x->funding->name);
         es_text_printf(t, " (%s, %d prices). ", x->funding->currency, x->funding->price_year);
@@ -321,7 +324,7 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err)
                               plots[i][0]);
     }
     es_text_printf(&t, "<h2>Assumptions and sources</h2>\n");
-    assumptions(&t, x);
+    assumptions(&t, x, true);
     es_text_printf(&t, "<h2>Reproducing these results</h2>\n");
     inputs(&t, x);
     return page_finish(&t, folder, rc, err);
@@ -353,13 +356,24 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
     es_text_printf(&t, "<h2>What the comparison finds</h2>\n");
     char arrived[32];
     thousands(arrived, sizeof arrived, get(base, "clients_arrived", "all"));
-    es_text_printf(&t, "<p>The same %s clients, with the same assessments, waits, services and "
-                       "jobs, were priced under %d funding models%s. ",
-                   arrived, c->nmodels,
-                   c->behavioural ? " -- here providers respond to each model's prices, so the "
-                                    "client flows differ by model"
-                                  : " (every replication's event log has the same fingerprint "
-                                    "under each model: only the prices differ)");
+    if (c->behavioural) {
+        es_text_printf(&t, "<p>The same %s arriving clients met %d funding models, and providers "
+                           "responded to each model's prices (which clients they serve first, "
+                           "which they park), so services and outcomes differ by model. ",
+                       arrived, c->nmodels);
+    } else {
+        bool same = true; /* checked, not assumed: the event logs of every replication */
+        for (int m = 1; m < c->nmodels; m++)
+            for (int r = 0; r < base->nreps && r < c->runs[m].nreps; r++)
+                same &= c->runs[m].reps[r].event_fingerprint == base->reps[r].event_fingerprint;
+        es_text_printf(&t, "<p>The same %s clients, with the same assessments, waits, services "
+                           "and jobs, were priced under %d funding models %s. ",
+                       arrived, c->nmodels,
+                       same ? "(every replication's event log has the same fingerprint under "
+                              "each model: only the prices differ)"
+                            : "<b>but the event logs differ between models</b> (see "
+                              "event_fingerprints.csv): please report this as a bug");
+    }
     for (int m = 0; m < c->nmodels; m++) {
         char spend[40], per[40];
         format_value(spend, sizeof spend, get(&c->runs[m], "total_spend_cents", "all"),
@@ -393,7 +407,8 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
         {"Providers' margin", "provider_margin", "all", U_SHARE},
         {"Providers' peak working capital", "provider_peak_working_capital_cents", "all", U_DOLLARS_FROM_CENTS},
         {"Employment rate at exit", "employment_rate_at_exit", "all", U_SHARE},
-        {"Gap, social assistance vs other clients", "employment_gap_sa_vs_other", "all", U_SHARE},
+        {"Employment gap, other clients over social assistance", "employment_gap_sa_vs_other", "all",
+         U_POINTS},
     };
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         es_text_printf(&t, "<tr><td>%s</td>", rows[r].label);
@@ -415,10 +430,24 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
     es_text_printf(&t, "<h2>Outcomes by stream (%s)</h2>\n", c->behavioural ? "first model" : "every model");
     stream_table(&t, base);
     es_text_printf(&t, "<h2>Assumptions and sources</h2>\n");
-    assumptions(&t, base);
-    es_text_printf(&t, "<p>Funding models: each model's own folder (models/) has its ledger, "
-                       "provider finances and the full tables; docs/funding-models.md explains "
-                       "each model and the source of every figure.</p>\n");
+    assumptions(&t, base, false);
+    es_text_printf(&t, "<p>Funding models compared (the first is the baseline of the paired "
+                       "differences):</p>\n<table class=files><tr><th>Model</th><th>Currency, "
+                       "prices of</th><th>File</th><th>SHA-256</th></tr>\n");
+    for (int m = 0; m < c->nmodels; m++) {
+        const es_funding_model *f = &c->models[m];
+        char hex[65];
+        if (es_sha256_file(f->file, hex) != 0)
+            snprintf(hex, sizeof hex, "unreadable");
+        es_text_printf(&t, "<tr><td>");
+        es_text_html(&t, f->name);
+        es_text_printf(&t, "</td><td>%s, %d</td><td>", f->currency, f->price_year);
+        es_text_html(&t, f->file);
+        es_text_printf(&t, "</td><td><code>%s</code></td></tr>\n", hex);
+    }
+    es_text_printf(&t, "</table>\n<p>Each model's own folder (models/) has its ledger, provider "
+                       "finances and the full tables; docs/funding-models.md explains each model "
+                       "and the source of every figure.</p>\n");
     es_text_printf(&t, "<h2>Reproducing these results</h2>\n");
     inputs(&t, base);
     return page_finish(&t, folder, rc, err);
