@@ -6,12 +6,12 @@
 # Usage: fuzz/run.sh SECONDS [TARGET...]   (build first: tools/setup fuzz; docs/testing.md)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-usage="usage: fuzz/run.sh SECONDS [TARGET...]  (targets: scenario funding census_divisions catchments)"
+usage="usage: fuzz/run.sh SECONDS [TARGET...]  (targets: scenario funding census_divisions catchments replication)"
 seconds=${1:?$usage}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "$usage" >&2; exit 2; }
 shift
 targets=("$@")
-((${#targets[@]})) || targets=(scenario funding census_divisions catchments)
+((${#targets[@]})) || targets=(scenario funding census_divisions catchments replication)
 build=build-fuzz
 
 failed=()
@@ -22,14 +22,15 @@ for t in "${targets[@]}"; do
     exit 2
   fi
   case $t in
-    scenario | funding) dict=fuzz/libconfig.dict ;;
-    *) dict=fuzz/csv.dict ;;
+    scenario | funding) dict=(-dict=fuzz/libconfig.dict) ;;
+    census_divisions | catchments) dict=(-dict=fuzz/csv.dict) ;;
+    *) dict=() ;;
   esac
   mkdir -p "$build/corpus/$t" "$build/crashes"
   log=$build/fuzz-$t.log
   echo "== fuzz_$t for ${seconds}s"
   "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -dict="$dict" -artifact_prefix="$build/crashes/$t-" "$build/corpus/$t" "fuzz/corpus/$t" \
+    "${dict[@]}" -artifact_prefix="$build/crashes/$t-" "$build/corpus/$t" "fuzz/corpus/$t" \
     >"$log" 2>&1
   status=$?
   # libFuzzer's last status line, and its count of runs
