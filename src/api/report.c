@@ -182,6 +182,50 @@ static void stream_table(es_text *t, const es_experiment *x)
     es_text_printf(t, "</table>\n");
 }
 
+/* Employer-side measures by catchment, when the scenario has a labour market. */
+static void employer_table(es_text *t, const es_experiment *x)
+{
+    const es_params *p = &x->scenario.params;
+    double mean, half;
+    if (es_experiment_measure(x, "vacancies_posted", "all", &mean, &half) == 0)
+        return;
+    es_text_printf(t, "<h2>Employers and vacancies</h2>\n<p>Employers registered with the "
+                      "employment services listed %.0f vacancies; clients were hired into "
+                      "%.0f %% of those filled, after a mean %.1f days of job search. ",
+                   get(x, "vacancies_posted", "all"), 100 * get(x, "share_filled_by_clients", "all"),
+                   get(x, "mean_search_days", "all"));
+    es_text_printf(t, "%.0f job-ready clients left unemployed after searching "
+                      "%.0f days without a match, and %.0f were still searching at the end.</p>\n",
+                   get(x, "job_searches_unmatched", "all"), p->labour.max_search_days,
+                   get(x, "clients_searching_end", "all"));
+    es_text_printf(t, "<table><tr><th>Catchment</th><th>Registered employers</th>"
+                      "<th>Vacancies posted</th><th>Filled by clients</th><th>Filled by others</th>"
+                      "<th>Withdrawn unfilled</th><th>Open at the end</th><th>Mean days to fill</th>"
+                      "<th>Share filled by clients</th></tr>\n");
+    static const char *const measures[] = {"registered_employers", "vacancies_posted",
+                                           "vacancies_filled_by_clients", "vacancies_filled_by_others",
+                                           "vacancies_expired", "vacancies_open_end",
+                                           "mean_days_to_fill", "share_filled_by_clients"};
+    for (int c = -1; c < p->ncatchments; c++) {
+        char group[ES_NAME_MAX + 16];
+        if (c < 0)
+            snprintf(group, sizeof group, "all");
+        else
+            snprintf(group, sizeof group, "catchment=%s", p->catchments[c].name);
+        es_text_printf(t, "<tr><td>");
+        es_text_html(t, c < 0 ? "All catchments" : p->catchments[c].name);
+        es_text_printf(t, "</td>");
+        for (size_t i = 0; i < sizeof measures / sizeof measures[0]; i++) {
+            char v[48];
+            unit u = i == 6 ? U_DAYS : i == 7 ? U_SHARE : U_COUNT;
+            format_value(v, sizeof v, get(x, measures[i], group), u);
+            es_text_printf(t, "<td class=n>%s</td>", v);
+        }
+        es_text_printf(t, "</tr>\n");
+    }
+    es_text_printf(t, "</table>\n");
+}
+
 /* The run's assumptions; `with_funding`: name its funding model (a comparison lists them all
  * instead). */
 static void assumptions(es_text *t, const es_experiment *x, bool with_funding)
@@ -200,6 +244,20 @@ static void assumptions(es_text *t, const es_experiment *x, bool with_funding)
     es_text_printf(t, "<li>A funded outcome is at least %.0f hours a week at or above the minimum "
                       "wage of the day, checked 1, 3, 6 and 12 months after the job starts.</li>\n",
                    p->funded_hours_per_week);
+    if (p->labour.enabled && p->has_geography) {
+        es_text_printf(t, "<li>Labour market: %.0f employers per 1,000 population, %.0f %% of them "
+                          "registered with the employment services; job-ready clients are hired "
+                          "only into vacancies they list (hours and wages come from the vacancy). "
+                          "Regional conditions: %d dated step%s", p->labour.employers_per_1000,
+                       100 * p->labour.registered_share, p->labour.nsteps,
+                       p->labour.nsteps == 1 ? "" : "s");
+        if (p->labour.nshocks)
+            es_text_printf(t, "; %d shock%s (first: vacancies x %.2f, unemployment x %.2f)",
+                           p->labour.nshocks, p->labour.nshocks == 1 ? "" : "s",
+                           p->labour.shocks[0].vacancy_multiplier,
+                           p->labour.shocks[0].unemployment_multiplier);
+        es_text_printf(t, ". Employer figures are ILLUSTRATIVE.</li>\n");
+    }
     if (x->funding && with_funding) {
         es_text_printf(t, "<li>Funding model: ");
         es_text_html(t, x->funding->name);
@@ -304,6 +362,7 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err)
     headline_rows(&t, x);
     es_text_printf(&t, "</table>\n<h2>Outcomes by stream</h2>\n");
     stream_table(&t, x);
+    employer_table(&t, x);
     es_text_printf(&t, "<h2>Plots</h2>\n");
     static const char *const plots[][2] = {
         {"flow_by_month", "New clients, waiting list and caseload by month"},
@@ -312,13 +371,15 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err)
         {"retention_by_stream", "Share of job starters still employed, by stream"},
         {"outcomes_by_catchment", "Employment outcomes by catchment"},
         {"outcomes_by_cd", "Employed at exit by census division"},
+        {"vacancies_by_month", "Vacancies posted and filled by clients, by month"},
     };
     int rc = ES_OK;
     for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++) {
         char path[1200];
         snprintf(path, sizeof path, "%s/plots/%s.svg", folder, plots[i][0]);
-        if (strcmp(plots[i][0], "outcomes_by_cd") == 0 && access(path, F_OK) != 0)
-            continue; /* drawn only when some census division closed a plan */
+        if ((strcmp(plots[i][0], "outcomes_by_cd") == 0 ||
+             strcmp(plots[i][0], "vacancies_by_month") == 0) && access(path, F_OK) != 0)
+            continue; /* drawn only when some census division closed a plan, or with a labour market */
         if (embed_svg(&t, folder, plots[i][0], plots[i][1]) != 0)
             rc = es_error_set(err, ES_EIO, folder, 0, "cannot embed plots/%s.svg in the report",
                               plots[i][0]);
@@ -429,6 +490,7 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
                               plots[i][0]);
     es_text_printf(&t, "<h2>Outcomes by stream (%s)</h2>\n", c->behavioural ? "first model" : "every model");
     stream_table(&t, base);
+    employer_table(&t, base);
     es_text_printf(&t, "<h2>Assumptions and sources</h2>\n");
     assumptions(&t, base, false);
     es_text_printf(&t, "<p>Funding models compared (the first is the baseline of the paired "

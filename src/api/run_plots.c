@@ -51,6 +51,31 @@ static int flow_by_month(const es_experiment *x, const char *plots, es_text *t, 
     return es_plot_draw("flow_by_month", t->s, title, plots, "flow_by_month", err);
 }
 
+/* Vacancies posted and filled by clients, by month; nothing without a labour market. */
+static int vacancies_by_month(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+{
+    const es_params *p = &x->scenario.params;
+    if (!p->labour.enabled || !p->has_geography)
+        return ES_OK;
+    int n = es_params_months(p);
+    double *col = malloc((size_t)n * 3 * sizeof *col);
+    if (!col)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    monthly_means(x, "vacancies_posted", "all", col, n);
+    monthly_means(x, "vacancies_filled_by_clients", "all", col + n, n);
+    monthly_means(x, "job_starts", "all", col + 2 * n, n);
+    for (int m = 0; m < n; m++) {
+        char month[16];
+        es_month_label(p->start_year, p->start_month, m, month, sizeof month);
+        es_text_printf(t, "%s %.3f %.3f %.3f\n", month, col[m], col[n + m], col[2 * n + m]);
+    }
+    free(col);
+    char title[400];
+    snprintf(title, sizeof title, "Vacancies by month (mean of %d replications)\n%s", x->nreps,
+             p->name);
+    return es_plot_draw("vacancies_by_month", t->s, title, plots, "vacancies_by_month", err);
+}
+
 static int intake_by_stream(const es_experiment *x, const char *plots, es_text *t, es_error *err)
 {
     const es_params *p = &x->scenario.params;
@@ -236,7 +261,7 @@ int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
         return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
     int (*const draw[])(const es_experiment *, const char *, es_text *, es_error *) = {
         flow_by_month, intake_by_stream, wait_distribution, retention_by_stream,
-        outcomes_by_catchment, outcomes_by_cd};
+        outcomes_by_catchment, outcomes_by_cd, vacancies_by_month};
     int rc = ES_OK;
     for (size_t i = 0; !rc && i < sizeof draw / sizeof draw[0]; i++) {
         es_text t = {0};

@@ -61,6 +61,7 @@ typedef struct es_component {
     es_party payer, payee;
     int64_t amount_cents[ES_MAX_STREAMS]; /* in the model's own currency */
     bool per_month_of_service;            /* flow-through: amount per month of service */
+    bool per_month_of_subsidy;            /* flow-through: amount per month of wage subsidy */
     int64_t cap_per_client_cents;         /* largest payment for one client's event; 0 = none */
     int64_t budget_per_year_cents;        /* most paid per catchment and fiscal year; 0 = none */
     double lag_days;                      /* paid this long after the event */

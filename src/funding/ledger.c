@@ -302,7 +302,7 @@ static double price_factor(const es_funder *f, const es_component *c, const es_m
         }
         break;
     case ES_COMP_FLOW_THROUGH:
-        if (c->per_month_of_service)
+        if (c->per_month_of_service || c->per_month_of_subsidy)
             k *= ev->months;
         break;
     default:

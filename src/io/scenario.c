@@ -86,6 +86,8 @@ static int load_streams(es_params *p, const config_t *cfg, const char *file, es_
         int64_t prio;
         es_cfg_int(S, g, "streams.[].priority", &prio);
         sp->priority = (int)prio;
+        es_cfg_float(S, g, "streams.[].match_effect", &sp->match_effect);
+        es_cfg_float(S, g, "streams.[].subsidy_prob", &sp->subsidy_prob);
     }
     return ES_OK;
 }
@@ -382,6 +384,7 @@ static int load_provider(es_params *p, es_catchment_params *cp, es_provider_para
         return rc;
     if (pp->channels == 0)
         return es_cfg_error(err, ch, file, "provider '%s' offers no channel", pname);
+    es_cfg_bool(S, pg, "catchments.[].providers.[].job_developers", &pp->job_developers);
     const config_setting_t *sites = config_setting_get_member(pg, "sites");
     const config_setting_t *cap = config_setting_get_member(pg, "caseload_capacity");
     if (!sites && !cap)
@@ -720,6 +723,8 @@ int es_scenario_load_with(es_scenario *s, const char *path, const es_override *o
         rc = load_assessment(p, &cfg, path, err, &thresholds_given);
     if (!rc)
         rc = load_outcomes(p, &cfg, path, err);
+    if (!rc)
+        rc = es_load_labour_market(p, &cfg, path, err);
     if (!rc) {
         load_misc(p, &cfg);
         rc = load_catchments(p, &cfg, path, err);
@@ -878,6 +883,11 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
     if (flag && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SERVICE_END))
         return es_cfg_error(err, config_setting_get_member(g, "per_month_of_service"), file,
                             "per_month_of_service applies to flow_through components paid at service_end");
+    es_cfg_bool(F, g, FC("per_month_of_subsidy"), &flag);
+    c->per_month_of_subsidy = flag;
+    if (flag && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SUBSIDY_END))
+        return es_cfg_error(err, config_setting_get_member(g, "per_month_of_subsidy"), file,
+                            "per_month_of_subsidy applies to flow_through components paid at subsidy_end");
     es_cfg_money(F, g, FC("cap_per_client"), &c->cap_per_client_cents);
     es_cfg_money(F, g, FC("budget_per_year"), &c->budget_per_year_cents);
     es_cfg_float(F, g, FC("lag_days"), &c->lag_days);

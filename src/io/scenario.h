@@ -39,6 +39,9 @@ typedef struct es_override {
 int es_scenario_load_with(es_scenario *s, const char *path, const es_override *overrides,
                           int noverrides, es_error *err);
 
+/* The labour_market group (src/io/scenario_labour.c); needs the run dates and the geography. */
+int es_load_labour_market(es_params *p, const config_t *cfg, const char *file, es_error *err);
+
 /* Reads a funding-model file, binding its amounts to the scenario's streams. */
 int es_funding_load(es_funding_model *f, const char *path, const es_params *p, es_error *err);
 

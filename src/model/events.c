@@ -18,6 +18,8 @@ const char *const es_milestone_names[ES_MS_COUNT] = {
     [ES_MS_RENEGE] = "renege",
     [ES_MS_REASSESSED] = "reassessed",
     [ES_MS_TRANSFER] = "transfer",
+    [ES_MS_SUBSIDISED_HIRE] = "subsidised_hire",
+    [ES_MS_SUBSIDY_END] = "subsidy_end",
     [ES_MS_PERIOD] = "period",
 };
 

@@ -23,6 +23,8 @@ typedef enum es_milestone {
     ES_MS_RENEGE,             /* gave up while waiting */
     ES_MS_REASSESSED,
     ES_MS_TRANSFER,           /* changed provider, with written consent */
+    ES_MS_SUBSIDISED_HIRE,    /* a job start with a wage subsidy paid to the employer */
+    ES_MS_SUBSIDY_END,        /* the subsidy stops: its months are over or the job ended */
     ES_MS_PERIOD,             /* a month begins for a live provider (or catchment, provider -1) */
     ES_MS_COUNT
 } es_milestone;
@@ -57,8 +59,10 @@ typedef struct es_model_event {
     bool disability, rural;
     bool funded;        /* employed_*: meets the funded-outcome rule */
     bool wage_ok;       /* job events: wage at or above the minimum wage of the day */
+    bool subsidised;    /* job events: the placement is (or was) wage-subsidised */
+    bool stacked;       /* job events: two jobs held together (job stacking) */
     double hours;       /* job events: hours a week */
-    double months;      /* service_end: months the plan lasted */
+    double months;      /* service_end: months the plan lasted; subsidy events: months subsidised */
     double staff_hours; /* period: staff hours the provider worked in the month just ended */
     int capacity;       /* period: the provider's (or catchment's) caseload places */
 } es_model_event;

@@ -13,6 +13,11 @@
 #define ES_MAX_SITES 16
 #define ES_MAX_WAGE_STEPS 32
 #define ES_NAME_MAX 96
+#define ES_MAX_INDUSTRIES 8
+#define ES_MAX_SIZES 4
+#define ES_MAX_LM_STEPS 64
+#define ES_MAX_SHOCKS 16
+#define ES_MAX_SHOCK_REGIONS 16
 
 /* Client attributes and their categories (names in es_*_names, model/client.c). */
 enum { ES_SRC_EO, ES_SRC_OW, ES_SRC_ODSP, ES_SRC_NONE, ES_NSOURCES };
@@ -55,6 +60,8 @@ typedef struct es_stream_params {
     double retention_3m_prob;        /* still employed 3 months after the job start */
     double patience_days;            /* mean patience while waiting; 0 = never gives up */
     int priority;                    /* higher is served first */
+    double match_effect;             /* labour market: log-odds shift of accepting a vacancy */
+    double subsidy_prob;             /* labour market: a wage subsidy is offered with the client */
 } es_stream_params;
 
 typedef struct es_site_params {
@@ -67,6 +74,7 @@ typedef struct es_provider_params {
     char name[ES_NAME_MAX];
     unsigned specialisations; /* ES_SPEC_* bits */
     unsigned channels;        /* bit per ES_CH_*: the channels it offers */
+    bool job_developers;      /* labour market: job developers raise its clients' match odds */
     int nsites;
     es_site_params sites[ES_MAX_SITES];
 } es_provider_params;
@@ -130,6 +138,62 @@ typedef struct es_contest_params {
     double capacity_dip;         /* share of capacity lost during a transition */
 } es_contest_params;
 
+/* The local labour market (optional): registered employers post vacancies; clients who finish
+ * employment services are matched to open vacancies of their catchment. */
+typedef struct es_industry_params {
+    char name[ES_NAME_MAX];
+    double employer_share;   /* share of employers in the industry */
+    double hours_mean, hours_sd; /* hours a week of its vacancies (normal, 1 to 60) */
+    double wage_factor;      /* its mean wage, as a multiple of outcomes.wage_mean */
+    double match_effect;     /* log-odds shift of a client accepting (and being hired into) it */
+    double seasonality[12];  /* postings by calendar month, mean 1 */
+} es_industry_params;
+
+typedef struct es_size_params {
+    char name[ES_NAME_MAX];
+    double employer_share;    /* share of employers of this size */
+    double postings_per_year; /* vacancies a registered employer lists with the service a year */
+} es_size_params;
+
+/* Regional conditions from a date on: one economic region (er_uid) or all (0). */
+typedef struct es_lm_step {
+    double from_days;
+    int er_uid;
+    double unemployment_rate, vacancy_rate;
+} es_lm_step;
+
+/* A shock: multipliers over a date range, for listed economic regions (none listed: all). */
+typedef struct es_lm_shock {
+    double from_days, to_days;
+    double vacancy_multiplier, unemployment_multiplier;
+    int nregions;
+    int regions[ES_MAX_SHOCK_REGIONS];
+} es_lm_shock;
+
+typedef struct es_labour_params {
+    bool enabled;
+    double employers_per_1000;   /* employer businesses per 1,000 population */
+    double registered_share;     /* share registered with the employment services */
+    int nindustries, nsizes;
+    es_industry_params industries[ES_MAX_INDUSTRIES];
+    es_size_params sizes[ES_MAX_SIZES];
+    double vacancy_days;         /* mean time before an unfilled vacancy is withdrawn */
+    double others_fill_days;     /* mean time before a job seeker from outside fills it, at the reference unemployment */
+    double reference_unemployment_rate, reference_vacancy_rate;
+    int nsteps, nshocks;
+    es_lm_step steps[ES_MAX_LM_STEPS];
+    es_lm_shock shocks[ES_MAX_SHOCKS];
+    double match_base;           /* log-odds that a client accepts and is hired into a vacancy */
+    double training_effect;      /* log-odds shift after completed training */
+    double developer_effect;     /* log-odds shift at a provider with job developers */
+    double subsidy_effect;       /* log-odds shift when a wage subsidy comes with the client */
+    int offers_per_search;       /* vacancies (or searchers) tried at each encounter */
+    double max_search_days;      /* a client unmatched this long leaves unemployed */
+    double subsidy_months;       /* length of a wage subsidy */
+    double stacking_prob;        /* a client in a job under the funded hours takes a second one */
+    double stacking_max_share;   /* stacked outcomes count for at most this share of clients per catchment and checkpoint */
+} es_labour_params;
+
 /* Behavioural mode: providers respond to prices.  Off unless `enabled` (set by
  * `essim compare --behavioural`, which fills value_by_stream from an accounting run). */
 typedef struct es_behaviour_params {
@@ -179,6 +243,7 @@ typedef struct es_params {
 
     es_contest_params contest;
     es_behaviour_params behaviour;
+    es_labour_params labour;
 
     double staff_cost_per_hour;          /* provider cost model, dollars */
     double overhead_per_place_per_month; /* dollars per caseload place */

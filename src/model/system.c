@@ -74,6 +74,17 @@ static double minimum_wage_at(const es_params *p, double day)
     return wage;
 }
 
+/* A wage (lognormal, cv outcomes.wage_cv) around `mean_at_start` dollars an hour: wages move
+ * with the minimum wage, so the mean is `mean_at_start` when the scenario starts. */
+static double draw_wage(const es_model *m, double mean_at_start, gsl_rng *r)
+{
+    const es_params *p = m->p;
+    double base = minimum_wage_at(p, 0.0), today = minimum_wage_at(p, m->sim.now);
+    double mean = mean_at_start * (base > 0.0 ? today / base : 1.0);
+    double s2 = log1p(p->outcomes.wage_cv * p->outcomes.wage_cv);
+    return gsl_ran_lognormal(r, log(mean) - s2 / 2.0, sqrt(s2));
+}
+
 static int fiscal_index(const es_model *m, double day) { return es_fiscal_index(&m->fiscal, day); }
 
 static int new_client(es_model *m, uint32_t *index)
@@ -380,7 +391,10 @@ static void schedule_next_checkpoint(es_model *m, uint32_t index)
         return;
     }
     double at = c->job_start_days + checkpoint_months[c->next_checkpoint] * DAYS_PER_MONTH;
-    if (c->job_end_days < at)
+    if (c->subsidy_open && c->subsidy_end_days <= at && c->subsidy_end_days <= c->job_end_days)
+        es_sim_schedule_at(&m->sim, c->subsidy_end_days, (uint32_t)m->ev_subsidy_end, index,
+                           &c->checkpoint);
+    else if (c->job_end_days < at)
         es_sim_schedule_at(&m->sim, c->job_end_days, (uint32_t)m->ev_job_loss, index,
                            &c->checkpoint);
     else
@@ -393,13 +407,11 @@ static void start_job(es_model *m, uint32_t index)
     const es_outcome_params *o = &p->outcomes;
     es_client *c = &m->clients[index];
     const es_stream_params *sp = &p->streams[c->stream];
-    double hours = o->hours_mean + (o->hours_sd > 0 ? gsl_ran_gaussian_ziggurat(m->rng_outcome, o->hours_sd) : 0.0);
-    c->hours = (float)fmin(60.0, fmax(1.0, hours));
-    /* wages move with the minimum wage: wage_mean is the mean when the scenario starts */
-    double base = minimum_wage_at(p, 0.0), today = minimum_wage_at(p, m->sim.now);
-    double mean = o->wage_mean * (base > 0.0 ? today / base : 1.0);
-    double s2 = log1p(o->wage_cv * o->wage_cv);
-    c->wage = (float)gsl_ran_lognormal(m->rng_outcome, log(mean) - s2 / 2.0, sqrt(s2));
+    if (!m->lm_on) { /* with a labour market, hours and wage come from the vacancy */
+        double hours = o->hours_mean + (o->hours_sd > 0 ? gsl_ran_gaussian_ziggurat(m->rng_outcome, o->hours_sd) : 0.0);
+        c->hours = (float)fmin(60.0, fmax(1.0, hours));
+        c->wage = (float)draw_wage(m, o->wage_mean, m->rng_outcome);
+    }
     double monthly_rate = -log(sp->retention_3m_prob) / 3.0;
     double months = monthly_rate > 0.0 ? gsl_ran_exponential(m->rng_outcome, 1.0 / monthly_rate)
                                        : INFINITY;
@@ -421,7 +433,14 @@ static void start_job(es_model *m, uint32_t index)
     es_model_event ev = client_event(m, ES_MS_JOB_START, c);
     ev.wage_ok = c->wage >= minimum_wage_at(p, m->sim.now);
     ev.funded = ev.wage_ok && c->hours >= p->funded_hours_per_week;
+    ev.subsidised = c->subsidised;
+    ev.stacked = c->stacked;
     notify(m, &ev);
+    if (c->subsidised) {
+        ev.kind = ES_MS_SUBSIDISED_HIRE;
+        ev.months = p->labour.subsidy_months;
+        notify(m, &ev);
+    }
 }
 
 /* Closes the plan of a client leaving services and decides where the client goes next. */
@@ -464,6 +483,8 @@ static void exit_service(es_model *m, uint32_t index, es_closure reason)
     flush_starts(m);
 }
 
+static void enter_search(es_model *m, uint32_t index);
+
 static void complete_services(es_model *m, uint32_t index)
 {
     const es_params *p = m->p;
@@ -482,8 +503,262 @@ static void complete_services(es_model *m, uint32_t index)
                    p->outcomes.source_effect[c->source] -
                    (c->parked ? p->behaviour.parked_job_effect : 0.0);
     double prob = sp->job_start_prob <= 0.0 ? 0.0 : 1.0 / (1.0 + exp(-logit));
-    exit_service(m, index,
-                 gsl_rng_uniform(m->rng_outcome) < prob ? ES_CLOSE_EMPLOYED : ES_CLOSE_UNEMPLOYED);
+    bool ready = gsl_rng_uniform(m->rng_outcome) < prob;
+    if (ready && m->lm_on)
+        enter_search(m, index); /* job-ready: the job must come from a vacancy */
+    else
+        exit_service(m, index, ready ? ES_CLOSE_EMPLOYED : ES_CLOSE_UNEMPLOYED);
+}
+
+/* ---- the labour market: vacancies and job search ------------------------------------------- */
+
+static const es_provider_params *provider_params(const es_model *m, const es_client *c)
+{
+    int provider = m->sites[c->site].provider;
+    return &m->p->catchments[c->catchment].providers[provider - m->first_provider[c->catchment]];
+}
+
+/* Whether a job-ready client offered a vacancy is hired into it. */
+static bool accepts(es_model *m, const es_client *c, const es_vacancy *x)
+{
+    const es_params *p = m->p;
+    const es_labour_params *lm = &p->labour;
+    double logit = lm->match_base + p->streams[c->stream].match_effect +
+                   lm->industries[x->industry].match_effect +
+                   (c->trained ? lm->training_effect : 0.0) +
+                   (provider_params(m, c)->job_developers ? lm->developer_effect : 0.0) +
+                   (c->subsidy_offered ? lm->subsidy_effect : 0.0);
+    return gsl_rng_uniform(m->lm.rng_match) < 1.0 / (1.0 + exp(-logit));
+}
+
+static void search_append(es_model *m, uint32_t index)
+{
+    es_client *c = &m->clients[index];
+    es_lm_catchment *lc = &m->lm.by_catchment[c->catchment];
+    c->searching = 1;
+    c->search_next = ES_NONE;
+    c->search_prev = lc->search_tail;
+    if (lc->search_tail != ES_NONE)
+        m->clients[lc->search_tail].search_next = index;
+    else
+        lc->search_head = index;
+    lc->search_tail = index;
+    lc->searchers++;
+}
+
+/* A client leaves job search, matched or not; the time searched is counted. */
+static void search_leave(es_model *m, uint32_t index)
+{
+    es_client *c = &m->clients[index];
+    es_lm_catchment *lc = &m->lm.by_catchment[c->catchment];
+    if (c->searching) {
+        if (c->search_prev != ES_NONE)
+            m->clients[c->search_prev].search_next = c->search_next;
+        else
+            lc->search_head = c->search_next;
+        if (c->search_next != ES_NONE)
+            m->clients[c->search_next].search_prev = c->search_prev;
+        else
+            lc->search_tail = c->search_prev;
+        lc->searchers--;
+        c->searching = 0;
+    }
+    es_tally_add(&lc->search_days, m->sim.now - c->phase_start_days);
+}
+
+/* A client fills vacancy `v` (on its catchment's open list when `listed`); returns a copy. */
+static es_vacancy take_vacancy(es_model *m, uint32_t v, bool listed)
+{
+    es_vacancy x = m->lm.vacancies[v];
+    es_lm_catchment *lc = &m->lm.by_catchment[x.catchment];
+    if (listed)
+        es_open_remove(&m->lm, v);
+    es_vacancy_release(&m->lm, v);
+    lc->filled_by_clients++;
+    es_tally_add(&lc->fill_days, m->sim.now - x.posted_days);
+    m->months[(int)fmin(m->nmonths - 1, m->sim.now / DAYS_PER_MONTH)].vacancies_filled++;
+    return x;
+}
+
+/* The oldest vacancy of a catchment still open (closing those whose time has come). */
+static uint32_t first_open(es_model *m, int catchment)
+{
+    es_lm_catchment *lc = &m->lm.by_catchment[catchment];
+    while (lc->open_head != ES_NONE && m->lm.vacancies[lc->open_head].close_days <= m->sim.now)
+        es_vacancy_close(&m->lm, lc->open_head);
+    return lc->open_head;
+}
+
+/* The client starts the job of vacancy `v`, may stack a second part-time job, and leaves
+ * service employed. */
+static void hire(es_model *m, uint32_t index, uint32_t v, bool listed)
+{
+    const es_params *p = m->p;
+    const es_labour_params *lm = &p->labour;
+    es_client *c = &m->clients[index];
+    es_lm_catchment *lc = &m->lm.by_catchment[c->catchment];
+    es_vacancy x = take_vacancy(m, v, listed);
+    c->hours = c->primary_hours = x.hours;
+    c->wage = x.wage;
+    c->stacked = 0;
+    if (c->hours < p->funded_hours_per_week && lm->stacking_prob > 0.0 &&
+        gsl_rng_uniform(m->lm.rng_stacking) < lm->stacking_prob) {
+        uint32_t w = first_open(m, c->catchment);
+        if (w != ES_NONE) {
+            es_vacancy y = take_vacancy(m, w, true);
+            c->hours = fminf(60.0f, c->hours + y.hours);
+            c->wage = fminf(c->wage, y.wage);
+            c->stacked = 1;
+            lc->stacked_jobs++;
+        }
+    }
+    c->subsidised = c->subsidy_open = c->subsidy_offered;
+    if (c->subsidised) {
+        c->subsidy_end_days = m->sim.now + lm->subsidy_months * DAYS_PER_MONTH;
+        lc->subsidised++;
+    }
+    lc->search_matched++;
+    exit_service(m, index, ES_CLOSE_EMPLOYED);
+}
+
+/* A job-ready client who has finished services looks at the catchment's open vacancies,
+ * oldest first; unmatched, the client keeps the place and waits for new vacancies. */
+static void enter_search(es_model *m, uint32_t index)
+{
+    const es_labour_params *lm = &m->p->labour;
+    es_client *c = &m->clients[index];
+    es_lm_catchment *lc = &m->lm.by_catchment[c->catchment];
+    cancel(m, &c->review);
+    cancel(m, &c->transfer);
+    c->subsidy_offered = gsl_rng_uniform(m->lm.rng_subsidy) < m->p->streams[c->stream].subsidy_prob;
+    c->phase_start_days = m->sim.now;
+    lc->search_started++;
+    int tried = 0;
+    for (uint32_t v = first_open(m, c->catchment); v != ES_NONE && tried < lm->offers_per_search;) {
+        uint32_t next = m->lm.vacancies[v].next;
+        if (m->lm.vacancies[v].close_days <= m->sim.now) {
+            es_vacancy_close(&m->lm, v);
+        } else if (tried++, accepts(m, c, &m->lm.vacancies[v])) {
+            search_leave(m, index);
+            hire(m, index, v, true);
+            return;
+        }
+        v = next;
+    }
+    if (lm->max_search_days <= 0.0) {
+        search_leave(m, index);
+        lc->search_unmatched++;
+        exit_service(m, index, ES_CLOSE_UNEMPLOYED);
+        return;
+    }
+    search_append(m, index);
+    es_sim_schedule(&m->sim, lm->max_search_days, (uint32_t)m->ev_search_end, index, &c->timer);
+}
+
+static void on_search_end(es_sim *sim, const es_event *ev, void *ctx)
+{
+    (void)sim;
+    es_model *m = ctx;
+    uint32_t index = (uint32_t)ev->data;
+    m->clients[index].timer = 0;
+    search_leave(m, index);
+    m->lm.by_catchment[m->clients[index].catchment].search_unmatched++;
+    exit_service(m, index, ES_CLOSE_UNEMPLOYED);
+}
+
+/* Next posting of a census division: its rate is constant between month starts and the dates
+ * where conditions change, so an exponential gap crossing one restarts there. */
+static double next_posting(es_model *m, int stream, double from)
+{
+    const es_params *p = m->p;
+    const es_posting_stream *s = &m->lm.streams[stream];
+    gsl_rng *r = m->lm.rng_post[stream];
+    double t = from;
+    double need = gsl_ran_exponential(r, 1.0);
+    for (int guard = 0; guard < 100000; guard++) {
+        double change;
+        int month = es_calendar_month_at(p->start_year, p->start_month, p->start_day, t, &change);
+        change = fmin(change, es_labour_next_change(&m->lm, t));
+        double rate = es_labour_posting_rate(&m->lm, s, month, t);
+        if (rate > 0.0 && t + need / rate <= change)
+            return t + need / rate;
+        need -= rate * (change - t);
+        t = change;
+        if (t > p->horizon_days)
+            return INFINITY;
+    }
+    return INFINITY;
+}
+
+/* A registered employer posts a vacancy: offered to the clients searching longest, else open
+ * until it is filled from outside or withdrawn. */
+static void on_vacancy(es_sim *sim, const es_event *ev, void *ctx)
+{
+    es_model *m = ctx;
+    const es_params *p = m->p;
+    const es_labour_params *lm = &p->labour;
+    int stream = (int)ev->data;
+    const es_posting_stream *s = &m->lm.streams[stream];
+    gsl_rng *r = m->lm.rng_post[stream];
+    double next = next_posting(m, stream, sim->now);
+    if (next <= p->horizon_days)
+        es_sim_schedule_at(sim, next, (uint32_t)m->ev_vacancy, ev->data, NULL);
+    uint32_t v = es_vacancy_alloc(&m->lm);
+    if (v == ES_NONE) {
+        es_sim_stop(sim);
+        return;
+    }
+    int month = es_calendar_month_at(p->start_year, p->start_month, p->start_day, sim->now, NULL);
+    int industry = es_labour_draw_industry(&m->lm, s, month, r);
+    const es_industry_params *ip = &lm->industries[industry];
+    double hours = ip->hours_mean + (ip->hours_sd > 0 ? gsl_ran_gaussian_ziggurat(r, ip->hours_sd) : 0.0);
+    double wage = draw_wage(m, p->outcomes.wage_mean * ip->wage_factor, r);
+    /* filled from outside or withdrawn, whichever comes first: the first of two exponential
+     * clocks is exponential at the sum of their rates, and it is the first with probability
+     * its rate over the sum */
+    double unemployment = es_labour_unemployment(p, s->er_uid, sim->now);
+    double others_rate = unemployment / (lm->others_fill_days * lm->reference_unemployment_rate);
+    double rate = others_rate + 1.0 / lm->vacancy_days;
+    double open_days = gsl_ran_exponential(r, 1.0 / rate);
+    bool by_others = gsl_rng_uniform(r) * rate < others_rate;
+    es_vacancy *x = &m->lm.vacancies[v];
+    *x = (es_vacancy){.posted_days = sim->now, .close_days = sim->now + open_days,
+                      .hours = (float)fmin(60.0, fmax(1.0, hours)), .wage = (float)wage,
+                      .prev = ES_NONE, .next = ES_NONE, .catchment = (int16_t)s->catchment,
+                      .industry = (uint8_t)industry, .by_others = by_others};
+    es_lm_catchment *lc = &m->lm.by_catchment[s->catchment];
+    lc->posted++;
+    m->lm.posted_by_industry[industry]++;
+    m->months[(int)fmin(m->nmonths - 1, sim->now / DAYS_PER_MONTH)].vacancies_posted++;
+    es_open_sweep(&m->lm, s->catchment, sim->now, 2);
+    uint32_t ci = lc->search_head;
+    for (int k = 0; k < lm->offers_per_search && ci != ES_NONE; k++) {
+        uint32_t after = m->clients[ci].search_next;
+        if (accepts(m, &m->clients[ci], x)) {
+            cancel(m, &m->clients[ci].timer); /* the search deadline */
+            search_leave(m, ci);
+            hire(m, ci, v, false);
+            return;
+        }
+        ci = after;
+    }
+    es_open_append(&m->lm, v);
+}
+
+/* A placement's wage subsidy has run its months with the job still on. */
+static void on_subsidy_end(es_sim *sim, const es_event *ev, void *ctx)
+{
+    (void)sim;
+    es_model *m = ctx;
+    uint32_t index = (uint32_t)ev->data;
+    es_client *c = &m->clients[index];
+    c->checkpoint = 0;
+    c->subsidy_open = 0;
+    es_model_event out = client_event(m, ES_MS_SUBSIDY_END, c);
+    out.months = m->p->labour.subsidy_months;
+    out.subsidised = true;
+    notify(m, &out);
+    schedule_next_checkpoint(m, index);
 }
 
 /* ---- event handlers ----------------------------------------------------------------------- */
@@ -550,6 +825,8 @@ static void intake(es_model *m, uint32_t index)
 {
     const es_params *p = m->p;
     es_client *c = &m->clients[index];
+    c->trained = c->searching = c->subsidy_offered = c->subsidised = c->subsidy_open = 0;
+    c->stacked = 0;
     assess(m, c);
     c->true_stream = (int16_t)es_stream_of(p->need_thresholds, p->nstreams, c->need);
     c->site = (int16_t)choose_site(m, c, -1);
@@ -627,8 +904,10 @@ static void on_phase_end(es_sim *sim, const es_event *ev, void *ctx)
     c->timer = 0;
     int done = c->phase;
     c->services_left &= (uint8_t)~(1u << done);
-    if (done == ES_SVC_TRAINING)
+    if (done == ES_SVC_TRAINING) {
+        c->trained = 1;
         emit(m, ES_MS_TRAINING_COMPLETED, c);
+    }
     if (done == ES_SVC_EMPLOYMENT || c->services_left == 0) {
         complete_services(m, index);
         return;
@@ -677,7 +956,7 @@ int es_model_transfer(es_model *m, uint32_t index, bool written_consent)
         m->transfers_refused++;
         return ES_EINVAL;
     }
-    if (c->state != ES_CLIENT_IN_SERVICE)
+    if (c->state != ES_CLIENT_IN_SERVICE || c->searching)
         return ES_EINVAL;
     int old_provider = m->sites[c->site].provider;
     int site = choose_site(m, c, old_provider);
@@ -709,6 +988,30 @@ static void on_transfer(es_sim *sim, const es_event *ev, void *ctx)
     es_model_transfer(m, index, consent);
 }
 
+/* The IES rules a labour market brings to a checkpoint: a subsidised placement is no funded
+ * outcome until a checkpoint after its subsidy ends; two stacked jobs that reach the hours only
+ * together count for at most stacking_max_share of the catchment's clients employed at the
+ * checkpoint (a running count, so the share is never exceeded). */
+static bool labour_market_funded(es_model *m, const es_client *c, int k, bool funded)
+{
+    const es_params *p = m->p;
+    es_lm_catchment *lc = &m->lm.by_catchment[c->catchment];
+    lc->employed_at[k]++;
+    if (c->subsidised && m->sim.now <= c->subsidy_end_days) {
+        lc->subsidy_unfunded[k] += funded;
+        return false;
+    }
+    if (funded && c->stacked && c->primary_hours < p->funded_hours_per_week) {
+        if ((double)(lc->stacked_counted[k] + 1) >
+            p->labour.stacking_max_share * (double)lc->employed_at[k]) {
+            lc->stacked_refused[k]++;
+            return false;
+        }
+        lc->stacked_counted[k]++;
+    }
+    return funded;
+}
+
 static void on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
 {
     es_model *m = ctx;
@@ -718,6 +1021,8 @@ static void on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
     c->checkpoint = 0;
     int k = c->next_checkpoint++;
     bool funded = c->hours >= p->funded_hours_per_week && c->wage >= minimum_wage_at(p, sim->now);
+    if (m->lm_on)
+        funded = labour_market_funded(m, c, k, funded);
     es_stream_counts *sc = &m->by_stream[c->stream];
     sc->employed[k]++;
     if (funded)
@@ -726,6 +1031,8 @@ static void on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
     es_model_event out = client_event(m, checkpoint_events[k], c);
     out.funded = funded;
     out.wage_ok = c->wage >= minimum_wage_at(p, sim->now);
+    out.subsidised = c->subsidised;
+    out.stacked = c->stacked;
     notify(m, &out);
     if (k == 1) {
         m->by_source[c->source].employed_3m++;
@@ -749,6 +1056,13 @@ static void on_job_loss(es_sim *sim, const es_event *ev, void *ctx)
     c->checkpoint = 0;
     m->by_stream[c->stream].job_losses++;
     m->follow_up--;
+    if (c->subsidy_open) { /* the subsidy stops with the job */
+        c->subsidy_open = 0;
+        es_model_event out = client_event(m, ES_MS_SUBSIDY_END, c);
+        out.months = (sim->now - c->job_start_days) / DAYS_PER_MONTH;
+        out.subsidised = true;
+        notify(m, &out);
+    }
     emit(m, ES_MS_JOB_LOSS, c);
     if (gsl_rng_uniform(m->rng_outcome) < m->p->outcomes.return_to_service_prob) {
         m->returned++;
@@ -1070,7 +1384,10 @@ static int register_events(es_model *m)
     m->ev_ssm_review = es_sim_register(s, on_ssm_review, m);
     m->ev_restore = es_sim_register(s, on_restore, m);
     m->ev_period = es_sim_register(s, on_period, m);
-    return m->ev_period < 0 ? ES_ENOMEM : ES_OK;
+    m->ev_vacancy = es_sim_register(s, on_vacancy, m);
+    m->ev_search_end = es_sim_register(s, on_search_end, m);
+    m->ev_subsidy_end = es_sim_register(s, on_subsidy_end, m);
+    return m->ev_subsidy_end < 0 ? ES_ENOMEM : ES_OK;
 }
 
 /* Behavioural mode: a stream whose clients bring less net revenue than the best-paying
@@ -1123,6 +1440,9 @@ int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_erro
         rc = init_sites(m);
     if (rc == ES_OK)
         rc = init_open_data(m);
+    m->lm_on = p->labour.enabled && p->has_geography;
+    if (rc == ES_OK && m->lm_on)
+        rc = es_labour_init(&m->lm, p, replication);
     if (rc != ES_OK) {
         es_model_destroy(m);
         return es_error_set(err, rc, NULL, 0, "out of memory setting up replication %u",
@@ -1159,6 +1479,8 @@ void es_model_destroy(es_model *m)
     free(m->open_cd);
     free(m->assisted_site);
     free(m->assisted_cd);
+    if (m->lm_on)
+        es_labour_destroy(&m->lm);
     *m = (es_model){0};
 }
 
@@ -1195,6 +1517,11 @@ int es_model_start(es_model *m, es_error *err)
         double first = next_arrival(m, i, p->catchments[m->arrivals[i].catchment].start_days);
         if (first <= p->horizon_days)
             rc = es_sim_schedule_at(&m->sim, first, (uint32_t)m->ev_arrival, (uint64_t)i, NULL);
+    }
+    for (int i = 0; m->lm_on && i < m->lm.nstreams && rc == ES_OK; i++) {
+        double first = next_posting(m, i, p->catchments[m->lm.streams[i].catchment].start_days);
+        if (first <= p->horizon_days)
+            rc = es_sim_schedule_at(&m->sim, first, (uint32_t)m->ev_vacancy, (uint64_t)i, NULL);
     }
     if (rc == ES_OK)
         rc = seed_waiting_lists(m);
@@ -1414,6 +1741,80 @@ static int collect_units(const es_model *m, es_results *r)
     return rc;
 }
 
+static int add_labour_measures(es_results *r, const char *group, const es_lm_catchment *lc)
+{
+    int rc = 0;
+    uint64_t filled = lc->filled_by_clients + lc->filled_by_others;
+    ADD("registered_employers", group, llround(lc->registered_employers));
+    ADD("vacancies_posted", group, lc->posted);
+    ADD("vacancies_filled", group, filled);
+    ADD("vacancies_filled_by_clients", group, lc->filled_by_clients);
+    ADD("vacancies_filled_by_others", group, lc->filled_by_others);
+    ADD("vacancies_expired", group, lc->withdrawn);
+    ADD("vacancies_open_end", group, lc->open);
+    ADD("mean_days_to_fill", group, es_tally_mean(&lc->fill_days));
+    ADD("share_filled_by_clients", group, ratio((double)lc->filled_by_clients, (double)filled));
+    ADD("job_searches", group, lc->search_started);
+    ADD("job_searches_matched", group, lc->search_matched);
+    ADD("job_searches_unmatched", group, lc->search_unmatched);
+    ADD("clients_searching_end", group, lc->searchers);
+    ADD("mean_search_days", group, es_tally_mean(&lc->search_days));
+    ADD("subsidised_placements", group, lc->subsidised);
+    ADD("stacked_placements", group, lc->stacked_jobs);
+    uint64_t counted = 0, refused = 0, unfunded = 0;
+    double worst = 0.0;
+    for (int k = 0; k < 4; k++) {
+        counted += lc->stacked_counted[k];
+        refused += lc->stacked_refused[k];
+        unfunded += lc->subsidy_unfunded[k];
+        worst = fmax(worst, ratio((double)lc->stacked_counted[k], (double)lc->employed_at[k]));
+    }
+    ADD("stacked_funded_outcomes", group, counted);
+    ADD("stacked_outcomes_over_allowance", group, refused);
+    ADD("stacked_outcome_share_max", group, worst);
+    ADD("subsidised_outcomes_not_funded", group, unfunded);
+    return rc;
+}
+
+/* Employer-side measures, per catchment and for all: vacancies posted = filled by clients +
+ * filled from outside + withdrawn unfilled + open at the end. */
+static int collect_labour(const es_model *m, es_results *r)
+{
+    const es_params *p = m->p;
+    const es_labour *l = &m->lm;
+    int rc = 0;
+    es_lm_catchment all = {0};
+    es_tally_reset(&all.fill_days);
+    es_tally_reset(&all.search_days);
+    for (int c = 0; c < p->ncatchments; c++) {
+        char group[ES_NAME_MAX + 16];
+        es_lm_catchment lc = l->by_catchment[c];
+        uint64_t open, others, withdrawn;
+        es_labour_count_open(l, c, m->sim.now, &open, &others, &withdrawn, &lc.fill_days);
+        lc.open = open;
+        lc.filled_by_others += others;
+        lc.withdrawn += withdrawn;
+        uint64_t *dst = &all.posted;
+        const uint64_t *src = &lc.posted;
+        size_t ncounts = (size_t)((const uint64_t *)&lc.fill_days - &lc.posted);
+        for (size_t i = 0; i < ncounts; i++)
+            dst[i] += src[i];
+        merge_tally(&all.fill_days, &lc.fill_days);
+        merge_tally(&all.search_days, &lc.search_days);
+        all.registered_employers += lc.registered_employers;
+        snprintf(group, sizeof group, "catchment=%s", p->catchments[c].name);
+        rc |= add_labour_measures(r, group, &lc);
+    }
+    rc |= add_labour_measures(r, "all", &all);
+    for (int i = 0; i < p->labour.nindustries; i++) {
+        char group[ES_NAME_MAX + 16];
+        snprintf(group, sizeof group, "industry=%s", p->labour.industries[i].name);
+        ADD("vacancies_posted", group, l->posted_by_industry[i]);
+    }
+    ADD("peak_open_vacancies", "all", l->peak_open);
+    return rc;
+}
+
 /* The waiting-time distribution: the share of service starts after warm-up that came within N
  * days of arrival (waits shorter than N days), for all clients and by stream. */
 static int collect_wait_distribution(const es_model *m, es_results *r)
@@ -1506,6 +1907,8 @@ int es_model_collect(const es_model *m, es_results *r)
     ADD("provider_replacements", "all", replaced);
     ADD("ssm_replacements", "all", ssm_replaced);
     rc |= collect_units(m, r);
+    if (m->lm_on)
+        rc |= collect_labour(m, r);
 
     for (int k = 0; k < m->nmonths; k++) {
         es_month_snapshot snap = m->months[k];
@@ -1523,6 +1926,11 @@ int es_model_collect(const es_model *m, es_results *r)
         rc |= es_results_add(r, "in_service", "all", k, (double)snap.in_service);
         rc |= es_results_add(r, "job_starts", "all", k, (double)snap.job_starts);
         rc |= es_results_add(r, "plans_closed", "all", k, (double)snap.plans_closed);
+        if (m->lm_on) {
+            rc |= es_results_add(r, "vacancies_posted", "all", k, (double)snap.vacancies_posted);
+            rc |= es_results_add(r, "vacancies_filled_by_clients", "all", k,
+                                 (double)snap.vacancies_filled);
+        }
     }
     return rc ? ES_ENOMEM : ES_OK;
 }

@@ -22,6 +22,7 @@
 #include "engine/stats.h"
 #include "model/calendar.h"
 #include "model/events.h"
+#include "model/labour.h"
 #include "model/params.h"
 
 #define ES_MAX_OBSERVERS 8
@@ -42,7 +43,10 @@ typedef struct es_client {
     double phase_start_days, phase_end_days; /* the current service phase */
     double drop_days;          /* leaves services early at this time (INFINITY: never) */
     double job_start_days, job_end_days;
+    double subsidy_end_days;   /* a subsidised placement's subsidy ends then */
     float need, hours, wage;
+    float primary_hours;       /* hours of the first job when two are stacked */
+    uint32_t search_prev, search_next; /* in the catchment's job-search list */
     float staff_rate;          /* staff hours a month while in service */
     uint32_t plan_id;          /* current service plan; 0 = none */
     es_handle ticket;          /* place in a site's queue while waiting */
@@ -54,6 +58,7 @@ typedef struct es_client {
     uint8_t source, channel, state, phase, next_checkpoint, plan_active;
     uint8_t disability, language_barrier, rural, youth, services_left, parked;
     uint8_t left_income_support;
+    uint8_t trained, searching, subsidy_offered, subsidised, subsidy_open, stacked;
 } es_client;
 
 typedef struct es_stream_counts {
@@ -90,6 +95,7 @@ typedef struct es_arrival_stream {
 
 typedef struct es_month_snapshot {
     uint64_t arrivals[ES_MAX_STREAMS], waiting, in_service, job_starts, plans_closed;
+    uint64_t vacancies_posted, vacancies_filled; /* labour market: filled by clients */
 } es_month_snapshot;
 
 typedef struct es_model {
@@ -97,7 +103,10 @@ typedef struct es_model {
     uint32_t replication;
     es_sim sim;
     int ev_arrival, ev_renege, ev_phase_end, ev_dropout, ev_review, ev_transfer, ev_checkpoint,
-        ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period;
+        ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period,
+        ev_vacancy, ev_search_end, ev_subsidy_end;
+    bool lm_on;     /* the labour market decides job starts */
+    es_labour lm;
 
     gsl_rng *rng_clients, *rng_assess, *rng_service, *rng_outcome, *rng_patience, *rng_route,
         *rng_contest, *rng_behaviour;

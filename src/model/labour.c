@@ -1,0 +1,322 @@
+#include "model/labour.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine/error.h"
+#include "engine/rng.h"
+
+/* ---- regional conditions ----------------------------------------------------------------- */
+
+/* The step in force for a region on a day: the region's own series if it has one, else the
+ * province-wide (er 0) series; before a series' first step, its first step.  NULL: none. */
+static const es_lm_step *step_at(const es_params *p, int er_uid, double day)
+{
+    const es_labour_params *lm = &p->labour;
+    bool own = false;
+    for (int i = 0; i < lm->nsteps && !own; i++)
+        own = lm->steps[i].er_uid == er_uid && er_uid != 0;
+    int want = own ? er_uid : 0;
+    const es_lm_step *first = NULL, *at = NULL;
+    for (int i = 0; i < lm->nsteps; i++) {
+        const es_lm_step *s = &lm->steps[i];
+        if (s->er_uid != want)
+            continue;
+        if (!first)
+            first = s;
+        if (s->from_days <= day)
+            at = s;
+    }
+    return at ? at : first;
+}
+
+static bool shock_applies(const es_lm_shock *s, int er_uid, double day)
+{
+    if (day < s->from_days || day >= s->to_days)
+        return false;
+    if (s->nregions == 0)
+        return true;
+    for (int r = 0; r < s->nregions; r++)
+        if (s->regions[r] == er_uid)
+            return true;
+    return false;
+}
+
+double es_labour_vacancy_multiplier(const es_params *p, int er_uid, double day)
+{
+    const es_labour_params *lm = &p->labour;
+    const es_lm_step *s = step_at(p, er_uid, day);
+    double k = s ? s->vacancy_rate / lm->reference_vacancy_rate : 1.0;
+    for (int i = 0; i < lm->nshocks; i++)
+        if (shock_applies(&lm->shocks[i], er_uid, day))
+            k *= lm->shocks[i].vacancy_multiplier;
+    return k;
+}
+
+double es_labour_unemployment(const es_params *p, int er_uid, double day)
+{
+    const es_labour_params *lm = &p->labour;
+    const es_lm_step *s = step_at(p, er_uid, day);
+    double u = s ? s->unemployment_rate : lm->reference_unemployment_rate;
+    for (int i = 0; i < lm->nshocks; i++)
+        if (shock_applies(&lm->shocks[i], er_uid, day))
+            u *= lm->shocks[i].unemployment_multiplier;
+    return fmin(u, 0.95);
+}
+
+double es_labour_next_change(const es_labour *l, double day)
+{
+    for (int i = 0; i < l->nboundaries; i++)
+        if (l->boundaries[i] > day)
+            return l->boundaries[i];
+    return INFINITY;
+}
+
+double es_labour_posting_rate(const es_labour *l, const es_posting_stream *s, int month,
+                              double day)
+{
+    const es_labour_params *lm = &l->p->labour;
+    double rate = 0.0;
+    for (int i = 0; i < lm->nindustries; i++)
+        rate += s->base_per_day[i] * lm->industries[i].seasonality[month - 1];
+    return rate * es_labour_vacancy_multiplier(l->p, s->er_uid, day);
+}
+
+int es_labour_draw_industry(const es_labour *l, const es_posting_stream *s, int month, gsl_rng *r)
+{
+    const es_labour_params *lm = &l->p->labour;
+    double total = 0.0;
+    for (int i = 0; i < lm->nindustries; i++)
+        total += s->base_per_day[i] * lm->industries[i].seasonality[month - 1];
+    double u = gsl_rng_uniform(r) * total;
+    for (int i = 0; i < lm->nindustries; i++) {
+        u -= s->base_per_day[i] * lm->industries[i].seasonality[month - 1];
+        if (u < 0.0)
+            return i;
+    }
+    return lm->nindustries - 1;
+}
+
+/* ---- set-up ------------------------------------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int init_boundaries(es_labour *l)
+{
+    const es_labour_params *lm = &l->p->labour;
+    l->boundaries = malloc(((size_t)lm->nsteps + 2 * (size_t)lm->nshocks + 1) * sizeof *l->boundaries);
+    if (!l->boundaries)
+        return ES_ENOMEM;
+    int n = 0;
+    for (int i = 0; i < lm->nsteps; i++)
+        l->boundaries[n++] = lm->steps[i].from_days;
+    for (int i = 0; i < lm->nshocks; i++) {
+        l->boundaries[n++] = lm->shocks[i].from_days;
+        l->boundaries[n++] = lm->shocks[i].to_days;
+    }
+    qsort(l->boundaries, (size_t)n, sizeof *l->boundaries, cmp_double);
+    l->nboundaries = n;
+    return ES_OK;
+}
+
+/* Registered employers of a census division post at base rates per industry. */
+static int init_streams(es_labour *l)
+{
+    const es_params *p = l->p;
+    const es_labour_params *lm = &p->labour;
+    double postings_per_employer = 0.0;
+    for (int s = 0; s < lm->nsizes; s++)
+        postings_per_employer += lm->sizes[s].employer_share * lm->sizes[s].postings_per_year;
+    int n = 0;
+    for (int c = 0; c < p->ncatchments; c++)
+        n += p->geography.catchments[p->catchments[c].geo_index].ncds;
+    l->streams = calloc((size_t)(n ? n : 1), sizeof *l->streams);
+    if (!l->streams)
+        return ES_ENOMEM;
+    for (int c = 0; c < p->ncatchments; c++) {
+        const es_geo_catchment *gc = &p->geography.catchments[p->catchments[c].geo_index];
+        for (int k = 0; k < gc->ncds; k++) {
+            const es_census_division *cd = &p->geography.cds[gc->cd_index[k]];
+            double registered = (double)cd->population / 1000.0 * lm->employers_per_1000 *
+                                lm->registered_share;
+            l->by_catchment[c].registered_employers += registered;
+            es_posting_stream *st = &l->streams[l->nstreams++];
+            *st = (es_posting_stream){.catchment = c, .cd_index = gc->cd_index[k], .er_uid = cd->er_uid};
+            for (int i = 0; i < lm->nindustries; i++)
+                st->base_per_day[i] = registered * lm->industries[i].employer_share *
+                                      postings_per_employer / 365.25;
+        }
+    }
+    return ES_OK;
+}
+
+static int init_rngs(es_labour *l, uint32_t rep)
+{
+    const es_params *p = l->p;
+    const gsl_rng_type *t = es_rng_type_by_name(p->rng);
+    if (!(l->rng_match = es_rng_alloc(t, p->seed, rep, "matching")) ||
+        !(l->rng_subsidy = es_rng_alloc(t, p->seed, rep, "subsidies")) ||
+        !(l->rng_stacking = es_rng_alloc(t, p->seed, rep, "stacking")))
+        return ES_ENOMEM;
+    l->rng_post = calloc((size_t)(l->nstreams ? l->nstreams : 1), sizeof *l->rng_post);
+    if (!l->rng_post)
+        return ES_ENOMEM;
+    for (int i = 0; i < l->nstreams; i++) {
+        char name[ES_NAME_MAX * 2 + 32];
+        snprintf(name, sizeof name, "vacancies/%s/cd%d", p->catchments[l->streams[i].catchment].name,
+                 p->geography.cds[l->streams[i].cd_index].uid);
+        if (!(l->rng_post[i] = es_rng_alloc(t, p->seed, rep, name)))
+            return ES_ENOMEM;
+    }
+    return ES_OK;
+}
+
+int es_labour_init(es_labour *l, const es_params *p, uint32_t replication)
+{
+    *l = (es_labour){.p = p};
+    l->by_catchment = calloc((size_t)p->ncatchments, sizeof *l->by_catchment);
+    l->cap = 1024;
+    l->vacancies = malloc(l->cap * sizeof *l->vacancies);
+    l->free_list = malloc(l->cap * sizeof *l->free_list);
+    if (!l->by_catchment || !l->vacancies || !l->free_list)
+        return ES_ENOMEM;
+    for (int c = 0; c < p->ncatchments; c++) {
+        es_lm_catchment *lc = &l->by_catchment[c];
+        lc->open_head = lc->open_tail = lc->sweep = ES_NONE;
+        lc->search_head = lc->search_tail = ES_NONE;
+        es_tally_reset(&lc->fill_days);
+        es_tally_reset(&lc->search_days);
+    }
+    int rc = init_boundaries(l);
+    if (rc == ES_OK)
+        rc = init_streams(l);
+    if (rc == ES_OK)
+        rc = init_rngs(l, replication);
+    return rc;
+}
+
+void es_labour_destroy(es_labour *l)
+{
+    if (l->rng_post)
+        for (int i = 0; i < l->nstreams; i++)
+            gsl_rng_free(l->rng_post[i]);
+    free(l->rng_post);
+    gsl_rng_free(l->rng_match);
+    gsl_rng_free(l->rng_subsidy);
+    gsl_rng_free(l->rng_stacking);
+    free(l->streams);
+    free(l->boundaries);
+    free(l->by_catchment);
+    free(l->vacancies);
+    free(l->free_list);
+    *l = (es_labour){0};
+}
+
+/* ---- the pool and the open lists ----------------------------------------------------------- */
+
+uint32_t es_vacancy_alloc(es_labour *l)
+{
+    if (l->nfree)
+        return l->free_list[--l->nfree];
+    if (l->nvacancies == l->cap) {
+        size_t cap = l->cap * 2;
+        es_vacancy *v = realloc(l->vacancies, cap * sizeof *v);
+        if (!v)
+            return ES_NONE;
+        l->vacancies = v;
+        uint32_t *f = realloc(l->free_list, cap * sizeof *f);
+        if (!f)
+            return ES_NONE;
+        l->free_list = f;
+        l->cap = cap;
+    }
+    return (uint32_t)l->nvacancies++;
+}
+
+void es_vacancy_release(es_labour *l, uint32_t v)
+{
+    l->free_list[l->nfree++] = v;
+}
+
+void es_open_append(es_labour *l, uint32_t v)
+{
+    es_vacancy *x = &l->vacancies[v];
+    es_lm_catchment *lc = &l->by_catchment[x->catchment];
+    x->next = ES_NONE;
+    x->prev = lc->open_tail;
+    if (lc->open_tail != ES_NONE)
+        l->vacancies[lc->open_tail].next = v;
+    else
+        lc->open_head = v;
+    lc->open_tail = v;
+    if (++l->open_now > l->peak_open)
+        l->peak_open = l->open_now;
+}
+
+void es_open_remove(es_labour *l, uint32_t v)
+{
+    es_vacancy *x = &l->vacancies[v];
+    es_lm_catchment *lc = &l->by_catchment[x->catchment];
+    if (lc->sweep == v)
+        lc->sweep = x->next;
+    if (x->prev != ES_NONE)
+        l->vacancies[x->prev].next = x->next;
+    else
+        lc->open_head = x->next;
+    if (x->next != ES_NONE)
+        l->vacancies[x->next].prev = x->prev;
+    else
+        lc->open_tail = x->prev;
+    l->open_now--;
+}
+
+void es_vacancy_close(es_labour *l, uint32_t v)
+{
+    es_vacancy *x = &l->vacancies[v];
+    es_lm_catchment *lc = &l->by_catchment[x->catchment];
+    es_open_remove(l, v);
+    if (x->by_others) {
+        lc->filled_by_others++;
+        es_tally_add(&lc->fill_days, x->close_days - x->posted_days);
+    } else {
+        lc->withdrawn++;
+    }
+    es_vacancy_release(l, v);
+}
+
+void es_open_sweep(es_labour *l, int catchment, double now, int n)
+{
+    es_lm_catchment *lc = &l->by_catchment[catchment];
+    for (int i = 0; i < n; i++) {
+        if (lc->sweep == ES_NONE)
+            lc->sweep = lc->open_head;
+        uint32_t v = lc->sweep;
+        if (v == ES_NONE)
+            return;
+        lc->sweep = l->vacancies[v].next;
+        if (l->vacancies[v].close_days <= now)
+            es_vacancy_close(l, v);
+    }
+}
+
+void es_labour_count_open(const es_labour *l, int catchment, double now, uint64_t *open,
+                          uint64_t *by_others, uint64_t *withdrawn, es_tally *fill_days)
+{
+    *open = *by_others = *withdrawn = 0;
+    for (uint32_t v = l->by_catchment[catchment].open_head; v != ES_NONE; v = l->vacancies[v].next) {
+        const es_vacancy *x = &l->vacancies[v];
+        if (x->close_days > now) {
+            (*open)++;
+        } else if (x->by_others) {
+            (*by_others)++;
+            es_tally_add(fill_days, x->close_days - x->posted_days);
+        } else {
+            (*withdrawn)++;
+        }
+    }
+}
