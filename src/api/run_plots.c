@@ -29,16 +29,17 @@ static void monthly_means(const es_experiment *x, const char *measure, const cha
     }
 }
 
-static int flow_by_month(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+/* Three monthly series (group all), one line each, drawn with plots/NAME.gp. */
+static int monthly_lines(const es_experiment *x, const char *plots, es_text *t, es_error *err,
+                         const char *const measures[3], const char *name, const char *what)
 {
     const es_params *p = &x->scenario.params;
     int n = es_params_months(p);
     double *col = malloc((size_t)n * 3 * sizeof *col);
     if (!col)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    monthly_means(x, "arrivals", "all", col, n);
-    monthly_means(x, "waiting", "all", col + n, n);
-    monthly_means(x, "in_service", "all", col + 2 * n, n);
+    for (int k = 0; k < 3; k++)
+        monthly_means(x, measures[k], "all", col + k * n, n);
     for (int m = 0; m < n; m++) {
         char month[16];
         es_month_label(p->start_year, p->start_month, m, month, sizeof month);
@@ -46,34 +47,25 @@ static int flow_by_month(const es_experiment *x, const char *plots, es_text *t, 
     }
     free(col);
     char title[400];
-    snprintf(title, sizeof title, "Client flow by month (mean of %d replications)\n%s", x->nreps,
+    snprintf(title, sizeof title, "%s by month (mean of %d replications)\n%s", what, x->nreps,
              p->name);
-    return es_plot_draw("flow_by_month", t->s, title, plots, "flow_by_month", err);
+    return es_plot_draw(name, t->s, title, plots, name, err);
+}
+
+static int flow_by_month(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+{
+    static const char *const measures[3] = {"arrivals", "waiting", "in_service"};
+    return monthly_lines(x, plots, t, err, measures, "flow_by_month", "Client flow");
 }
 
 /* Vacancies posted and filled by clients, by month; nothing without a labour market. */
 static int vacancies_by_month(const es_experiment *x, const char *plots, es_text *t, es_error *err)
 {
-    const es_params *p = &x->scenario.params;
-    if (!p->labour.enabled || !p->has_geography)
+    static const char *const measures[3] = {"vacancies_posted", "vacancies_filled_by_clients",
+                                            "job_starts"};
+    if (!x->scenario.params.labour.enabled || !x->scenario.params.has_geography)
         return ES_OK;
-    int n = es_params_months(p);
-    double *col = malloc((size_t)n * 3 * sizeof *col);
-    if (!col)
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    monthly_means(x, "vacancies_posted", "all", col, n);
-    monthly_means(x, "vacancies_filled_by_clients", "all", col + n, n);
-    monthly_means(x, "job_starts", "all", col + 2 * n, n);
-    for (int m = 0; m < n; m++) {
-        char month[16];
-        es_month_label(p->start_year, p->start_month, m, month, sizeof month);
-        es_text_printf(t, "%s %.3f %.3f %.3f\n", month, col[m], col[n + m], col[2 * n + m]);
-    }
-    free(col);
-    char title[400];
-    snprintf(title, sizeof title, "Vacancies by month (mean of %d replications)\n%s", x->nreps,
-             p->name);
-    return es_plot_draw("vacancies_by_month", t->s, title, plots, "vacancies_by_month", err);
+    return monthly_lines(x, plots, t, err, measures, "vacancies_by_month", "Vacancies");
 }
 
 static int intake_by_stream(const es_experiment *x, const char *plots, es_text *t, es_error *err)

@@ -510,6 +510,29 @@ static void complete_services(es_model *m, uint32_t index)
         exit_service(m, index, ready ? ES_CLOSE_EMPLOYED : ES_CLOSE_UNEMPLOYED);
 }
 
+/* The next event after `from` of a Poisson process whose rate is constant between change
+ * points (calendar months, dates where conditions change): by the memoryless property, an
+ * exponential gap that crosses a change point restarts there.  INFINITY past the horizon. */
+typedef double (*rate_fn)(const es_model *m, int stream, double day, double *next_change);
+
+static double next_event_time(const es_model *m, gsl_rng *r, rate_fn rate_at, int stream,
+                              double from)
+{
+    double t = from;
+    double need = gsl_ran_exponential(r, 1.0); /* unit-rate work to consume */
+    for (int guard = 0; guard < 100000; guard++) {
+        double change;
+        double rate = rate_at(m, stream, t, &change);
+        if (rate > 0.0 && t + need / rate <= change)
+            return t + need / rate;
+        need -= rate * (change - t);
+        t = change;
+        if (t > m->p->horizon_days)
+            return INFINITY;
+    }
+    return INFINITY;
+}
+
 /* ---- the labour market: vacancies and job search ------------------------------------------- */
 
 static const es_provider_params *provider_params(const es_model *m, const es_client *c)
@@ -666,28 +689,19 @@ static void on_search_end(es_sim *sim, const es_event *ev, void *ctx)
     exit_service(m, index, ES_CLOSE_UNEMPLOYED);
 }
 
-/* Next posting of a census division: its rate is constant between month starts and the dates
- * where conditions change, so an exponential gap crossing one restarts there. */
-static double next_posting(es_model *m, int stream, double from)
+/* Postings a day of a census division: constant between month starts and the dates where
+ * conditions change. */
+static double posting_rate(const es_model *m, int stream, double day, double *next_change)
 {
     const es_params *p = m->p;
-    const es_posting_stream *s = &m->lm.streams[stream];
-    gsl_rng *r = m->lm.rng_post[stream];
-    double t = from;
-    double need = gsl_ran_exponential(r, 1.0);
-    for (int guard = 0; guard < 100000; guard++) {
-        double change;
-        int month = es_calendar_month_at(p->start_year, p->start_month, p->start_day, t, &change);
-        change = fmin(change, es_labour_next_change(&m->lm, t));
-        double rate = es_labour_posting_rate(&m->lm, s, month, t);
-        if (rate > 0.0 && t + need / rate <= change)
-            return t + need / rate;
-        need -= rate * (change - t);
-        t = change;
-        if (t > p->horizon_days)
-            return INFINITY;
-    }
-    return INFINITY;
+    int month = es_calendar_month_at(p->start_year, p->start_month, p->start_day, day, next_change);
+    *next_change = fmin(*next_change, es_labour_next_change(&m->lm, day));
+    return es_labour_posting_rate(&m->lm, &m->lm.streams[stream], month, day);
+}
+
+static double next_posting(es_model *m, int stream, double from)
+{
+    return next_event_time(m, m->lm.rng_post[stream], posting_rate, stream, from);
 }
 
 /* A registered employer posts a vacancy: offered to the clients searching longest, else open
@@ -771,25 +785,14 @@ static double arrival_rate(const es_model *m, const es_arrival_stream *a, double
     return a->base_per_day * p->seasonality[month - 1];
 }
 
-/* Next arrival of a Poisson stream whose rate is constant within calendar months: by the
- * memoryless property, an exponential gap that crosses a month boundary restarts there. */
+static double intake_rate(const es_model *m, int stream, double day, double *next_change)
+{
+    return arrival_rate(m, &m->arrivals[stream], day, next_change);
+}
+
 static double next_arrival(es_model *m, int stream, double from)
 {
-    const es_arrival_stream *a = &m->arrivals[stream];
-    gsl_rng *r = m->rng_arrivals[stream];
-    double t = from;
-    double need = gsl_ran_exponential(r, 1.0); /* unit-rate work to consume */
-    for (int guard = 0; guard < 100000; guard++) {
-        double change;
-        double rate = arrival_rate(m, a, t, &change);
-        if (rate > 0.0 && t + need / rate <= change)
-            return t + need / rate;
-        need -= rate * (change - t);
-        t = change;
-        if (t > m->p->horizon_days)
-            return INFINITY;
-    }
-    return INFINITY;
+    return next_event_time(m, m->rng_arrivals[stream], intake_rate, stream, from);
 }
 
 static int draw_cd(es_model *m, int catchment)
