@@ -189,15 +189,18 @@ static void employer_table(es_text *t, const es_experiment *x)
     double mean, half;
     if (es_experiment_measure(x, "vacancies_posted", "all", &mean, &half) == 0)
         return;
+    char posted[32], unmatched[32], searching[32];
+    format_value(posted, sizeof posted, get(x, "vacancies_posted", "all"), U_COUNT);
+    format_value(unmatched, sizeof unmatched, get(x, "job_searches_unmatched", "all"), U_COUNT);
+    format_value(searching, sizeof searching, get(x, "clients_searching_end", "all"), U_COUNT);
     es_text_printf(t, "<h2>Employers and vacancies</h2>\n<p>Employers registered with the "
-                      "employment services listed %.0f vacancies; clients were hired into "
+                      "employment services listed %s vacancies; clients were hired into "
                       "%.0f %% of those filled, after a mean %.1f days of job search. ",
-                   get(x, "vacancies_posted", "all"), 100 * get(x, "share_filled_by_clients", "all"),
+                   posted, 100 * get(x, "share_filled_by_clients", "all"),
                    get(x, "mean_search_days", "all"));
-    es_text_printf(t, "%.0f job-ready clients left unemployed after searching "
-                      "%.0f days without a match, and %.0f were still searching at the end.</p>\n",
-                   get(x, "job_searches_unmatched", "all"), p->labour.max_search_days,
-                   get(x, "clients_searching_end", "all"));
+    es_text_printf(t, "%s job-ready clients left unemployed after searching %.0f days without "
+                      "a match, and %s were still searching at the end.</p>\n",
+                   unmatched, p->labour.max_search_days, searching);
     es_text_printf(t, "<table><tr><th>Catchment</th><th>Registered employers</th>"
                       "<th>Vacancies posted</th><th>Filled by clients</th><th>Filled by others</th>"
                       "<th>Withdrawn unfilled</th><th>Open at the end</th><th>Mean days to fill</th>"

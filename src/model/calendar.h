@@ -15,6 +15,25 @@ double es_sim_day(int start_year, int start_month, int start_day, int year, int 
 int es_calendar_month_at(int start_year, int start_month, int start_day, double sim_day,
                          double *next_month_day);
 
+/* es_calendar_month_at for a stream whose days move forward: the month is remembered from
+ * the day it was looked up until the next month begins, so a civil date is converted about
+ * once a month instead of on every event.  A zeroed cache is empty. */
+typedef struct es_month_cache {
+    double from, to;
+    int month;
+} es_month_cache;
+
+static inline int es_calendar_month_cached(es_month_cache *c, int start_year, int start_month,
+                                           int start_day, double sim_day, double *next_month_day)
+{
+    if (!(sim_day >= c->from && sim_day < c->to)) {
+        c->month = es_calendar_month_at(start_year, start_month, start_day, sim_day, &c->to);
+        c->from = sim_day;
+    }
+    *next_month_day = c->to;
+    return c->month;
+}
+
 /* Fiscal year (April to March) that a simulated day falls in, as its starting year. */
 int es_fiscal_year_at(int start_year, int start_month, int start_day, double sim_day);
 

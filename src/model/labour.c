@@ -76,26 +76,20 @@ double es_labour_next_change(const es_labour *l, double day)
 double es_labour_posting_rate(const es_labour *l, const es_posting_stream *s, int month,
                               double day)
 {
-    const es_labour_params *lm = &l->p->labour;
-    double rate = 0.0;
-    for (int i = 0; i < lm->nindustries; i++)
-        rate += s->base_per_day[i] * lm->industries[i].seasonality[month - 1];
-    return rate * es_labour_vacancy_multiplier(l->p, s->er_uid, day);
+    return s->total[month - 1] * es_labour_vacancy_multiplier(l->p, s->er_uid, day);
 }
 
 int es_labour_draw_industry(const es_labour *l, const es_posting_stream *s, int month, gsl_rng *r)
 {
-    const es_labour_params *lm = &l->p->labour;
-    double total = 0.0;
-    for (int i = 0; i < lm->nindustries; i++)
-        total += s->base_per_day[i] * lm->industries[i].seasonality[month - 1];
-    double u = gsl_rng_uniform(r) * total;
-    for (int i = 0; i < lm->nindustries; i++) {
-        u -= s->base_per_day[i] * lm->industries[i].seasonality[month - 1];
+    int n = l->p->labour.nindustries;
+    const double *w = s->weight[month - 1];
+    double u = gsl_rng_uniform(r) * s->total[month - 1];
+    for (int i = 0; i < n; i++) {
+        u -= w[i];
         if (u < 0.0)
             return i;
     }
-    return lm->nindustries - 1;
+    return n - 1;
 }
 
 /* ---- set-up ------------------------------------------------------------------------------ */
@@ -150,6 +144,11 @@ static int init_streams(es_labour *l)
             for (int i = 0; i < lm->nindustries; i++)
                 st->base_per_day[i] = registered * lm->industries[i].employer_share *
                                       postings_per_employer / 365.25;
+            for (int month = 0; month < 12; month++)
+                for (int i = 0; i < lm->nindustries; i++) {
+                    st->weight[month][i] = st->base_per_day[i] * lm->industries[i].seasonality[month];
+                    st->total[month] += st->weight[month][i];
+                }
         }
     }
     return ES_OK;

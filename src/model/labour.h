@@ -17,6 +17,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine/stats.h"
+#include "model/calendar.h"
 #include "model/params.h"
 
 #define ES_NONE UINT32_MAX
@@ -46,6 +47,9 @@ typedef struct es_lm_catchment {
 typedef struct es_posting_stream {
     int catchment, cd_index, er_uid;
     double base_per_day[ES_MAX_INDUSTRIES]; /* at the reference vacancy rate, before seasonality */
+    /* by calendar month: each industry's postings a day (base x seasonality) and their sum */
+    double weight[12][ES_MAX_INDUSTRIES], total[12];
+    es_month_cache month;
 } es_posting_stream;
 
 typedef struct es_labour {

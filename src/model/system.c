@@ -81,8 +81,7 @@ static double draw_wage(const es_model *m, double mean_at_start, gsl_rng *r)
     const es_params *p = m->p;
     double base = minimum_wage_at(p, 0.0), today = minimum_wage_at(p, m->sim.now);
     double mean = mean_at_start * (base > 0.0 ? today / base : 1.0);
-    double s2 = log1p(p->outcomes.wage_cv * p->outcomes.wage_cv);
-    return gsl_ran_lognormal(r, log(mean) - s2 / 2.0, sqrt(s2));
+    return gsl_ran_lognormal(r, log(mean) - m->wage_s2 / 2.0, m->wage_sigma);
 }
 
 static int fiscal_index(const es_model *m, double day) { return es_fiscal_index(&m->fiscal, day); }
@@ -513,9 +512,9 @@ static void complete_services(es_model *m, uint32_t index)
 /* The next event after `from` of a Poisson process whose rate is constant between change
  * points (calendar months, dates where conditions change): by the memoryless property, an
  * exponential gap that crosses a change point restarts there.  INFINITY past the horizon. */
-typedef double (*rate_fn)(const es_model *m, int stream, double day, double *next_change);
+typedef double (*rate_fn)(es_model *m, int stream, double day, double *next_change);
 
-static double next_event_time(const es_model *m, gsl_rng *r, rate_fn rate_at, int stream,
+static double next_event_time(es_model *m, gsl_rng *r, rate_fn rate_at, int stream,
                               double from)
 {
     double t = from;
@@ -691,12 +690,14 @@ static void on_search_end(es_sim *sim, const es_event *ev, void *ctx)
 
 /* Postings a day of a census division: constant between month starts and the dates where
  * conditions change. */
-static double posting_rate(const es_model *m, int stream, double day, double *next_change)
+static double posting_rate(es_model *m, int stream, double day, double *next_change)
 {
     const es_params *p = m->p;
-    int month = es_calendar_month_at(p->start_year, p->start_month, p->start_day, day, next_change);
+    es_posting_stream *s = &m->lm.streams[stream];
+    int month = es_calendar_month_cached(&s->month, p->start_year, p->start_month, p->start_day,
+                                         day, next_change);
     *next_change = fmin(*next_change, es_labour_next_change(&m->lm, day));
-    return es_labour_posting_rate(&m->lm, &m->lm.streams[stream], month, day);
+    return es_labour_posting_rate(&m->lm, s, month, day);
 }
 
 static double next_posting(es_model *m, int stream, double from)
@@ -712,8 +713,11 @@ static void on_vacancy(es_sim *sim, const es_event *ev, void *ctx)
     const es_params *p = m->p;
     const es_labour_params *lm = &p->labour;
     int stream = (int)ev->data;
-    const es_posting_stream *s = &m->lm.streams[stream];
+    es_posting_stream *s = &m->lm.streams[stream];
     gsl_rng *r = m->lm.rng_post[stream];
+    double month_end;
+    int month = es_calendar_month_cached(&s->month, p->start_year, p->start_month, p->start_day,
+                                         sim->now, &month_end);
     double next = next_posting(m, stream, sim->now);
     if (next <= p->horizon_days)
         es_sim_schedule_at(sim, next, (uint32_t)m->ev_vacancy, ev->data, NULL);
@@ -722,7 +726,6 @@ static void on_vacancy(es_sim *sim, const es_event *ev, void *ctx)
         es_sim_stop(sim);
         return;
     }
-    int month = es_calendar_month_at(p->start_year, p->start_month, p->start_day, sim->now, NULL);
     int industry = es_labour_draw_industry(&m->lm, s, month, r);
     const es_industry_params *ip = &lm->industries[industry];
     double hours = ip->hours_mean + (ip->hours_sd > 0 ? gsl_ran_gaussian_ziggurat(r, ip->hours_sd) : 0.0);
@@ -777,15 +780,16 @@ static void on_subsidy_end(es_sim *sim, const es_event *ev, void *ctx)
 
 /* ---- event handlers ----------------------------------------------------------------------- */
 
-static double arrival_rate(const es_model *m, const es_arrival_stream *a, double day,
+static double arrival_rate(const es_model *m, es_arrival_stream *a, double day,
                            double *next_change)
 {
     const es_params *p = m->p;
-    int month = es_calendar_month_at(p->start_year, p->start_month, p->start_day, day, next_change);
+    int month = es_calendar_month_cached(&a->month, p->start_year, p->start_month, p->start_day,
+                                         day, next_change);
     return a->base_per_day * p->seasonality[month - 1];
 }
 
-static double intake_rate(const es_model *m, int stream, double day, double *next_change)
+static double intake_rate(es_model *m, int stream, double day, double *next_change)
 {
     return arrival_rate(m, &m->arrivals[stream], day, next_change);
 }
@@ -1444,6 +1448,8 @@ int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_erro
     if (rc == ES_OK)
         rc = init_open_data(m);
     m->lm_on = p->labour.enabled && p->has_geography;
+    m->wage_s2 = log1p(p->outcomes.wage_cv * p->outcomes.wage_cv);
+    m->wage_sigma = sqrt(m->wage_s2);
     if (rc == ES_OK && m->lm_on)
         rc = es_labour_init(&m->lm, p, replication);
     if (rc != ES_OK) {

@@ -21,6 +21,7 @@
 #include "engine/sim.h"
 #include "engine/stats.h"
 #include "model/calendar.h"
+#include "model/calendar.h"
 #include "model/events.h"
 #include "model/labour.h"
 #include "model/params.h"
@@ -91,6 +92,7 @@ typedef struct es_arrival_stream {
     int catchment;
     int cd_index;        /* -1: the catchment's fixed rate, CD drawn by population */
     double base_per_day; /* before seasonality */
+    es_month_cache month;
 } es_arrival_stream;
 
 typedef struct es_month_snapshot {
@@ -106,6 +108,7 @@ typedef struct es_model {
         ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period,
         ev_vacancy, ev_search_end, ev_subsidy_end;
     bool lm_on;     /* the labour market decides job starts */
+    double wage_s2, wage_sigma; /* of the lognormal wages: log(1 + cv^2) and its square root */
     es_labour lm;
 
     gsl_rng *rng_clients, *rng_assess, *rng_service, *rng_outcome, *rng_patience, *rng_route,
