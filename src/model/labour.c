@@ -73,10 +73,20 @@ double es_labour_next_change(const es_labour *l, double day)
     return INFINITY;
 }
 
-double es_labour_posting_rate(const es_labour *l, const es_posting_stream *s, int month,
-                              double day)
+void es_labour_stream_conditions(const es_labour *l, es_posting_stream *s, double day)
 {
-    return s->total[month - 1] * es_labour_vacancy_multiplier(l->p, s->er_uid, day);
+    if (day >= s->cond_from && day < s->cond_to)
+        return;
+    s->vacancy_multiplier = es_labour_vacancy_multiplier(l->p, s->er_uid, day);
+    s->unemployment = es_labour_unemployment(l->p, s->er_uid, day);
+    s->cond_from = day;
+    s->cond_to = es_labour_next_change(l, day);
+}
+
+double es_labour_posting_rate(const es_labour *l, es_posting_stream *s, int month, double day)
+{
+    es_labour_stream_conditions(l, s, day);
+    return s->total[month - 1] * s->vacancy_multiplier;
 }
 
 int es_labour_draw_industry(const es_labour *l, const es_posting_stream *s, int month, gsl_rng *r)

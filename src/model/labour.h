@@ -50,6 +50,8 @@ typedef struct es_posting_stream {
     /* by calendar month: each industry's postings a day (base x seasonality) and their sum */
     double weight[12][ES_MAX_INDUSTRIES], total[12];
     es_month_cache month;
+    /* the region's conditions, remembered from cond_from until the next date they may change */
+    double cond_from, cond_to, vacancy_multiplier, unemployment;
 } es_posting_stream;
 
 typedef struct es_labour {
@@ -76,9 +78,10 @@ double es_labour_vacancy_multiplier(const es_params *p, int er_uid, double day);
 double es_labour_unemployment(const es_params *p, int er_uid, double day);
 double es_labour_next_change(const es_labour *l, double day);
 
+/* Brings a stream's remembered conditions (vacancy multiplier, unemployment) up to `day`. */
+void es_labour_stream_conditions(const es_labour *l, es_posting_stream *s, double day);
 /* Postings a day of a stream at `day` in calendar month `month` (1-12). */
-double es_labour_posting_rate(const es_labour *l, const es_posting_stream *s, int month,
-                              double day);
+double es_labour_posting_rate(const es_labour *l, es_posting_stream *s, int month, double day);
 /* Draws the industry of a vacancy posted in `month`, in proportion to the industries' rates. */
 int es_labour_draw_industry(const es_labour *l, const es_posting_stream *s, int month, gsl_rng *r);
 

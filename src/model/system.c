@@ -733,7 +733,8 @@ static void on_vacancy(es_sim *sim, const es_event *ev, void *ctx)
     /* filled from outside or withdrawn, whichever comes first: the first of two exponential
      * clocks is exponential at the sum of their rates, and it is the first with probability
      * its rate over the sum */
-    double unemployment = es_labour_unemployment(p, s->er_uid, sim->now);
+    es_labour_stream_conditions(&m->lm, s, sim->now);
+    double unemployment = s->unemployment;
     double others_rate = unemployment / (lm->others_fill_days * lm->reference_unemployment_rate);
     double rate = others_rate + 1.0 / lm->vacancy_days;
     double open_days = gsl_ran_exponential(r, 1.0 / rate);
