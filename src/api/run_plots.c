@@ -30,8 +30,9 @@ static void monthly_means(const es_experiment *x, const char *measure, const cha
 }
 
 /* Three monthly series (group all), one line each, drawn with plots/NAME.gp. */
-static int monthly_lines(const es_experiment *x, const char *plots, es_text *t, es_error *err,
-                         const char *const measures[3], const char *name, const char *what)
+static int monthly_lines(const es_experiment *x, const char *plots, es_text *t,
+                         es_plot_batch *batch, es_error *err, const char *const measures[3],
+                         const char *name, const char *what)
 {
     const es_params *p = &x->scenario.params;
     int n = es_params_months(p);
@@ -49,26 +50,29 @@ static int monthly_lines(const es_experiment *x, const char *plots, es_text *t, 
     char title[400];
     snprintf(title, sizeof title, "%s by month (mean of %d replications)\n%s", what, x->nreps,
              p->name);
-    return es_plot_draw(name, t->s, title, plots, name, err);
+    return es_plot_start(batch, name, t->s, title, plots, name, err);
 }
 
-static int flow_by_month(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+static int flow_by_month(const es_experiment *x, const char *plots, es_text *t,
+                         es_plot_batch *batch, es_error *err)
 {
     static const char *const measures[3] = {"arrivals", "waiting", "in_service"};
-    return monthly_lines(x, plots, t, err, measures, "flow_by_month", "Client flow");
+    return monthly_lines(x, plots, t, batch, err, measures, "flow_by_month", "Client flow");
 }
 
 /* Vacancies posted and filled by clients, by month; nothing without a labour market. */
-static int vacancies_by_month(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+static int vacancies_by_month(const es_experiment *x, const char *plots, es_text *t,
+                         es_plot_batch *batch, es_error *err)
 {
     static const char *const measures[3] = {"vacancies_posted", "vacancies_filled_by_clients",
                                             "job_starts"};
     if (!x->scenario.params.labour.enabled || !x->scenario.params.has_geography)
         return ES_OK;
-    return monthly_lines(x, plots, t, err, measures, "vacancies_by_month", "Vacancies");
+    return monthly_lines(x, plots, t, batch, err, measures, "vacancies_by_month", "Vacancies");
 }
 
-static int intake_by_stream(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+static int intake_by_stream(const es_experiment *x, const char *plots, es_text *t,
+                         es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
     int n = es_params_months(p);
@@ -93,10 +97,11 @@ static int intake_by_stream(const es_experiment *x, const char *plots, es_text *
     char title[400];
     snprintf(title, sizeof title, "New clients a month by assessed stream (mean of %d replications)\n%s",
              x->nreps, p->name);
-    return es_plot_draw("intake_by_stream", t->s, title, plots, "intake_by_stream", err);
+    return es_plot_start(batch, "intake_by_stream", t->s, title, plots, "intake_by_stream", err);
 }
 
-static int retention_by_stream(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+static int retention_by_stream(const es_experiment *x, const char *plots, es_text *t,
+                         es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
     static const char *const rates[] = {"employed_1m_rate", "employed_3m_rate", "employed_6m_rate",
@@ -120,11 +125,11 @@ static int retention_by_stream(const es_experiment *x, const char *plots, es_tex
     }
     char title[400];
     snprintf(title, sizeof title, "Still employed after a job start, by stream (95 %% CI)\n%s", p->name);
-    return es_plot_draw("retention_by_stream", t->s, title, plots, "retention_by_stream", err);
+    return es_plot_start(batch, "retention_by_stream", t->s, title, plots, "retention_by_stream", err);
 }
 
 static int outcomes_by_catchment(const es_experiment *x, const char *plots, es_text *t,
-                                 es_error *err)
+                         es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
     for (int c = 0; c < p->ncatchments; c++) {
@@ -142,10 +147,11 @@ static int outcomes_by_catchment(const es_experiment *x, const char *plots, es_t
     }
     char title[400];
     snprintf(title, sizeof title, "Employment outcomes by catchment (95 %% CI)\n%s", p->name);
-    return es_plot_draw("outcomes_by_catchment", t->s, title, plots, "outcomes_by_catchment", err);
+    return es_plot_start(batch, "outcomes_by_catchment", t->s, title, plots, "outcomes_by_catchment", err);
 }
 
-static int wait_distribution(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+static int wait_distribution(const es_experiment *x, const char *plots, es_text *t,
+                         es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
     static const int days[] = {0,   1,   7,   14,  21,  28,  35,  42,  49,  56,  63,  70,
@@ -173,7 +179,7 @@ static int wait_distribution(const es_experiment *x, const char *plots, es_text 
     snprintf(title, sizeof title,
              "Time from arrival to the start of services (mean of %d replications)\n%s", x->nreps,
              p->name);
-    return es_plot_draw("wait_distribution", t->s, title, plots, "wait_distribution", err);
+    return es_plot_start(batch, "wait_distribution", t->s, title, plots, "wait_distribution", err);
 }
 
 /* A census division's employment rate at exit, over every fiscal year, for one replication:
@@ -204,7 +210,8 @@ static int by_rate(const void *a, const void *b)
     return x->cd - y->cd;
 }
 
-static int outcomes_by_cd(const es_experiment *x, const char *plots, es_text *t, es_error *err)
+static int outcomes_by_cd(const es_experiment *x, const char *plots, es_text *t,
+                         es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
     int ncds = x->reps[0].open.ncds;
@@ -242,7 +249,7 @@ static int outcomes_by_cd(const es_experiment *x, const char *plots, es_text *t,
         return ES_OK; /* no census division closed a plan: nothing to draw (nor in the report) */
     char title[400];
     snprintf(title, sizeof title, "Employed at exit by census division (95 %% CI)\n%s", p->name);
-    return es_plot_draw("outcomes_by_cd", t->s, title, plots, "outcomes_by_cd", err);
+    return es_plot_start(batch, "outcomes_by_cd", t->s, title, plots, "outcomes_by_cd", err);
 }
 
 int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
@@ -251,17 +258,21 @@ int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
     snprintf(plots, sizeof plots, "%s/plots", folder);
     if (mkdir(plots, 0777) != 0)
         return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
-    int (*const draw[])(const es_experiment *, const char *, es_text *, es_error *) = {
+    int (*const draw[])(const es_experiment *, const char *, es_text *, es_plot_batch *,
+                        es_error *) = {
         flow_by_month, intake_by_stream, wait_distribution, retention_by_stream,
         outcomes_by_catchment, outcomes_by_cd, vacancies_by_month};
+    /* every plot on its own gnuplot process, side by side */
+    es_plot_batch batch = {0};
     int rc = ES_OK;
     for (size_t i = 0; !rc && i < sizeof draw / sizeof draw[0]; i++) {
         es_text t = {0};
         es_text_printf(&t, "%s", "");
-        rc = draw[i](x, plots, &t, err);
+        rc = draw[i](x, plots, &t, &batch, err);
         if (!rc && t.failed)
             rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
         es_text_free(&t);
     }
-    return rc;
+    int waited = es_plot_wait(&batch, err);
+    return rc ? rc : waited;
 }

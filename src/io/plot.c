@@ -21,12 +21,15 @@ static void quote_gnuplot(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int es_plot_draw(const char *name, const char *datablock, const char *title, const char *dir,
-                 const char *basename, es_error *err)
+int es_plot_start(es_plot_batch *b, const char *name, const char *datablock, const char *title,
+                  const char *dir, const char *basename, es_error *err)
 {
     const char *script = es_plot_script(name);
     if (!script)
         return es_error_set(err, ES_EIO, NULL, 0, "no plot script plots/%s.gp", name);
+    if (b->n == ES_PLOT_BATCH)
+        return es_error_set(err, ES_EIO, NULL, 0, "more than %d plots started at once",
+                            ES_PLOT_BATCH);
     char errpath[] = "/tmp/essim-gnuplot-XXXXXX";
     int fd = mkstemp(errpath);
     if (fd < 0)
@@ -59,22 +62,46 @@ int es_plot_draw(const char *name, const char *datablock, const char *title, con
         fputs(script, gp);
         fputs("\nunset output\n", gp);
     }
-    int status = pclose(gp);
-    if (status != 0) {
-        char msg[800] = "";
-        FILE *ef = fopen(errpath, "r");
-        if (ef) {
-            size_t n = fread(msg, 1, sizeof msg - 1, ef);
-            msg[n] = '\0';
-            fclose(ef);
+    fflush(gp);
+    b->job[b->n].gp = gp;
+    snprintf(b->job[b->n].errpath, sizeof b->job[b->n].errpath, "%s", errpath);
+    snprintf(b->job[b->n].name, sizeof b->job[b->n].name, "%s", name);
+    b->n++;
+    return ES_OK;
+}
+
+int es_plot_wait(es_plot_batch *b, es_error *err)
+{
+    int rc = ES_OK;
+    for (int i = 0; i < b->n; i++) {
+        int status = pclose((FILE *)b->job[i].gp);
+        const char *errpath = b->job[i].errpath;
+        if (status != 0 && !rc) {
+            char msg[800] = "";
+            FILE *ef = fopen(errpath, "r");
+            if (ef) {
+                size_t n = fread(msg, 1, sizeof msg - 1, ef);
+                msg[n] = '\0';
+                fclose(ef);
+            }
+            size_t len = strlen(msg);
+            while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+                msg[--len] = '\0';
+            rc = es_error_set(err, ES_EIO, NULL, 0, "gnuplot failed on plots/%s.gp: %s",
+                              b->job[i].name,
+                              msg[0] ? msg : "(no message; is gnuplot installed?)");
         }
         unlink(errpath);
-        size_t len = strlen(msg);
-        while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-            msg[--len] = '\0';
-        return es_error_set(err, ES_EIO, NULL, 0, "gnuplot failed on plots/%s.gp: %s", name,
-                            msg[0] ? msg : "(no message; is gnuplot installed?)");
     }
-    unlink(errpath);
-    return ES_OK;
+    b->n = 0;
+    return rc;
+}
+
+int es_plot_draw(const char *name, const char *datablock, const char *title, const char *dir,
+                 const char *basename, es_error *err)
+{
+    es_plot_batch b = {0};
+    int rc = es_plot_start(&b, name, datablock, title, dir, basename, err);
+    int waited = es_plot_wait(&b, err);
+    return rc ? rc : waited;
 }

@@ -13,4 +13,21 @@ const char *es_plot_script(const char *name);
 int es_plot_draw(const char *name, const char *datablock, const char *title, const char *dir,
                  const char *basename, es_error *err);
 
+/* Several plots drawn side by side: es_plot_start hands a plot to its own gnuplot process and
+ * returns at once; es_plot_wait waits for every one started and reports the first failure
+ * (with gnuplot's message).  Start at most ES_PLOT_BATCH at a time. */
+#define ES_PLOT_BATCH 16
+typedef struct es_plot_batch {
+    int n;
+    struct {
+        void *gp; /* FILE * of the pipe */
+        char errpath[32];
+        char name[64];
+    } job[ES_PLOT_BATCH];
+} es_plot_batch;
+
+int es_plot_start(es_plot_batch *b, const char *name, const char *datablock, const char *title,
+                  const char *dir, const char *basename, es_error *err);
+int es_plot_wait(es_plot_batch *b, es_error *err);
+
 #endif
