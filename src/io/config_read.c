@@ -7,9 +7,12 @@
  *   comments; the name resolved against the include folder), and one that is not a regular
  *   file is refused at its line.
  * - A syntax error that discards a string token leaks the string (below).
+ * - Allocations it does not check (setting_intact, below; crashes inside libconfig cannot be
+ *   helped: docs/testing.md).
  */
 #include "io/schema.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -179,6 +182,25 @@ static int scan_file(const char *path, const char *dir, int depth, es_error *err
     return rc;
 }
 
+/* libconfig 1.5 does not check every allocation: when a name or a string cannot be copied, it
+ * keeps the setting with a NULL name or value and reports success.  Such a tree is refused as
+ * out of memory rather than read as a different file. */
+static bool setting_intact(const config_setting_t *st)
+{
+    int type = config_setting_type(st);
+    if (type == CONFIG_TYPE_STRING)
+        return config_setting_get_string(st) != NULL;
+    if (type != CONFIG_TYPE_GROUP && type != CONFIG_TYPE_LIST && type != CONFIG_TYPE_ARRAY)
+        return true;
+    int n = config_setting_length(st);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
+        if (!e || (type == CONFIG_TYPE_GROUP && !config_setting_name(e)) || !setting_intact(e))
+            return false;
+    }
+    return true;
+}
+
 int es_config_read(config_t *cfg, const char *path, es_error *err)
 {
     char dir[1024];
@@ -189,6 +211,8 @@ int es_config_read(config_t *cfg, const char *path, es_error *err)
     else
         snprintf(dir, sizeof dir, ".");
     FILE *f = fopen(path, "r");
+    if (!f && errno == ENOMEM)
+        return es_error_set(err, ES_ENOMEM, path, 0, "out of memory reading it");
     if (!f)
         return es_error_set(err, ES_EINVAL, path, 0, "cannot open file");
     fclose(f);
@@ -203,8 +227,21 @@ int es_config_read(config_t *cfg, const char *path, es_error *err)
     config_init(cfg);
     config_set_options(cfg, CONFIG_OPTION_AUTOCONVERT);
     config_set_include_dir(cfg, dir);
-    if (config_read_file(cfg, path) == CONFIG_TRUE)
-        return ES_OK;
+    if (!config_get_include_dir(cfg)) { /* libconfig could not copy it */
+        config_destroy(cfg);
+        return es_error_set(err, ES_ENOMEM, path, 0, "out of memory reading it");
+    }
+    errno = 0;
+    if (config_read_file(cfg, path) == CONFIG_TRUE) {
+        if (setting_intact(config_root_setting(cfg)))
+            return ES_OK;
+        config_destroy(cfg);
+        return es_error_set(err, ES_ENOMEM, path, 0, "out of memory reading it");
+    }
+    if (errno == ENOMEM) { /* libconfig says "cannot open include file" or "file I/O error" */
+        config_destroy(cfg);
+        return es_error_set(err, ES_ENOMEM, path, 0, "out of memory reading it");
+    }
     const char *file = config_error_file(cfg);
     int line = config_error_line(cfg);
     const char *text = config_error_text(cfg);

@@ -1,5 +1,6 @@
 #include "io/scenario.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -321,6 +322,8 @@ static int load_geography(es_params *p, const config_t *cfg, const char *file, e
     const char *paths[2] = {cd_path, catch_path};
     for (int i = 0; i < 2; i++) {
         FILE *probe = fopen(paths[i], "r");
+        if (!probe && errno == ENOMEM)
+            return es_error_set(err, ES_ENOMEM, paths[i], 0, "out of memory opening it");
         if (!probe)
             return es_cfg_error(err, config_setting_get_member(g, keys[i]), file,
                                 "cannot open 'geography.%s' file %s", keys[i], paths[i]);
@@ -637,6 +640,8 @@ static int load_funding_files(es_scenario *s, const config_t *cfg, const char *p
         char *fpath = s->funding_files[i];
         resolve_path(fpath, sizeof s->funding_files[i], path, name);
         FILE *probe = fopen(fpath, "r");
+        if (!probe && errno == ENOMEM)
+            return es_error_set(err, ES_ENOMEM, fpath, 0, "out of memory opening it");
         if (!probe)
             return es_cfg_error(err, st, path, "cannot open funding model \"%s\" (looked for %s)",
                                 name, fpath);
@@ -664,15 +669,20 @@ static void add_input(es_scenario *s, const char *path)
 }
 
 /* Files a libconfig file @includes (resolved against the scenario's folder, as libconfig
- * does), recursively, for the manifest. */
-static void add_includes(es_scenario *s, const char *file, const char *scenario, int depth)
+ * does), recursively, for the manifest.  A file libconfig has read already can fail to open
+ * here only for want of memory: that is an error, not a shorter manifest. */
+static int add_includes(es_scenario *s, const char *file, const char *scenario, int depth,
+                        es_error *err)
 {
     FILE *f = fopen(file, "r");
+    if (!f && errno == ENOMEM)
+        return es_error_set(err, ES_ENOMEM, file, 0, "out of memory reading it");
     if (!f || depth > 8) {
         if (f)
             fclose(f);
-        return;
+        return ES_OK;
     }
+    int rc = ES_OK;
     char line[1024];
     while (fgets(line, sizeof line, f)) {
         char *p = line;
@@ -684,9 +694,12 @@ static void add_includes(es_scenario *s, const char *file, const char *scenario,
         char full[1024];
         resolve_path(full, sizeof full, scenario, name);
         add_input(s, full);
-        add_includes(s, full, scenario, depth + 1);
+        rc = add_includes(s, full, scenario, depth + 1, err);
+        if (rc)
+            break;
     }
     fclose(f);
+    return rc;
 }
 
 int es_scenario_load(es_scenario *s, const char *path, es_error *err)
@@ -737,7 +750,9 @@ int es_scenario_load_with(es_scenario *s, const char *path, const es_override *o
     config_destroy(&cfg);
     if (!rc) {
         add_input(s, path);
-        add_includes(s, path, path, 0);
+        rc = add_includes(s, path, path, 0, err);
+    }
+    if (!rc) {
         for (int i = 0; i < s->nfunding_files; i++)
             add_input(s, s->funding_files[i]);
         if (p->has_geography) {
