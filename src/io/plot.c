@@ -27,6 +27,8 @@ int es_plot_start(es_plot_batch *b, const char *name, const char *datablock, con
     const char *script = es_plot_script(name);
     if (!script)
         return es_error_set(err, ES_EIO, NULL, 0, "no plot script plots/%s.gp", name);
+    if (!datablock) /* an es_text whose first allocation failed */
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots/%s.gp", name);
     if (b->n == ES_PLOT_BATCH)
         return es_error_set(err, ES_EIO, NULL, 0, "more than %d plots started at once",
                             ES_PLOT_BATCH);

@@ -26,6 +26,7 @@ typedef struct es_plot_batch {
     } job[ES_PLOT_BATCH];
 } es_plot_batch;
 
+/* A NULL datablock (building it ran out of memory) is ES_ENOMEM. */
 int es_plot_start(es_plot_batch *b, const char *name, const char *datablock, const char *title,
                   const char *dir, const char *basename, es_error *err);
 int es_plot_wait(es_plot_batch *b, es_error *err);
