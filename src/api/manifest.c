@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* nftw */
 #include "api/essim.h"
 
+#include <errno.h>
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ typedef struct file_list {
     char **paths;
     size_t n, cap;
     size_t root_len;
+    int errnum; /* why collect stopped the walk */
 } file_list;
 
 static file_list *walking; /* nftw has no context pointer; the writer is not reentrant */
@@ -30,13 +32,17 @@ static int collect(const char *path, const struct stat *sb, int flag, struct FTW
     if (walking->n == walking->cap) {
         size_t cap = walking->cap ? walking->cap * 2 : 64;
         char **p = realloc(walking->paths, cap * sizeof *p);
-        if (!p)
+        if (!p) {
+            walking->errnum = ENOMEM;
             return -1;
+        }
         walking->paths = p;
         walking->cap = cap;
     }
-    if (!(walking->paths[walking->n] = strdup(rel)))
+    if (!(walking->paths[walking->n] = strdup(rel))) {
+        walking->errnum = ENOMEM;
         return -1;
+    }
     walking->n++;
     return 0;
 }
@@ -61,6 +67,31 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The first file that could not be hashed, and why. */
+typedef struct hash_failure {
+    int errnum;
+    char file[1500];
+} hash_failure;
+
+static void hash_file(const char *path, char hex[65], hash_failure *bad)
+{
+    errno = 0;
+    if (es_sha256_file(path, hex) == 0)
+        return;
+    snprintf(hex, 65, "unreadable");
+    if (!bad->errnum) {
+        bad->errnum = errno ? errno : EIO;
+        snprintf(bad->file, sizeof bad->file, "%s", path);
+    }
+}
+
+/* The scenario's inputs, then the extra ones. */
+static const char *input_at(const es_manifest_info *info, int i)
+{
+    int n = info->scenario->ninputs;
+    return i < n ? info->scenario->inputs[i] : info->extra_inputs[i - n];
+}
+
 static void free_list(file_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -72,19 +103,24 @@ int es_manifest_write(const char *folder, const es_manifest_info *info, es_error
 {
     file_list files = {.root_len = strlen(folder)};
     walking = &files;
+    errno = 0;
     int walked = nftw(folder, collect, 16, FTW_PHYS);
+    int walk_errno = files.errnum ? files.errnum : errno ? errno : EIO;
     walking = NULL;
     if (walked != 0) {
         free_list(&files);
-        return es_error_set(err, ES_EIO, folder, 0, "cannot list the output folder");
+        return es_error_set(err, walk_errno == ENOMEM ? ES_ENOMEM : ES_EIO, folder, 0,
+                            "cannot list the output folder: %s", strerror(walk_errno));
     }
     qsort(files.paths, files.n, sizeof *files.paths, by_name);
     char path[1200];
     snprintf(path, sizeof path, "%s/manifest.json", folder);
     FILE *f = fopen(path, "w");
     if (!f) {
+        int e = errno;
         free_list(&files);
-        return es_error_set(err, ES_EIO, path, 0, "cannot write");
+        return es_error_set(err, e == ENOMEM ? ES_ENOMEM : ES_EIO, path, 0, "cannot write: %s",
+                            strerror(e));
     }
     time_t now = time(NULL);
     struct tm utc;
@@ -101,50 +137,41 @@ int es_manifest_write(const char *folder, const es_manifest_info *info, es_error
     json_string(f, s->params.rng);
     fprintf(f, ",\n  \"created_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n  \"inputs\": [", stamp,
             info->wall_seconds);
-    int bad = 0;
-    for (int i = 0; i < s->ninputs; i++) {
-        char hex[65];
-        if (es_sha256_file(s->inputs[i], hex) != 0) {
-            bad = 1;
-            snprintf(hex, sizeof hex, "unreadable");
-        }
-        fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
-        json_string(f, s->inputs[i]);
-        fprintf(f, ", \"sha256\": \"%s\"}", hex);
-    }
-    int listed = s->ninputs;
-    for (int i = 0; i < info->nextra_inputs; i++) {
+    hash_failure bad = {0};
+    int listed = 0;
+    for (int i = 0; i < s->ninputs + info->nextra_inputs; i++) {
+        const char *input = input_at(info, i);
         bool again = false; /* a funding_models file is already among the scenario's inputs */
-        for (int k = 0; k < s->ninputs && !again; k++)
-            again = strcmp(s->inputs[k], info->extra_inputs[i]) == 0;
         for (int k = 0; k < i && !again; k++)
-            again = strcmp(info->extra_inputs[k], info->extra_inputs[i]) == 0;
+            again = strcmp(input_at(info, k), input) == 0;
         if (again)
             continue;
         char hex[65];
-        if (es_sha256_file(info->extra_inputs[i], hex) != 0) {
-            bad = 1;
-            snprintf(hex, sizeof hex, "unreadable");
-        }
+        hash_file(input, hex, &bad);
         fputs(listed++ ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
-        json_string(f, info->extra_inputs[i]);
+        json_string(f, input);
         fprintf(f, ", \"sha256\": \"%s\"}", hex);
     }
     fputs("\n  ],\n  \"outputs\": [", f);
     for (size_t i = 0; i < files.n; i++) {
         char full[1500], hex[65];
         snprintf(full, sizeof full, "%s/%s", folder, files.paths[i]);
-        if (es_sha256_file(full, hex) != 0)
-            bad = 1;
+        hash_file(full, hex, &bad);
         fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
         json_string(f, files.paths[i]);
         fprintf(f, ", \"sha256\": \"%s\"}", hex);
     }
     fputs("\n  ]\n}\n", f);
     free_list(&files);
-    bad |= ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad)
-        return es_error_set(err, ES_EIO, path, 0, "cannot write the manifest");
+    errno = 0;
+    int write_failed = ferror(f);
+    write_failed |= fclose(f) != 0;
+    int write_errno = errno ? errno : EIO;
+    if (bad.errnum)
+        return es_error_set(err, bad.errnum == ENOMEM ? ES_ENOMEM : ES_EIO, bad.file, 0,
+                            "cannot read it for the manifest: %s", strerror(bad.errnum));
+    if (write_failed)
+        return es_error_set(err, write_errno == ENOMEM ? ES_ENOMEM : ES_EIO, path, 0,
+                            "cannot write the manifest: %s", strerror(write_errno));
     return ES_OK;
 }

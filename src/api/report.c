@@ -4,6 +4,7 @@
  * The page's script marks <body data-ready="yes"> once every image has decoded (tests use it). */
 #include "api/essim.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,18 +32,21 @@ static void base64(es_text *t, const unsigned char *data, size_t n)
     }
 }
 
-static int embed_svg(es_text *t, const char *folder, const char *name, const char *alt)
+static int embed_svg(es_text *t, const char *folder, const char *name, const char *alt,
+                     es_error *err)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/plots/%s.svg", folder, name);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return -1;
+        return es_error_set(err, errno == ENOMEM ? ES_ENOMEM : ES_EIO, path, 0,
+                            "cannot read it for the report: %s", strerror(errno));
     es_text svg = {0};
     char buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
         es_text_append(&svg, buf, n);
+    int read_failed = ferror(f);
     fclose(f);
     es_text_printf(t, "<figure><img alt=\"");
     es_text_html(t, alt);
@@ -53,7 +57,11 @@ static int embed_svg(es_text *t, const char *folder, const char *name, const cha
     es_text_printf(t, "</figcaption></figure>\n");
     int failed = svg.failed;
     es_text_free(&svg);
-    return failed ? -1 : 0;
+    if (read_failed)
+        return es_error_set(err, ES_EIO, path, 0, "cannot read it for the report");
+    if (failed)
+        return es_error_set(err, ES_ENOMEM, path, 0, "out of memory embedding it in the report");
+    return ES_OK;
 }
 
 /* "12,345" */
@@ -328,11 +336,13 @@ static int page_finish(es_text *t, const char *folder, int rc, es_error *err)
     snprintf(path, sizeof path, "%s/report.html", folder);
     FILE *f = rc ? NULL : fopen(path, "w");
     if (!rc && !f)
-        rc = es_error_set(err, ES_EIO, path, 0, "cannot write");
+        rc = es_error_set(err, errno == ENOMEM ? ES_ENOMEM : ES_EIO, path, 0, "cannot write: %s",
+                          strerror(errno));
     if (f) {
         fwrite(t->s, 1, t->n, f);
+        errno = 0;
         if (ferror(f) | (fclose(f) != 0))
-            rc = es_error_set(err, ES_EIO, path, 0, "write failed");
+            rc = es_error_set(err, ES_EIO, path, 0, "write failed: %s", strerror(errno ? errno : EIO));
     }
     es_text_free(t);
     return rc;
@@ -383,9 +393,8 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err)
         if ((strcmp(plots[i][0], "outcomes_by_cd") == 0 ||
              strcmp(plots[i][0], "vacancies_by_month") == 0) && access(path, F_OK) != 0)
             continue; /* drawn only when some census division closed a plan, or with a labour market */
-        if (embed_svg(&t, folder, plots[i][0], plots[i][1]) != 0)
-            rc = es_error_set(err, ES_EIO, folder, 0, "cannot embed plots/%s.svg in the report",
-                              plots[i][0]);
+        if (!rc)
+            rc = embed_svg(&t, folder, plots[i][0], plots[i][1], err);
     }
     es_text_printf(&t, "<h2>Assumptions and sources</h2>\n");
     assumptions(&t, x, true);
@@ -488,9 +497,8 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
     };
     int rc = ES_OK;
     for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++)
-        if (embed_svg(&t, folder, plots[i][0], plots[i][1]) != 0)
-            rc = es_error_set(err, ES_EIO, folder, 0, "cannot embed plots/%s.svg in the report",
-                              plots[i][0]);
+        if (!rc)
+            rc = embed_svg(&t, folder, plots[i][0], plots[i][1], err);
     es_text_printf(&t, "<h2>Outcomes by stream (%s)</h2>\n", c->behavioural ? "first model" : "every model");
     stream_table(&t, base);
     employer_table(&t, base);
