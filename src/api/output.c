@@ -1,9 +1,9 @@
-#define _GNU_SOURCE /* renameat2, nftw */
+#define _GNU_SOURCE /* renameat2, getdents64 */
 #include "api/essim.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,17 +433,42 @@ static int write_kpis(const es_experiment *x, const char *dir, es_error *err)
     return es_csv_close(&w, err);
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* Removes the entries of an open folder, and theirs; returns how many it removed.  No
+ * allocation (getdents64 into the stack, not opendir and nftw), so that a failed run can clean
+ * up even when memory has run out. */
+static int remove_entries(int fd, int depth)
 {
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
+    int removed = 0;
+    char buf[4096];
+    ssize_t n;
+    while ((n = getdents64(fd, buf, sizeof buf)) > 0) {
+        for (ssize_t off = 0; off < n;) {
+            const struct dirent64 *d = (const struct dirent64 *)(buf + off);
+            off += d->d_reclen;
+            if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+                continue;
+            int sub = depth < 16 ? openat(fd, d->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                                 : -1;
+            if (sub >= 0) {
+                while (remove_entries(sub, depth + 1) > 0)
+                    lseek(sub, 0, SEEK_SET); /* again: removing while listing may skip some */
+                close(sub);
+            }
+            removed += unlinkat(fd, d->d_name, sub >= 0 ? AT_REMOVEDIR : 0) == 0;
+        }
+    }
+    return removed;
 }
 
 static void remove_tree(const char *path)
 {
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    while (remove_entries(fd, 0) > 0)
+        lseek(fd, 0, SEEK_SET);
+    close(fd);
+    rmdir(path);
 }
 
 static int swap_into_place(const char *tmp, const char *dir, es_error *err)
