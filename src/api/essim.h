@@ -92,6 +92,18 @@ int es_output_begin(const char *dir, char *tmp, size_t len, char *clean, size_t 
                     es_error *err);
 int es_output_files(const es_experiment *x, const char *folder, es_error *err);
 int es_output_commit(const char *tmp, const char *clean, int rc, es_error *err);
+/* Whether an output folder could be written at `dir` (its temporary sibling can be made), so a
+ * run can fail before its work rather than after. */
+int es_output_check(const char *dir, es_error *err);
+
+/* Signals while an output folder is being written.  es_output_stop is for a signal handler
+ * (async-signal-safe): while a temporary folder exists (es_output_begin to es_output_commit)
+ * it records the signal and returns true, and that output is then discarded at its commit
+ * (ES_ESTOPPED), the folder it would have replaced left as it was; otherwise it returns false
+ * and the handler may end the process at once, there being nothing to clean up.
+ * es_output_stopped gives the recorded signal, or 0. */
+bool es_output_stop(int sig);
+int es_output_stopped(void);
 
 /* manifest.json in an output folder: version, command, seed, SHA-256 of inputs and outputs. */
 typedef struct es_manifest_info {

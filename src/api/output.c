@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -500,6 +501,29 @@ static int swap_into_place(const char *tmp, const char *dir, es_error *err)
     return ES_OK;
 }
 
+/* Process-wide, as signals are: how many output folders are being written, and the signal
+ * that asked to stop meanwhile.  Only the signal handler writes output_stop_signal. */
+static volatile sig_atomic_t outputs_pending;
+static volatile sig_atomic_t output_stop_signal;
+
+bool es_output_stop(int sig)
+{
+    if (!outputs_pending)
+        return false;
+    output_stop_signal = sig;
+    return true;
+}
+
+int es_output_stopped(void)
+{
+    return output_stop_signal;
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "a signal";
+}
+
 int es_output_begin(const char *dir, char *tmp, size_t len, char *clean, size_t clean_len,
                     es_error *err)
 {
@@ -520,24 +544,53 @@ int es_output_begin(const char *dir, char *tmp, size_t len, char *clean, size_t 
         }
         *q = '/';
     }
+    struct stat st;
+    if (stat(clean, &st) == 0 && !S_ISDIR(st.st_mode))
+        return es_error_set(err, ES_EIO, clean, 0, "exists and is not a folder");
     snprintf(tmp, len, "%s.tmp-XXXXXX", clean);
-    if (!mkdtemp(tmp))
-        return es_error_set(err, ES_EIO, clean, 0, "cannot create a folder beside it: %s",
-                            strerror(errno));
+    outputs_pending++; /* before the folder exists, so a signal cannot miss it */
+    if (!mkdtemp(tmp)) {
+        outputs_pending--;
+        return es_error_set(err, errno == ENOMEM ? ES_ENOMEM : ES_EIO, clean, 0,
+                            "cannot create a folder beside it: %s", strerror(errno));
+    }
     return ES_OK;
 }
 
 int es_output_commit(const char *tmp, const char *clean, int rc, es_error *err)
 {
+    int sig = output_stop_signal;
+    if (sig)
+        rc = es_error_set(err, ES_ESTOPPED, clean, 0,
+                          "stopped by %s before the results were complete; left as it was",
+                          signal_name(sig));
     if (!rc)
         rc = swap_into_place(tmp, clean, err);
     if (rc)
         remove_tree(tmp);
+    if (rc && !sig)
+        es_error_append(err, " (no results written: %s left as it was)", clean);
+    outputs_pending--;
     return rc;
+}
+
+int es_output_check(const char *dir, es_error *err)
+{
+    char tmp[1100], clean[1024];
+    int rc = es_output_begin(dir, tmp, sizeof tmp, clean, sizeof clean, err);
+    if (rc)
+        return rc;
+    remove_tree(tmp);
+    outputs_pending--;
+    if (output_stop_signal) /* it came while the folder existed, so it did not end the process */
+        return es_error_set(err, ES_ESTOPPED, clean, 0, "stopped by %s", signal_name(output_stop_signal));
+    return ES_OK;
 }
 
 int es_output_files(const es_experiment *x, const char *folder, es_error *err)
 {
+    if (es_output_stopped())
+        return es_error_set(err, ES_ESTOPPED, folder, 0, "stopped by a signal");
     int rc = write_summary(x, folder, err);
     if (!rc)
         rc = write_replications(x, folder, err);
@@ -555,6 +608,8 @@ int es_output_files(const es_experiment *x, const char *folder, es_error *err)
         rc = write_kpis(x, folder, err);
     if (!rc && x->funding)
         rc = write_provider_finance(x, folder, err);
+    if (!rc && es_output_stopped())
+        rc = es_error_set(err, ES_ESTOPPED, folder, 0, "stopped by a signal");
     if (!rc)
         rc = es_run_plots(x, folder, err);
     if (!rc)

@@ -265,7 +265,7 @@ int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
     /* every plot on its own gnuplot process, side by side */
     es_plot_batch batch = {0};
     int rc = ES_OK;
-    for (size_t i = 0; !rc && i < sizeof draw / sizeof draw[0]; i++) {
+    for (size_t i = 0; !rc && !es_output_stopped() && i < sizeof draw / sizeof draw[0]; i++) {
         es_text t = {0};
         es_text_printf(&t, "%s", "");
         rc = draw[i](x, plots, &t, &batch, err);

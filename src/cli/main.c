@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,13 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'essim --help'.\n", stderr);
     return 2;
+}
+
+/* Fails before the work when the output folder cannot be written.  Under mpirun the ranks must
+ * take the same path into the run, and only rank 0 writes: rank 0 finds out at the end. */
+static int output_unwritable(const char *out, es_error *err)
+{
+    return es_parallel_size() == 1 ? es_output_check(out, err) : ES_OK;
 }
 
 static int parse_long(const char *text, long long min, long long max, long long *out)
@@ -214,6 +222,8 @@ static int cmd_run(int argc, char **argv)
                                a.scenario);
         return compare_files(&scn, &a, NULL, 0); /* scenario.funding_models: a comparison */
     }
+    if (output_unwritable(out, &err))
+        return fail(&err);
     es_experiment x;
     int rc = es_experiment_run(&x, &scn, &opt, &err);
     if (!rc && is_root())
@@ -246,6 +256,8 @@ static int compare_files(const es_scenario *scn, const run_args *a, const char *
     }
     es_error err;
     es_error_clear(&err);
+    if (output_unwritable(a->out, &err))
+        return fail(&err);
     static es_comparison cmp;
     int rc = es_compare_run(&cmp, scn, files, n, &a->opt, &err);
     if (!rc && is_root())
@@ -297,6 +309,8 @@ static int cmd_sweep(int argc, char **argv)
     for (int k = 0; k < a.nparams; k++)
         if (es_sweep_param_parse(&sw.params[k], a.params[k], &err))
             return fail(&err);
+    if (output_unwritable(a.out, &err))
+        return fail(&err);
     int rc = es_sweep_run(&sw, a.scenario, &a.opt, &err);
     if (!rc && is_root())
         rc = es_sweep_write(&sw, a.out, &err);
@@ -327,6 +341,8 @@ static int cmd_merge(int argc, char **argv)
         return usage_error("%s", "merge takes the folders of one run's slices");
     es_error err;
     es_error_clear(&err);
+    if (output_unwritable(out, &err))
+        return fail(&err);
     static es_experiment x;
     int rc = es_merge_load(&x, (const char *const *)argv + optind, argc - optind, command_line, &err);
     if (!rc && is_root())
@@ -368,11 +384,41 @@ static int cmd_reference(int argc, char **argv)
 
 static int dispatch(int argc, char **argv);
 
+/* SIGINT, SIGTERM, SIGHUP: while an output folder is being written, finish quietly without it
+ * (es_output_stop; the folder it would replace stays as it was, the temporary one is removed),
+ * then die by the signal; at any other time, die at once: nothing is half-written. */
+static void on_stop_signal(int sig)
+{
+    if (es_output_stop(sig))
+        return;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_stop_signal, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        struct sigaction old;
+        /* a signal the shell told us to ignore (nohup, a background job) stays ignored */
+        if (sigaction(stops[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(stops[i], &sa, NULL);
+    }
+}
+
 int main(int argc, char **argv)
 {
     es_parallel_init(&argc, &argv);
+    catch_stop_signals();
     int status = dispatch(argc, argv);
     es_parallel_finalize();
+    int sig = es_output_stopped();
+    if (sig) { /* the shell sees the run killed by it, as without the handler */
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
     return status;
 }
 

@@ -34,6 +34,17 @@ int es_error_set(es_error *err, int status, const char *file, int line, const ch
     return status;
 }
 
+void es_error_append(es_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    size_t used = strlen(err->msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + used, sizeof err->msg - used, fmt, ap);
+    va_end(ap);
+}
+
 const char *es_error_format(const es_error *err, char *buf, size_t len)
 {
     if (err->file[0] && err->line > 0)

@@ -11,6 +11,7 @@ enum es_status {
     ES_ENOMEM = 3,  /* out of memory — exit status 1 */
     ES_EIO = 4,     /* I/O failure — exit status 1 */
     ES_ENOENT = 5,  /* no such item (a handle that is no longer pending) */
+    ES_ESTOPPED = 6, /* stopped by a signal (SIGINT, SIGTERM, SIGHUP) — exit status 1 */
 };
 
 typedef struct es_error {
@@ -26,6 +27,8 @@ int es_error_set(es_error *err, int status, const char *file, int line, const ch
     __attribute__((format(printf, 5, 6)));
 int es_error_vset(es_error *err, int status, const char *file, int line, const char *fmt,
                   va_list ap);
+/* Adds to the message of a recorded error (as much as fits). */
+void es_error_append(es_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Formats the error as "FILE:LINE: message" (or "FILE: message", or "message"). */
 const char *es_error_format(const es_error *err, char *buf, size_t len);
 /* Exit status for a status code: 0 ok, 2 bad input, 1 anything else. */
