@@ -579,8 +579,11 @@ static int apply_override(config_t *cfg, const es_override *ov, es_error *err)
         char *dot = strrchr(parent, '.');
         config_setting_t *group = dot ? (*dot = '\0', config_lookup(cfg, parent)) : config_root_setting(cfg);
         if (!group && dot && !strchr(parent, '.') && !strchr(parent, '[') &&
-            es_schema_find(S, parent) && es_schema_find(S, parent)->type == ES_KEY_GROUP)
+            es_schema_find(S, parent) && es_schema_find(S, parent)->type == ES_KEY_GROUP) {
             group = config_setting_add(config_root_setting(cfg), parent, CONFIG_TYPE_GROUP);
+            if (group && !config_setting_name(group)) /* libconfig 1.5 could not copy the name */
+                return es_error_set(err, ES_ENOMEM, NULL, 0, "--param %s: out of memory", ov->path);
+        }
         if (!group || config_setting_type(group) != CONFIG_TYPE_GROUP)
             return es_error_set(err, ES_EINVAL, NULL, 0,
                                 "--param %s: the scenario has no group to hold it", ov->path);
@@ -589,6 +592,8 @@ static int apply_override(config_t *cfg, const es_override *ov, es_error *err)
                    : (k->type == ES_KEY_STRING || k->type == ES_KEY_DATE) ? CONFIG_TYPE_STRING
                                                                           : CONFIG_TYPE_FLOAT;
         st = config_setting_add(group, dot ? dot + 1 : ov->path, type);
+        if (st && !config_setting_name(st))
+            return es_error_set(err, ES_ENOMEM, NULL, 0, "--param %s: out of memory", ov->path);
         if (!st)
             return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: cannot add it", ov->path);
     }
@@ -612,6 +617,8 @@ static int apply_override(config_t *cfg, const es_override *ov, es_error *err)
         break;
     case CONFIG_TYPE_STRING:
         ok = config_setting_set_string(st, ov->value);
+        if (!ok || !config_setting_get_string(st)) /* the only way it fails: copying the text */
+            return es_error_set(err, ES_ENOMEM, NULL, 0, "--param %s: out of memory", ov->path);
         break;
     default:
         return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: only single values can be set",
