@@ -62,7 +62,10 @@ module_of() { # TRACE SECTION SKIP
 inputs_of() { sed -n '/"inputs"/,/]/p' "$1" 2>/dev/null; }
 
 # One case: allocation N fails.  Prints one line when it does not pass: "FAIL ..." or, for a
-# crash or exit inside libconfig on one of libconfig's own allocations, "LIBCONFIG ...".
+# crash or exit inside libconfig on one of libconfig's own allocations, "LIBCONFIG ...".  With
+# --persist every later allocation fails too, libconfig's among them: a crash inside libconfig
+# is then libconfig's whoever made the first failed allocation (a stdio buffer glibc does
+# without, say).
 one_case() {
   local n=$1 t="$ESSIM_SWEEP_TMP/case-$1"
   mkdir -p "$t"
@@ -106,7 +109,8 @@ one_case() {
   fi
   if [ -z "$problem" ]; then
     rm -rf "$t"
-  elif [[ $made_in == libconfig.so* ]] && { [[ $crashed_in == libconfig.so* ]] ||
+  elif { [[ $made_in == libconfig.so* ]] || [ -n "${ESSIM_FAIL_ALLOC_PERSIST:-}" ]; } &&
+       { [[ $crashed_in == libconfig.so* ]] ||
        { [ "$status" = 2 ] && grep -q "^out of dynamic memory in libconfig_yy" "$t/stderr"; }; }; then
     echo "LIBCONFIG allocation $n: $problem"
   else
