@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/disclosure.h"
 #include "engine/stats.h"
 #include "io/csv.h"
 #include "io/plot.h"
@@ -280,10 +281,10 @@ static const char *const open_columns =
     "out_exit_sum_emp,out_exit_sum_te,out_exit_unemp,out_exit_sum_oth,out_exit_unkn,"
     "out_exit_null,out_3_sum_emp,out_3_sum_te,out_3_unemp,out_3_sum_oth,out_3_unkn,out_3_null";
 
-/* A count as the open data shows it: small counts become "x" when suppression is on. */
-static void open_count(es_csv_writer *w, const es_params *p, uint64_t v)
+/* A count as the open data shows it: "x" where disclosure control hides it (api/disclosure.h). */
+static void open_count(es_csv_writer *w, uint64_t v, bool hidden)
 {
-    if (p->suppress_small_cells && v > 0 && v < (uint64_t)p->suppress_below)
+    if (hidden)
         es_csv_text(w, "x");
     else
         es_csv_int(w, (int64_t)v);
@@ -297,15 +298,17 @@ static void fiscal_label(int first_year, int fy, char *buf, size_t len)
     snprintf(buf, len, "%04d-%04d", year, year + 1);
 }
 
-static void open_row(es_csv_writer *w, const es_params *p, const uint64_t *cells, uint64_t assisted)
+static void open_row(es_csv_writer *w, const uint64_t *cells, uint64_t assisted,
+                     const uint8_t *hidden)
 {
-    open_count(w, p, assisted);
+    open_count(w, assisted, hidden[0]);
     for (int k = 0; k < ES_OPEN_DATA_COLUMNS; k++)
-        open_count(w, p, cells[k]);
+        open_count(w, cells[k], hidden[1 + k]);
     es_csv_end_row(w);
 }
 
-static int write_open_by_site(const es_experiment *x, const char *dir, es_error *err)
+static int write_open_by_site(const es_experiment *x, const es_disclosure *masks, const char *dir,
+                              es_error *err)
 {
     char path[1200];
     path_join(path, sizeof path, dir, "outcomes_by_site.csv");
@@ -340,7 +343,8 @@ static int write_open_by_site(const es_experiment *x, const char *dir, es_error 
                                         : pp->specialisations == ES_SPEC_DISABILITY ? "disability"
                                         : pp->specialisations == ES_SPEC_YOUTH ? "youth"
                                                                                : "disability;youth");
-                        open_row(&w, p, &t->site[es_open_cell(t->nsites, fy, site, 0)], assisted);
+                        open_row(&w, &t->site[es_open_cell(t->nsites, fy, site, 0)], assisted,
+                                 &masks[r].site_hidden[es_disclosure_cell(t->nsites, fy, site, 0)]);
                     }
                 }
         }
@@ -362,7 +366,8 @@ static const char *catchment_of_cd(const es_params *p, int cd_index)
     return "";
 }
 
-static int write_open_by_cd(const es_experiment *x, const char *dir, es_error *err)
+static int write_open_by_cd(const es_experiment *x, const es_disclosure *masks, const char *dir,
+                            es_error *err)
 {
     char path[1200];
     path_join(path, sizeof path, dir, "outcomes_by_cd.csv");
@@ -388,10 +393,31 @@ static int write_open_by_cd(const es_experiment *x, const char *dir, es_error *e
                 es_csv_text(&w, "ES");
                 es_csv_int(&w, p->geography.cds[cd].uid);
                 es_csv_text(&w, p->geography.cds[cd].name);
-                open_row(&w, p, &t->cd[es_open_cell(t->ncds, fy, cd, 0)], assisted);
+                open_row(&w, &t->cd[es_open_cell(t->ncds, fy, cd, 0)], assisted,
+                         &masks[r].cd_hidden[es_disclosure_cell(t->ncds, fy, cd, 0)]);
             }
     }
     return es_csv_close(&w, err);
+}
+
+/* The two open-data tables, with one suppression pattern per replication for both (the
+ * relations that complementary suppression guards link them). */
+static int write_open_data(const es_experiment *x, const char *dir, es_error *err)
+{
+    es_disclosure *masks = calloc((size_t)x->nreps, sizeof *masks);
+    if (!masks)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory");
+    int rc = ES_OK, done = 0;
+    for (; !rc && done < x->nreps; done++)
+        rc = es_disclosure_protect(&masks[done], &x->reps[done].open, &x->scenario.params, err);
+    if (!rc)
+        rc = write_open_by_site(x, masks, dir, err);
+    if (!rc)
+        rc = write_open_by_cd(x, masks, dir, err);
+    for (int r = 0; r < done; r++)
+        es_disclosure_destroy(&masks[r]);
+    free(masks);
+    return rc;
 }
 
 /* KPIs by provider and catchment, from the whole-run measures named kpi_* whose group reads
@@ -444,9 +470,7 @@ int es_output_files(const es_experiment *x, const char *folder, es_error *err)
     if (!rc && x->reps[0].ledger_rows)
         rc = write_full_ledger(x, folder, err);
     if (!rc)
-        rc = write_open_by_site(x, folder, err);
-    if (!rc)
-        rc = write_open_by_cd(x, folder, err);
+        rc = write_open_data(x, folder, err);
     if (!rc)
         rc = write_kpis(x, folder, err);
     if (!rc && x->funding)

@@ -277,7 +277,7 @@ static const es_key scenario_keys[] = {
 
     {"outputs", ES_KEY_GROUP, false, NULL, NONE, "Output options."},
     {"outputs.suppress_small_cells", ES_KEY_BOOL, false, "false", NONE,
-     "Replace counts below suppress_below by x in the open-data tables, as the ministry does."},
+     "Replace counts below suppress_below by x in the open-data tables, as the ministry does, and enough others that none can be worked out."},
     {"outputs.suppress_below", ES_KEY_INT, false, "10", 1, 1000, NULL, "Smallest count shown when suppressing."},
 
     {"catchments", ES_KEY_LIST, true, NULL, 1, 32, NULL, "Catchments, each with one SSM."},
