@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/names.h"
+
 #define MAX_COLUMNS 8   /* columns a table declares */
 #define MAX_FIELDS 16   /* fields kept per record; more are counted, never stored */
 #define SHOWN_MAX 48    /* room for a value quoted in an error message */
@@ -357,6 +359,12 @@ static int get_text(const geo_row *row, int col, char *out, size_t size, bool re
     if (len >= size)
         return row_fail(row, err, "%s is %zu bytes long, more than the %zu that fit",
                         row->names[col], len, size - 1);
+    char why[64], shown[80];
+    const char *fault = len ? es_name_fault(row->text[col], len, why, sizeof why) : NULL;
+    if (fault)
+        return row_fail(row, err, "%s \"%s\" %s: a name must be UTF-8 text without control "
+                        "characters", row->names[col], es_name_shown(row->text[col], shown,
+                        sizeof shown), fault);
     memcpy(out, row->text[col], len + 1);
     return ES_OK;
 }

@@ -10,6 +10,7 @@
 
 #include "engine/rng.h"
 #include "io/geography.h"
+#include "io/names.h"
 #include "model/assessment.h"
 #include "model/calendar.h"
 
@@ -67,6 +68,20 @@ static int load_streams(es_params *p, const config_t *cfg, const char *file, es_
         es_stream_params *sp = &p->streams[i];
         const char *name;
         es_cfg_string(S, g, "streams.[].name", &name);
+        const config_setting_t *ns = config_setting_get_member(g, "name");
+        int rc = es_name_check_at(ns, name, "stream name", file, err);
+        if (rc)
+            return rc;
+        /* streams are groups of summary.csv by their bare name, beside "all", "EO", ... and
+         * "A;days=7" */
+        if (es_name_reserved(name))
+            return es_cfg_error(err, ns, file,
+                                "stream name '%s' is a label the outputs use for another group: "
+                                "choose another", name);
+        if (strchr(name, '='))
+            return es_cfg_error(err, ns, file,
+                                "stream name '%s' holds '=', which the outputs use in group labels",
+                                name);
         for (int j = 0; j < i; j++)
             if (strcmp(p->streams[j].name, name) == 0)
                 return es_cfg_error(err, g, file, "stream name '%s' is used twice", name);
@@ -374,10 +389,19 @@ static int load_provider(es_params *p, es_catchment_params *cp, es_provider_para
 {
     const char *pname;
     es_cfg_string(S, pg, "catchments.[].providers.[].name", &pname);
+    const config_setting_t *ns = config_setting_get_member(pg, "name");
+    int rc = es_name_check_at(ns, pname, "provider name", file, err);
+    if (rc)
+        return rc;
+    /* the outputs key providers by name alone ("provider=NAME"), across the run */
+    for (const es_catchment_params *c = p->catchments; c <= cp; c++)
+        for (const es_provider_params *q = c->providers;
+             q < (c == cp ? pp : c->providers + c->nproviders); q++)
+            if (strcmp(q->name, pname) == 0)
+                return es_cfg_error(err, ns, file, "provider name '%s' is used twice", pname);
     copy_name(pp->name, sizeof pp->name, pname);
     static const char *const specs[] = {"disability", "youth"};
     static const char *const chans[] = {"in_person", "online", "phone"};
-    int rc = ES_OK;
     pp->specialisations = load_flags(config_setting_get_member(pg, "specialisations"), specs, 2,
                                      "specialisation", file, err, &rc);
     const config_setting_t *ch = config_setting_get_member(pg, "channels");
@@ -412,6 +436,9 @@ static int load_provider(es_params *p, es_catchment_params *cp, es_provider_para
         const char *sname;
         int64_t v;
         es_cfg_string(S, sg, "catchments.[].providers.[].sites.[].name", &sname);
+        rc = es_name_check_at(config_setting_get_member(sg, "name"), sname, "site name", file, err);
+        if (rc)
+            return rc;
         copy_name(site->name, sizeof site->name, sname);
         es_cfg_int(S, sg, "catchments.[].providers.[].sites.[].caseload_capacity", &v);
         site->caseload_capacity = (int)v;
@@ -464,6 +491,14 @@ static int load_catchments(es_params *p, const config_t *cfg, const char *file, 
         es_catchment_params *cp = &p->catchments[i];
         const char *name, *ssm, *routing;
         es_cfg_string(S, g, "catchments.[].name", &name);
+        const config_setting_t *ns = config_setting_get_member(g, "name");
+        int rc = es_name_check_at(ns, name, "catchment name", file, err);
+        if (rc)
+            return rc;
+        if (es_name_reserved(name)) /* spend_by_catchment_cents groups by the bare name */
+            return es_cfg_error(err, ns, file,
+                                "catchment name '%s' is a label the outputs use for another "
+                                "group: choose another", name);
         for (int j = 0; j < i; j++)
             if (strcmp(p->catchments[j].name, name) == 0)
                 return es_cfg_error(err, g, file, "catchment name '%s' is used twice", name);
@@ -472,8 +507,12 @@ static int load_catchments(es_params *p, const config_t *cfg, const char *file, 
         if (p->has_geography && cp->geo_index < 0)
             return es_cfg_error(err, config_setting_get_member(g, "name"), file,
                                 "catchment '%s' is not in the geography's catchments file", name);
-        if (es_cfg_string(S, g, "catchments.[].ssm", &ssm) == ES_OK)
+        if (es_cfg_string(S, g, "catchments.[].ssm", &ssm) == ES_OK) {
+            rc = es_name_check_at(config_setting_get_member(g, "ssm"), ssm, "SSM name", file, err);
+            if (rc)
+                return rc;
             copy_name(cp->ssm, sizeof cp->ssm, ssm);
+        }
         else if (cp->geo_index >= 0 && p->geography.catchments[cp->geo_index].ssm[0])
             copy_name(cp->ssm, sizeof cp->ssm, p->geography.catchments[cp->geo_index].ssm);
         else
@@ -490,7 +529,7 @@ static int load_catchments(es_params *p, const config_t *cfg, const char *file, 
         int64_t waiting;
         es_cfg_int(S, g, "catchments.[].initial_waiting", &waiting);
         cp->initial_waiting = (int)waiting;
-        int rc = load_catchment_start(p, cp, g, cfg, file, err);
+        rc = load_catchment_start(p, cp, g, cfg, file, err);
         if (rc)
             return rc;
         const config_setting_t *pl = config_setting_get_member(g, "providers");
@@ -510,6 +549,9 @@ static int load_run(es_params *p, const config_t *cfg, const char *file, es_erro
     const config_setting_t *g = config_lookup(cfg, "scenario");
     const char *name, *date, *rng;
     es_cfg_string(S, g, "scenario.name", &name);
+    int rc = es_name_check_at(config_setting_get_member(g, "name"), name, "scenario name", file, err);
+    if (rc)
+        return rc;
     copy_name(p->name, sizeof p->name, name);
     es_cfg_string(S, g, "scenario.start_date", &date);
     es_parse_date(date, &p->start_year, &p->start_month, &p->start_day);
@@ -852,6 +894,14 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
 {
     const char *name, *type, *event, *payer, *payee;
     es_cfg_string(F, g, FC("name"), &name);
+    const config_setting_t *ns = config_setting_get_member(g, "name");
+    int rc = es_name_check_at(ns, name, "component name", file, err);
+    if (rc)
+        return rc;
+    if (strcmp(name, "holdback_release") == 0) /* spend_cents groups by the bare name */
+        return es_cfg_error(err, ns, file,
+                            "component name '%s' is a label the outputs use for another group: "
+                            "choose another", name);
     copy_name(c->name, sizeof c->name, name);
     es_cfg_string(F, g, FC("type"), &type);
     c->type = (es_component_type)parse_choice(type, es_component_type_names, ES_NCOMPONENT_TYPES);
@@ -896,7 +946,7 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
         return es_cfg_error(err, config_setting_get_member(g, "amounts"), file,
                             "%s component '%s' is paid per caseload place, not per stream: give 'amount'",
                             type, name);
-    int rc = load_amounts(c, g, p, file, err);
+    rc = load_amounts(c, g, p, file, err);
     if (rc)
         return rc;
     bool flag;
@@ -969,6 +1019,9 @@ int es_funding_load(es_funding_model *f, const char *path, const es_params *p, e
                               "a %s model needs 'funding.cad_per_unit', its documented conversion to CAD",
                               f->currency);
         load_funding_limits(f, g);
+        if (!rc)
+            rc = es_name_check_at(config_setting_get_member(g, "name"), name,
+                                  "funding model name", path, err);
     }
     const config_setting_t *list = g ? config_setting_get_member(g, "components") : NULL;
     if (!rc)

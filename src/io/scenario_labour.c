@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "io/names.h"
 #include "io/scenario.h"
 #include "model/calendar.h"
 
@@ -49,6 +50,11 @@ static int load_seasonality(const config_setting_t *season, const char *industry
 static int check_unique(const config_setting_t *g, const char *what, const char *name,
                         const char *names, size_t stride, int n, const char *file, es_error *err)
 {
+    char what_name[32];
+    snprintf(what_name, sizeof what_name, "%s name", what);
+    int rc = es_name_check_at(config_setting_get_member(g, "name"), name, what_name, file, err);
+    if (rc)
+        return rc;
     for (int j = 0; j < n; j++)
         if (strcmp(names + (size_t)j * stride, name) == 0)
             return es_cfg_error(err, g, file, "%s name '%s' is used twice", what, name);

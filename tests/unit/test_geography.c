@@ -297,7 +297,7 @@ static void columns_may_come_in_any_order(void **state)
                         "land_area_km2,population_2021,er_name,er_uid,cd_type,cd_name,cd_uid\n"
                         "1052.61,25704,Kingston--Pembroke,3515,CDR,Prince Edward,3513\n"
                         "\n"
-                        "  0 , 0 ,Nowhere,1,X,\"Quoted, \"\"with\"\" a\nnewline\",7\n"
+                        "  0 , 0 ,Nowhere,1,X,\"Quoted, \"\"with\"\" quotes\",7\n"
                         "3725.82,161780,Kingston--Pembroke,3515,CTY,Frontenac,3510"));
     const char *catchments = write_text("catchments.csv",
                                         "ssm,ies_start,phase,cd_uids,catchment_name,catchment_id\n"
@@ -309,7 +309,7 @@ static void columns_may_come_in_any_order(void **state)
     assert_string_equal(geo.cds[0].er_name, "Kingston--Pembroke");
     assert_true(geo.cds[0].population == 25704);
     assert_true(geo.cds[0].land_area_km2 == 1052.61);
-    assert_string_equal(geo.cds[1].name, "Quoted, \"with\" a\nnewline");
+    assert_string_equal(geo.cds[1].name, "Quoted, \"with\" quotes");
     assert_true(geo.cds[1].population == 0 && geo.cds[1].land_area_km2 == 0.0);
     assert_int_equal(geo.ncatchments, 1);
     const es_geo_catchment *c = &geo.catchments[0];
