@@ -254,7 +254,10 @@ int es_replication_run(es_replication *rep, const es_params *p, const es_funding
     es_funder_destroy(&funder);
     es_model_destroy(&m);
     if (rc && !err->status)
-        es_error_set(err, rc, NULL, 0, "out of memory collecting replication %u", number);
+        es_error_set(err, rc, NULL, 0, rc == ES_EINVAL ? "a measure or group name too long to record "
+                                                       "in replication %u"
+                                                     : "out of memory collecting replication %u",
+                     number);
     return rc;
 }
 

@@ -16,6 +16,8 @@ void es_results_destroy(es_results *r)
 
 int es_results_add(es_results *r, const char *measure, const char *group, int month, double value)
 {
+    if (strlen(measure) >= sizeof r->obs[0].measure || strlen(group) >= sizeof r->obs[0].group)
+        return ES_EINVAL;
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 256;
         es_obs *obs = realloc(r->obs, cap * sizeof *obs);
