@@ -1,7 +1,6 @@
 # Providers' cumulative cash position (revenue less costs), one line per funding model.
-# $data: a header row (month, then each model's name), then per month: YYYY-MM and
-# millions of dollars for each model.
-n = words($data[1]) - 1
+# $data: per month, YYYY-MM and millions of dollars for each model; keys: the models' names.
+n = |keys|
 set title title noenhanced
 set xdata time
 set timefmt "%Y-%m"
@@ -11,4 +10,4 @@ set ylabel "Cumulative cash position (millions of CAD)"
 set key top left noenhanced
 set grid ytics
 set xzeroaxis lt -1
-plot for [i=1:n] $data using 1:(column(i+1)) with lines lw 2 title columnheader(i+1)
+plot for [i=1:n] $data using 1:(column(i+1)) with lines lw 2 title keys[i]

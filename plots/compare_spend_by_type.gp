@@ -1,5 +1,6 @@
 # Spend by funding component type, one stacked bar per funding model.
-# $data: a header row, then: model name (quoted), millions of dollars for each type.
+# $data: per model, its row number, then millions of dollars for each type; keys: the types;
+# tics: the models' names.
 set title title noenhanced
 set style data histograms
 set style histogram rowstacked
@@ -12,5 +13,5 @@ set grid ytics
 set yrange [0:*]
 set xtics noenhanced rotate by -15
 set key noenhanced
-n = words($data[1])
-plot for [i=2:n] $data using i:xtic(1) title columnheader(i)
+n = |keys|
+plot for [i=1:n] $data using (column(i+1)):xtic(tics[int(column(0))+1]) title keys[i]

@@ -1,5 +1,6 @@
 # Employment rate at exit and 12-month retention by catchment, with 95 % intervals.
-# $data: catchment (quoted), then (mean, low, high) in % for each measure.
+# $data: per catchment, its row number, then (mean, low, high) in % for each measure;
+# tics: the catchments' names.
 set title title noenhanced
 set style data histograms
 set style histogram errorbars gap 2 lw 1.5
@@ -9,5 +10,5 @@ set yrange [0:100]
 set key top right noenhanced
 set grid ytics
 set xtics noenhanced rotate by -20
-plot $data using 2:3:4:xtic(1) title "Employed at exit (% of plans closed)", \
+plot $data using 2:3:4:xtic(tics[int(column(0))+1]) title "Employed at exit (% of plans closed)", \
      $data using 5:6:7 title "Still employed 12 months after the job start (%)"

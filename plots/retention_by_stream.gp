@@ -1,6 +1,6 @@
 # Share of job starters still employed 1, 3, 6 and 12 months after the job start, by stream.
-# $data: a header row, then months since job start and (mean, low, high) in % per stream.
-n = (words($data[1]) - 1) / 3
+# $data: months since job start and (mean, low, high) in % per stream; keys: the curves' titles.
+n = |keys|
 set title title noenhanced
 set xlabel "Months since the job start"
 set ylabel "Still employed (% of job starts)"
@@ -10,4 +10,4 @@ set yrange [0:105]
 set key bottom left noenhanced
 set grid
 plot for [i=1:n] $data using 1:(column(3*i-1)):(column(3*i)):(column(3*i+1)) \
-     with yerrorlines lw 2 pt 7 title columnheader(3*i-1)
+     with yerrorlines lw 2 pt 7 title keys[i]

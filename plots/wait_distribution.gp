@@ -1,7 +1,7 @@
 # Waiting-time distribution: share of service starts that came within N days of arrival, for all
 # clients and by stream (a cumulative distribution; waits of clients who gave up are not in it).
-# $data: a header row, then days and the share in % for all clients and each stream.
-n = words($data[1]) - 1
+# $data: days and the share in % for all clients and each stream; keys: the curves' titles.
+n = |keys|
 set title title noenhanced
 set xlabel "Days from arrival to the start of services"
 set ylabel "Service starts within that many days (%)"
@@ -11,4 +11,4 @@ set yrange [0:105]
 set key bottom right noenhanced
 set grid
 plot for [i=2:n+1] $data using 1:i with steps lw (i == 2 ? 4 : 2) \
-     title columnheader(i)
+     title keys[i-1]

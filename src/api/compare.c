@@ -306,49 +306,66 @@ static double mean_of(const es_experiment *x, const char *measure, const char *g
     return mean;
 }
 
-static void quote_title(es_text *b, const char *name)
+/* Draws plots/SCRIPT.gp from `data`, the models' names as keys (or `keys` when given) and
+ * `tics` into DIR/BASENAME.png and .svg. */
+static int draw(const es_comparison *c, const char *plots, const char *script,
+                const char *basename, const es_text *data, const es_strings *keys,
+                const es_strings *tics, const char *title, es_error *err)
 {
-    for (const char *p = name; *p; p++)
-        if (*p != '"' && *p != '\\')
-            es_text_printf(b, "%c", *p == ' ' ? '_' : *p);
+    es_strings names = {0};
+    for (int m = 0; !keys && m < c->nmodels; m++)
+        es_strings_printf(&names, "%s", c->models[m].name);
+    const es_strings *k = keys ? keys : &names;
+    int rc;
+    if (data->failed || k->failed || (tics && tics->failed))
+        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    else
+        rc = es_plot_draw(&(es_plot){.script = script, .basename = basename, .data = data->s,
+                                     .title = title, .keys = es_strings_array(k), .nkeys = k->n,
+                                     .tics = tics ? es_strings_array(tics) : NULL,
+                                     .ntics = tics ? tics->n : 0},
+                          plots, err);
+    es_strings_free(&names);
+    return rc;
 }
 
-static int draw_compare_plots(const es_comparison *c, const char *dir, es_error *err)
+/* Spend by component type, millions of dollars: a stacked bar per model. */
+static int draw_spend(const es_comparison *c, const char *plots, es_error *err)
 {
-    char plots[1200];
-    snprintf(plots, sizeof plots, "%s/plots", dir);
-    if (mkdir(plots, 0777) != 0 && errno != EEXIST)
-        return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
-    const es_params *p = &c->runs[0].scenario.params;
     es_text b = {0};
-    /* spend by component type, millions of dollars */
-    es_text_printf(&b, "Model");
+    es_strings types = {0}, models = {0};
+    es_text_printf(&b, "%s", "");
     for (int t = 0; t < ES_NCOMPONENT_TYPES; t++)
-        es_text_printf(&b, " %s", es_component_type_names[t]);
-    es_text_printf(&b, "\n");
+        es_strings_printf(&types, "%s", es_component_type_names[t]);
     for (int m = 0; m < c->nmodels; m++) {
-        es_text_printf(&b, "\"%s\"", c->models[m].name);
+        es_strings_printf(&models, "%s", c->models[m].name);
+        es_text_printf(&b, "%d", m);
         for (int t = 0; t < ES_NCOMPONENT_TYPES; t++)
             es_text_printf(&b, " %.4f",
                       mean_of(&c->runs[m], "spend_by_type_cents", es_component_type_names[t], NULL) / 1e8);
         es_text_printf(&b, "\n");
     }
-    char title[400];
+    char title[ES_NAME_MAX * 2 + 80];
     snprintf(title, sizeof title, "Spend by funding component (mean of %d replications)\n%s",
-             c->runs[0].nreps, p->name);
-    int rc = !b.failed ? es_plot_draw("compare_spend_by_type", b.s, title, plots, "spend_by_component", err)
-                       : es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    /* cost per 12-month employment by stream, thousands of dollars, with 95 % intervals */
+             c->runs[0].nreps, c->runs[0].scenario.params.name);
+    int rc = draw(c, plots, "compare_spend_by_type", "spend_by_component", &b, &types, &models,
+                  title, err);
     es_text_free(&b);
-    es_text_printf(&b, "stream");
-    for (int m = 0; m < c->nmodels; m++) {
-        es_text_printf(&b, " ");
-        quote_title(&b, c->models[m].name);
-        es_text_printf(&b, " low high");
-    }
-    es_text_printf(&b, "\n");
-    for (int s = 0; !rc && s < p->nstreams; s++) {
-        es_text_printf(&b, "%s", p->streams[s].name);
+    es_strings_free(&types);
+    es_strings_free(&models);
+    return rc;
+}
+
+/* Cost per 12-month employment by stream, thousands of dollars, with 95 % intervals. */
+static int draw_cost(const es_comparison *c, const char *plots, es_error *err)
+{
+    const es_params *p = &c->runs[0].scenario.params;
+    es_text b = {0};
+    es_strings streams = {0};
+    es_text_printf(&b, "%s", "");
+    for (int s = 0; s < p->nstreams; s++) {
+        es_strings_printf(&streams, "%s", p->streams[s].name);
+        es_text_printf(&b, "%d", s);
         for (int m = 0; m < c->nmodels; m++) {
             double half;
             double v = mean_of(&c->runs[m], "cost_per_employed_12m_cents", p->streams[s].name, &half);
@@ -356,21 +373,26 @@ static int draw_compare_plots(const es_comparison *c, const char *dir, es_error 
         }
         es_text_printf(&b, "\n");
     }
-    char title2[900];
-    snprintf(title2, sizeof title2, "Cost per 12-month employment by stream (95 %% CI)\n%s", p->name);
-    if (!rc)
-        rc = es_plot_draw("compare_cost_per_outcome", b.s, title2, plots, "cost_per_outcome_by_stream", err);
-    /* providers' cumulative net cash, millions of dollars, by month */
+    char title[ES_NAME_MAX * 2 + 80];
+    snprintf(title, sizeof title, "Cost per 12-month employment by stream (95 %% CI)\n%s", p->name);
+    int rc = draw(c, plots, "compare_cost_per_outcome", "cost_per_outcome_by_stream", &b, NULL,
+                  &streams, title, err);
     es_text_free(&b);
-    int nmonths = es_params_months(p);
-    es_text_printf(&b, "month");
-    for (int m = 0; m < c->nmodels; m++) {
-        es_text_printf(&b, " ");
-        quote_title(&b, c->models[m].name);
-    }
-    es_text_printf(&b, "\n");
+    es_strings_free(&streams);
+    return rc;
+}
+
+/* Providers' cumulative net cash, millions of dollars, by month: a line per model. */
+static int draw_cash(const es_comparison *c, const char *plots, es_error *err)
+{
+    const es_params *p = &c->runs[0].scenario.params;
     double *cum = calloc((size_t)c->nmodels, sizeof *cum);
-    for (int k = 0; !rc && cum && k < nmonths; k++) {
+    if (!cum)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    es_text b = {0};
+    es_text_printf(&b, "%s", "");
+    int nmonths = es_params_months(p);
+    for (int k = 0; k < nmonths; k++) {
         int total = p->start_year * 12 + (p->start_month - 1) + k;
         es_text_printf(&b, "%04d-%02d", total / 12, total % 12 + 1);
         for (int m = 0; m < c->nmodels; m++) {
@@ -387,17 +409,33 @@ static int draw_compare_plots(const es_comparison *c, const char *dir, es_error 
         }
         es_text_printf(&b, "\n");
     }
-    char title3[900];
-    snprintf(title3, sizeof title3, "Providers' cumulative cash position (revenue less costs)\n%s",
-             p->name);
-    if (!rc && cum)
-        rc = es_plot_draw("compare_cash_position", b.s, title3, plots, "provider_cash_position", err);
-    if (!cum && !rc)
-        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
     free(cum);
-    if (!rc && b.failed)
-        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    char title[ES_NAME_MAX * 2 + 80];
+    snprintf(title, sizeof title, "Providers' cumulative cash position (revenue less costs)\n%s",
+             p->name);
+    int rc = draw(c, plots, "compare_cash_position", "provider_cash_position", &b, NULL, NULL,
+                  title, err);
     es_text_free(&b);
+    return rc;
+}
+
+static int draw_compare_plots(const es_comparison *c, const char *dir, es_error *err)
+{
+    size_t len = strlen(dir) + sizeof "/plots";
+    char *plots = malloc(len);
+    if (!plots)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    snprintf(plots, len, "%s/plots", dir);
+    int rc = ES_OK;
+    if (mkdir(plots, 0777) != 0 && errno != EEXIST)
+        rc = es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
+    if (!rc)
+        rc = draw_spend(c, plots, err);
+    if (!rc)
+        rc = draw_cost(c, plots, err);
+    if (!rc)
+        rc = draw_cash(c, plots, err);
+    free(plots);
     return rc;
 }
 

@@ -13,6 +13,23 @@
 #include "io/text.h"
 #include "model/calendar.h"
 
+/* What a plot is drawn from: its datablock, curve titles and tic labels. */
+typedef struct plot_input {
+    es_text data;
+    es_strings keys, tics;
+} plot_input;
+
+static int start(es_plot_batch *batch, const char *plots, plot_input *in, const char *script,
+                 const char *title, es_error *err)
+{
+    if (in->data.failed || in->keys.failed || in->tics.failed)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    es_plot pl = {.script = script, .basename = script, .data = in->data.s, .title = title,
+                  .keys = es_strings_array(&in->keys), .nkeys = in->keys.n,
+                  .tics = es_strings_array(&in->tics), .ntics = in->tics.n};
+    return es_plot_start(batch, &pl, plots, err);
+}
+
 /* Mean over replications of a monthly measure, for every month. */
 static void monthly_means(const es_experiment *x, const char *measure, const char *group,
                           double *out, int nmonths)
@@ -30,10 +47,11 @@ static void monthly_means(const es_experiment *x, const char *measure, const cha
 }
 
 /* Three monthly series (group all), one line each, drawn with plots/NAME.gp. */
-static int monthly_lines(const es_experiment *x, const char *plots, es_text *t,
+static int monthly_lines(const es_experiment *x, const char *plots, plot_input *in,
                          es_plot_batch *batch, es_error *err, const char *const measures[3],
                          const char *name, const char *what)
 {
+    es_text *t = &in->data;
     const es_params *p = &x->scenario.params;
     int n = es_params_months(p);
     double *col = malloc((size_t)n * 3 * sizeof *col);
@@ -50,28 +68,28 @@ static int monthly_lines(const es_experiment *x, const char *plots, es_text *t,
     char title[400];
     snprintf(title, sizeof title, "%s by month (mean of %d replications)\n%s", what, x->nreps,
              p->name);
-    return es_plot_start(batch, name, t->s, title, plots, name, err);
+    return start(batch, plots, in, name, title, err);
 }
 
-static int flow_by_month(const es_experiment *x, const char *plots, es_text *t,
+static int flow_by_month(const es_experiment *x, const char *plots, plot_input *in,
                          es_plot_batch *batch, es_error *err)
 {
     static const char *const measures[3] = {"arrivals", "waiting", "in_service"};
-    return monthly_lines(x, plots, t, batch, err, measures, "flow_by_month", "Client flow");
+    return monthly_lines(x, plots, in, batch, err, measures, "flow_by_month", "Client flow");
 }
 
 /* Vacancies posted and filled by clients, by month; nothing without a labour market. */
-static int vacancies_by_month(const es_experiment *x, const char *plots, es_text *t,
+static int vacancies_by_month(const es_experiment *x, const char *plots, plot_input *in,
                          es_plot_batch *batch, es_error *err)
 {
     static const char *const measures[3] = {"vacancies_posted", "vacancies_filled_by_clients",
                                             "job_starts"};
     if (!x->scenario.params.labour.enabled || !x->scenario.params.has_geography)
         return ES_OK;
-    return monthly_lines(x, plots, t, batch, err, measures, "vacancies_by_month", "Vacancies");
+    return monthly_lines(x, plots, in, batch, err, measures, "vacancies_by_month", "Vacancies");
 }
 
-static int intake_by_stream(const es_experiment *x, const char *plots, es_text *t,
+static int intake_by_stream(const es_experiment *x, const char *plots, plot_input *in,
                          es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
@@ -81,10 +99,9 @@ static int intake_by_stream(const es_experiment *x, const char *plots, es_text *
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
     for (int s = 0; s < p->nstreams; s++)
         monthly_means(x, "arrivals", p->streams[s].name, col + (size_t)s * (size_t)n, n);
-    es_text_printf(t, "month");
+    es_text *t = &in->data;
     for (int s = 0; s < p->nstreams; s++)
-        es_text_printf(t, " Stream_%s", p->streams[s].name);
-    es_text_printf(t, "\n");
+        es_strings_printf(&in->keys, "Stream %s", p->streams[s].name);
     for (int m = 0; m < n; m++) {
         char month[16];
         es_month_label(p->start_year, p->start_month, m, month, sizeof month);
@@ -97,20 +114,20 @@ static int intake_by_stream(const es_experiment *x, const char *plots, es_text *
     char title[400];
     snprintf(title, sizeof title, "New clients a month by assessed stream (mean of %d replications)\n%s",
              x->nreps, p->name);
-    return es_plot_start(batch, "intake_by_stream", t->s, title, plots, "intake_by_stream", err);
+    return start(batch, plots, in, "intake_by_stream", title, err);
 }
 
-static int retention_by_stream(const es_experiment *x, const char *plots, es_text *t,
+static int retention_by_stream(const es_experiment *x, const char *plots, plot_input *in,
                          es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
     static const char *const rates[] = {"employed_1m_rate", "employed_3m_rate", "employed_6m_rate",
                                         "employed_12m_rate"};
     static const int months[] = {1, 3, 6, 12};
-    es_text_printf(t, "months");
+    es_text *t = &in->data;
     for (int s = 0; s < p->nstreams; s++)
-        es_text_printf(t, " Stream_%s low high", p->streams[s].name);
-    es_text_printf(t, "\n0");
+        es_strings_printf(&in->keys, "Stream %s", p->streams[s].name);
+    es_text_printf(t, "0");
     for (int s = 0; s < p->nstreams; s++)
         es_text_printf(t, " 100 100 100");
     es_text_printf(t, "\n");
@@ -125,10 +142,10 @@ static int retention_by_stream(const es_experiment *x, const char *plots, es_tex
     }
     char title[400];
     snprintf(title, sizeof title, "Still employed after a job start, by stream (95 %% CI)\n%s", p->name);
-    return es_plot_start(batch, "retention_by_stream", t->s, title, plots, "retention_by_stream", err);
+    return start(batch, plots, in, "retention_by_stream", title, err);
 }
 
-static int outcomes_by_catchment(const es_experiment *x, const char *plots, es_text *t,
+static int outcomes_by_catchment(const es_experiment *x, const char *plots, plot_input *in,
                          es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
@@ -138,29 +155,26 @@ static int outcomes_by_catchment(const es_experiment *x, const char *plots, es_t
         double e, eh, r, rh;
         es_experiment_measure(x, "kpi_employment_rate_at_exit", group, &e, &eh);
         es_experiment_measure(x, "kpi_employed_12m_rate", group, &r, &rh);
-        es_text_printf(t, "\"");
-        for (const char *q = p->catchments[c].name; *q; q++)
-            if (*q != '"')
-                es_text_printf(t, "%c", *q);
-        es_text_printf(t, "\" %.3f %.3f %.3f %.3f %.3f %.3f\n", 100 * e, 100 * (e - eh),
+        es_strings_printf(&in->tics, "%s", p->catchments[c].name);
+        es_text_printf(&in->data, "%d %.3f %.3f %.3f %.3f %.3f %.3f\n", c, 100 * e, 100 * (e - eh),
                        100 * (e + eh), 100 * r, 100 * (r - rh), 100 * (r + rh));
     }
     char title[400];
     snprintf(title, sizeof title, "Employment outcomes by catchment (95 %% CI)\n%s", p->name);
-    return es_plot_start(batch, "outcomes_by_catchment", t->s, title, plots, "outcomes_by_catchment", err);
+    return start(batch, plots, in, "outcomes_by_catchment", title, err);
 }
 
-static int wait_distribution(const es_experiment *x, const char *plots, es_text *t,
+static int wait_distribution(const es_experiment *x, const char *plots, plot_input *in,
                          es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
     static const int days[] = {0,   1,   7,   14,  21,  28,  35,  42,  49,  56,  63,  70,
                                77,  84,  91,  98,  105, 112, 119, 126, 133, 140, 147,
                                154, 161, 168, 175, 182, 273, 365};
-    es_text_printf(t, "days \"All clients\"");
+    es_text *t = &in->data;
+    es_strings_printf(&in->keys, "All clients");
     for (int s = 0; s < p->nstreams; s++)
-        es_text_printf(t, " \"Stream %s\"", p->streams[s].name);
-    es_text_printf(t, "\n");
+        es_strings_printf(&in->keys, "Stream %s", p->streams[s].name);
     for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
         es_text_printf(t, "%d", days[i]);
         for (int s = -1; s < p->nstreams; s++) {
@@ -179,7 +193,7 @@ static int wait_distribution(const es_experiment *x, const char *plots, es_text 
     snprintf(title, sizeof title,
              "Time from arrival to the start of services (mean of %d replications)\n%s", x->nreps,
              p->name);
-    return es_plot_start(batch, "wait_distribution", t->s, title, plots, "wait_distribution", err);
+    return start(batch, plots, in, "wait_distribution", title, err);
 }
 
 /* A census division's employment rate at exit, over every fiscal year, for one replication:
@@ -210,7 +224,7 @@ static int by_rate(const void *a, const void *b)
     return x->cd - y->cd;
 }
 
-static int outcomes_by_cd(const es_experiment *x, const char *plots, es_text *t,
+static int outcomes_by_cd(const es_experiment *x, const char *plots, plot_input *in,
                          es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
@@ -235,30 +249,33 @@ static int outcomes_by_cd(const es_experiment *x, const char *plots, es_text *t,
     }
     qsort(rows, (size_t)n, sizeof *rows, by_rate);
     for (int i = 0; i < n; i++) {
-        es_text_printf(t, "\"");
         /* the English half of a bilingual name ("Greater Sudbury / Grand Sudbury") */
         const char *name = p->geography.cds[rows[i].cd].name, *slash = strstr(name, " / ");
-        for (const char *q = name; *q && q != slash; q++)
-            if (*q != '"')
-                es_text_printf(t, "%c", *q);
+        es_strings_printf(&in->tics, "%.*s", slash ? (int)(slash - name) : (int)strlen(name), name);
         double m = 100 * rows[i].mean, h = 100 * rows[i].half;
-        es_text_printf(t, "\" %.3f %.3f %.3f\n", m, m - h, m + h);
+        es_text_printf(&in->data, "%d %.3f %.3f %.3f\n", i, m, m - h, m + h);
     }
     free(rows);
     if (n == 0)
         return ES_OK; /* no census division closed a plan: nothing to draw (nor in the report) */
     char title[400];
     snprintf(title, sizeof title, "Employed at exit by census division (95 %% CI)\n%s", p->name);
-    return es_plot_start(batch, "outcomes_by_cd", t->s, title, plots, "outcomes_by_cd", err);
+    return start(batch, plots, in, "outcomes_by_cd", title, err);
 }
 
 int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
 {
-    char plots[1200];
-    snprintf(plots, sizeof plots, "%s/plots", folder);
-    if (mkdir(plots, 0777) != 0)
-        return es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
-    int (*const draw[])(const es_experiment *, const char *, es_text *, es_plot_batch *,
+    size_t len = strlen(folder) + sizeof "/plots";
+    char *plots = malloc(len);
+    if (!plots)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    snprintf(plots, len, "%s/plots", folder);
+    if (mkdir(plots, 0777) != 0) {
+        int rc = es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
+        free(plots);
+        return rc;
+    }
+    int (*const draw[])(const es_experiment *, const char *, plot_input *, es_plot_batch *,
                         es_error *) = {
         flow_by_month, intake_by_stream, wait_distribution, retention_by_stream,
         outcomes_by_catchment, outcomes_by_cd, vacancies_by_month};
@@ -266,13 +283,14 @@ int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
     es_plot_batch batch = {0};
     int rc = ES_OK;
     for (size_t i = 0; !rc && !es_output_stopped() && i < sizeof draw / sizeof draw[0]; i++) {
-        es_text t = {0};
-        es_text_printf(&t, "%s", "");
-        rc = draw[i](x, plots, &t, &batch, err);
-        if (!rc && t.failed)
-            rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-        es_text_free(&t);
+        plot_input in = {0};
+        es_text_printf(&in.data, "%s", "");
+        rc = draw[i](x, plots, &in, &batch, err);
+        es_text_free(&in.data);
+        es_strings_free(&in.keys);
+        es_strings_free(&in.tics);
     }
     int waited = es_plot_wait(&batch, err);
+    free(plots);
     return rc ? rc : waited;
 }

@@ -12,6 +12,7 @@
 #include "engine/stats.h"
 #include "io/csv.h"
 #include "io/plot.h"
+#include "io/text.h"
 
 int es_sweep_param_parse(es_sweep_param *p, const char *text, es_error *err)
 {
@@ -139,15 +140,12 @@ static int write_sweep_csv(const es_sweep *sw, const char *dir, es_error *err)
 }
 
 /* One curve per value of the second parameter: the measure against the first parameter,
- * with 95 % intervals.  $data: a header row, then x and (mean, low, high) per curve. */
+ * with 95 % intervals.  $data: a row number, x and (mean, low, high) per curve; the values'
+ * labels and the curves' titles go to gnuplot as strings, never inside the datablock. */
 static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure, double scale,
                       const char *ylabel, const char *basename, es_error *err)
 {
     int n2 = sw->nparams > 1 ? sw->params[1].nvalues : 1;
-    size_t cap = 4096 + (size_t)sw->params[0].nvalues * (size_t)n2 * 96;
-    char *block = malloc(cap);
-    if (!block)
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
     /* a setting that is not a number (a routing rule, a file) is drawn as categories */
     bool categorical = false;
     for (int i = 0; i < sw->params[0].nvalues; i++) {
@@ -156,27 +154,23 @@ static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure
         if (end == sw->params[0].values[i] || *end)
             categorical = true;
     }
-    size_t len = (size_t)snprintf(block, cap, "label x");
+    es_strings keys = {0}, tics = {0};
     for (int j = 0; j < n2; j++) {
-        if (sw->nparams > 1)
-            len += (size_t)snprintf(block + len, cap - len, " %s=%s low high",
-                                    strrchr(sw->params[1].path, '.') ? strrchr(sw->params[1].path, '.') + 1
-                                                                     : sw->params[1].path,
-                                    sw->params[1].values[j]);
-        else
-            len += (size_t)snprintf(block + len, cap - len, " %s low high", measure);
+        if (sw->nparams > 1) {
+            const char *path = sw->params[1].path, *dot = strrchr(path, '.');
+            es_strings_printf(&keys, "%s=%s", dot ? dot + 1 : path, sw->params[1].values[j]);
+        } else {
+            es_strings_printf(&keys, "%s", measure);
+        }
     }
-    len += (size_t)snprintf(block + len, cap - len, "\n");
+    es_text block = {0};
+    es_text_printf(&block, "%s", "");
     for (int i = 0; i < sw->params[0].nvalues; i++) {
-        len += (size_t)snprintf(block + len, cap - len, "\"");
-        for (const char *q = sw->params[0].values[i]; *q && len + 2 < cap; q++)
-            if (*q != '"' && *q != '\\')
-                block[len++] = *q;
-        block[len] = '\0';
+        es_strings_printf(&tics, "%s", sw->params[0].values[i]);
         if (categorical)
-            len += (size_t)snprintf(block + len, cap - len, "\" %d", i);
+            es_text_printf(&block, "%d %d", i, i);
         else
-            len += (size_t)snprintf(block + len, cap - len, "\" %s", sw->params[0].values[i]);
+            es_text_printf(&block, "%d %.17g", i, strtod(sw->params[0].values[i], NULL));
         for (int j = 0; j < n2; j++) {
             const es_sweep_point *pt = &sw->points[j * sw->params[0].nvalues + i];
             double mean = NAN, half = 0.0;
@@ -189,21 +183,27 @@ static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure
                     half = es_tally_ci_halfwidth(&t, 0.95);
                 }
             }
-            len += (size_t)snprintf(block + len, cap - len, " %.6g %.6g %.6g", mean * scale,
-                                    (mean - half) * scale, (mean + half) * scale);
+            es_text_printf(&block, " %.6g %.6g %.6g", mean * scale, (mean - half) * scale,
+                           (mean + half) * scale);
         }
-        len += (size_t)snprintf(block + len, cap - len, "\n");
+        es_text_printf(&block, "\n");
     }
-    char title[600];
+    char title[ES_NAME_MAX * 2 + 160];
     snprintf(title, sizeof title, "%s\n%s (95 %% CI, common random numbers)", sw->scenario_name,
              ylabel);
-    char script_vars[1200];
-    if (snprintf(script_vars, sizeof script_vars, "%s|%s|%s|%d", title, sw->params[0].path, ylabel,
-                 categorical) >=
-        (int)sizeof script_vars)
-        script_vars[sizeof script_vars - 1] = '\0';
-    int rc = es_plot_draw("sweep", block, script_vars, plots, basename, err);
-    free(block);
+    int rc;
+    if (block.failed || keys.failed || tics.failed)
+        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    else
+        rc = es_plot_draw(&(es_plot){.script = "sweep", .basename = basename, .data = block.s,
+                                     .title = title, .xlabel = sw->params[0].path,
+                                     .ylabel = ylabel, .categorical = categorical,
+                                     .keys = es_strings_array(&keys), .nkeys = keys.n,
+                                     .tics = es_strings_array(&tics), .ntics = tics.n},
+                          plots, err);
+    es_text_free(&block);
+    es_strings_free(&keys);
+    es_strings_free(&tics);
     return rc;
 }
 

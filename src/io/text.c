@@ -53,6 +53,7 @@ void es_text_html(es_text *t, const char *s)
         case '>': es_text_append(t, "&gt;", 4); break;
         case '&': es_text_append(t, "&amp;", 5); break;
         case '"': es_text_append(t, "&quot;", 6); break;
+        case '\'': es_text_append(t, "&#39;", 5); break;
         default: es_text_append(t, s, 1);
         }
     }
@@ -62,4 +63,46 @@ void es_text_free(es_text *t)
 {
     free(t->s);
     *t = (es_text){0};
+}
+
+void es_strings_printf(es_strings *l, const char *fmt, ...)
+{
+    if (l->failed)
+        return;
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 8;
+        char **v = realloc(l->v, (size_t)cap * sizeof *v);
+        if (!v) {
+            l->failed = 1;
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = k >= 0 ? malloc((size_t)k + 1) : NULL;
+    if (!s) {
+        l->failed = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    l->v[l->n++] = s;
+}
+
+const char *const *es_strings_array(const es_strings *l)
+{
+    return l->failed || l->n == 0 ? NULL : (const char *const *)l->v;
+}
+
+void es_strings_free(es_strings *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    *l = (es_strings){0};
 }
