@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "io/names.h"
 #include "io/sha256.h"
 
 typedef struct file_list {
@@ -52,17 +53,24 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A JSON string.  Names are UTF-8 (io/names.c), but paths and the command line need not be:
+ * a byte that is not part of valid UTF-8 becomes U+FFFD, so the file is always valid JSON. */
 static void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        int n;
+        long cp = es_utf8_decode((const unsigned char *)s + i, len - i, &n);
+        if (cp == '"' || cp == '\\')
+            fprintf(f, "\\%c", (int)cp);
+        else if (cp < 0)
+            fputs("\\ufffd", f);
+        else if (cp < 0x20 || cp == 0x7f)
+            fprintf(f, "\\u%04lx", cp);
         else
-            fputc(ch, f);
+            fwrite(s + i, 1, (size_t)n, f);
+        i += (size_t)n;
     }
     fputc('"', f);
 }

@@ -136,18 +136,23 @@ static void summary(es_text *t, const es_experiment *x)
                       "assessment: ",
                    p->start_year, p->start_month, p->start_day, date_to, arrived, p->ncatchments,
                    p->ncatchments > 1 ? "s" : "");
-    for (int s = 0; s < p->nstreams; s++)
-        es_text_printf(t, "%s%.0f %% were placed in stream %s", s ? (s + 1 == p->nstreams ? " and " : ", ") : "",
-                       100 * get(x, "stream_share", p->streams[s].name), p->streams[s].name);
+    for (int s = 0; s < p->nstreams; s++) {
+        es_text_printf(t, "%s%.0f %% were placed in stream ", s ? (s + 1 == p->nstreams ? " and " : ", ") : "",
+                       100 * get(x, "stream_share", p->streams[s].name));
+        es_text_html(t, p->streams[s].name);
+    }
     es_text_printf(t, ". %.0f %% of the clients whose service plan closed left employed, and "
                       "%.0f %% of those who started a job were still employed 12 months later.",
                    100 * get(x, "employment_rate_at_exit", "all"), 100 * get(x, "employed_12m_rate", "all"));
-    if (p->nstreams > 1)
-        es_text_printf(t, " Outcomes fall with need: %.0f %% employed at exit in stream %s against "
-                          "%.0f %% in stream %s.",
-                       100 * get(x, "employment_rate_at_exit", p->streams[0].name), p->streams[0].name,
-                       100 * get(x, "employment_rate_at_exit", p->streams[p->nstreams - 1].name),
-                       p->streams[p->nstreams - 1].name);
+    if (p->nstreams > 1) {
+        const char *first = p->streams[0].name, *last = p->streams[p->nstreams - 1].name;
+        es_text_printf(t, " Outcomes fall with need: %.0f %% employed at exit in stream ",
+                       100 * get(x, "employment_rate_at_exit", first));
+        es_text_html(t, first);
+        es_text_printf(t, " against %.0f %% in stream ", 100 * get(x, "employment_rate_at_exit", last));
+        es_text_html(t, last);
+        es_text_printf(t, ".");
+    }
     es_text_printf(t, " Clients on social assistance (Ontario Works, ODSP) left employed %.0f "
                       "percentage points less often than other clients.",
                    100 * get(x, "employment_gap_sa_vs_other", "all"));
