@@ -156,6 +156,10 @@ static int check_number(const es_key *k, const config_setting_t *st, const char 
         return es_cfg_error(err, st, file, "'%s' must be a number", pattern);
     if (!isfinite(v))
         return es_cfg_error(err, st, file, "'%s' must be finite", pattern);
+    bool integer = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
+    if (integer && (v < k->min || v > k->max)) /* as written: 4294967297, not 4.29497e+09 */
+        return es_cfg_error(err, st, file, "'%s' = %lld is out of range [%g, %g]", pattern,
+                            config_setting_get_int64(st), k->min, k->max);
     if (v < k->min || v > k->max)
         return es_cfg_error(err, st, file, "'%s' = %g is out of range [%g, %g]", pattern, v,
                             k->min, k->max);

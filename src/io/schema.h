@@ -49,6 +49,16 @@ typedef struct es_schema {
  * missing includes come back as FILE:LINE errors; on failure `cfg` holds nothing to destroy. */
 int es_config_read(config_t *cfg, const char *path, es_error *err);
 
+/* Sets an integer setting to a 64-bit value.  libconfig 1.5's config_setting_set_int64 stores 0
+ * in a setting read as 32 bits when the value does not fit in 32 bits. */
+void es_setting_set_int64(config_setting_t *st, long long value);
+
+/* Calls `each` with every file a libconfig file @includes, as written and as opened (resolved
+ * against the file's folder), recursively, in reading order, as libconfig finds them (not in
+ * comments or strings).  `each` returns ES_OK, or ES_ENOMEM to stop. */
+typedef int (*es_config_include_fn)(const char *name, const char *path, void *user);
+int es_config_includes(const char *path, es_config_include_fn each, void *user, es_error *err);
+
 /* Checks every setting against the schema: unknown keys (with the nearest known key
  * suggested), wrong types, values out of range, missing required keys. */
 int es_schema_validate(const es_schema *schema, const config_t *cfg, es_error *err);
