@@ -641,15 +641,26 @@ static int apply_override(config_t *cfg, const es_override *ov, es_error *err)
     }
     char *end;
     int ok = 1;
+    errno = 0;
     switch (config_setting_type(st)) {
     case CONFIG_TYPE_INT:
     case CONFIG_TYPE_INT64: {
         long long v = strtoll(ov->value, &end, 10);
-        ok = *ov->value && !*end && config_setting_set_int64(st, v);
+        if (errno == ERANGE)
+            return es_error_set(err, ES_EINVAL, NULL, 0,
+                                "--param %s=%s: does not fit in a 64-bit integer", ov->path,
+                                ov->value);
+        ok = *ov->value && !*end;
+        if (ok) /* the key table's range is checked with the file's values, after this */
+            es_setting_set_int64(st, v);
         break;
     }
     case CONFIG_TYPE_FLOAT: {
         double v = strtod(ov->value, &end);
+        if (errno == ERANGE)
+            return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s=%s: %s", ov->path,
+                                ov->value, fabs(v) > 1.0 ? "too large a number"
+                                                         : "too small a number (below 1e-307)");
         ok = *ov->value && !*end && config_setting_set_float(st, v);
         break;
     }
