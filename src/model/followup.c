@@ -1,0 +1,177 @@
+/* Follow-up: a job start, the retention checkpoints after it (1, 3, 6 and 12 months), whether
+ * each is a funded outcome, and job loss. */
+#include "model/system.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "engine/rng.h"
+#include "model/assessment.h"
+#include "model/calendar.h"
+#include "model/client.h"
+#include "model/model_internal.h"
+
+/* ---- leaving service ---------------------------------------------------------------------- */
+
+/* Status 3 months after exit, as the open data reports it. */
+int es_followup_status_after_3m(es_model *m, const es_client *c, int exit_col)
+{
+    if (m->sim.now + 3.0 * DAYS_PER_MONTH > m->p->horizon_days)
+        return OPEN_NULL;
+    if (gsl_rng_uniform(m->rng_outcome) < m->p->outcomes.followup_unknown_prob)
+        return OPEN_UNKN;
+    if (exit_col == OPEN_EMP)
+        return c->job_end_days >= m->sim.now + 3.0 * DAYS_PER_MONTH ? OPEN_EMP : OPEN_UNEMP;
+    return exit_col;
+}
+
+void es_followup_schedule_next(es_model *m, uint32_t index)
+{
+    es_client *c = &m->clients[index];
+    if (c->next_checkpoint >= 4) {
+        m->follow_up--;
+        es_model_free_client(m, index);
+        return;
+    }
+    double at = c->job_start_days + checkpoint_months[c->next_checkpoint] * DAYS_PER_MONTH;
+    if (c->subsidy_open && c->subsidy_end_days <= at && c->subsidy_end_days <= c->job_end_days)
+        es_sim_schedule_at(&m->sim, c->subsidy_end_days, (uint32_t)m->ev_subsidy_end, index,
+                           &c->checkpoint);
+    else if (c->job_end_days < at)
+        es_sim_schedule_at(&m->sim, c->job_end_days, (uint32_t)m->ev_job_loss, index,
+                           &c->checkpoint);
+    else
+        es_sim_schedule_at(&m->sim, at, (uint32_t)m->ev_checkpoint, index, &c->checkpoint);
+}
+
+void es_followup_start_job(es_model *m, uint32_t index)
+{
+    const es_params *p = m->p;
+    const es_outcome_params *o = &p->outcomes;
+    es_client *c = &m->clients[index];
+    const es_stream_params *sp = &p->streams[c->stream];
+    if (!m->lm_on) { /* with a labour market, hours and wage come from the vacancy */
+        double hours = o->hours_mean + (o->hours_sd > 0 ? gsl_ran_gaussian_ziggurat(m->rng_outcome, o->hours_sd) : 0.0);
+        c->hours = (float)fmin(60.0, fmax(1.0, hours));
+        c->wage = (float)es_model_draw_wage(m, o->wage_mean, m->rng_outcome);
+    }
+    double monthly_rate = -log(sp->retention_3m_prob) / 3.0;
+    double months = monthly_rate > 0.0 ? gsl_ran_exponential(m->rng_outcome, 1.0 / monthly_rate)
+                                       : INFINITY;
+    c->job_start_days = m->sim.now;
+    c->job_end_days = m->sim.now + months * DAYS_PER_MONTH;
+    c->next_checkpoint = 0;
+    es_stream_counts *sc = &m->by_stream[c->stream];
+    sc->job_starts++;
+    for (int k = 0; k < 4; k++)
+        if (m->sim.now + checkpoint_months[k] * DAYS_PER_MONTH <= p->horizon_days) {
+            sc->reachable[k]++;
+            m->sites[c->site].reachable[k]++;
+        }
+    es_tally_add(&sc->days_to_job, m->sim.now - c->arrival_days);
+    es_tally_add(&m->sites[c->site].days_to_job, m->sim.now - c->arrival_days);
+    if (c->hours >= p->funded_hours_per_week)
+        sc->completers_employed_20h++;
+    m->months[(int)fmin(m->nmonths - 1, m->sim.now / DAYS_PER_MONTH)].job_starts++;
+    es_model_event ev = es_model_client_event(m, ES_MS_JOB_START, c);
+    ev.wage_ok = c->wage >= es_model_minimum_wage_at(p, m->sim.now);
+    ev.funded = ev.wage_ok && c->hours >= p->funded_hours_per_week;
+    ev.subsidised = c->subsidised;
+    ev.stacked = c->stacked;
+    es_model_notify(m, &ev);
+    if (c->subsidised) {
+        ev.kind = ES_MS_SUBSIDISED_HIRE;
+        ev.months = p->labour.subsidy_months;
+        es_model_notify(m, &ev);
+    }
+}
+
+/* The IES rules a labour market brings to a checkpoint: a subsidised placement is no funded
+ * outcome until a checkpoint after its subsidy ends; two stacked jobs that reach the hours only
+ * together count for at most stacking_max_share of the catchment's clients employed at the
+ * checkpoint (a running count, so the share is never exceeded). */
+static bool labour_market_funded(es_model *m, const es_client *c, int k, bool funded)
+{
+    const es_params *p = m->p;
+    es_lm_catchment *lc = &m->lm.by_catchment[c->catchment];
+    lc->employed_at[k]++;
+    if (c->subsidised && m->sim.now <= c->subsidy_end_days) {
+        lc->subsidy_unfunded[k] += funded;
+        return false;
+    }
+    if (funded && c->stacked && c->primary_hours < p->funded_hours_per_week) {
+        if ((double)(lc->stacked_counted[k] + 1) >
+            p->labour.stacking_max_share * (double)lc->employed_at[k]) {
+            lc->stacked_refused[k]++;
+            return false;
+        }
+        lc->stacked_counted[k]++;
+    }
+    return funded;
+}
+
+void es_followup_on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
+{
+    es_model *m = ctx;
+    const es_params *p = m->p;
+    uint32_t index = (uint32_t)ev->data;
+    es_client *c = &m->clients[index];
+    c->checkpoint = 0;
+    int k = c->next_checkpoint++;
+    bool funded = c->hours >= p->funded_hours_per_week &&
+                  c->wage >= es_model_minimum_wage_at(p, sim->now);
+    if (m->lm_on)
+        funded = labour_market_funded(m, c, k, funded);
+    es_stream_counts *sc = &m->by_stream[c->stream];
+    sc->employed[k]++;
+    if (funded)
+        sc->funded[k]++;
+    m->sites[c->site].employed[k]++;
+    es_model_event out = es_model_client_event(m, checkpoint_events[k], c);
+    out.funded = funded;
+    out.wage_ok = c->wage >= es_model_minimum_wage_at(p, sim->now);
+    out.subsidised = c->subsidised;
+    out.stacked = c->stacked;
+    es_model_notify(m, &out);
+    if (k == 1) {
+        m->by_source[c->source].employed_3m++;
+        if ((c->source == ES_SRC_OW || c->source == ES_SRC_ODSP) && !c->left_income_support &&
+            gsl_rng_uniform(m->rng_outcome) < p->outcomes.income_support_exit_prob) {
+            c->left_income_support = 1; /* once: a returning client is no longer on it */
+            m->by_source[c->source].income_support_exits++;
+            m->by_source[c->source].income_support_days -= p->horizon_days - sim->now;
+            es_model_emit(m, ES_MS_INCOME_SUPPORT_EXIT, c);
+        }
+    }
+    es_followup_schedule_next(m, index);
+}
+
+void es_followup_on_job_loss(es_sim *sim, const es_event *ev, void *ctx)
+{
+    (void)sim;
+    es_model *m = ctx;
+    uint32_t index = (uint32_t)ev->data;
+    es_client *c = &m->clients[index];
+    c->checkpoint = 0;
+    m->by_stream[c->stream].job_losses++;
+    m->follow_up--;
+    if (c->subsidy_open) { /* the subsidy stops with the job */
+        c->subsidy_open = 0;
+        es_model_event out = es_model_client_event(m, ES_MS_SUBSIDY_END, c);
+        out.months = (sim->now - c->job_start_days) / DAYS_PER_MONTH;
+        out.subsidised = true;
+        es_model_notify(m, &out);
+    }
+    es_model_emit(m, ES_MS_JOB_LOSS, c);
+    if (gsl_rng_uniform(m->rng_outcome) < m->p->outcomes.return_to_service_prob) {
+        m->returned++;
+        c->drop_days = INFINITY;
+        es_intake(m, index); /* back through a door: a new assessment, a new plan */
+        return;
+    }
+    es_model_free_client(m, index);
+}

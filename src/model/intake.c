@@ -1,0 +1,179 @@
+/* Intake: clients arriving through every door, the common assessment that segments them into
+ * streams, and reassessment during service. */
+#include "model/system.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "engine/rng.h"
+#include "model/assessment.h"
+#include "model/calendar.h"
+#include "model/client.h"
+#include "model/model_internal.h"
+
+/* ---- event handlers ----------------------------------------------------------------------- */
+
+static double arrival_rate(const es_model *m, es_arrival_stream *a, double day,
+                           double *next_change)
+{
+    const es_params *p = m->p;
+    int month = es_calendar_month_cached(&a->month, p->start_year, p->start_month, p->start_day,
+                                         day, next_change);
+    return a->base_per_day * p->seasonality[month - 1];
+}
+
+static double intake_rate(es_model *m, int stream, double day, double *next_change)
+{
+    return arrival_rate(m, &m->arrivals[stream], day, next_change);
+}
+
+double es_intake_next_arrival(es_model *m, int stream, double from)
+{
+    return es_model_next_event_time(m, m->rng_arrivals[stream], intake_rate, stream, from);
+}
+
+static int draw_cd(es_model *m, int catchment)
+{
+    const es_params *p = m->p;
+    int g = p->catchments[catchment].geo_index;
+    if (g < 0)
+        return -1;
+    const es_geo_catchment *gc = &p->geography.catchments[g];
+    double total = 0.0;
+    for (int k = 0; k < gc->ncds; k++)
+        total += (double)p->geography.cds[gc->cd_index[k]].population;
+    double u = gsl_rng_uniform(m->rng_clients) * total;
+    for (int k = 0; k < gc->ncds; k++) {
+        u -= (double)p->geography.cds[gc->cd_index[k]].population;
+        if (u < 0.0)
+            return gc->cd_index[k];
+    }
+    return gc->cd_index[gc->ncds - 1];
+}
+
+static void assess(es_model *m, es_client *c)
+{
+    const es_params *p = m->p;
+    double noise = p->assessment_noise_sd > 0.0
+                       ? gsl_ran_gaussian_ziggurat(m->rng_assess, p->assessment_noise_sd)
+                       : 0.0;
+    c->stream = (int16_t)es_stream_of(p->thresholds, p->nstreams, c->need + noise);
+}
+
+/* A client (new or returning) comes through a door: assessment, routing, queue. */
+void es_intake(es_model *m, uint32_t index)
+{
+    const es_params *p = m->p;
+    es_client *c = &m->clients[index];
+    c->trained = c->searching = c->subsidy_offered = c->subsidised = c->subsidy_open = 0;
+    c->stacked = 0;
+    assess(m, c);
+    c->true_stream = (int16_t)es_stream_of(p->need_thresholds, p->nstreams, c->need);
+    c->site = (int16_t)es_routing_choose_site(m, c, -1);
+    c->arrival_days = m->sim.now;
+    m->arrived++;
+    m->confusion[c->true_stream][c->stream]++;
+    m->by_stream[c->stream].assessed++;
+    m->by_stream[c->true_stream].true_need++;
+    m->channel_count[c->channel]++;
+    int month = (int)(m->sim.now / DAYS_PER_MONTH);
+    if (month < m->nmonths)
+        m->months[month].arrivals[c->stream]++;
+    if (es_service_join_site(m, index))
+        es_service_defer_start(m, index);
+    es_model_emit(m, ES_MS_INTAKE, c);
+    es_model_emit(m, ES_MS_ASSESSED, c);
+    es_service_flush_starts(m);
+}
+
+void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx)
+{
+    es_model *m = ctx;
+    const es_params *p = m->p;
+    int stream = (int)(ev->data & 0xffffffffu);
+    bool on_initial_list = ev->data >> 32; /* already waiting when es_intake began */
+    const es_arrival_stream *a = &m->arrivals[stream];
+    if (!on_initial_list) {
+        double next = es_intake_next_arrival(m, stream, sim->now);
+        if (next <= p->horizon_days)
+            es_sim_schedule_at(sim, next, (uint32_t)m->ev_arrival, ev->data, NULL);
+    }
+    uint32_t index;
+    if (es_model_new_client(m, &index) != ES_OK) {
+        es_sim_stop(sim);
+        return;
+    }
+    es_client *c = &m->clients[index];
+    int cd = a->cd_index >= 0 ? a->cd_index : draw_cd(m, a->catchment);
+    es_attributes at;
+    bool rural = cd >= 0 && es_cd_is_rural(p, &p->geography.cds[cd]);
+    es_attributes_draw(p, m->rng_clients, rural, &at);
+    *c = (es_client){.id = ++m->next_client_id, .catchment = (int16_t)a->catchment,
+                     .cd = (int16_t)cd, .source = (uint8_t)at.source,
+                     .channel = (uint8_t)at.channel, .disability = at.disability,
+                     .language_barrier = at.language_barrier, .rural = at.rural,
+                     .youth = at.age == ES_AGE_15_24, .drop_days = INFINITY};
+    c->need = (float)es_need_score(p, &at, m->rng_clients);
+    es_source_counts *src = &m->by_source[c->source];
+    src->arrivals++;
+    if (c->source == ES_SRC_OW || c->source == ES_SRC_ODSP)
+        src->income_support_days += p->horizon_days - sim->now;
+    es_intake(m, index);
+}
+
+void es_intake_on_review(es_sim *sim, const es_event *ev, void *ctx)
+{
+    es_model *m = ctx;
+    uint32_t index = (uint32_t)ev->data;
+    es_client *c = &m->clients[index];
+    c->review = 0;
+    int before = c->stream;
+    assess(m, c);
+    if (c->stream == before)
+        return;
+    m->by_stream[before].reassessed_out++;
+    m->by_stream[c->stream].reassessed_in++;
+    es_model_emit(m, ES_MS_REASSESSED, c);
+    /* the current phase continues at the new stream's pace: a fresh duration for the phase,
+     * less the time already spent in it */
+    double elapsed = sim->now - c->phase_start_days;
+    const es_dist *phase_days = &m->p->streams[c->stream].services[c->phase].days;
+    double redrawn = es_model_draw(m->rng_service, phase_days);
+    es_model_cancel(m, &c->timer);
+    es_service_schedule_phase(m, index, fmax(0.0, redrawn - elapsed));
+}
+
+/* One arrival stream per census division of a catchment fed by population, one per catchment
+ * with a fixed rate. */
+int es_intake_init(es_model *m)
+{
+    const es_params *p = m->p;
+    int n = 0;
+    for (int c = 0; c < p->ncatchments; c++) {
+        const es_catchment_params *cp = &p->catchments[c];
+        n += cp->arrivals_per_day > 0.0 ? 1 : p->geography.catchments[cp->geo_index].ncds;
+    }
+    m->arrivals = calloc((size_t)n, sizeof *m->arrivals);
+    if (!m->arrivals)
+        return ES_ENOMEM;
+    for (int c = 0; c < p->ncatchments; c++) {
+        const es_catchment_params *cp = &p->catchments[c];
+        if (cp->arrivals_per_day > 0.0) {
+            m->arrivals[m->narrivals++] =
+                (es_arrival_stream){.catchment = c, .cd_index = -1, .base_per_day = cp->arrivals_per_day};
+            continue;
+        }
+        const es_geo_catchment *gc = &p->geography.catchments[cp->geo_index];
+        for (int k = 0; k < gc->ncds; k++) {
+            const es_census_division *cd = &p->geography.cds[gc->cd_index[k]];
+            m->arrivals[m->narrivals++] = (es_arrival_stream){
+                .catchment = c, .cd_index = gc->cd_index[k],
+                .base_per_day = (double)cd->population * p->intake_per_1000 / 1000.0 / 365.25};
+        }
+    }
+    return ES_OK;
+}

@@ -1,0 +1,89 @@
+/* What the model's concept files share (model.c, intake.c, routing.c, service.c, followup.c,
+ * matching.c, contest.c, periods.c, open_data.c, measures.c): constants, and the functions one
+ * file defines and others call.  Not the model's public interface (that is model/system.h). */
+#ifndef ES_MODEL_INTERNAL_H
+#define ES_MODEL_INTERNAL_H
+
+#include <gsl/gsl_rng.h>
+
+#include "model/system.h"
+
+#define DAYS_PER_MONTH ES_DAYS_PER_MONTH_AVG
+static const double checkpoint_months[4] = {1.0, 3.0, 6.0, 12.0};
+static const es_milestone checkpoint_events[4] = {ES_MS_EMPLOYED_1M, ES_MS_EMPLOYED_3M,
+                                                  ES_MS_EMPLOYED_6M, ES_MS_EMPLOYED_12M};
+enum { OPEN_EMP, OPEN_TE, OPEN_UNEMP, OPEN_OTH, OPEN_UNKN, OPEN_NULL };
+
+/* The next event after `from` of a Poisson process whose rate is constant between change
+ * points (calendar months, dates where conditions change): by the memoryless property, an
+ * exponential gap that crosses a change point restarts there.  INFINITY past the horizon. */
+typedef double (*rate_fn)(es_model *m, int stream, double day, double *next_change);
+
+/* model.c */
+void es_model_notify(es_model *m, const es_model_event *ev);
+es_model_event es_model_client_event(const es_model *m, es_milestone kind, const es_client *c);
+void es_model_emit(es_model *m, es_milestone kind, const es_client *c);
+double es_model_draw(gsl_rng *r, const es_dist *d);
+double es_model_minimum_wage_at(const es_params *p, double day);
+double es_model_draw_wage(const es_model *m, double mean_at_start, gsl_rng *r);
+int es_model_fiscal_index(const es_model *m, double day);
+int es_model_new_client(es_model *m, uint32_t *index);
+void es_model_free_client(es_model *m, uint32_t index);
+void es_model_cancel(es_model *m, es_handle *h);
+double es_model_next_event_time(es_model *m, gsl_rng *r, rate_fn rate_at, int stream,
+                                double from);
+
+/* routing.c */
+int es_routing_choose_site(es_model *m, const es_client *c, int exclude_provider);
+void es_routing_dip_capacity(es_model *m, int site);
+void es_routing_on_restore(es_sim *sim, const es_event *ev, void *ctx);
+int es_routing_init_sites(es_model *m);
+
+/* service.c */
+void es_service_schedule_phase(es_model *m, uint32_t index, double duration);
+void es_service_begin(es_model *m, uint32_t index);
+int es_service_join_site(es_model *m, uint32_t index);
+void es_service_defer_start(es_model *m, uint32_t index);
+void es_service_flush_starts(es_model *m);
+void es_service_exit(es_model *m, uint32_t index, es_closure reason);
+void es_service_on_renege(es_sim *sim, const es_event *ev, void *ctx);
+void es_service_on_phase_end(es_sim *sim, const es_event *ev, void *ctx);
+void es_service_on_dropout(es_sim *sim, const es_event *ev, void *ctx);
+void es_service_on_transfer(es_sim *sim, const es_event *ev, void *ctx);
+
+/* followup.c */
+int es_followup_status_after_3m(es_model *m, const es_client *c, int exit_col);
+void es_followup_schedule_next(es_model *m, uint32_t index);
+void es_followup_start_job(es_model *m, uint32_t index);
+void es_followup_on_checkpoint(es_sim *sim, const es_event *ev, void *ctx);
+void es_followup_on_job_loss(es_sim *sim, const es_event *ev, void *ctx);
+
+/* matching.c */
+void es_matching_enter_search(es_model *m, uint32_t index);
+void es_matching_on_search_end(es_sim *sim, const es_event *ev, void *ctx);
+double es_matching_next_posting(es_model *m, int stream, double from);
+void es_matching_on_vacancy(es_sim *sim, const es_event *ev, void *ctx);
+void es_matching_on_subsidy_end(es_sim *sim, const es_event *ev, void *ctx);
+
+/* intake.c */
+double es_intake_next_arrival(es_model *m, int stream, double from);
+void es_intake(es_model *m, uint32_t index);
+void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx);
+void es_intake_on_review(es_sim *sim, const es_event *ev, void *ctx);
+int es_intake_init(es_model *m);
+
+/* contest.c */
+void es_contest_on_provider_review(es_sim *sim, const es_event *ev, void *ctx);
+void es_contest_on_ssm_review(es_sim *sim, const es_event *ev, void *ctx);
+
+/* periods.c */
+void es_periods_on_warmup(es_sim *sim, const es_event *ev, void *ctx);
+void es_periods_on_month(es_sim *sim, const es_event *ev, void *ctx);
+double es_periods_staff_hours_until(const es_model *m, int provider, double now);
+void es_periods_on_period(es_sim *sim, const es_event *ev, void *ctx);
+
+/* open_data.c */
+void es_open_data_record(es_model *m, const es_client *c, int exit_col, int after3_col);
+int es_open_data_init(es_model *m);
+
+#endif
