@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/input_file.h"
 #include "io/names.h"
 
 #define MAX_COLUMNS 8   /* columns a table declares */
@@ -271,9 +272,17 @@ static int finish(geo_reader *r, struct csv_parser *p)
 
 static int read_table(geo_reader *r)
 {
-    FILE *f = fopen(r->path, "rb");
-    if (!f)
-        return es_error_set(r->err, ES_EIO, r->path, 0, "cannot open: %s", strerror(errno));
+    FILE *f;
+    int errnum;
+    es_input_problem problem = es_input_open(r->path, ES_CSV_MAX_BYTES, &f, NULL, &errnum);
+    if (problem == ES_INPUT_ERRNO)
+        return es_error_set(r->err, errnum == ENOMEM ? ES_ENOMEM : ES_EIO, r->path, 0,
+                            "cannot open: %s", strerror(errnum));
+    if (problem != ES_INPUT_OK) {
+        char why[128];
+        return es_error_set(r->err, ES_EINVAL, r->path, 0, "%s",
+                            es_input_why(problem, errnum, ES_CSV_MAX_BYTES, why, sizeof why));
+    }
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         fclose(f);

@@ -10,6 +10,7 @@
 
 #include "engine/rng.h"
 #include "io/geography.h"
+#include "io/input_file.h"
 #include "io/names.h"
 #include "model/assessment.h"
 #include "model/calendar.h"
@@ -314,11 +315,27 @@ static int load_intake(es_params *p, const config_t *cfg, const char *file, es_e
 
 static void resolve_path(char *out, size_t len, const char *base_file, const char *rel);
 
-/* A folder opens like a file, then fails its first read: the scenario says which. */
-static bool is_folder(const char *path)
+/* A file the scenario names must be a regular file: a folder opens like a file, then fails
+ * its first read; a FIFO hangs the open, /dev/zero never ends.  The error points at `key`:
+ * `missing` when it cannot be opened, else "WHAT is a folder, not a file" and the like. */
+static int check_input_file(const char *path, int64_t max_bytes, const config_setting_t *key,
+                            const char *what, const char *missing, const char *file,
+                            es_error *err)
 {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    FILE *f;
+    int errnum;
+    es_input_problem problem = es_input_open(path, max_bytes, &f, NULL, &errnum);
+    if (problem == ES_INPUT_OK) {
+        fclose(f);
+        return ES_OK;
+    }
+    if (problem == ES_INPUT_ERRNO && errnum == ENOMEM)
+        return es_error_set(err, ES_ENOMEM, path, 0, "out of memory opening it");
+    if (problem == ES_INPUT_ERRNO)
+        return es_cfg_error(err, key, file, "%s", missing);
+    char why[128];
+    return es_cfg_error(err, key, file, "%s %s", what,
+                        es_input_why(problem, errnum, max_bytes, why, sizeof why));
 }
 
 static int load_geography(es_params *p, const config_t *cfg, const char *file, es_error *err)
@@ -336,17 +353,13 @@ static int load_geography(es_params *p, const config_t *cfg, const char *file, e
     const char *keys[2] = {"census_divisions", "catchments"};
     const char *paths[2] = {cd_path, catch_path};
     for (int i = 0; i < 2; i++) {
-        FILE *probe = fopen(paths[i], "r");
-        if (!probe && errno == ENOMEM)
-            return es_error_set(err, ES_ENOMEM, paths[i], 0, "out of memory opening it");
-        if (!probe)
-            return es_cfg_error(err, config_setting_get_member(g, keys[i]), file,
-                                "cannot open 'geography.%s' file %s", keys[i], paths[i]);
-        fclose(probe);
-        if (is_folder(paths[i]))
-            return es_cfg_error(err, config_setting_get_member(g, keys[i]), file,
-                                "'geography.%s' names a folder, not a file: %s", keys[i],
-                                paths[i]);
+        char what[1200], missing[1200];
+        snprintf(what, sizeof what, "'geography.%s' file %s", keys[i], paths[i]);
+        snprintf(missing, sizeof missing, "cannot open 'geography.%s' file %s", keys[i], paths[i]);
+        int rc = check_input_file(paths[i], ES_CSV_MAX_BYTES, config_setting_get_member(g, keys[i]),
+                                  what, missing, file, err);
+        if (rc)
+            return rc;
     }
     copy_name(p->geography_files[0], sizeof p->geography_files[0], cd_path);
     copy_name(p->geography_files[1], sizeof p->geography_files[1], catch_path);
@@ -699,18 +712,15 @@ static int load_funding_files(es_scenario *s, const config_t *cfg, const char *p
         const char *name = config_setting_get_string(st);
         char *fpath = s->funding_files[i];
         resolve_path(fpath, sizeof s->funding_files[i], path, name);
-        FILE *probe = fopen(fpath, "r");
-        if (!probe && errno == ENOMEM)
-            return es_error_set(err, ES_ENOMEM, fpath, 0, "out of memory opening it");
-        if (!probe)
-            return es_cfg_error(err, st, path, "cannot open funding model \"%s\" (looked for %s)",
-                                name, fpath);
-        fclose(probe);
-        if (is_folder(fpath))
-            return es_cfg_error(err, st, path, "funding model \"%s\" is a folder, not a file (%s)",
-                                name, fpath);
+        char what[1400], missing[1400];
+        snprintf(what, sizeof what, "funding model \"%s\" (%s)", name, fpath);
+        snprintf(missing, sizeof missing, "cannot open funding model \"%s\" (looked for %s)",
+                 name, fpath);
+        int rc = check_input_file(fpath, ES_CONFIG_MAX_BYTES, st, what, missing, path, err);
+        if (rc)
+            return rc;
         static es_funding_model check; /* each is loaded now so errors come before any run */
-        int rc = es_funding_load(i == 0 ? &s->funding : &check, fpath, &s->params, err);
+        rc = es_funding_load(i == 0 ? &s->funding : &check, fpath, &s->params, err);
         if (rc)
             return rc;
         s->nfunding_files = i + 1;
@@ -728,38 +738,27 @@ static void add_input(es_scenario *s, const char *path)
         copy_name(s->inputs[s->ninputs++], sizeof s->inputs[0], path);
 }
 
-/* Files a libconfig file @includes (resolved against the scenario's folder, as libconfig
- * does), recursively, for the manifest.  A file libconfig has read already can fail to open
- * here only for want of memory: that is an error, not a shorter manifest. */
-static int add_includes(es_scenario *s, const char *file, const char *scenario, int depth,
-                        es_error *err)
+/* Files a libconfig file @includes, for the manifest: found by the scan es_config_read made
+ * (not inside comments or strings, where libconfig does not look, and never opening a pipe). */
+typedef struct include_list {
+    es_scenario *s;
+    const char *scenario;
+} include_list;
+
+static int add_include(const char *name, const char *opened, void *user)
 {
-    FILE *f = fopen(file, "r");
-    if (!f && errno == ENOMEM)
-        return es_error_set(err, ES_ENOMEM, file, 0, "out of memory reading it");
-    if (!f || depth > 8) {
-        if (f)
-            fclose(f);
-        return ES_OK;
-    }
-    int rc = ES_OK;
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
-        char *p = line;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        char name[512];
-        if (sscanf(p, "@include \"%511[^\"]\"", name) != 1)
-            continue;
-        char full[1024];
-        resolve_path(full, sizeof full, scenario, name);
-        add_input(s, full);
-        rc = add_includes(s, full, scenario, depth + 1, err);
-        if (rc)
-            break;
-    }
-    fclose(f);
-    return rc;
+    (void)opened;
+    include_list *l = user;
+    char full[1024];
+    resolve_path(full, sizeof full, l->scenario, name);
+    add_input(l->s, full);
+    return ES_OK;
+}
+
+static int add_includes(es_scenario *s, const char *scenario, es_error *err)
+{
+    include_list l = {s, scenario};
+    return es_config_includes(scenario, add_include, &l, err);
 }
 
 int es_scenario_load(es_scenario *s, const char *path, es_error *err)
@@ -810,7 +809,7 @@ int es_scenario_load_with(es_scenario *s, const char *path, const es_override *o
     config_destroy(&cfg);
     if (!rc) {
         add_input(s, path);
-        rc = add_includes(s, path, path, 0, err);
+        rc = add_includes(s, path, err);
     }
     if (!rc) {
         for (int i = 0; i < s->nfunding_files; i++)
