@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/alignment.h"
 #include "api/parallel.h"
 #include "engine/stats.h"
 #include "model/system.h"
@@ -105,6 +106,18 @@ static int add_finance_measures(es_results *r, const es_finance *fin, const es_p
     return rc;
 }
 
+/* Whether a party pays anything under the model: the payer of a component, or the SSM that
+ * releases holdbacks. */
+static bool may_pay(const es_funding_model *f, es_party k)
+{
+    if (k == ES_PARTY_SSM && f->holdback_share > 0.0)
+        return true;
+    for (int c = 0; c < f->ncomponents; c++)
+        if (f->components[c].payer == k)
+            return true;
+    return false;
+}
+
 static int add_funding_measures(es_results *r, const es_ledger *l, const es_funding_model *f,
                                 const es_funder *fd, const es_params *p)
 {
@@ -114,8 +127,8 @@ static int add_funding_measures(es_results *r, const es_ledger *l, const es_fund
     double total = (double)l->by_payer_cents[top];
     ADD("total_spend_cents", "all", total);
     ADD("payments", "all", l->npayments);
-    for (int k = 0; k < ES_NPARTIES; k++)
-        if (l->by_payer_cents[k] != 0)
+    for (int k = 0; k < ES_NPARTIES; k++) /* by the model's payers, not by who paid this time */
+        if (may_pay(f, (es_party)k))
             ADD("spend_by_payer_cents", es_party_names[k], l->by_payer_cents[k]);
     for (int c = 0; c < f->ncomponents; c++)
         ADD("spend_cents", f->components[c].name, es_ledger_component_total(l, c));
@@ -458,6 +471,8 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
         target = done + workers < cap ? done + workers : cap;
     }
     p->replications = x->nreps;
+    if (!rc)
+        rc = es_experiment_check_aligned(x, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     x->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     return rc;

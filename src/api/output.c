@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/alignment.h"
 #include "api/disclosure.h"
 #include "engine/stats.h"
 #include "io/csv.h"
@@ -460,7 +461,9 @@ int es_output_files(const es_experiment *x, const char *folder, es_error *err)
 {
     if (es_output_stopped())
         return es_error_set(err, ES_ESTOPPED, folder, 0, "stopped by a signal");
-    int rc = write_summary(x, folder, err);
+    int rc = es_experiment_check_aligned(x, err); /* merged slices too */
+    if (!rc)
+        rc = write_summary(x, folder, err);
     if (!rc)
         rc = write_replications(x, folder, err);
     if (!rc)
