@@ -439,12 +439,12 @@ static int draw_compare_plots(const es_comparison *c, const char *dir, es_error 
     return rc;
 }
 
-int es_compare_write(const es_comparison *c, const char *dir, es_error *err)
+int es_compare_write(const es_comparison *c, es_output_folder *out, es_error *err)
 {
-    char tmp[1100], clean[1024];
-    int rc = es_output_begin(dir, tmp, sizeof tmp, clean, sizeof clean, err);
+    int rc = es_output_begin(out, err);
     if (rc)
         return rc;
+    const char *tmp = out->tmp;
     /* the top level holds the baseline model's own tables too, as a run would write them */
     rc = es_output_files(&c->runs[0], tmp, err);
     if (!rc)
@@ -481,5 +481,5 @@ int es_compare_write(const es_comparison *c, const char *dir, es_error *err)
     }
     if (!rc)
         rc = es_manifest_write(tmp, &info, err);
-    return es_output_commit(tmp, clean, rc, err);
+    return es_output_commit(out, rc, err);
 }

@@ -75,9 +75,30 @@ int es_slice_write(const es_experiment *x, const char *folder, es_error *err);
 int es_merge_load(es_experiment *x, const char *const *dirs, int ndirs, const char *command,
                   es_error *err);
 
-/* Writes the output folder as a whole: into a temporary sibling renamed over `dir` at the
- * end, so a failed run leaves the previous results untouched. */
-int es_output_write(const es_experiment *x, const char *dir, es_error *err);
+/* An output folder: from es_output_open to es_output_close, checked and locked.
+ * es_output_open refuses (ES_EINVAL, with what to do) a folder essim may not replace: one
+ * holding anything but the files its manifest.json lists, each as written (an empty folder is
+ * fine), a symbolic link, the root or home folder, the current folder or one above it, or one
+ * holding any of `protect` (the run's input files and folders); and a folder another essim
+ * holds (the lock DIR.essim-lock beside it, removed at close).  It removes the temporary
+ * siblings killed runs left.  An --out longer than ES_OUT_PATH_MAX bytes is refused. */
+#define ES_OUT_PATH_MAX 768 /* room below it for the paths essim writes (models/N-NAME/plots/...)
+                             * within the writers' 1,100-byte path buffers */
+typedef struct es_output_folder {
+    char *dir;       /* as given, trailing slashes removed */
+    const char *base; /* its last component */
+    char *tmp;       /* from es_output_begin to es_output_commit: the folder being written */
+    char *lock_path;
+    int lock_fd; /* -1: not held */
+} es_output_folder;
+
+int es_output_open(es_output_folder *o, const char *dir, const char *const *protect, int nprotect,
+                   es_error *err);
+void es_output_close(es_output_folder *o);
+
+/* Writes the output folder as a whole: into a temporary sibling swapped with the folder at
+ * the end, so a failed run leaves the previous results untouched. */
+int es_output_write(const es_experiment *x, es_output_folder *o, es_error *err);
 
 /* Draws a run's plots into FOLDER/plots (PNG and SVG). */
 int es_run_plots(const es_experiment *x, const char *folder, es_error *err);
@@ -85,16 +106,12 @@ int es_run_plots(const es_experiment *x, const char *folder, es_error *err);
 int es_report_write(const es_experiment *x, const char *folder, es_error *err);
 
 /* The steps of es_output_write, for writers of several experiments into one folder:
- * begin makes the temporary sibling (its path in tmp, the cleaned target in clean); files
- * writes one experiment's files into a folder; commit swaps the folder into place when rc is
- * ES_OK, else removes it, and returns rc. */
-int es_output_begin(const char *dir, char *tmp, size_t len, char *clean, size_t clean_len,
-                    es_error *err);
+ * begin makes the temporary sibling o->tmp; files writes one experiment's files into a folder;
+ * commit swaps o->tmp into place when rc is ES_OK (and the previous folder is still essim's
+ * alone), else removes it, and returns rc. */
+int es_output_begin(es_output_folder *o, es_error *err);
 int es_output_files(const es_experiment *x, const char *folder, es_error *err);
-int es_output_commit(const char *tmp, const char *clean, int rc, es_error *err);
-/* Whether an output folder could be written at `dir` (its temporary sibling can be made), so a
- * run can fail before its work rather than after. */
-int es_output_check(const char *dir, es_error *err);
+int es_output_commit(es_output_folder *o, int rc, es_error *err);
 
 /* Signals while an output folder is being written.  es_output_stop is for a signal handler
  * (async-signal-safe): while a temporary folder exists (es_output_begin to es_output_commit)
@@ -137,7 +154,7 @@ int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *fu
 void es_compare_destroy(es_comparison *c);
 /* Writes the comparison folder: comparison.csv, comparison_differences.csv (paired, against
  * the first model), event_fingerprints.csv, plots, and models/NAME/ with each run's files. */
-int es_compare_write(const es_comparison *c, const char *dir, es_error *err);
+int es_compare_write(const es_comparison *c, es_output_folder *out, es_error *err);
 /* Writes FOLDER/report.html for a comparison (its plots must be drawn first). */
 int es_compare_report(const es_comparison *c, const char *folder, es_error *err);
 
@@ -175,6 +192,6 @@ int es_sweep_param_parse(es_sweep_param *p, const char *text, es_error *err);
 int es_sweep_run(es_sweep *sw, const char *scenario_path, const es_run_options *opt, es_error *err);
 void es_sweep_destroy(es_sweep *sw);
 /* Writes sweep.csv and the sweep plots into an output folder replaced as a whole. */
-int es_sweep_write(const es_sweep *sw, const char *dir, es_error *err);
+int es_sweep_write(const es_sweep *sw, es_output_folder *out, es_error *err);
 
 #endif

@@ -66,6 +66,16 @@ static void bcast_discard(size_t n, int root)
     }
 }
 
+int es_parallel_share(int status, es_error *err)
+{
+    if (size == 1)
+        return status;
+    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (status)
+        bcast_bytes(err, sizeof *err, 0);
+    return status;
+}
+
 int es_parallel_exchange(es_experiment *x, int first, int last, int failed_index, es_error *err)
 {
     if (size == 1)
@@ -137,6 +147,12 @@ void es_parallel_finalize(void) {}
 int es_parallel_rank(void) { return 0; }
 int es_parallel_built_with_mpi(void) { return 0; }
 int es_parallel_size(void) { return 1; }
+
+int es_parallel_share(int status, es_error *err)
+{
+    (void)err;
+    return status;
+}
 
 int es_parallel_exchange(es_experiment *x, int first, int last, int failed_index, es_error *err)
 {

@@ -15,6 +15,10 @@ int es_parallel_rank(void);
 int es_parallel_built_with_mpi(void);
 int es_parallel_size(void);
 
+/* Gives every rank rank 0's status and error, for a check only rank 0 makes (such as the
+ * output folder's), so that all ranks go on or stop together; returns that status. */
+int es_parallel_share(int status, es_error *err);
+
 /* After each rank ran its share of replications [first, last) of x (index i belongs to rank
  * (i - first) % size), gives every rank every replication.  `failed_index` is this rank's
  * lowest failed index (or -1) with its error in *err; on return every rank has the error of

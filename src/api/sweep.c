@@ -207,12 +207,12 @@ static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure
     return rc;
 }
 
-int es_sweep_write(const es_sweep *sw, const char *dir, es_error *err)
+int es_sweep_write(const es_sweep *sw, es_output_folder *out, es_error *err)
 {
-    char tmp[1100], clean[1024];
-    int rc = es_output_begin(dir, tmp, sizeof tmp, clean, sizeof clean, err);
+    int rc = es_output_begin(out, err);
     if (rc)
         return rc;
+    const char *tmp = out->tmp;
     rc = write_sweep_csv(sw, tmp, err);
     char plots[1200];
     snprintf(plots, sizeof plots, "%s/plots", tmp);
@@ -229,5 +229,5 @@ int es_sweep_write(const es_sweep *sw, const char *dir, es_error *err)
                              .wall_seconds = sw->wall_seconds};
     if (!rc)
         rc = es_manifest_write(tmp, &info, err);
-    return es_output_commit(tmp, clean, rc, err);
+    return es_output_commit(out, rc, err);
 }

@@ -29,7 +29,8 @@ static const char usage[] =
     "  reference KIND    print the key reference of 'scenario' or 'funding' files (Markdown)\n"
     "\n"
     "Options for run, compare and sweep:\n"
-    "  --out DIR           output folder (default out/), replaced as a whole on success\n"
+    "  --out DIR           output folder (default out/), replaced as a whole on success;\n"
+    "                      only a new, empty or essim-written folder (see the user guide)\n"
     "  --replications N    number of replications (default: the scenario's, else 10)\n"
     "  --seed N            scenario seed (default: the scenario's)\n"
     "  --jobs N            worker threads (default: number of cores); results do not depend on it\n"
@@ -73,11 +74,24 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
-/* Fails before the work when the output folder cannot be written.  Under mpirun the ranks must
- * take the same path into the run, and only rank 0 writes: rank 0 finds out at the end. */
-static int output_unwritable(const char *out, es_error *err)
+/* Checks and locks the output folder before the work: refused when essim may not replace it
+ * or cannot write beside it, or while another run writes it.  Under mpirun rank 0 alone
+ * writes, so it alone checks, and every rank stops with its error. */
+static int open_output(es_output_folder *od, const char *out, const char *const *protect,
+                       int nprotect, es_error *err)
 {
-    return es_parallel_size() == 1 ? es_output_check(out, err) : ES_OK;
+    *od = (es_output_folder){.lock_fd = -1};
+    int rc = is_root() ? es_output_open(od, out, protect, nprotect, err) : ES_OK;
+    return es_parallel_share(rc, err);
+}
+
+/* The files a scenario read, which the output folder must not hold; returns how many. */
+static int inputs_of(const es_scenario *scn, const char **protect, int room)
+{
+    int n = 0;
+    for (int i = 0; i < scn->ninputs && n < room; i++)
+        protect[n++] = scn->inputs[i];
+    return n;
 }
 
 static int parse_long(const char *text, long long min, long long max, long long *out)
@@ -222,12 +236,15 @@ static int cmd_run(int argc, char **argv)
                                a.scenario);
         return compare_files(&scn, &a, NULL, 0); /* scenario.funding_models: a comparison */
     }
-    if (output_unwritable(out, &err))
+    const char *protect[ES_MAX_INPUT_FILES];
+    es_output_folder od;
+    if (open_output(&od, out, protect, inputs_of(&scn, protect, ES_MAX_INPUT_FILES), &err))
         return fail(&err);
     es_experiment x;
     int rc = es_experiment_run(&x, &scn, &opt, &err);
     if (!rc && is_root())
-        rc = es_output_write(&x, out, &err);
+        rc = es_output_write(&x, &od, &err);
+    es_output_close(&od);
     if (!rc && is_root() && opt.precision > 0.0 && !x.precision_reached)
         fprintf(stderr, "essim: note: the headline measures' 95%% half-widths are not all within "
                         "%g of their means after %d replications (--max-replications)\n",
@@ -256,12 +273,18 @@ static int compare_files(const es_scenario *scn, const run_args *a, const char *
     }
     es_error err;
     es_error_clear(&err);
-    if (output_unwritable(a->out, &err))
+    const char *protect[ES_MAX_INPUT_FILES + ES_MAX_COMPARED];
+    int nprotect = inputs_of(scn, protect, ES_MAX_INPUT_FILES);
+    for (int i = 0; i < n && i < ES_MAX_COMPARED; i++)
+        protect[nprotect++] = files[i];
+    es_output_folder od;
+    if (open_output(&od, a->out, protect, nprotect, &err))
         return fail(&err);
     static es_comparison cmp;
     int rc = es_compare_run(&cmp, scn, files, n, &a->opt, &err);
     if (!rc && is_root())
-        rc = es_compare_write(&cmp, a->out, &err);
+        rc = es_compare_write(&cmp, &od, &err);
+    es_output_close(&od);
     if (!rc && !a->opt.quiet && is_root())
         printf("essim: %s: %d funding models x %d replications, %s; results in %s\n",
                scn->params.name, n, cmp.runs[0].nreps,
@@ -309,11 +332,22 @@ static int cmd_sweep(int argc, char **argv)
     for (int k = 0; k < a.nparams; k++)
         if (es_sweep_param_parse(&sw.params[k], a.params[k], &err))
             return fail(&err);
-    if (output_unwritable(a.out, &err))
+    /* the files the scenario reads, for the output check (each point loads it anew) */
+    static es_scenario base;
+    const char *protect[ES_MAX_INPUT_FILES] = {a.scenario};
+    int nprotect = 1;
+    if (es_scenario_load(&base, a.scenario, &err) == ES_OK)
+        nprotect = inputs_of(&base, protect, ES_MAX_INPUT_FILES);
+    else if (err.status == ES_ENOMEM)
+        return fail(&err);
+    es_error_clear(&err); /* a scenario that needs the sweep's values: es_sweep_run says */
+    es_output_folder od;
+    if (open_output(&od, a.out, protect, nprotect, &err))
         return fail(&err);
     int rc = es_sweep_run(&sw, a.scenario, &a.opt, &err);
     if (!rc && is_root())
-        rc = es_sweep_write(&sw, a.out, &err);
+        rc = es_sweep_write(&sw, &od, &err);
+    es_output_close(&od);
     if (!rc && !a.opt.quiet && is_root())
         printf("essim: %s: %d sweep points x %d replications; results in %s\n", sw.scenario_name,
                sw.npoints, sw.points[0].nreps, a.out);
@@ -341,12 +375,14 @@ static int cmd_merge(int argc, char **argv)
         return usage_error("%s", "merge takes the folders of one run's slices");
     es_error err;
     es_error_clear(&err);
-    if (output_unwritable(out, &err))
+    es_output_folder od; /* never one holding a slice to merge */
+    if (open_output(&od, out, (const char *const *)argv + optind, argc - optind, &err))
         return fail(&err);
     static es_experiment x;
     int rc = es_merge_load(&x, (const char *const *)argv + optind, argc - optind, command_line, &err);
     if (!rc && is_root())
-        rc = es_output_write(&x, out, &err);
+        rc = es_output_write(&x, &od, &err);
+    es_output_close(&od);
     if (!rc && !quiet && is_root())
         printf("essim: %s: %d slices, %d replications; results in %s\n", x.scenario.params.name,
                argc - optind, x.nreps, out);
