@@ -81,10 +81,20 @@ int es_csv_close(es_csv_writer *w, es_error *err)
 {
     if (!w->f)
         return ES_OK;
-    int bad = ferror(w->f);
-    bad |= fclose(w->f) != 0;
+    /* fflush first: writing what is still buffered fails again, with the reason (a full disk
+     * gives ENOSPC), which the errno left by fclose or by the first failed write may not be */
+    errno = 0;
+    int bad = fflush(w->f) != 0;
+    int e = errno;
+    bad |= ferror(w->f);
+    if (fclose(w->f) != 0) {
+        bad = 1;
+        if (!e)
+            e = errno;
+    }
     w->f = NULL;
     if (bad)
-        return es_error_set(err, ES_EIO, w->path, 0, "write failed: %s", strerror(errno));
+        return es_error_set(err, e == ENOMEM ? ES_ENOMEM : ES_EIO, w->path, 0, "write failed: %s",
+                            e ? strerror(e) : "the system gave no reason");
     return ES_OK;
 }
