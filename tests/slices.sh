@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Slices and merge: a run split into --replication-range slices (run with different --jobs, and
 # merged in any order) gives the CSVs of a single run, byte for byte; slices that do not belong
-# together, overlap or leave a gap are refused with exit status 2 and nothing written.
+# together, overlap or leave a gap, or are damaged (a checksum covers each), are refused with
+# exit status 2 and nothing written.
 set -u
 essim=$(realpath "$1")
 tmp=$(mktemp -d)
@@ -32,7 +33,7 @@ refused() { # expected message, then the merge's folders
   local want=$1
   shift
   local out
-  out=$("$essim" merge "$@" --out "$tmp/refused" --quiet 2>&1)
+  out=$(timeout 60 "$essim" merge "$@" --out "$tmp/refused" --quiet 2>&1)
   local rc=$?
   if [ "$rc" = 2 ] && grep -qF -- "$want" <<<"$out" && [ ! -e "$tmp/refused" ]; then ok; else
     bad "merge $* gave status $rc, '$out' (wanted status 2 and '$want', nothing written)"; fi
@@ -45,6 +46,24 @@ refused "is this the output folder of essim run --replication-range" "$tmp/whole
 refused "different seed" "$tmp/s1" "$tmp/other" "$tmp/s3"
 head -c 2000 "$tmp/s2/slice.essim" >"$tmp/cut.essim" && mkdir "$tmp/cut" && mv "$tmp/cut.essim" "$tmp/cut/slice.essim"
 refused "truncated or corrupt" "$tmp/s1" "$tmp/cut" "$tmp/s3"
+# one flipped byte anywhere (format line, checksum, header, packed data, last byte) is refused
+# (a flipped byte in a ledger amount used to merge with exit 0)
+size=$(stat -c %s "$tmp/s2/slice.essim")
+for at in 3 20 90 $((size / 2)) $((size - 1)); do
+  rm -rf "$tmp/flip" && cp -r "$tmp/s2" "$tmp/flip"
+  python3 -c 'import sys; p, at = sys.argv[1], int(sys.argv[2]); b = bytearray(open(p, "rb").read()); b[at] ^= 0x04; open(p, "wb").write(b)' "$tmp/flip/slice.essim" "$at"
+  if [ "$at" = 3 ]; then want="not a slice file"; else want="slice.essim is damaged"; fi
+  refused "$want" "$tmp/s1" "$tmp/flip" "$tmp/s3"
+done
+# a slice of the format without a checksum
+rm -rf "$tmp/old" && mkdir "$tmp/old"
+{ echo "essim slice 1"; tail -n +3 "$tmp/s2/slice.essim"; } >"$tmp/old/slice.essim"
+refused "slice format 1, without a checksum" "$tmp/s1" "$tmp/old" "$tmp/s3"
+# a slice.essim that is a pipe or a folder: refused at once (a pipe hung merge)
+rm -rf "$tmp/pipe" && mkdir "$tmp/pipe" && mkfifo "$tmp/pipe/slice.essim"
+refused "is a device, pipe or socket, not a file" "$tmp/s1" "$tmp/pipe" "$tmp/s3"
+rm -rf "$tmp/dir" && mkdir -p "$tmp/dir/slice.essim"
+refused "is a folder, not a file" "$tmp/s1" "$tmp/dir" "$tmp/s3"
 # a scenario edited after the slices ran
 cp -r scenarios model "$tmp/" 2>/dev/null
 ( cd "$tmp" && "$essim" run scenarios/muskoka-kawarthas.cfg "${common[@]}" --replication-range 1:5 --out "$tmp/moved" ) || bad "slice in a copy failed"

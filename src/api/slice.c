@@ -4,7 +4,8 @@
  *
  * slice.essim is a short text header, then the packed replications:
  *
- *     essim slice 1
+ *     essim slice 2
+ *     checksum	SHA256          (of every byte after this line)
  *     scenario	/abs/path/scenario.cfg
  *     seed	424242
  *     replications	10
@@ -12,23 +13,31 @@
  *     input	SHA256	path        (one per file the scenario read, in reading order)
  *     data
  *     <packed replications, see replication_io.c>
+ *
+ * merge verifies the checksum before it reads anything else: one flipped byte in a ledger
+ * amount would otherwise merge silently.  Format 1 had no checksum and is refused.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "api/essim.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/replication_io.h"
+#include "io/input_file.h"
 #include "io/sha256.h"
 #include "io/text.h"
 
 #define SLICE_FILE "slice.essim"
-#define SLICE_MAGIC "essim slice 1"
+#define SLICE_MAGIC "essim slice 2"
+#define SLICE_MAGIC_V1 "essim slice 1"
+#define CHECKSUM_LINE_LEN (9 + 64 + 1) /* "checksum\t", the digest, "\n" */
 
 int es_slice_write(const es_experiment *x, const char *folder, es_error *err)
 {
@@ -38,8 +47,8 @@ int es_slice_write(const es_experiment *x, const char *folder, es_error *err)
         return es_error_set(err, ES_EIO, s->file, 0, "cannot resolve the scenario's path: %s",
                             strerror(errno));
     es_text t = {0};
-    es_text_printf(&t, "%s\nscenario\t%s\nseed\t%" PRIu64 "\nreplications\t%d\nrange\t%u\t%u\n",
-                   SLICE_MAGIC, abs, s->params.seed, x->total_replications, x->first_number,
+    es_text_printf(&t, "scenario\t%s\nseed\t%" PRIu64 "\nreplications\t%d\nrange\t%u\t%u\n",
+                   abs, s->params.seed, x->total_replications, x->first_number,
                    x->first_number + (unsigned)x->nreps - 1);
     for (int i = 0; i < s->ninputs; i++) {
         char hex[65];
@@ -62,13 +71,19 @@ int es_slice_write(const es_experiment *x, const char *folder, es_error *err)
         return es_error_set(err, rc, path, 0, rc == ES_ENOMEM ? "out of memory writing the slice"
                                                               : "cannot read the ledger rows back");
     }
+    es_sha256 sum;
+    es_sha256_init(&sum);
+    es_sha256_update(&sum, t.s, t.n);
+    char hex[65];
+    es_sha256_hex(&sum, hex);
     FILE *f = fopen(path, "wb");
     if (!f) {
         es_text_free(&t);
         return es_error_set(err, ES_EIO, path, 0, "cannot create: %s", strerror(errno));
     }
+    int bad = fprintf(f, "%s\nchecksum\t%s\n", SLICE_MAGIC, hex) < 0;
     size_t wrote = fwrite(t.s, 1, t.n, f);
-    int bad = wrote != t.n || ferror(f);
+    bad |= wrote != t.n || ferror(f);
     bad |= fclose(f) != 0;
     es_text_free(&t);
     if (bad)
@@ -91,12 +106,21 @@ typedef struct slice {
 
 static int read_whole(const char *path, char **bytes, size_t *len, es_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    FILE *f;
+    int errnum;
+    es_input_problem problem = es_input_open(path, ES_SLICE_MAX_BYTES, &f, NULL, &errnum);
+    if (problem == ES_INPUT_ERRNO && errnum == ENOMEM)
+        return es_error_set(err, ES_ENOMEM, path, 0, "out of memory opening it");
+    if (problem == ES_INPUT_ERRNO)
         return es_error_set(err, ES_EINVAL, path, 0,
                             "cannot open (%s): is this the output folder of essim run "
                             "--replication-range?",
-                            strerror(errno));
+                            strerror(errnum));
+    if (problem != ES_INPUT_OK) {
+        char why[128];
+        return es_error_set(err, ES_EINVAL, path, 0, "%s",
+                            es_input_why(problem, errnum, ES_SLICE_MAX_BYTES, why, sizeof why));
+    }
     es_text t = {0};
     char chunk[65536];
     size_t n;
@@ -128,33 +152,88 @@ static char *next_line(slice *s, size_t *pos)
     return line;
 }
 
+/* A decimal number of at most `max`, the whole of `text` up to `end` (NUL or a tab):
+ * sscanf's %llu and %d are undefined on overflow. */
+static bool header_number(const char *text, unsigned long long max, char end,
+                          unsigned long long *out, const char **after)
+{
+    if (!isdigit((unsigned char)*text))
+        return false;
+    errno = 0;
+    char *stop;
+    unsigned long long v = strtoull(text, &stop, 10);
+    if (errno == ERANGE || v > max || *stop != end)
+        return false;
+    *out = v;
+    if (after)
+        *after = stop;
+    return true;
+}
+
+/* The first two lines: the format, and the checksum of every byte after them. */
+static int verify_checksum(slice *s, size_t *pos, es_error *err)
+{
+    size_t magic = strlen(SLICE_MAGIC);
+    if (s->len >= strlen(SLICE_MAGIC_V1) + 1 &&
+        memcmp(s->bytes, SLICE_MAGIC_V1 "\n", strlen(SLICE_MAGIC_V1) + 1) == 0)
+        return es_error_set(err, ES_EINVAL, s->path, 1,
+                            "was written by an older essim (slice format 1, without a "
+                            "checksum): run the slice again with this essim");
+    if (s->len < magic + 1 || memcmp(s->bytes, SLICE_MAGIC "\n", magic + 1) != 0)
+        return es_error_set(err, ES_EINVAL, s->path, 1,
+                            "not a slice file of this essim version (expected '%s')",
+                            SLICE_MAGIC);
+    const char *line = s->bytes + magic + 1;
+    size_t left = s->len - magic - 1;
+    if (left < CHECKSUM_LINE_LEN || memcmp(line, "checksum\t", 9) != 0 ||
+        line[CHECKSUM_LINE_LEN - 1] != '\n')
+        return es_error_set(err, ES_EINVAL, s->path, 2,
+                            "slice.essim is damaged: its checksum line is unreadable "
+                            "(truncated or corrupt); run the slice again");
+    es_sha256 sum;
+    es_sha256_init(&sum);
+    es_sha256_update(&sum, line + CHECKSUM_LINE_LEN, left - CHECKSUM_LINE_LEN);
+    char hex[65];
+    es_sha256_hex(&sum, hex);
+    if (memcmp(hex, line + 9, 64) != 0)
+        return es_error_set(err, ES_EINVAL, s->path, 0,
+                            "slice.essim is damaged: checksum mismatch (truncated or corrupt "
+                            "since essim wrote it); run the slice again");
+    *pos = magic + 1 + CHECKSUM_LINE_LEN;
+    return ES_OK;
+}
+
 static int parse_header(slice *s, es_error *err)
 {
     size_t pos = 0;
-    int line_no = 0;
+    int rc = verify_checksum(s, &pos, err);
+    if (rc)
+        return rc;
+    int line_no = 2;
     char *line;
     int seen = 0;
     while ((line = next_line(s, &pos)) != NULL) {
         line_no++;
         char hex[65];
-        unsigned long long seed;
+        unsigned long long a, b;
+        const char *rest;
         int off = 0;
-        if (line_no == 1) {
-            if (strcmp(line, SLICE_MAGIC) != 0)
-                return es_error_set(err, ES_EINVAL, s->path, 1,
-                                    "not a slice file of this essim version (expected '%s')",
-                                    SLICE_MAGIC);
-        } else if (strncmp(line, "scenario\t", 9) == 0) {
+        if (strncmp(line, "scenario\t", 9) == 0) {
             snprintf(s->scenario, sizeof s->scenario, "%s", line + 9);
             seen |= 1;
-        } else if (sscanf(line, "seed\t%llu%n", &seed, &off) == 1 && line[off] == '\0') {
-            s->seed = seed;
+        } else if (strncmp(line, "seed\t", 5) == 0 &&
+                   header_number(line + 5, UINT64_MAX, '\0', &a, NULL)) {
+            s->seed = a;
             seen |= 2;
-        } else if (sscanf(line, "replications\t%d%n", &s->total, &off) == 1 && line[off] == '\0' &&
-                   s->total > 0 && s->total <= 100000) {
+        } else if (strncmp(line, "replications\t", 13) == 0 &&
+                   header_number(line + 13, 100000, '\0', &a, NULL) && a > 0) {
+            s->total = (int)a;
             seen |= 4;
-        } else if (sscanf(line, "range\t%u\t%u%n", &s->first, &s->last, &off) == 2 &&
-                   line[off] == '\0' && s->first >= 1 && s->first <= s->last) {
+        } else if (strncmp(line, "range\t", 6) == 0 &&
+                   header_number(line + 6, 100000, '\t', &a, &rest) &&
+                   header_number(rest + 1, 100000, '\0', &b, NULL) && a >= 1 && a <= b) {
+            s->first = (unsigned)a;
+            s->last = (unsigned)b;
             seen |= 8;
         } else if (sscanf(line, "input\t%64[0-9a-f]\t%n", hex, &off) == 1 && off > 0) {
             if (s->ninputs == ES_MAX_INPUT_FILES)
