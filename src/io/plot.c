@@ -21,9 +21,11 @@
 #include "io/text.h"
 
 /* `s` as a gnuplot single-quoted string: gnuplot substitutes nothing inside one (no
- * backquotes, no @macros, no backslash escapes); a quote is doubled.  Bytes that are not
- * UTF-8 (a path can hold them) become U+FFFD, so the SVG stays XML.  A control character
- * would end or break the line: -1. */
+ * backquotes, no @macros, no backslash escapes).  A quote closes the string, joins "'" and
+ * reopens it: 'it'."'".'s' -- gnuplot 5.4's doubled quote ('it''s') fails when two follow
+ * each other or one starts the string.  Bytes that are not UTF-8 (a path can hold them)
+ * become U+FFFD, so the SVG stays XML.  A control character would end or break the line:
+ * -1. */
 static int quote_single(es_text *t, const char *s)
 {
     es_text_append(t, "'", 1);
@@ -36,7 +38,7 @@ static int quote_single(es_text *t, const char *s)
         if (cp < 0)
             es_text_append(t, "\xef\xbf\xbd", 3);
         else if (cp == '\'')
-            es_text_append(t, "''", 2);
+            es_text_append(t, "'.\"'\".'", 7);
         else
             es_text_append(t, s + i, (size_t)n);
         i += (size_t)n;

@@ -3,7 +3,7 @@
  *
  * Names and paths are data, never code: every string from a scenario (a title, a curve's
  * name, a tic label) reaches gnuplot as a single-quoted string constant, which gnuplot does
- * not substitute (no backquotes, no macros), with its quotes doubled; the datablock holds
+ * not substitute (no backquotes, no macros), a quote in it joined as "'"; the datablock holds
  * numbers and labels essim makes (months), and a line holding a control character is
  * refused.  The output folder's path is not in the script either: gnuplot runs in that
  * folder and writes fixed file names. */
