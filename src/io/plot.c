@@ -134,14 +134,33 @@ static int build_script(es_text *t, const es_plot *pl, const char *script)
     return bad ? -1 : 0;
 }
 
-/* An unlinked temporary file, closed in the programs essim starts (gnuplot gets its own
- * copy as stdin or stderr). */
-static FILE *scratch(void)
+/* An unlinked temporary file: a descriptor above stderr's (so that giving it to gnuplot as
+ * stdin or stderr never clobbers another, even when essim was started with 0-2 closed),
+ * closed in the programs essim starts (gnuplot gets its own copy); -1 with errno. */
+static int scratch(void)
 {
     FILE *f = tmpfile();
-    if (f)
-        fcntl(fileno(f), F_SETFD, FD_CLOEXEC);
-    return f;
+    if (!f)
+        return -1;
+    int fd = fcntl(fileno(f), F_DUPFD_CLOEXEC, 3);
+    int e = errno;
+    fclose(f);
+    errno = e;
+    return fd;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, s, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        s += k;
+        n -= (size_t)k;
+    }
+    return 0;
 }
 
 static int spawn_gnuplot(int in, int errfd, const char *dir, pid_t *pid)
@@ -202,42 +221,40 @@ int es_plot_start(es_plot_batch *b, const es_plot *pl, const char *dir, es_error
                             "plots/%s.gp: a name or label holds a control character",
                             pl->script);
     }
-    FILE *in = scratch(), *errf = in ? scratch() : NULL;
+    int in = scratch(), errfd = in >= 0 ? scratch() : -1;
     int rc = ES_OK;
-    if (!in || !errf)
+    if (in < 0 || errfd < 0)
         rc = errno == ENOMEM ? es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory")
                              : es_error_set(err, ES_EIO, NULL, 0,
                                             "cannot create a temporary file for gnuplot: %s",
                                             strerror(errno));
-    if (!rc && (fwrite(t.s, 1, t.n, in) != t.n || fflush(in) != 0 ||
-                fseek(in, 0, SEEK_SET) != 0))
+    if (!rc && (write_all(in, t.s, t.n) != 0 || lseek(in, 0, SEEK_SET) != 0))
         rc = es_error_set(err, ES_EIO, NULL, 0, "cannot write gnuplot's script to a temporary "
                           "file: %s", strerror(errno));
     es_text_free(&t);
     pid_t pid = 0;
-    int e = rc ? 0 : spawn_gnuplot(fileno(in), fileno(errf), dir, &pid);
+    int e = rc ? 0 : spawn_gnuplot(in, errfd, dir, &pid);
     if (e)
         rc = spawn_error(err, e, dir);
-    if (in)
-        fclose(in); /* gnuplot reads its own copy */
+    if (in >= 0)
+        close(in); /* gnuplot reads its own copy */
     if (rc) {
-        if (errf)
-            fclose(errf);
+        if (errfd >= 0)
+            close(errfd);
         return rc;
     }
     b->job[b->n].pid = pid;
-    b->job[b->n].err = errf;
+    b->job[b->n].errfd = errfd;
     snprintf(b->job[b->n].script, sizeof b->job[b->n].script, "%s", pl->script);
     b->n++;
     return ES_OK;
 }
 
 /* gnuplot's message, trimmed; "" when it said nothing. */
-static void read_message(FILE *f, char *msg, size_t len)
+static void read_message(int fd, char *msg, size_t len)
 {
-    size_t n = 0;
-    if (fseek(f, 0, SEEK_SET) == 0)
-        n = fread(msg, 1, len - 1, f);
+    ssize_t k = pread(fd, msg, len - 1, 0);
+    size_t n = k > 0 ? (size_t)k : 0;
     msg[n] = '\0';
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
@@ -251,7 +268,7 @@ int es_plot_wait(es_plot_batch *b, es_error *err)
         pid_t got;
         while ((got = waitpid(b->job[i].pid, &status, 0)) < 0 && errno == EINTR)
             ;
-        FILE *errf = b->job[i].err;
+        int errfd = b->job[i].errfd;
         const char *script = b->job[i].script;
         if (!rc && got < 0) {
             rc = es_error_set(err, ES_EIO, NULL, 0, "gnuplot on plots/%s.gp: %s", script,
@@ -261,12 +278,12 @@ int es_plot_wait(es_plot_batch *b, es_error *err)
                               "plots/%s.gp", WTERMSIG(status), strsignal(WTERMSIG(status)), script);
         } else if (!rc && WIFEXITED(status) && WEXITSTATUS(status) != 0) {
             char msg[800];
-            read_message(errf, msg, sizeof msg);
+            read_message(errfd, msg, sizeof msg);
             rc = es_error_set(err, ES_EIO, NULL, 0, "gnuplot failed on plots/%s.gp (exit "
                               "status %d): %s", script, WEXITSTATUS(status),
                               msg[0] ? msg : "(no message)");
         }
-        fclose(errf);
+        close(errfd);
     }
     b->n = 0;
     return rc;

@@ -11,7 +11,6 @@
 #define ES_IO_PLOT_H
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <sys/types.h>
 
 #include "engine/error.h"
@@ -48,7 +47,7 @@ typedef struct es_plot_batch {
     int n;
     struct {
         pid_t pid;
-        FILE *err; /* gnuplot's stderr: an unlinked temporary file */
+        int errfd; /* gnuplot's stderr: an unlinked temporary file */
         char script[64];
     } job[ES_PLOT_BATCH];
 } es_plot_batch;
