@@ -114,6 +114,24 @@ if [ $? = 2 ] && grep -qF "'scenario.replications' = 4294967297 is out of range"
 out=$("$essim" sweep "$tmp/seed.cfg" --param scenario.seed=99999999999999999999 --out "$tmp/sweep" 2>&1)
 if [ $? = 2 ] && grep -qF "does not fit in a 64-bit integer" <<<"$out"; then pass=$((pass + 1)); else
   echo "FAIL --param scenario.seed=99999999999999999999: $out"; fail=$((fail + 1)); fi
+# money the key table allows but 64-bit cents cannot total ($1e9 x 100 x 100 x 10 x 10 x 10 a
+# client): the run stops with exit 1 naming the component (it printed a negative total, exit 0)
+cat >"$tmp/huge-funding.cfg" <<'EOF'
+funding = {
+  name = "huge";
+  currency = "USD";
+  cad_per_unit = 100;
+  components = ( { name = "enormous fee"; type = "fixed"; event = "intake"; amount = 1000000000.00;
+                   year_multipliers = [ 100.0 ]; } );
+  adjustments = { disability = 10.0; rural = 10.0; source_OW = 10.0; source_ODSP = 10.0; };
+};
+EOF
+scenario "$tmp/huge-money.cfg"
+sed -i 's/name = "scripted";/name = "scripted"; funding_model = "huge-funding.cfg"; replications = 1;/' "$tmp/huge-money.cfg"
+out=$(timeout 60 "$essim" run "$tmp/huge-money.cfg" --out "$tmp/money" --quiet 2>&1)
+status=$?
+if [ "$status" = 1 ] && grep -qF "component 'enormous fee' go beyond" <<<"$out" && [ ! -e "$tmp/money" ]; then
+  pass=$((pass + 1)); else echo "FAIL money beyond 64 bits: status $status, '$out'"; fail=$((fail + 1)); fi
 
 echo "bad inputs: $pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ]

@@ -252,6 +252,13 @@ int es_replication_run(es_replication *rep, const es_params *p, const es_funding
         rc = es_model_run(&m, err);
     if (!rc && funder.failed)
         rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory in the funding layer");
+    if (!rc && es_funder_overflow(&funder))
+        rc = es_error_set(err, ES_ERANGE, f->file, 0,
+                          "replication %u: the payments of component '%s' go beyond $%lld "
+                          "(amount x multipliers x payments): essim stops rather than let its "
+                          "totals overflow; lower the amount or the multipliers",
+                          number, es_funder_overflow(&funder)->name,
+                          (long long)(ES_MONEY_MAX_CENTS / 100));
     if (!rc)
         rc = es_model_collect(&m, &rep->results);
     if (!rc && f) {

@@ -12,6 +12,7 @@ enum es_status {
     ES_EIO = 4,     /* I/O failure — exit status 1 */
     ES_ENOENT = 5,  /* no such item (a handle that is no longer pending) */
     ES_ESTOPPED = 6, /* stopped by a signal (SIGINT, SIGTERM, SIGHUP) — exit status 1 */
+    ES_ERANGE = 7,   /* money beyond what 64-bit cents can hold — exit status 1 */
 };
 
 typedef struct es_error {

@@ -24,6 +24,21 @@ int64_t es_money_scale(int64_t cents, double factor)
     return (int64_t)nearbyint((double)cents * factor);
 }
 
+bool es_money_scale_checked(int64_t cents, double factor, int64_t *out)
+{
+    if (factor == 1.0) { /* as es_money_scale, exactly */
+        if (cents > ES_MONEY_MAX_CENTS || cents < -ES_MONEY_MAX_CENTS)
+            return false;
+        *out = cents;
+        return true;
+    }
+    double v = nearbyint((double)cents * factor);
+    if (!(fabs(v) <= (double)ES_MONEY_MAX_CENTS)) /* NaN too */
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
 const char *es_money_format(int64_t cents, char *buf, unsigned len)
 {
     const char *sign = cents < 0 ? "-" : "";

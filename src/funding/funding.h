@@ -89,8 +89,16 @@ typedef struct es_funding_model {
     double holdback_share;               /* withheld, released at the next fiscal year */
 } es_funding_model;
 
+/* The most money a replication may price, in cents ($23 quadrillion): every sum essim keeps
+ * (by month, component, payer, provider, the ledger's total, what caps and budgets refused) is
+ * at most twice what was priced (a payment and its reversal), so none can overflow 64 bits. */
+#define ES_MONEY_MAX_CENTS ((int64_t)1 << 61)
+
 /* Multiplies an amount in cents by a factor, rounding half to even to the cent. */
 int64_t es_money_scale(int64_t cents, double factor);
+/* The same, false (and *out untouched) when the product is not finite or beyond
+ * ES_MONEY_MAX_CENTS. */
+bool es_money_scale_checked(int64_t cents, double factor, int64_t *out);
 
 /* Formats cents as dollars "-1234.56" into buf. */
 const char *es_money_format(int64_t cents, char *buf, unsigned len);

@@ -313,6 +313,27 @@ static double price_factor(const es_funder *f, const es_component *c, const es_m
     return k;
 }
 
+/* Prices an amount: cents x factor, counted in what the run has priced.  False, and the
+ * funder stopped, when the amount or the count would go beyond ES_MONEY_MAX_CENTS: every sum
+ * essim keeps is bounded by twice the count, so checking it here keeps them all in 64 bits. */
+static bool price(es_funder *f, int comp, int64_t cents, double factor, int64_t *out)
+{
+    int64_t amount;
+    if (!es_money_scale_checked(cents, factor, &amount) ||
+        (amount < 0 ? -amount : amount) > ES_MONEY_MAX_CENTS - f->priced_cents) {
+        f->overflow = comp + 1;
+        return false;
+    }
+    f->priced_cents += amount < 0 ? -amount : amount;
+    *out = amount;
+    return true;
+}
+
+const es_component *es_funder_overflow(const es_funder *f)
+{
+    return f->overflow ? &f->model->components[f->overflow - 1] : NULL;
+}
+
 static void remember_for_clawback(es_funder *f, const es_model_event *ev, int comp, int64_t amount,
                                   double paid_days)
 {
@@ -476,8 +497,10 @@ static void pay_performance(es_funder *f, const es_model_event *ev)
         es_model_event rewarded = *ev;
         rewarded.time = ev->time - 1.0;
         double base = m->cad_per_unit * contract_year_multiplier(f, comp, &rewarded) * k->place_years;
-        int64_t pot = es_money_scale(comp->amount_cents[0], base);
-        int64_t earned = es_money_scale(comp->amount_cents[0], base * score);
+        int64_t pot;
+        if (!price(f, i, comp->amount_cents[0], base, &pot))
+            return;
+        int64_t earned = es_money_scale(comp->amount_cents[0], base * score); /* score <= 1 */
         f->performance_unearned_cents += pot - earned;
         es_payment pay = {.date_days = ev->time + comp->lag_days, .event_days = ev->time,
                           .component = i, .event = ES_MS_PERIOD, .stream = -1, .source = -1,
@@ -492,12 +515,16 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
 {
     es_funder *f = ctx;
     const es_funding_model *m = f->model;
+    if (f->overflow)
+        return;
     count_kpis(f, ev);
     if (ev->kind == ES_MS_PERIOD) {
         book_costs(f, ev);
         release_holdbacks(f, ev);
         if (ev->provider < 0)
             pay_performance(f, ev);
+        if (f->overflow)
+            return;
     }
     if (ev->kind == ES_MS_JOB_LOSS)
         claw_back(f, ev);
@@ -508,7 +535,9 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
         bool period = ev->kind == ES_MS_PERIOD;
         int stream = period ? 0 : ev->stream;
         double factor = price_factor(f, c, ev);
-        int64_t amount = factor == 0.0 ? 0 : es_money_scale(c->amount_cents[stream], factor);
+        int64_t amount = 0;
+        if (factor != 0.0 && !price(f, i, c->amount_cents[stream], factor, &amount))
+            return;
         if (c->cap_per_client_cents > 0 && amount > c->cap_per_client_cents)
             amount = c->cap_per_client_cents;
         if (c->budget_per_year_cents > 0 && amount > 0) {
@@ -557,7 +586,9 @@ static void accrue_last_performance(es_funder *f)
             if (comp->type != ES_COMP_PERFORMANCE || k->place_years <= 0.0)
                 continue;
             double base = m->cad_per_unit * contract_year_multiplier(f, comp, &last) * k->place_years;
-            int64_t pot = es_money_scale(comp->amount_cents[0], base);
+            int64_t pot;
+            if (!price(f, i, comp->amount_cents[0], base, &pot))
+                return;
             int64_t earned = es_money_scale(comp->amount_cents[0], base * performance_score(comp, k));
             f->performance_unearned_cents += pot - earned;
             f->due_after_horizon_cents += earned;
@@ -567,6 +598,8 @@ static void accrue_last_performance(es_funder *f)
 
 void es_funder_finish(es_funder *f)
 {
+    if (f->overflow)
+        return;
     accrue_last_performance(f);
     size_t cells = (size_t)f->nproviders * (size_t)f->nfiscal_years;
     for (size_t i = 0; i < cells; i++)

@@ -105,6 +105,8 @@ typedef struct es_funder {
     int64_t performance_unearned_cents; /* pots not earned because KPIs fell short */
     int64_t over_budget_cents;          /* refused because a component's yearly budget ran out */
     int failed; /* out of memory while running */
+    int64_t priced_cents; /* every amount priced, in absolute value: at most ES_MONEY_MAX_CENTS */
+    int overflow;         /* 1 + the component whose amount went beyond it; the funder stops */
 } es_funder;
 
 int es_funder_init(es_funder *f, const es_funding_model *model, const es_params *p,
@@ -112,6 +114,9 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
 void es_funder_destroy(es_funder *f);
 /* Observer callback: prices a model event and posts its payments. ctx is an es_funder. */
 void es_funder_observe(const es_model_event *ev, void *ctx);
+/* When the funder stopped because a component's money went beyond ES_MONEY_MAX_CENTS: that
+ * component (an es_component of the model), else NULL. */
+const es_component *es_funder_overflow(const es_funder *f);
 /* Holdbacks still withheld at the end of the run (reported, never paid). */
 void es_funder_finish(es_funder *f);
 

@@ -481,6 +481,41 @@ static void behavioural_providers_park_low_paying_clients(void **state)
     es_compare_destroy(&cmp);
 }
 
+/* Amounts the key table allows (1e9 dollars, x100 contract year, x100 currency, x10 x10 x10
+ * complex needs) overflowed the 64-bit totals after a few payments: a negative total spend,
+ * exit 0.  The funder stops at the payment that would go beyond ES_MONEY_MAX_CENTS. */
+static void money_beyond_64_bits_stops_the_funder(void **state)
+{
+    (void)state;
+    int64_t out = 7;
+    assert_false(es_money_scale_checked(INT64_C(100000000000), 1e8, &out));
+    assert_false(es_money_scale_checked(1, NAN, &out));
+    assert_int_equal(out, 7);
+    assert_true(es_money_scale_checked(INT64_C(100000000000), 100.0, &out));
+    assert_int_equal(out, INT64_C(10000000000000));
+    static fixture f;
+    plain(&f.fm);
+    f.fm.cad_per_unit = 100.0;
+    f.fm.adjust_disability = f.fm.adjust_rural = 10.0;
+    f.fm.adjust_source[ES_SRC_OW] = 10.0;
+    f.fm.ncomponents = 1;
+    f.fm.components[0] = component(ES_COMP_FIXED, ES_MS_INTAKE, INT64_C(100000000000),
+                                   INT64_C(100000000000));
+    f.fm.components[0].adjusted = true;
+    f.fm.components[0].nyears = 1;
+    f.fm.components[0].year_multiplier[0] = 100.0;
+    start(&f);
+    for (uint64_t id = 1; id <= 40; id++) /* 1e18 cents each */
+        event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = (double)id, .client_id = id,
+                                   .stream = 0, .source = ES_SRC_OW, .disability = true,
+                                   .rural = true});
+    assert_ptr_equal(es_funder_overflow(&f.funder), &f.fm.components[0]);
+    assert_int_equal(f.nrows, 2); /* 2e18 priced; the third would pass 2^61 */
+    assert_true(f.ledger.total_cents > 0);
+    assert_true(f.funder.priced_cents <= ES_MONEY_MAX_CENTS);
+    stop(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +533,7 @@ int main(void)
         cmocka_unit_test(caps_and_dates_hold_on_a_run),
         cmocka_unit_test(compare_keeps_flows_identical),
         cmocka_unit_test(behavioural_providers_park_low_paying_clients),
+        cmocka_unit_test(money_beyond_64_bits_stops_the_funder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
