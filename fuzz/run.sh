@@ -6,13 +6,13 @@
 # Usage: fuzz/run.sh SECONDS [TARGET...]   (build first: tools/setup fuzz; docs/testing.md)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-usage="usage: fuzz/run.sh SECONDS [TARGET...]  (targets: scenario funding census_divisions catchments replication)"
+usage="usage: fuzz/run.sh SECONDS [TARGET...]  (targets: scenario funding census_divisions catchments replication param slice)"
 seconds=${1:?$usage}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "$usage" >&2; exit 2; }
 shift
 targets=("$@")
-((${#targets[@]})) || targets=(scenario funding census_divisions catchments replication)
-build=build-fuzz
+((${#targets[@]})) || targets=(scenario funding census_divisions catchments replication param slice)
+build=${ESSIM_FUZZ_BUILD:-build-fuzz} # another build folder: ESSIM_FUZZ_BUILD=DIR
 
 failed=()
 for t in "${targets[@]}"; do
@@ -22,7 +22,7 @@ for t in "${targets[@]}"; do
     exit 2
   fi
   case $t in
-    scenario | funding) dict=(-dict=fuzz/libconfig.dict) ;;
+    scenario | funding | param) dict=(-dict=fuzz/libconfig.dict) ;;
     census_divisions | catchments) dict=(-dict=fuzz/csv.dict) ;;
     *) dict=() ;;
   esac
