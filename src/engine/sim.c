@@ -5,17 +5,17 @@
 int es_sim_init(es_sim *sim, size_t calendar_hint)
 {
     *sim = (es_sim){0};
-    return es_pq_init(&sim->calendar, calendar_hint);
+    return es_calq_init(&sim->calendar, calendar_hint);
 }
 
 void es_sim_destroy(es_sim *sim)
 {
-    es_pq_destroy(&sim->calendar);
+    es_calq_destroy(&sim->calendar);
 }
 
 void es_sim_reset(es_sim *sim)
 {
-    es_pq_reset(&sim->calendar);
+    es_calq_reset(&sim->calendar);
     sim->now = 0.0;
     sim->events_done = 0;
     sim->stopped = false;
@@ -35,7 +35,7 @@ int es_sim_cancel(es_sim *sim, es_handle handle)
 {
     if (sim->running && handle == sim->running)
         return ES_ENOENT; /* it has started: too late to cancel */
-    return es_pq_remove(&sim->calendar, handle, NULL);
+    return es_calq_remove(&sim->calendar, handle, NULL);
 }
 
 void es_sim_stop(es_sim *sim)
@@ -49,7 +49,7 @@ static void retire_running(es_sim *sim)
 {
     if (sim->running) {
         sim->running = 0;
-        es_pq_pop(&sim->calendar, NULL);
+        es_calq_pop(&sim->calendar, NULL);
     }
 }
 
@@ -58,12 +58,11 @@ uint64_t es_sim_run(es_sim *sim, double until)
     uint64_t ran = 0;
     sim->stopped = false;
     retire_running(sim); /* when a handler runs the calendar itself */
-    es_pq *cal = &sim->calendar;
-    while (!sim->stopped && cal->size > 0 && cal->heap[0].key <= until) {
-        const es_pq_item *top = &cal->heap[0];
-        uint32_t slot = top->slot;
+    es_calq *cal = &sim->calendar;
+    const es_pq_item *top;
+    while (!sim->stopped && (top = es_calq_peek(cal)) != NULL && top->key <= until) {
         es_event ev = {.time = top->key, .data = top->data, .type = top->tag,
-                       .handle = ((uint64_t)cal->slots[slot].gen << 32) | ((uint64_t)slot + 1)};
+                       .handle = es_calq_top_handle(cal)};
         sim->now = ev.time;
         sim->running = ev.handle;
         sim->handlers[ev.type](sim, &ev, sim->ctxs[ev.type]);

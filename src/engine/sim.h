@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine/pq.h"
+#include "engine/calq.h"
 
 typedef struct es_sim es_sim;
 
@@ -28,13 +28,13 @@ typedef void (*es_handler)(es_sim *sim, const es_event *ev, void *ctx);
 #define ES_SIM_MAX_TYPES 64
 
 struct es_sim {
-    es_pq calendar;
+    es_calq calendar;
     double now;
     uint64_t events_done;
     bool stopped;
     /* While a handler runs, its event still sits at the calendar's root and this is its
-     * handle (0 otherwise): the handler's first schedule replaces it in one sift-down rather
-     * than a pop and a push, the commonest pattern in a model made cheaper. */
+     * handle (0 otherwise): the handler's first schedule replaces it (one sift-down when it
+     * falls in the calendar's current bucket) rather than a pop and a push, the commonest pattern in a model made cheaper. */
     es_handle running;
     uint32_t ntypes;
     es_handler handlers[ES_SIM_MAX_TYPES];
@@ -57,9 +57,9 @@ static inline int es_sim_schedule_at(es_sim *sim, double at, uint32_t type, uint
         at = sim->now;
     if (sim->running) {
         sim->running = 0;
-        return es_pq_replace_top(&sim->calendar, at, type, data, handle, NULL);
+        return es_calq_replace_top(&sim->calendar, at, type, data, handle, NULL);
     }
-    return es_pq_push(&sim->calendar, at, type, data, handle);
+    return es_calq_push(&sim->calendar, at, type, data, handle);
 }
 
 static inline int es_sim_schedule(es_sim *sim, double delay, uint32_t type, uint64_t data,
@@ -80,7 +80,7 @@ void es_sim_stop(es_sim *sim);
 static inline double es_sim_now(const es_sim *sim) { return sim->now; }
 static inline size_t es_sim_pending(const es_sim *sim)
 {
-    return es_pq_size(&sim->calendar) - (sim->running != 0);
+    return es_calq_size(&sim->calendar) - (sim->running != 0);
 }
 
 #endif

@@ -328,7 +328,7 @@ static void scheduling_in_the_past_clamps_to_now(void **state)
     assert_int_equal(es_sim_schedule_at(&sim, 3.0, 0, 1, NULL), ES_OK);
     assert_int_equal(es_sim_schedule(&sim, -2.0, 0, 2, NULL), ES_OK);
     assert_int_equal(es_sim_schedule_at(&sim, 5.0, 0, 3, NULL), ES_OK);
-    assert_true(es_pq_peek(&sim.calendar)->key == 5.0);
+    assert_true(es_calq_peek(&sim.calendar)->key == 5.0);
     assert_int_equal(es_sim_run(&sim, 5.0), 3); /* all three are due now */
     for (int i = 0; i < 3; i++) {
         assert_true(lg.rec[i].time == 5.0);

@@ -1,0 +1,569 @@
+#include "engine/calq.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "engine/error.h"
+
+#define NIL UINT32_MAX
+#define LOC_FREE UINT32_MAX
+#define LOC_OVERFLOW (UINT32_MAX - 1)
+#define LOC_BUCKET 0x80000000u /* | bucket index; heap indices stay below it */
+#define MIN_BUCKETS 64
+#define LOAD ES_CALQ_BUCKET_LOAD
+#define HEAP_LIMIT (64 * LOAD) /* a heap this big means the buckets are too wide */
+#define MAX_BACKOFF 8
+
+static inline int item_less(const es_pq_item *a, const es_pq_item *b)
+{
+    return a->key < b->key || (a->key == b->key && a->seq < b->seq);
+}
+
+static inline es_handle make_handle(uint32_t slot, uint32_t gen)
+{
+    return ((uint64_t)gen << 32) | ((uint64_t)slot + 1);
+}
+
+/* The virtual bucket of a key: monotone in the key (a subtraction and a multiplication by a
+ * positive constant, each rounded to nearest, then a floor), which is all the order needs.
+ * Keys before the origin (and NaN) land in the heap. */
+static inline int64_t bucket_of(const es_calq *q, double key)
+{
+    double d = (key - q->origin) * q->inv_width;
+    if (!(d >= 0.0))
+        return -1;
+    if (d >= 4.0e18)
+        return INT64_C(4000000000000000000);
+    return (int64_t)d;
+}
+
+static inline bool heap_only(const es_calq *q) { return q->cur == INT64_MAX; }
+
+/* ---- the heap of the current bucket ---- */
+
+static inline void place(es_calq *q, size_t i, const es_pq_item *it)
+{
+    q->heap[i] = *it;
+    q->slots[it->slot].loc = (uint32_t)i;
+}
+
+static void sift_up(es_calq *q, size_t i, es_pq_item it)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!item_less(&it, &q->heap[parent]))
+            break;
+        place(q, i, &q->heap[parent]);
+        i = parent;
+    }
+    place(q, i, &it);
+}
+
+static void sift_down(es_calq *q, size_t i, es_pq_item it)
+{
+    size_t n = q->heap_size;
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= n)
+            break;
+        if (child + 1 < n && item_less(&q->heap[child + 1], &q->heap[child]))
+            child++;
+        if (!item_less(&q->heap[child], &it))
+            break;
+        place(q, i, &q->heap[child]);
+        i = child;
+    }
+    place(q, i, &it);
+}
+
+static void heapify(es_calq *q)
+{
+    for (size_t i = q->heap_size / 2; i-- > 0;)
+        sift_down(q, i, q->heap[i]);
+}
+
+/* Takes the item at heap index i out of the heap (its slot stays taken). */
+static es_pq_item heap_take(es_calq *q, size_t i)
+{
+    es_pq_item removed = q->heap[i];
+    q->heap_size--;
+    if (i < q->heap_size) {
+        es_pq_item last = q->heap[q->heap_size];
+        if (i > 0 && item_less(&last, &q->heap[(i - 1) / 2]))
+            sift_up(q, i, last);
+        else
+            sift_down(q, i, last);
+    }
+    return removed;
+}
+
+static inline void heap_append(es_calq *q, const es_pq_item *it)
+{
+    place(q, q->heap_size++, it);
+}
+
+/* ---- the ring and the overflow: lists through the slot arrays ---- */
+
+static inline void list_link(es_calq *q, uint32_t *head, uint32_t s)
+{
+    q->prev[s] = NIL;
+    q->next[s] = *head;
+    if (*head != NIL)
+        q->prev[*head] = s;
+    *head = s;
+}
+
+static inline void list_unlink(es_calq *q, uint32_t *head, uint32_t s)
+{
+    uint32_t n = q->next[s], p = q->prev[s];
+    if (p != NIL)
+        q->next[p] = n;
+    else
+        *head = n;
+    if (n != NIL)
+        q->prev[n] = p;
+}
+
+static inline void to_overflow(es_calq *q, uint32_t s)
+{
+    list_link(q, &q->overflow_head, s);
+    q->slots[s].loc = LOC_OVERFLOW;
+    q->overflow_count++;
+}
+
+/* Parks the item in parked[s] in its bucket of the ring, or in the overflow beyond it. */
+static inline void park(es_calq *q, uint32_t s, int64_t v)
+{
+    if (v < q->win + (int64_t)q->nbuckets) {
+        size_t b = (size_t)(v - q->win);
+        list_link(q, &q->bucket_head[b], s);
+        q->bucket_bits[b >> 6] |= UINT64_C(1) << (b & 63);
+        q->slots[s].loc = LOC_BUCKET | (uint32_t)b;
+        q->ring_count++;
+    } else {
+        to_overflow(q, s);
+    }
+}
+
+static void unpark(es_calq *q, uint32_t s)
+{
+    uint32_t loc = q->slots[s].loc;
+    if (loc == LOC_OVERFLOW) {
+        list_unlink(q, &q->overflow_head, s);
+        q->overflow_count--;
+        return;
+    }
+    size_t b = loc & ~LOC_BUCKET;
+    list_unlink(q, &q->bucket_head[b], s);
+    if (q->bucket_head[b] == NIL)
+        q->bucket_bits[b >> 6] &= ~(UINT64_C(1) << (b & 63));
+    q->ring_count--;
+}
+
+/* The first non-empty bucket at or after `from` (one exists). */
+static size_t next_bucket(const es_calq *q, size_t from)
+{
+    size_t i = from >> 6;
+    uint64_t word = q->bucket_bits[i] & (~UINT64_C(0) << (from & 63));
+    while (!word)
+        word = q->bucket_bits[++i];
+    return (i << 6) + (size_t)__builtin_ctzll(word);
+}
+
+/* Moves bucket b into the (empty) heap. */
+static void dump(es_calq *q, size_t b)
+{
+    for (uint32_t s = q->bucket_head[b]; s != NIL; s = q->next[s]) {
+        heap_append(q, &q->parked[s]);
+        q->ring_count--;
+    }
+    q->bucket_head[b] = NIL;
+    q->bucket_bits[b >> 6] &= ~(UINT64_C(1) << (b & 63));
+    heapify(q);
+}
+
+/* ---- window turns and rebuilds ---- */
+
+static void reset_tuning(es_calq *q, double key_now)
+{
+    q->ops_since = q->pops_since = q->advances_since = 0;
+    q->key_at_tune = key_now;
+}
+
+static uint64_t tune_interval(const es_calq *q, unsigned backoff)
+{
+    uint64_t base = q->size > ES_CALQ_HEAP_ONLY ? (uint64_t)q->size : ES_CALQ_HEAP_ONLY;
+    return base << backoff;
+}
+
+/* Grows the ring towards `want` buckets (a power of two); keeps the old ring when memory is
+ * short, which costs speed, never correctness. */
+static void reserve_buckets(es_calq *q, size_t want)
+{
+    if (want <= q->bucket_cap || want >= LOC_BUCKET / 2)
+        return;
+    uint32_t *head = realloc(q->bucket_head, want * sizeof *head);
+    if (!head)
+        return;
+    q->bucket_head = head;
+    uint64_t *bits = realloc(q->bucket_bits, want / 64 * sizeof *bits);
+    if (!bits)
+        return;
+    q->bucket_bits = bits;
+    for (size_t b = q->bucket_cap; b < want; b++)
+        head[b] = NIL;
+    for (size_t w = q->bucket_cap / 64; w < want / 64; w++)
+        bits[w] = 0;
+    q->bucket_cap = want;
+}
+
+/* Spreads the overflow, which holds every item (heap and ring are empty), over a new window
+ * that starts at the earliest key. */
+static void turn(es_calq *q)
+{
+    if (heap_only(q)) {
+        for (uint32_t s = q->overflow_head; s != NIL; s = q->next[s])
+            heap_append(q, &q->parked[s]);
+        q->overflow_head = NIL;
+        q->overflow_count = 0;
+        heapify(q);
+        return;
+    }
+    double min = INFINITY;
+    for (uint32_t s = q->overflow_head; s != NIL; s = q->next[s])
+        if (q->parked[s].key < min)
+            min = q->parked[s].key;
+    q->origin = min;
+    q->cur = 0;
+    q->win = 1;
+    size_t want = MIN_BUCKETS;
+    while (want < 4 * q->size / LOAD)
+        want *= 2;
+    reserve_buckets(q, want);
+    q->nbuckets = want < q->bucket_cap ? want : q->bucket_cap;
+    for (uint32_t s = q->overflow_head, next; s != NIL; s = next) {
+        next = q->next[s];
+        int64_t v = bucket_of(q, q->parked[s].key);
+        if (v <= q->cur) {
+            list_unlink(q, &q->overflow_head, s);
+            q->overflow_count--;
+            heap_append(q, &q->parked[s]);
+        } else if (v < q->win + (int64_t)q->nbuckets) {
+            list_unlink(q, &q->overflow_head, s);
+            q->overflow_count--;
+            park(q, s, v);
+        }
+    }
+    heapify(q);
+}
+
+/* A width that puts about LOAD pops in each bucket: from the pop rate since the last rebuild
+ * when there is one, else from the spread of the pending keys. */
+static double estimated_width(const es_calq *q)
+{
+    if (q->pops_since >= 64 && q->last_pop_key > q->key_at_tune) {
+        double w = LOAD * (q->last_pop_key - q->key_at_tune) / (double)q->pops_since;
+        if (w > 1e-300 && w < 1e300)
+            return w;
+    }
+    double min = INFINITY, max = -INFINITY;
+    for (uint32_t s = q->overflow_head; s != NIL; s = q->next[s]) {
+        double k = q->parked[s].key;
+        if (k < min)
+            min = k;
+        if (k > max)
+            max = k;
+    }
+    double w = LOAD * (max - min) / (double)q->size;
+    return w > 1e-300 && w < 1e300 ? w : 1.0;
+}
+
+/* Moves every item into the overflow and lays the calendar out again with bucket width
+ * `width` (0: heap only; negative: estimate it).  O(size); callers make it rare. */
+static void rebuild(es_calq *q, double width)
+{
+    for (size_t i = 0; i < q->heap_size; i++) {
+        uint32_t s = q->heap[i].slot;
+        q->parked[s] = q->heap[i];
+        to_overflow(q, s);
+    }
+    q->heap_size = 0;
+    for (size_t w = 0; w < q->nbuckets / 64 && q->ring_count; w++) {
+        while (q->bucket_bits[w]) {
+            size_t b = (w << 6) + (size_t)__builtin_ctzll(q->bucket_bits[w]);
+            for (uint32_t s = q->bucket_head[b], next; s != NIL; s = next) {
+                next = q->next[s];
+                to_overflow(q, s);
+                q->ring_count--;
+            }
+            q->bucket_head[b] = NIL;
+            q->bucket_bits[w] &= q->bucket_bits[w] - 1;
+        }
+    }
+    if (width < 0)
+        width = estimated_width(q);
+    if (width == 0) {
+        q->cur = INT64_MAX;
+        q->inv_width = 0.0;
+    } else {
+        q->width = width;
+        q->inv_width = 1.0 / width;
+        q->cur = INT64_MAX - 1; /* not heap-only; turn() sets the real window */
+    }
+    turn(q);
+    reset_tuning(q, q->heap[0].key);
+    q->tune_after = tune_interval(q, q->backoff);
+}
+
+/* The heap has just emptied: bring in the next bucket, first retuning the width when the
+ * measured load per bucket has drifted. */
+static void refill(es_calq *q)
+{
+    q->advances_since++;
+    if (q->ops_since >= q->tune_after) {
+        double load = (double)q->pops_since / (double)q->advances_since;
+        if (q->size < ES_CALQ_HEAP_ONLY / 4) {
+            rebuild(q, 0.0);
+            return;
+        }
+        if (load > 4 * LOAD || load < LOAD / 4.0) {
+            if (q->backoff < MAX_BACKOFF)
+                q->backoff++;
+            rebuild(q, q->width * LOAD / (load > 0 ? load : 1.0));
+            return;
+        }
+        reset_tuning(q, q->last_pop_key);
+        q->backoff = 0;
+        q->tune_after = tune_interval(q, 0);
+    }
+    if (q->ring_count == 0) {
+        turn(q);
+        return;
+    }
+    size_t b = next_bucket(q, (size_t)(q->cur + 1 - q->win));
+    q->cur = q->win + (int64_t)b;
+    dump(q, b);
+}
+
+/* ---- lifecycle ---- */
+
+int es_calq_init(es_calq *q, size_t capacity_hint)
+{
+    *q = (es_calq){0};
+    if (capacity_hint < 16)
+        capacity_hint = 16;
+    q->heap = malloc(capacity_hint * sizeof *q->heap);
+    q->parked = malloc(capacity_hint * sizeof *q->parked);
+    q->next = malloc(capacity_hint * sizeof *q->next);
+    q->prev = malloc(capacity_hint * sizeof *q->prev);
+    q->slots = malloc(capacity_hint * sizeof *q->slots);
+    q->free_slots = malloc(capacity_hint * sizeof *q->free_slots);
+    q->bucket_head = malloc(MIN_BUCKETS * sizeof *q->bucket_head);
+    q->bucket_bits = malloc(MIN_BUCKETS / 64 * sizeof *q->bucket_bits);
+    if (!q->heap || !q->parked || !q->next || !q->prev || !q->slots || !q->free_slots ||
+        !q->bucket_head || !q->bucket_bits) {
+        es_calq_destroy(q);
+        return ES_ENOMEM;
+    }
+    q->cap = capacity_hint;
+    q->bucket_cap = MIN_BUCKETS;
+    for (size_t b = 0; b < MIN_BUCKETS; b++)
+        q->bucket_head[b] = NIL;
+    for (size_t w = 0; w < MIN_BUCKETS / 64; w++)
+        q->bucket_bits[w] = 0;
+    es_calq_reset(q);
+    return ES_OK;
+}
+
+void es_calq_destroy(es_calq *q)
+{
+    free(q->heap);
+    free(q->parked);
+    free(q->next);
+    free(q->prev);
+    free(q->slots);
+    free(q->free_slots);
+    free(q->bucket_head);
+    free(q->bucket_bits);
+    *q = (es_calq){0};
+}
+
+void es_calq_reset(es_calq *q)
+{
+    for (size_t s = q->nslots; s-- > 0;)
+        if (q->slots[s].loc != LOC_FREE) {
+            q->slots[s].gen++;
+            q->slots[s].loc = LOC_FREE;
+            q->free_slots[q->nfree++] = (uint32_t)s;
+        }
+    for (size_t b = 0; b < q->bucket_cap; b++)
+        q->bucket_head[b] = NIL;
+    for (size_t w = 0; w < q->bucket_cap / 64; w++)
+        q->bucket_bits[w] = 0;
+    q->heap_size = q->size = q->ring_count = q->overflow_count = 0;
+    q->overflow_head = NIL;
+    q->next_seq = 0;
+    q->nbuckets = 0;
+    q->origin = q->inv_width = q->width = 0.0;
+    q->cur = INT64_MAX;
+    q->win = 0;
+    q->backoff = 0;
+    q->last_pop_key = NAN;
+    reset_tuning(q, NAN);
+    q->tune_after = ES_CALQ_HEAP_ONLY;
+}
+
+static int grow(es_calq *q)
+{
+    size_t cap = q->cap * 2;
+    if (cap >= LOC_BUCKET)
+        return ES_ENOMEM;
+    es_pq_item *heap = realloc(q->heap, cap * sizeof *heap);
+    if (!heap)
+        return ES_ENOMEM;
+    q->heap = heap;
+    es_pq_item *parked = realloc(q->parked, cap * sizeof *parked);
+    if (!parked)
+        return ES_ENOMEM;
+    q->parked = parked;
+    uint32_t *next = realloc(q->next, cap * sizeof *next);
+    if (!next)
+        return ES_ENOMEM;
+    q->next = next;
+    uint32_t *prev = realloc(q->prev, cap * sizeof *prev);
+    if (!prev)
+        return ES_ENOMEM;
+    q->prev = prev;
+    es_calq_slot *slots = realloc(q->slots, cap * sizeof *slots);
+    if (!slots)
+        return ES_ENOMEM;
+    q->slots = slots;
+    uint32_t *free_slots = realloc(q->free_slots, cap * sizeof *free_slots);
+    if (!free_slots)
+        return ES_ENOMEM;
+    q->free_slots = free_slots;
+    q->cap = cap;
+    return ES_OK;
+}
+
+/* ---- operations ---- */
+
+static inline void free_slot(es_calq *q, uint32_t s)
+{
+    q->slots[s].gen++;
+    q->slots[s].loc = LOC_FREE;
+    q->free_slots[q->nfree++] = s;
+    q->size--;
+}
+
+static inline void note_pop(es_calq *q, double key)
+{
+    q->pops_since++;
+    q->ops_since++;
+    q->last_pop_key = key;
+}
+
+int es_calq_push(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle *handle)
+{
+    if (q->size == q->cap && grow(q) != ES_OK)
+        return ES_ENOMEM;
+    uint32_t s;
+    if (q->nfree) {
+        s = q->free_slots[--q->nfree];
+    } else {
+        s = (uint32_t)q->nslots++;
+        q->slots[s].gen = 0; /* fresh memory: handles must not depend on its contents */
+    }
+    es_pq_item it = {.key = key, .seq = q->next_seq++, .data = data, .tag = tag, .slot = s};
+    q->size++;
+    q->ops_since++;
+    int64_t v = bucket_of(q, key);
+    if (v <= q->cur) {
+        q->heap_size++;
+        sift_up(q, q->heap_size - 1, it);
+        if (q->heap_size > (heap_only(q) ? ES_CALQ_HEAP_ONLY : HEAP_LIMIT) &&
+            q->ops_since >= q->tune_after)
+            rebuild(q, -1.0);
+    } else {
+        q->parked[s] = it;
+        park(q, s, v);
+    }
+    if (handle)
+        *handle = make_handle(s, q->slots[s].gen);
+    return ES_OK;
+}
+
+int es_calq_pop(es_calq *q, es_pq_item *out)
+{
+    if (q->size == 0)
+        return ES_ENOENT;
+    es_pq_item top = heap_take(q, 0);
+    free_slot(q, top.slot);
+    note_pop(q, top.key);
+    if (q->heap_size == 0 && q->size)
+        refill(q);
+    if (out)
+        *out = top;
+    return ES_OK;
+}
+
+int es_calq_replace_top(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle *handle,
+                        es_pq_item *out)
+{
+    if (q->size == 0)
+        return ES_ENOENT;
+    es_pq_item top = q->heap[0];
+    /* The new item takes over the old one's slot, as a pop then a push would (the free list
+     * hands back the slot just freed), with a new generation so old handles go stale. */
+    uint32_t s = top.slot;
+    uint32_t gen = ++q->slots[s].gen;
+    es_pq_item it = {.key = key, .seq = q->next_seq++, .data = data, .tag = tag, .slot = s};
+    note_pop(q, top.key);
+    q->ops_since++;
+    int64_t v = bucket_of(q, key);
+    if (v <= q->cur) {
+        sift_down(q, 0, it);
+    } else {
+        heap_take(q, 0);
+        q->parked[s] = it;
+        park(q, s, v);
+        if (q->heap_size == 0)
+            refill(q);
+    }
+    if (out)
+        *out = top;
+    if (handle)
+        *handle = make_handle(s, gen);
+    return ES_OK;
+}
+
+int es_calq_is_pending(const es_calq *q, es_handle handle)
+{
+    uint64_t low = handle & 0xffffffffu;
+    if (low == 0 || low > q->nslots)
+        return 0;
+    uint32_t s = (uint32_t)(low - 1);
+    return q->slots[s].gen == (uint32_t)(handle >> 32) && q->slots[s].loc != LOC_FREE;
+}
+
+int es_calq_remove(es_calq *q, es_handle handle, es_pq_item *out)
+{
+    if (!es_calq_is_pending(q, handle))
+        return ES_ENOENT;
+    uint32_t s = (uint32_t)((handle & 0xffffffffu) - 1);
+    uint32_t loc = q->slots[s].loc;
+    es_pq_item it;
+    if (loc < LOC_BUCKET) {
+        it = heap_take(q, loc);
+    } else {
+        it = q->parked[s];
+        unpark(q, s);
+    }
+    free_slot(q, s);
+    q->ops_since++;
+    if (q->heap_size == 0 && q->size)
+        refill(q);
+    if (out)
+        *out = it;
+    return ES_OK;
+}
