@@ -63,8 +63,8 @@ int es_sweep_run(es_sweep *sw, const char *scenario_path, const es_run_options *
             es_sweep_point *pt = &sw->points[sw->npoints++];
             pt->value_index[0] = i;
             pt->value_index[1] = j;
-            pt->nreps = x.nreps;
             pt->results = calloc((size_t)x.nreps, sizeof *pt->results);
+            pt->nreps = pt->results ? x.nreps : 0; /* es_sweep_destroy frees what is there */
             if (!pt->results) {
                 es_experiment_destroy(&x);
                 return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep");
