@@ -49,17 +49,24 @@ void es_sim_reset(es_sim *sim);
 /* Registers a handler and returns its event type (>= 0), or -1 when the table is full. */
 int es_sim_register(es_sim *sim, es_handler handler, void *ctx);
 
-/* Schedules an event at absolute time `at` (never before now).  `handle` may be NULL. */
+/* Schedules an event at absolute time `at` (never before now).  `handle` may be NULL.  When
+ * the calendar cannot grow (ES_ENOMEM) the run also stops, so that a handler that does not
+ * check the result cannot go on with an event missing: the caller sees `stopped`. */
 static inline int es_sim_schedule_at(es_sim *sim, double at, uint32_t type, uint64_t data,
                                      es_handle *handle)
 {
     if (at < sim->now)
         at = sim->now;
+    int rc;
     if (sim->running) {
         sim->running = 0;
-        return es_calq_replace_top(&sim->calendar, at, type, data, handle, NULL);
+        rc = es_calq_replace_top(&sim->calendar, at, type, data, handle, NULL);
+    } else {
+        rc = es_calq_push(&sim->calendar, at, type, data, handle);
     }
-    return es_calq_push(&sim->calendar, at, type, data, handle);
+    if (rc)
+        sim->stopped = true;
+    return rc;
 }
 
 static inline int es_sim_schedule(es_sim *sim, double delay, uint32_t type, uint64_t data,
