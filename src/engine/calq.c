@@ -320,12 +320,12 @@ static void rebuild(es_calq *q, double width)
 static void refill(es_calq *q)
 {
     q->advances_since++;
+    if (q->size < ES_CALQ_HEAP_ONLY / 4) { /* cheap: a few items and a ring sized for them */
+        rebuild(q, 0.0);
+        return;
+    }
     if (q->ops_since >= q->tune_after) {
         double load = (double)q->pops_since / (double)q->advances_since;
-        if (q->size < ES_CALQ_HEAP_ONLY / 4) {
-            rebuild(q, 0.0);
-            return;
-        }
         if (load > 4 * LOAD || load < LOAD / 4.0) {
             if (q->backoff < MAX_BACKOFF)
                 q->backoff++;
@@ -476,13 +476,22 @@ int es_calq_push(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle 
     }
     es_pq_item it = {.key = key, .seq = q->next_seq++, .data = data, .tag = tag, .slot = s};
     q->size++;
+    if (heap_only(q)) {
+        /* Small queues are a plain heap, with no tuning to pay for. */
+        q->heap_size++;
+        sift_up(q, q->heap_size - 1, it);
+        if (q->heap_size > ES_CALQ_HEAP_ONLY)
+            rebuild(q, -1.0);
+        if (handle)
+            *handle = make_handle(s, q->slots[s].gen);
+        return ES_OK;
+    }
     q->ops_since++;
     int64_t v = bucket_of(q, key);
     if (v <= q->cur) {
         q->heap_size++;
         sift_up(q, q->heap_size - 1, it);
-        if (q->heap_size > (heap_only(q) ? ES_CALQ_HEAP_ONLY : HEAP_LIMIT) &&
-            q->ops_since >= q->tune_after)
+        if (q->heap_size > HEAP_LIMIT && q->ops_since >= q->tune_after)
             rebuild(q, -1.0);
     } else {
         q->parked[s] = it;
@@ -499,9 +508,11 @@ int es_calq_pop(es_calq *q, es_pq_item *out)
         return ES_ENOENT;
     es_pq_item top = heap_take(q, 0);
     free_slot(q, top.slot);
-    note_pop(q, top.key);
-    if (q->heap_size == 0 && q->size)
-        refill(q);
+    if (!heap_only(q)) {
+        note_pop(q, top.key);
+        if (q->heap_size == 0 && q->size)
+            refill(q);
+    }
     if (out)
         *out = top;
     return ES_OK;
@@ -518,17 +529,21 @@ int es_calq_replace_top(es_calq *q, double key, uint32_t tag, uint64_t data, es_
     uint32_t s = top.slot;
     uint32_t gen = ++q->slots[s].gen;
     es_pq_item it = {.key = key, .seq = q->next_seq++, .data = data, .tag = tag, .slot = s};
-    note_pop(q, top.key);
-    q->ops_since++;
-    int64_t v = bucket_of(q, key);
-    if (v <= q->cur) {
+    if (heap_only(q)) {
         sift_down(q, 0, it);
     } else {
-        heap_take(q, 0);
-        q->parked[s] = it;
-        park(q, s, v);
-        if (q->heap_size == 0)
-            refill(q);
+        note_pop(q, top.key);
+        q->ops_since++;
+        int64_t v = bucket_of(q, key);
+        if (v <= q->cur) {
+            sift_down(q, 0, it);
+        } else {
+            heap_take(q, 0);
+            q->parked[s] = it;
+            park(q, s, v);
+            if (q->heap_size == 0)
+                refill(q);
+        }
     }
     if (out)
         *out = top;
@@ -560,9 +575,11 @@ int es_calq_remove(es_calq *q, es_handle handle, es_pq_item *out)
         unpark(q, s);
     }
     free_slot(q, s);
-    q->ops_since++;
-    if (q->heap_size == 0 && q->size)
-        refill(q);
+    if (!heap_only(q)) {
+        q->ops_since++;
+        if (q->heap_size == 0 && q->size)
+            refill(q);
+    }
     if (out)
         *out = it;
     return ES_OK;

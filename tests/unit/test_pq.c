@@ -1,6 +1,8 @@
 /* es_pq: key order, FIFO ties, removal by handle, stale handles, growth and reset.  The
  * randomised test drives the heap and a brute-force reference side by side and checks the
- * heap invariants after every operation. */
+ * heap invariants after every operation.  The calendar (es_calq) is driven side by side with
+ * the heap, which is its reference: the same items in the same order with the same handles. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <cmocka.h>
 
 #include "engine/error.h"
+#include "engine/calq.h"
 #include "engine/pq.h"
 
 /* The test's own generator (SplitMix64), so the random test does not lean on the code under
@@ -459,6 +462,299 @@ static void matches_brute_force_reference(void **state)
     es_pq_destroy(&pq);
 }
 
+/* ---- es_calq: the calendar against the plain heap ---- */
+
+#define CALQ_LOC_BUCKET 0x80000000u
+#define CALQ_LOC_OVERFLOW (UINT32_MAX - 1)
+#define CALQ_NIL UINT32_MAX
+
+static int64_t calq_bucket_of(const es_calq *q, double key)
+{
+    double d = (key - q->origin) * q->inv_width;
+    if (!(d >= 0.0))
+        return -1;
+    if (d >= 4.0e18)
+        return INT64_C(4000000000000000000);
+    return (int64_t)d;
+}
+
+/* Every item sits where its bucket says, the lists and counts agree, and the heap is one. */
+static void assert_calq_valid(const es_calq *q)
+{
+    int heap_only = q->cur == INT64_MAX;
+    assert_int_equal(q->heap_size + q->ring_count + q->overflow_count, q->size);
+    assert_int_equal(q->size + q->nfree, q->nslots);
+    assert_true(q->size == 0 || q->heap_size > 0); /* the root is the earliest item */
+    for (size_t i = 0; i < q->heap_size; i++) {
+        const es_pq_item *it = &q->heap[i];
+        assert_int_equal(q->slots[it->slot].loc, i);
+        if (i > 0)
+            assert_false(item_before(it, &q->heap[(i - 1) / 2]));
+        if (!heap_only)
+            assert_true(calq_bucket_of(q, it->key) <= q->cur);
+    }
+    size_t ring = 0;
+    for (size_t b = 0; b < q->nbuckets; b++) {
+        int bit = (int)((q->bucket_bits[b >> 6] >> (b & 63)) & 1);
+        assert_int_equal(bit, q->bucket_head[b] != CALQ_NIL);
+        uint32_t prev = CALQ_NIL;
+        for (uint32_t s = q->bucket_head[b]; s != CALQ_NIL; prev = s, s = q->next[s]) {
+            assert_int_equal(q->prev[s], prev);
+            assert_int_equal(q->slots[s].loc, CALQ_LOC_BUCKET | b);
+            assert_int_equal(q->parked[s].slot, s);
+            int64_t v = calq_bucket_of(q, q->parked[s].key);
+            assert_true(v == q->win + (int64_t)b);
+            assert_true(v > q->cur);
+            assert_false(item_before(&q->parked[s], &q->heap[0]));
+            ring++;
+        }
+    }
+    assert_int_equal(ring, q->ring_count);
+    size_t over = 0;
+    for (uint32_t s = q->overflow_head; s != CALQ_NIL; s = q->next[s]) {
+        assert_int_equal(q->slots[s].loc, CALQ_LOC_OVERFLOW);
+        assert_true(calq_bucket_of(q, q->parked[s].key) >= q->win + (int64_t)q->nbuckets);
+        over++;
+    }
+    assert_int_equal(over, q->overflow_count);
+}
+
+static void assert_same_item(const es_pq_item *a, const es_pq_item *b)
+{
+    assert_true(a->key == b->key);
+    assert_int_equal(a->seq, b->seq);
+    assert_int_equal(a->data, b->data);
+    assert_int_equal(a->tag, b->tag);
+}
+
+/* A key as a model would schedule it, `scale` being the time unit: now itself (ties in the
+ * current bucket), a little later, an ordinary delay, far beyond the ring, on a coarse grid
+ * (many ties later on), or (for es_pq's other users) before now. */
+static double calq_test_key(uint64_t *rs, double now, double scale)
+{
+    unsigned r = (unsigned)(test_rand(rs) % 100);
+    double u = (double)(test_rand(rs) >> 11) * 0x1p-53;
+    if (r < 25)
+        return now;
+    if (r < 40)
+        return now + 1e-3 * scale * u;
+    if (r < 70)
+        return now - scale * log(1.0 - u);
+    if (r < 82)
+        return now + scale * (1e3 + 1e6 * u);
+    if (r < 95)
+        return floor(now / scale) * scale + scale * (double)(test_rand(rs) % 40);
+    return now - scale * 10.0 * u;
+}
+
+/* Random interleavings of push, pop, replace_top, remove and stale removals, the size
+ * swinging between a handful and a few thousand so the calendar goes through heap-only
+ * mode, window turns and retunes; after every operation the earliest item, and every so
+ * often every handle ever given, agree with the heap. */
+static void calendar_run_against_heap(uint64_t seed, double scale, int nops)
+{
+    es_pq pq;
+    es_calq cq;
+    assert_int_equal(es_pq_init(&pq, 0), ES_OK);
+    assert_int_equal(es_calq_init(&cq, 0), ES_OK);
+    es_handle *issued = malloc((size_t)nops * sizeof *issued);
+    es_handle *pending = malloc((size_t)nops * sizeof *pending);
+    assert_non_null(issued);
+    assert_non_null(pending);
+    size_t nissued = 0, npending = 0;
+    uint64_t rs = seed;
+    double now = 0.0;
+    unsigned counts[5] = {0}, seen_ring = 0, seen_overflow = 0, seen_back_to_heap = 0;
+    for (int op = 0; op < nops; op++) {
+        seen_ring += cq.ring_count > 0;
+        seen_overflow += cq.overflow_count > 0;
+        seen_back_to_heap += seen_ring > 0 && cq.cur == INT64_MAX;
+        /* the target size swings: up to ~4000, down to a few, up again */
+        int phase = (op / (nops / 6)) % 2;
+        /* cumulative shares of push, pop, replace_top and remove; the rest are stale */
+        static const unsigned share[2][4] = {{60, 75, 90, 95}, {5, 30, 45, 85}};
+        unsigned r = (unsigned)(test_rand(&rs) % 100);
+        if (npending == 0 || r < share[phase][0]) {
+            double key = calq_test_key(&rs, now, scale);
+            uint32_t tag = (uint32_t)(test_rand(&rs) % 7);
+            es_handle hp, hc;
+            assert_int_equal(es_pq_push(&pq, key, tag, (uint64_t)op, &hp), ES_OK);
+            assert_int_equal(es_calq_push(&cq, key, tag, (uint64_t)op, &hc), ES_OK);
+            assert_int_equal(hp, hc);
+            issued[nissued++] = pending[npending++] = hc;
+            counts[0]++;
+        } else if (r < share[phase][1]) {
+            es_pq_item a, b;
+            assert_int_equal(es_pq_pop(&pq, &a), ES_OK);
+            assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
+            assert_same_item(&a, &b);
+            now = a.key > now ? a.key : now;
+            for (size_t i = 0; i < npending; i++)
+                if (!es_pq_is_pending(&pq, pending[i])) {
+                    pending[i] = pending[--npending];
+                    break;
+                }
+            counts[1]++;
+        } else if (r < share[phase][2]) {
+            /* replace_top, as es_sim does when a handler schedules its next event */
+            double top_key = es_pq_peek(&pq)->key;
+            now = top_key > now ? top_key : now;
+            double key = calq_test_key(&rs, now, scale);
+            es_pq_item a, b;
+            es_handle hp, hc;
+            assert_int_equal(es_pq_replace_top(&pq, key, 3, (uint64_t)op, &hp, &a), ES_OK);
+            assert_int_equal(es_calq_replace_top(&cq, key, 3, (uint64_t)op, &hc, &b), ES_OK);
+            assert_same_item(&a, &b);
+            assert_int_equal(hp, hc);
+            for (size_t i = 0; i < npending; i++)
+                if (!es_pq_is_pending(&pq, pending[i])) {
+                    pending[i] = hc;
+                    break;
+                }
+            issued[nissued++] = hc;
+            counts[2]++;
+        } else if (r < share[phase][3]) {
+            size_t k = (size_t)(test_rand(&rs) % npending);
+            es_pq_item a, b;
+            assert_int_equal(es_pq_remove(&pq, pending[k], &a), ES_OK);
+            assert_int_equal(es_calq_remove(&cq, pending[k], &b), ES_OK);
+            assert_same_item(&a, &b);
+            /* the handle is stale now, in both */
+            assert_int_equal(es_calq_remove(&cq, pending[k], NULL), ES_ENOENT);
+            assert_false(es_calq_is_pending(&cq, pending[k]));
+            pending[k] = pending[--npending];
+            counts[3]++;
+        } else if (nissued > npending) {
+            es_handle h = issued[test_rand(&rs) % nissued];
+            if (!es_pq_is_pending(&pq, h)) {
+                size_t before = es_calq_size(&cq);
+                assert_int_equal(es_calq_remove(&cq, h, NULL), ES_ENOENT);
+                assert_int_equal(es_calq_size(&cq), before);
+                counts[4]++;
+            }
+        }
+        assert_int_equal(es_calq_size(&cq), es_pq_size(&pq));
+        const es_pq_item *tp = es_pq_peek(&pq), *tc = es_calq_peek(&cq);
+        if (tp)
+            assert_same_item(tp, tc);
+        else
+            assert_null(tc);
+        if (op % 97 == 0 || op == nops - 1) {
+            assert_calq_valid(&cq);
+            for (size_t i = 0; i < nissued; i++)
+                assert_int_equal(!!es_calq_is_pending(&cq, issued[i]),
+                                 !!es_pq_is_pending(&pq, issued[i]));
+        }
+    }
+    for (int i = 0; i < 5; i++)
+        assert_true(counts[i] > 100);
+    /* the calendar did use its ring and overflow, and fell back to a heap when small */
+    assert_true(seen_ring > 1000);
+    assert_true(seen_overflow > 1000);
+    assert_true(seen_back_to_heap > 100);
+    es_pq_item a, b;
+    while (es_pq_pop(&pq, &a) == ES_OK) {
+        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
+        assert_same_item(&a, &b);
+    }
+    assert_int_equal(es_calq_pop(&cq, &b), ES_ENOENT);
+    assert_null(es_calq_peek(&cq));
+    free(issued);
+    free(pending);
+    es_pq_destroy(&pq);
+    es_calq_destroy(&cq);
+}
+
+static void calendar_matches_heap_unit_scale(void **state)
+{
+    (void)state;
+    calendar_run_against_heap(1, 1.0, 60000);
+    calendar_run_against_heap(2, 1.0, 60000);
+}
+
+static void calendar_matches_heap_in_days(void **state)
+{
+    (void)state;
+    calendar_run_against_heap(3, 365.0, 60000);
+    calendar_run_against_heap(4, 1e-4, 60000);
+}
+
+/* A hold model big enough to leave heap-only mode, then steady: same order as the heap,
+ * through window turns and retunes, and once grown no memory moves. */
+static void calendar_hold_model_is_exact_and_stops_allocating(void **state)
+{
+    (void)state;
+    enum { SIZE = 20000 };
+    es_pq pq;
+    es_calq cq;
+    assert_int_equal(es_pq_init(&pq, 0), ES_OK);
+    assert_int_equal(es_calq_init(&cq, 0), ES_OK);
+    uint64_t rs = 99;
+    for (int i = 0; i < SIZE; i++) {
+        double key = (double)(test_rand(&rs) % 1000000) * 1e-3;
+        assert_int_equal(es_pq_push(&pq, key, 0, (uint64_t)i, NULL), ES_OK);
+        assert_int_equal(es_calq_push(&cq, key, 0, (uint64_t)i, NULL), ES_OK);
+    }
+    const void *heap = NULL, *parked = NULL, *buckets = NULL;
+    for (int op = 0; op < 40 * SIZE; op++) {
+        if (op == 20 * SIZE) { /* grown and tuned by now */
+            heap = cq.heap;
+            parked = cq.parked;
+            buckets = cq.bucket_head;
+        }
+        es_pq_item a, b;
+        assert_int_equal(es_pq_pop(&pq, &a), ES_OK);
+        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
+        assert_same_item(&a, &b);
+        /* increments on a 1e-3 grid: plenty of equal keys */
+        double key = a.key + (double)(test_rand(&rs) % 2000) * 1e-3;
+        assert_int_equal(es_pq_push(&pq, key, 0, a.data, NULL), ES_OK);
+        assert_int_equal(es_calq_push(&cq, key, 0, a.data, NULL), ES_OK);
+        if (op % 40000 == 0)
+            assert_calq_valid(&cq);
+    }
+    assert_true(cq.cur != INT64_MAX); /* a calendar, not just a heap */
+    assert_ptr_equal(cq.heap, heap);
+    assert_ptr_equal(cq.parked, parked);
+    assert_ptr_equal(cq.bucket_head, buckets);
+    assert_calq_valid(&cq);
+    es_pq_destroy(&pq);
+    es_calq_destroy(&cq);
+}
+
+static void calendar_reset_empties_and_invalidates(void **state)
+{
+    (void)state;
+    es_calq cq;
+    assert_int_equal(es_calq_init(&cq, 0), ES_OK);
+    enum { N = 3000 };
+    es_handle *h = malloc(N * sizeof *h);
+    assert_non_null(h);
+    for (int i = 0; i < N; i++) /* near, far and equal keys: heap, ring and overflow */
+        assert_int_equal(es_calq_push(&cq, (double)(i % 3 == 0 ? 1 : i % 3 == 1 ? i : 1e9),
+                                      0, (uint64_t)i, &h[i]), ES_OK);
+    assert_int_equal(es_calq_pop(&cq, NULL), ES_OK);
+    assert_true(cq.overflow_count > 0 || cq.ring_count > 0);
+    es_calq_reset(&cq);
+    assert_int_equal(es_calq_size(&cq), 0);
+    assert_null(es_calq_peek(&cq));
+    assert_int_equal(es_calq_pop(&cq, NULL), ES_ENOENT);
+    assert_int_equal(es_calq_replace_top(&cq, 1.0, 0, 0, NULL, NULL), ES_ENOENT);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(es_calq_remove(&cq, h[i], NULL), ES_ENOENT);
+    assert_calq_valid(&cq);
+    for (int i = 0; i < 600; i++)
+        assert_int_equal(es_calq_push(&cq, 2.0, 0, (uint64_t)i, NULL), ES_OK);
+    es_pq_item it;
+    for (uint64_t i = 0; i < 600; i++) {
+        assert_int_equal(es_calq_pop(&cq, &it), ES_OK);
+        assert_int_equal(it.data, i); /* FIFO ties, the sequence restarted */
+        assert_int_equal(it.seq, i);
+    }
+    free(h);
+    es_calq_destroy(&cq);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +768,10 @@ int main(void)
         cmocka_unit_test(grows_beyond_initial_capacity),
         cmocka_unit_test(reset_empties_and_invalidates),
         cmocka_unit_test(matches_brute_force_reference),
+        cmocka_unit_test(calendar_matches_heap_unit_scale),
+        cmocka_unit_test(calendar_matches_heap_in_days),
+        cmocka_unit_test(calendar_hold_model_is_exact_and_stops_allocating),
+        cmocka_unit_test(calendar_reset_empties_and_invalidates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
