@@ -198,8 +198,8 @@ static int protect_group(group *g)
 }
 
 /* Which catchment each site and each census division belongs to (-1: none). */
-static int units_by_catchment(const es_params *p, const es_open_tables *t, int *site_catchment,
-                              int *cd_catchment)
+static void units_by_catchment(const es_params *p, const es_open_tables *t, int *site_catchment,
+                               int *cd_catchment)
 {
     int site = 0;
     for (int c = 0; c < p->ncatchments; c++)
@@ -218,9 +218,8 @@ static int units_by_catchment(const es_params *p, const es_open_tables *t, int *
         const es_geo_catchment *gc = &p->geography.catchments[gi];
         for (int k = 0; k < gc->ncds; k++)
             if (gc->cd_index[k] >= 0 && gc->cd_index[k] < t->ncds && cd_catchment[gc->cd_index[k]] < 0)
-                cd_catchment[gc->cd_index[k]] = c;
+                cd_catchment[gc->cd_index[k]] = c; /* the first: est_region */
     }
-    return ES_OK;
 }
 
 /* Fills the group of (fy, catchment) from the tables into g (whose arrays hold every unit). */
