@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/essim.h"
+#include "api/internal.h"
 #include "io/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/essim.h"
+#include "api/internal.h"
 #include "fuzz_file.h"
 #include "io/sha256.h"
 

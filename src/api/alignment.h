@@ -7,7 +7,7 @@
 #ifndef ES_API_ALIGNMENT_H
 #define ES_API_ALIGNMENT_H
 
-#include "api/essim.h"
+#include "api/internal.h"
 
 /* ES_OK when every replication of x records the measures of its first, in order; otherwise
  * ES_EIO naming the first replication and measure that differ. */

@@ -4,7 +4,7 @@
  * replication sees the same random numbers; the funding layer draws none and schedules
  * nothing, so the event logs are identical (event_fingerprints.csv shows it) and differences
  * between models are differences of prices only.  Differences are paired by replication. */
-#include "api/essim.h"
+#include "api/internal.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,4 +1,4 @@
-#include "api/essim.h"
+#include "api/internal.h"
 
 #include <math.h>
 #include <pthread.h>

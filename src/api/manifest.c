@@ -1,7 +1,7 @@
 /* manifest.json: what produced an output folder -- essim's version, the command, the seed,
  * the SHA-256 of every input file the scenario read and of every output file. */
 #define _GNU_SOURCE /* nftw */
-#include "api/essim.h"
+#include "api/internal.h"
 
 #include <errno.h>
 #include <ftw.h>

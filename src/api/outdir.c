@@ -6,7 +6,7 @@
  * (the results being written) and DIR.essim-old-PID (the previous results, on filesystems
  * without RENAME_EXCHANGE); a run removes those a killed run left. */
 #define _GNU_SOURCE /* renameat2, getdents64, O_PATH */
-#include "api/essim.h"
+#include "api/internal.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* The CSV files of a run, and es_output_files, which writes every output of one experiment
  * into a folder (the folder transaction is in outdir.c). */
-#include "api/essim.h"
+#include "api/internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #ifndef ES_API_PARALLEL_H
 #define ES_API_PARALLEL_H
 
-#include "api/essim.h"
+#include "api/internal.h"
 
 /* Called first and last by the program (MPI_Init / MPI_Finalize when started by mpirun). */
 void es_parallel_init(int *argc, char ***argv);

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "api/essim.h"
+#include "api/internal.h"
 #include "io/text.h"
 
 /* Appends the replication to `buf`.  ES_OK, ES_ENOMEM or ES_EIO (the ledger rows' file). */

@@ -2,7 +2,7 @@
  * headline measures with 95 % confidence intervals, outcomes by stream and by catchment, the
  * plots (inline SVG as data URIs: no network), the assumptions and the inputs' fingerprints.
  * The page's script marks <body data-ready="yes"> once every image has decoded (tests use it). */
-#include "api/essim.h"
+#include "api/internal.h"
 
 #include <errno.h>
 #include <math.h>

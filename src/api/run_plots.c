@@ -1,7 +1,7 @@
 /* The plots of a run: client flow by month, intake by stream, the waiting-time distribution,
  * retention by stream, outcomes by catchment and by census division; means over replications
  * (intervals where the plot shows them). */
-#include "api/essim.h"
+#include "api/internal.h"
 
 #include <errno.h>
 #include <stdio.h>

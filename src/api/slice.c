@@ -18,7 +18,7 @@
  * amount would otherwise merge silently.  Format 1 had no checksum and is refused.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
-#include "api/essim.h"
+#include "api/internal.h"
 
 #include <ctype.h>
 #include <errno.h>

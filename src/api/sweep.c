@@ -1,6 +1,6 @@
 /* essim sweep: a scenario over a grid of one or two settings, with the same seed at every
  * point (common random numbers), so differences between points are the settings' own. */
-#include "api/essim.h"
+#include "api/internal.h"
 
 #include <errno.h>
 #include <math.h>

@@ -9,7 +9,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "api/essim.h"
+#include "api/internal.h"
 #include "api/parallel.h"
 
 static const char usage[] =

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "api/essim.h"
+#include "api/internal.h"
 #include "engine/stats.h"
 
 static es_scenario scn;

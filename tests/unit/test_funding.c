@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "api/essim.h"
+#include "api/internal.h"
 #include "engine/stats.h"
 #include "model/calendar.h"
 

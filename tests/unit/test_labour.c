@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_cdf.h>
 
-#include "api/essim.h"
+#include "api/internal.h"
 #include "model/calendar.h"
 #include "model/system.h"
 

@@ -1,7 +1,8 @@
-/* essim's public API: load a scenario, run its replications, write the output folder.
- * The command-line program is a thin client of these calls; so are the tests. */
-#ifndef ESSIM_H
-#define ESSIM_H
+/* The library's internal API: the experiment, comparison and sweep structures and the calls
+ * that run and write them.  api/essim.h is the public, opaque API built on it; the tests and
+ * the writers in src/api use this one. */
+#ifndef ES_API_INTERNAL_H
+#define ES_API_INTERNAL_H
 
 #include <stdbool.h>
 #include <stdio.h>
