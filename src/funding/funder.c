@@ -104,7 +104,7 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
                                 (size_t)p->ncatchments * (size_t)f->nfiscal_years,
                             sizeof *f->budget_used);
     if (!f->provider_catchment || !f->paid_in_year || !f->held || !f->kpi || !f->kpi_paid_fy ||
-        !f->budget_used) {
+        !f->budget_used || es_eligibility_init(&f->eligibility, &model->eligibility, p)) {
         es_funder_destroy(f);
         return ES_ENOMEM;
     }
@@ -118,6 +118,7 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
 
 void es_funder_destroy(es_funder *f)
 {
+    es_eligibility_destroy(&f->eligibility);
     free(f->provider_catchment);
     free(f->paid_in_year);
     free(f->held);
@@ -443,6 +444,12 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
     const es_funding_model *m = f->model;
     if (f->overflow)
         return;
+    es_model_event decided; /* the funding model, not the model, says what it pays for */
+    if (ev->kind >= ES_MS_EMPLOYED_1M && ev->kind <= ES_MS_EMPLOYED_12M) {
+        decided = *ev;
+        decided.funded = es_eligibility_decide(&f->eligibility, ev);
+        ev = &decided;
+    }
     count_kpis(f, ev);
     if (ev->kind == ES_MS_PERIOD) {
         book_costs(f, ev);

@@ -53,6 +53,7 @@ typedef struct es_funder {
     int failed; /* out of memory while running */
     int64_t priced_cents; /* every amount priced, in absolute value: at most ES_MONEY_MAX_CENTS */
     int overflow;         /* 1 + the component whose amount went beyond it; the funder stops */
+    es_eligibility_state eligibility; /* decides which employment checkpoints are outcomes */
 } es_funder;
 
 int es_funder_init(es_funder *f, const es_funding_model *model, const es_params *p,

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "funding/eligibility.h"
 #include "model/events.h"
 #include "model/params.h"
 
@@ -87,6 +88,7 @@ typedef struct es_funding_model {
     /* limits on payments to providers */
     int64_t provider_cap_per_year_cents; /* per fiscal year; 0 = none */
     double holdback_share;               /* withheld, released at the next fiscal year */
+    es_eligibility eligibility;          /* what counts as a funded outcome; zero = IES rule */
 } es_funding_model;
 
 /* The most money a replication may price, in cents ($23 quadrillion): every sum essim keeps

@@ -57,11 +57,14 @@ typedef struct es_model_event {
     int site;           /* global site index, -1 before routing */
     int source;         /* ES_SRC_* */
     bool disability, rural;
-    bool funded;        /* employed_*: meets the funded-outcome rule */
+    bool funded;        /* employed_*: meets the scenario's rule (funding models decide anew) */
     bool wage_ok;       /* job events: wage at or above the minimum wage of the day */
     bool subsidised;    /* job events: the placement is (or was) wage-subsidised */
     bool stacked;       /* job events: two jobs held together (job stacking) */
+    bool subsidy_running; /* employed_*: the checkpoint falls inside the subsidy period */
     double hours;       /* job events: hours a week */
+    double primary_hours; /* job events: hours of the main job (less than hours when stacked) */
+    double wage;        /* job events: hourly wage, model currency */
     double months;      /* service_end: months the plan lasted; subsidy events: months subsidised */
     double staff_hours; /* period: staff hours the provider worked in the month just ended */
     int capacity;       /* period: the provider's (or catchment's) caseload places */

@@ -135,7 +135,10 @@ void es_followup_on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
     out.funded = funded;
     out.wage_ok = c->wage >= es_model_minimum_wage_at(p, sim->now);
     out.subsidised = c->subsidised;
+    out.subsidy_running = c->subsidised && sim->now <= c->subsidy_end_days;
     out.stacked = c->stacked;
+    out.primary_hours = c->primary_hours;
+    out.wage = c->wage;
     es_model_notify(m, &out);
     if (k == 1) {
         m->by_source[c->source].employed_3m++;

@@ -28,6 +28,7 @@ static void setup_params(void)
     params.nstreams = 2;
     params.ncatchments = 1;
     params.catchments[0].nproviders = 2;
+    params.funded_hours_per_week = 20.0; /* the funding models' default rule reads it */
 }
 
 static void plain(es_funding_model *fm)

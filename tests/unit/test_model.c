@@ -102,6 +102,7 @@ static void pricing_params(es_params *p)
     p->nstreams = 2;
     p->ncatchments = 1;
     p->catchments[0].nproviders = 1;
+    p->funded_hours_per_week = 20.0; /* the funding models' default rule reads it */
 }
 
 static void plain_model(es_funding_model *fm)
