@@ -1,5 +1,6 @@
 /* The labour market: vacancies are conserved, job stacking stays within its allowance, a
- * subsidised placement earns no outcome payment before its subsidy ends, and the shipped
+ * subsidised placement earns no outcome payment before its subsidy ends, a funding model's
+ * eligibility rule decides which checkpoints it pays for (its default is today's), and the shipped
  * recession lowers job starts and providers' cash positions against the prototypes.
  *
  * The recession test pairs replication i of both scenarios (same seed, so the same random
@@ -17,8 +18,10 @@
 
 #include <cmocka.h>
 #include <gsl/gsl_cdf.h>
+#include <libconfig.h>
 
 #include "api/internal.h"
+#include "funding/eligibility.h"
 #include "model/calendar.h"
 #include "model/system.h"
 
@@ -152,6 +155,137 @@ static void stacking_stays_within_allowance(void **state)
     free(w);
     es_results_destroy(&r);
     es_model_destroy(&m);
+}
+
+/* ---- a funding model decides what it pays for ---------------------------------------------- */
+
+typedef struct rule_watch {
+    es_eligibility_state today, hours30, earnings, loose;
+    uint64_t model_funded, today_funded, disagree, hours30_funded, earnings_funded, loose_funded;
+} rule_watch;
+
+static void watch_rules(const es_model_event *ev, void *ctx)
+{
+    rule_watch *w = ctx;
+    if (ev->kind < ES_MS_EMPLOYED_1M || ev->kind > ES_MS_EMPLOYED_12M)
+        return;
+    bool today = es_eligibility_decide(&w->today, ev);
+    w->model_funded += ev->funded;
+    w->today_funded += today;
+    w->disagree += today != ev->funded;
+    w->hours30_funded += es_eligibility_decide(&w->hours30, ev);
+    w->earnings_funded += es_eligibility_decide(&w->earnings, ev);
+    w->loose_funded += es_eligibility_decide(&w->loose, ev);
+}
+
+static int64_t outcome_cents(const es_ledger *l, const es_funding_model *fm)
+{
+    int64_t sum = 0;
+    for (int i = 0; i < fm->ncomponents; i++)
+        if (fm->components[i].type == ES_COMP_OUTCOME)
+            sum += es_ledger_component_total(l, i);
+    return sum;
+}
+
+static void funding_model_rules_decide_outcomes(void **state)
+{
+    (void)state;
+    /* stacking that binds and subsidised placements, so every part of the rule is exercised */
+    es_override ov[] = {{"labour_market.stacking_prob", "1.0"},
+                        {"labour_market.industries.[0].hours_mean", "14.0"},
+                        {"streams.[2].subsidy_prob", "0.5"}};
+    load(MUSKOKA, ov, 3);
+    const es_params *p = &scn.params;
+    es_eligibility today = {0};
+    es_eligibility hours30 = {.hours_set = true, .hours_per_week = 30.0};
+    es_eligibility earnings = {.earnings_per_week = 700.0}; /* like Restart's earnings test */
+    es_eligibility loose = {.wage_floor = ES_WAGE_FLOOR_NONE, .pay_during_subsidy = true,
+                            .stacking_share_set = true, .stacking_max_share = 1.0};
+    rule_watch *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    assert_int_equal(es_eligibility_init(&w->today, &today, p), ES_OK);
+    assert_int_equal(es_eligibility_init(&w->hours30, &hours30, p), ES_OK);
+    assert_int_equal(es_eligibility_init(&w->earnings, &earnings, p), ES_OK);
+    assert_int_equal(es_eligibility_init(&w->loose, &loose, p), ES_OK);
+    /* two funders on the same flows: the scenario's funding model, and it with 30 hours */
+    static es_funding_model strict;
+    strict = scn.funding;
+    strict.eligibility = hours30;
+    es_model m;
+    es_error err;
+    es_error_clear(&err);
+    int nmonths = es_params_months(p);
+    assert_int_equal(es_model_init(&m, p, 1, &err), ES_OK);
+    es_ledger l_today, l_strict;
+    es_funder f_today, f_strict;
+    assert_int_equal(es_ledger_init(&l_today, nmonths, scn.funding.ncomponents + 1, p->nstreams, p->ncatchments), ES_OK);
+    assert_int_equal(es_ledger_init(&l_strict, nmonths, strict.ncomponents + 1, p->nstreams, p->ncatchments), ES_OK);
+    assert_int_equal(es_funder_init(&f_today, &scn.funding, p, &l_today, NULL), ES_OK);
+    assert_int_equal(es_funder_init(&f_strict, &strict, p, &l_strict, NULL), ES_OK);
+    es_model_add_observer(&m, watch_rules, w);
+    es_model_add_observer(&m, es_funder_observe, &f_today);
+    es_model_add_observer(&m, es_funder_observe, &f_strict);
+    assert_int_equal(es_model_run(&m, &err), ES_OK);
+    es_funder_finish(&f_today);
+    es_funder_finish(&f_strict);
+    es_results r;
+    es_results_init(&r);
+    assert_int_equal(es_model_collect(&m, &r), ES_OK);
+    assert_true(get(&r, "stacked_outcomes_over_allowance", "all") > 100.0); /* the cap binds */
+    /* the default rule is today's, checkpoint by checkpoint */
+    assert_true(w->model_funded > 10000);
+    assert_int_equal(w->disagree, 0);
+    assert_true(w->today_funded == w->model_funded);
+    /* other rules pay for fewer (or, looser, more) outcomes on the same flows */
+    assert_true(w->hours30_funded < w->today_funded);
+    assert_true(w->earnings_funded < w->today_funded);
+    assert_true(w->loose_funded > w->today_funded);
+    assert_true(outcome_cents(&l_today, &scn.funding) > 0);
+    assert_true(outcome_cents(&l_strict, &strict) < outcome_cents(&l_today, &scn.funding));
+    es_eligibility_destroy(&w->today);
+    es_eligibility_destroy(&w->hours30);
+    es_eligibility_destroy(&w->earnings);
+    es_eligibility_destroy(&w->loose);
+    free(w);
+    es_results_destroy(&r);
+    es_funder_destroy(&f_today);
+    es_funder_destroy(&f_strict);
+    es_ledger_destroy(&l_today);
+    es_ledger_destroy(&l_strict);
+    es_model_destroy(&m);
+}
+
+static void eligibility_keys_load(void **state)
+{
+    (void)state;
+    config_t cfg;
+    config_init(&cfg);
+    assert_int_equal(config_read_string(&cfg, "eligibility = { hours_per_week = 30; "
+                                              "wage_floor = \"none\"; earnings_per_week = 700.0; "
+                                              "pay_during_subsidy = true; "
+                                              "stacking_max_share = 0.1; };"), CONFIG_TRUE);
+    es_eligibility e;
+    es_error err;
+    es_error_clear(&err);
+    assert_int_equal(es_eligibility_load(&e, config_lookup(&cfg, "eligibility"), &err), ES_OK);
+    assert_true(e.hours_set && e.hours_per_week == 30.0);
+    assert_int_equal(e.wage_floor, ES_WAGE_FLOOR_NONE);
+    assert_true(e.earnings_per_week == 700.0 && e.pay_during_subsidy);
+    assert_true(e.stacking_share_set && e.stacking_max_share == 0.1);
+    assert_int_equal(es_eligibility_load(&e, NULL, &err), ES_OK); /* no group: today's rule */
+    es_eligibility zero = {0};
+    assert_memory_equal(&e, &zero, sizeof e);
+    config_destroy(&cfg);
+    const char *bad[] = {"eligibility = { hours = 30; };", "eligibility = { hours_per_week = 200; };",
+                         "eligibility = { wage_floor = \"living\"; };",
+                         "eligibility = { pay_during_subsidy = 1; };", "eligibility = 3;"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        config_init(&cfg);
+        assert_int_equal(config_read_string(&cfg, bad[i]), CONFIG_TRUE);
+        assert_int_equal(es_eligibility_load(&e, config_lookup(&cfg, "eligibility"), &err),
+                         ES_EINVAL);
+        config_destroy(&cfg);
+    }
 }
 
 /* ---- a subsidised placement earns no outcome payment until its subsidy has ended ----------- */
@@ -295,6 +429,8 @@ int main(void)
         cmocka_unit_test(vacancies_are_conserved),
         cmocka_unit_test(stacking_stays_within_allowance),
         cmocka_unit_test(subsidised_placements_paid_no_outcome_before_subsidy_ends),
+        cmocka_unit_test(funding_model_rules_decide_outcomes),
+        cmocka_unit_test(eligibility_keys_load),
         cmocka_unit_test(recession_lowers_job_starts_and_cash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
