@@ -50,23 +50,29 @@ static void expected_net_revenue(const es_experiment *x, const es_funding_model 
 static int run_model(es_comparison *c, const es_scenario *s, int i, const es_run_options *opt,
                      es_error *err)
 {
-    static es_scenario with_model; /* large: not on the stack */
-    with_model = *s;
-    with_model.has_funding = 1;
-    with_model.funding = c->models[i];
-    with_model.params.behaviour.enabled = false;
+    es_scenario *with_model = malloc(sizeof *with_model); /* ~1 MB: on the heap, reentrant */
+    if (!with_model)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for a funding model's scenario");
+    *with_model = *s;
+    with_model->has_funding = 1;
+    with_model->funding = c->models[i];
+    with_model->params.behaviour.enabled = false;
     if (c->nmodels < i + 1)
         c->nmodels = i + 1;
     if (c->behavioural) {
-        int rc = es_experiment_run(&c->accounting[i], &with_model, opt, err);
-        if (rc)
+        int rc = es_experiment_run(&c->accounting[i], with_model, opt, err);
+        if (rc) {
+            free(with_model);
             return rc;
+        }
         expected_net_revenue(&c->accounting[i], &c->models[i], c->value_by_stream[i]);
-        with_model.params.behaviour.enabled = true;
-        memcpy(with_model.params.behaviour.value_by_stream, c->value_by_stream[i],
+        with_model->params.behaviour.enabled = true;
+        memcpy(with_model->params.behaviour.value_by_stream, c->value_by_stream[i],
                sizeof c->value_by_stream[i]);
     }
-    return es_experiment_run(&c->runs[i], &with_model, opt, err);
+    int rc = es_experiment_run(&c->runs[i], with_model, opt, err);
+    free(with_model);
+    return rc;
 }
 
 int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *funding_files,

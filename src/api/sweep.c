@@ -39,49 +39,60 @@ int es_sweep_param_parse(es_sweep_param *p, const char *text, es_error *err)
     return ES_OK;
 }
 
+/* Loads and runs one point (value i of the first parameter, j of the second) into scn. */
+static int run_point(es_sweep *sw, es_scenario *scn, const char *scenario_path, int i, int j,
+                     const es_run_options *opt, es_error *err)
+{
+    es_override ov[ES_MAX_SWEEP_PARAMS];
+    for (int k = 0; k < sw->nparams; k++) {
+        snprintf(ov[k].path, sizeof ov[k].path, "%s", sw->params[k].path);
+        snprintf(ov[k].value, sizeof ov[k].value, "%s",
+                 sw->params[k].values[k == 0 ? i : j]);
+    }
+    int rc = es_scenario_load_with(scn, scenario_path, ov, sw->nparams, err);
+    es_experiment x;
+    if (!rc)
+        rc = es_experiment_run(&x, scn, opt, err);
+    if (rc)
+        return rc;
+    es_sweep_point *pt = &sw->points[sw->npoints++];
+    pt->value_index[0] = i;
+    pt->value_index[1] = j;
+    pt->results = calloc((size_t)x.nreps, sizeof *pt->results);
+    pt->nreps = pt->results ? x.nreps : 0; /* es_sweep_destroy frees what is there */
+    if (!pt->results) {
+        es_experiment_destroy(&x);
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep");
+    }
+    for (int r = 0; r < x.nreps; r++) { /* keep the measures, free the rest */
+        pt->results[r] = x.reps[r].results;
+        es_results_init(&x.reps[r].results);
+    }
+    sw->has_funding = x.funding != NULL;
+    sw->wall_seconds += x.wall_seconds;
+    if (sw->npoints == 1)
+        sw->scenario = *scn; /* the first point's inputs, for the manifest */
+    sw->command = opt->command;
+    snprintf(sw->scenario_name, sizeof sw->scenario_name, "%s", scn->params.name);
+    es_experiment_destroy(&x);
+    return ES_OK;
+}
+
 int es_sweep_run(es_sweep *sw, const char *scenario_path, const es_run_options *opt, es_error *err)
 {
     int n1 = sw->params[0].nvalues, n2 = sw->nparams > 1 ? sw->params[1].nvalues : 1;
     sw->points = calloc((size_t)(n1 * n2), sizeof *sw->points);
     if (!sw->points)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep");
-    static es_scenario scn; /* large: not on the stack */
-    for (int j = 0; j < n2; j++)
-        for (int i = 0; i < n1; i++) {
-            es_override ov[ES_MAX_SWEEP_PARAMS];
-            for (int k = 0; k < sw->nparams; k++) {
-                snprintf(ov[k].path, sizeof ov[k].path, "%s", sw->params[k].path);
-                snprintf(ov[k].value, sizeof ov[k].value, "%s",
-                         sw->params[k].values[k == 0 ? i : j]);
-            }
-            int rc = es_scenario_load_with(&scn, scenario_path, ov, sw->nparams, err);
-            es_experiment x;
-            if (!rc)
-                rc = es_experiment_run(&x, &scn, opt, err);
-            if (rc)
-                return rc;
-            es_sweep_point *pt = &sw->points[sw->npoints++];
-            pt->value_index[0] = i;
-            pt->value_index[1] = j;
-            pt->results = calloc((size_t)x.nreps, sizeof *pt->results);
-            pt->nreps = pt->results ? x.nreps : 0; /* es_sweep_destroy frees what is there */
-            if (!pt->results) {
-                es_experiment_destroy(&x);
-                return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep");
-            }
-            for (int r = 0; r < x.nreps; r++) { /* keep the measures, free the rest */
-                pt->results[r] = x.reps[r].results;
-                es_results_init(&x.reps[r].results);
-            }
-            sw->has_funding = x.funding != NULL;
-            sw->wall_seconds += x.wall_seconds;
-            if (sw->npoints == 1)
-                sw->scenario = scn; /* the first point's inputs, for the manifest */
-            sw->command = opt->command;
-            snprintf(sw->scenario_name, sizeof sw->scenario_name, "%s", scn.params.name);
-            es_experiment_destroy(&x);
-        }
-    return ES_OK;
+    es_scenario *scn = malloc(sizeof *scn); /* ~1 MB: on the heap, so sweeps are reentrant */
+    if (!scn)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep's scenario");
+    int rc = ES_OK;
+    for (int j = 0; j < n2 && !rc; j++)
+        for (int i = 0; i < n1 && !rc; i++)
+            rc = run_point(sw, scn, scenario_path, i, j, opt, err);
+    free(scn);
+    return rc;
 }
 
 void es_sweep_destroy(es_sweep *sw)
