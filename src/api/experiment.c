@@ -11,6 +11,7 @@
 #include "api/alignment.h"
 #include "api/parallel.h"
 #include "engine/stats.h"
+#include "funding/spend.h"
 #include "model/system.h"
 
 typedef struct ledger_sink {
@@ -25,169 +26,6 @@ static void write_ledger_row(const es_payment *p, void *ctx)
             p->date_days, p->event_days, (unsigned long long)p->client_id, p->component,
             (int)p->event, p->stream, p->source, p->catchment, p->provider, (int)p->payer,
             (int)p->payee, (long long)p->amount_cents);
-}
-
-typedef struct spend_filter {
-    const es_ledger *l;
-    const es_funding_model *f;
-    es_party payer; /* components paid by this party only */
-} spend_filter;
-
-/* Sums the ledger over cells the callback selects, for components of the filter's payer. */
-static int64_t ledger_sum(const spend_filter *sf, int want_comp, int want_stream, int want_source,
-                          int want_catchment, int want_month)
-{
-    const es_ledger *l = sf->l;
-    int64_t total = 0;
-    for (int m = 0; m < l->nmonths; m++) {
-        if (want_month >= 0 && m != want_month)
-            continue;
-        for (int c = 0; c < l->ncomponents; c++) {
-            es_party payer = c < sf->f->ncomponents ? sf->f->components[c].payer : ES_PARTY_SSM;
-            if ((want_comp >= 0 && c != want_comp) || (want_comp < 0 && payer != sf->payer))
-                continue;
-            for (int s = 0; s <= l->nstreams; s++) {
-                if (want_stream >= 0 && s != want_stream)
-                    continue;
-                for (int src = 0; src <= ES_NSOURCES; src++) {
-                    if (want_source >= 0 && src != want_source)
-                        continue;
-                    for (int k = 0; k < l->ncatchments; k++)
-                        if (want_catchment < 0 || k == want_catchment)
-                            total += l->cents[es_ledger_cell(l, m, c, s, src, k)];
-                }
-            }
-        }
-    }
-    return total;
-}
-
-static double per(double total, double count) { return count > 0 ? total / count : 0.0; }
-
-#define ADD(measure, group, value) rc |= es_results_add(r, measure, group, ES_RESULTS_WHOLE_RUN, (double)(value))
-
-static int add_finance_measures(es_results *r, const es_finance *fin, const es_params *p)
-{
-    int rc = 0;
-    int64_t revenue = 0, cost = 0, peak_need = 0;
-    int provider = 0;
-    for (int c = 0; c < p->ncatchments; c++)
-        for (int j = 0; j < p->catchments[c].nproviders; j++, provider++) {
-            int64_t cash = 0, lowest = 0, rev = 0, cst = 0;
-            for (int m = 0; m < fin->nmonths; m++) {
-                size_t cell = (size_t)provider * (size_t)fin->nmonths + (size_t)m;
-                rev += fin->revenue[cell];
-                cst += fin->cost[cell];
-                cash += fin->revenue[cell] - fin->cost[cell];
-                if (cash < lowest)
-                    lowest = cash;
-            }
-            revenue += rev;
-            cost += cst;
-            peak_need += -lowest;
-            char group[ES_NAME_MAX + 16];
-            snprintf(group, sizeof group, "provider=%s", p->catchments[c].providers[j].name);
-            ADD("kpi_revenue_cents", group, rev);
-            ADD("kpi_cost_cents", group, cst);
-            ADD("kpi_margin", group, rev > 0 ? (double)(rev - cst) / (double)rev : 0.0);
-            ADD("kpi_peak_working_capital_cents", group, -lowest);
-        }
-    ADD("provider_revenue_cents", "all", revenue);
-    ADD("provider_cost_cents", "all", cost);
-    ADD("provider_margin", "all", revenue > 0 ? (double)(revenue - cost) / (double)revenue : 0.0);
-    ADD("provider_peak_working_capital_cents", "all", peak_need);
-    for (int m = 0; m < fin->nmonths; m++) {
-        int64_t cash_month = 0;
-        for (int k = 0; k < fin->nproviders; k++)
-            cash_month += fin->revenue[(size_t)k * (size_t)fin->nmonths + (size_t)m] -
-                          fin->cost[(size_t)k * (size_t)fin->nmonths + (size_t)m];
-        rc |= es_results_add(r, "provider_net_cash_flow_cents", "all", m, (double)cash_month);
-    }
-    return rc;
-}
-
-/* Whether a party pays anything under the model: the payer of a component, or the SSM that
- * releases holdbacks. */
-static bool may_pay(const es_funding_model *f, es_party k)
-{
-    if (k == ES_PARTY_SSM && f->holdback_share > 0.0)
-        return true;
-    for (int c = 0; c < f->ncomponents; c++)
-        if (f->components[c].payer == k)
-            return true;
-    return false;
-}
-
-static int add_funding_measures(es_results *r, const es_ledger *l, const es_funding_model *f,
-                                const es_funder *fd, const es_params *p)
-{
-    int rc = 0;
-    es_party top = es_funding_top_payer(f);
-    spend_filter sf = {.l = l, .f = f, .payer = top};
-    double total = (double)l->by_payer_cents[top];
-    ADD("total_spend_cents", "all", total);
-    ADD("payments", "all", l->npayments);
-    for (int k = 0; k < ES_NPARTIES; k++) /* by the model's payers, not by who paid this time */
-        if (may_pay(f, (es_party)k))
-            ADD("spend_by_payer_cents", es_party_names[k], l->by_payer_cents[k]);
-    for (int c = 0; c < f->ncomponents; c++)
-        ADD("spend_cents", f->components[c].name, es_ledger_component_total(l, c));
-    ADD("spend_cents", "holdback_release", es_ledger_component_total(l, f->ncomponents));
-    for (int t = 0; t < ES_NCOMPONENT_TYPES; t++) {
-        int64_t by_type = 0;
-        for (int c = 0; c < f->ncomponents; c++)
-            if (f->components[c].type == (es_component_type)t && f->components[c].payer == top)
-                by_type += es_ledger_component_total(l, c);
-        ADD("spend_by_type_cents", es_component_type_names[t], by_type);
-    }
-    for (int s = 0; s < p->nstreams; s++)
-        ADD("spend_by_stream_cents", p->streams[s].name, ledger_sum(&sf, -1, s, -1, -1, -1));
-    ADD("spend_by_stream_cents", "not client-specific", ledger_sum(&sf, -1, p->nstreams, -1, -1, -1));
-    static const char *const sources[] = {"EO", "OW", "ODSP", "none"};
-    for (int s = 0; s < ES_NSOURCES; s++)
-        ADD("spend_by_source_cents", sources[s], ledger_sum(&sf, -1, -1, s, -1, -1));
-    for (int k = 0; k < p->ncatchments; k++)
-        ADD("spend_by_catchment_cents", p->catchments[k].name, ledger_sum(&sf, -1, -1, -1, k, -1));
-    int64_t performance = 0;
-    for (int c = 0; c < f->ncomponents; c++)
-        if (f->components[c].payer == ES_PARTY_PROVINCE && f->components[c].type == ES_COMP_OUTCOME)
-            performance += es_ledger_component_total(l, c);
-    ADD("ssm_performance_payments_cents", "all", performance);
-    for (int c = 0; c < f->ncomponents; c++)
-        if (f->components[c].payer == ES_PARTY_PROVINCE && f->components[c].type == ES_COMP_PERFORMANCE)
-            performance += es_ledger_component_total(l, c);
-    ADD("ssm_performance_funding_cents", "all", performance);
-    ADD("performance_unearned_cents", "all", fd->performance_unearned_cents);
-    ADD("capped_cents", "all", fd->capped_cents);
-    ADD("over_budget_cents", "all", fd->over_budget_cents);
-    ADD("clawed_back_cents", "all", fd->clawed_back_cents);
-    ADD("holdback_unreleased_cents", "all", fd->holdback_unreleased_cents);
-    ADD("due_after_horizon_cents", "all", fd->due_after_horizon_cents);
-    double served = 0, starts = 0, employed12 = 0;
-    es_results_get(r, "clients_served", "all", &served);
-    es_results_get(r, "job_starts", "all", &starts);
-    es_results_get(r, "employed_12m", "all", &employed12);
-    ADD("cost_per_client_served_cents", "all", per(total, served));
-    ADD("cost_per_job_start_cents", "all", per(total, starts));
-    ADD("cost_per_employed_12m_cents", "all", per(total, employed12));
-    /* by stream: the stream's own payments plus its share (by clients served) of what is paid
-     * for no client in particular (block grants, operational funding) */
-    double shared = (double)ledger_sum(&sf, -1, p->nstreams, -1, -1, -1);
-    for (int s = 0; s < p->nstreams; s++) {
-        double e12 = 0, stream_served = 0;
-        es_results_get(r, "employed_12m", p->streams[s].name, &e12);
-        es_results_get(r, "clients_served", p->streams[s].name, &stream_served);
-        double own = (double)ledger_sum(&sf, -1, s, -1, -1, -1);
-        ADD("cost_per_employed_12m_cents", p->streams[s].name,
-            per(own + shared * per(stream_served, served), e12));
-    }
-    for (int m = 0; m < l->nmonths; m++) {
-        for (int c = 0; c <= f->ncomponents; c++)
-            rc |= es_results_add(r, "spend_cents",
-                                 c < f->ncomponents ? f->components[c].name : "holdback_release", m,
-                                 (double)ledger_sum(&sf, c, -1, -1, -1, m));
-    }
-    return rc ? ES_ENOMEM : ES_OK;
 }
 
 /* A 64-bit hash of every model event (time, client, kind, stream, site, hours), in order: two
@@ -263,9 +101,9 @@ int es_replication_run(es_replication *rep, const es_params *p, const es_funding
         rc = es_model_collect(&m, &rep->results);
     if (!rc && f) {
         es_funder_finish(&funder);
-        rc = add_funding_measures(&rep->results, &rep->ledger, f, &funder, p);
+        rc = es_spend_measures(&rep->results, &rep->ledger, f, &funder, p);
         if (!rc)
-            rc = add_finance_measures(&rep->results, &rep->finance, p) ? ES_ENOMEM : ES_OK;
+            rc = es_spend_provider_cash_measures(&rep->results, &rep->finance, p);
     }
     rep->events = m.sim.events_done;
     if (!rc)
