@@ -65,6 +65,7 @@ typedef struct es_model_event {
     double hours;       /* job events: hours a week */
     double primary_hours; /* job events: hours of the main job (less than hours when stacked) */
     double wage;        /* job events: hourly wage, model currency */
+    double since_arrival_days; /* job_start: days since the client arrived */
     double months;      /* service_end: months the plan lasted; subsidy events: months subsidised */
     double staff_hours; /* period: staff hours the provider worked in the month just ended */
     int capacity;       /* period: the provider's (or catchment's) caseload places */

@@ -65,19 +65,8 @@ void es_followup_start_job(es_model *m, uint32_t index)
     c->job_start_days = m->sim.now;
     c->job_end_days = m->sim.now + months * DAYS_PER_MONTH;
     c->next_checkpoint = 0;
-    es_stream_counts *sc = &m->by_stream[c->stream];
-    sc->job_starts++;
-    for (int k = 0; k < 4; k++)
-        if (m->sim.now + checkpoint_months[k] * DAYS_PER_MONTH <= p->horizon_days) {
-            sc->reachable[k]++;
-            m->sites[c->site].reachable[k]++;
-        }
-    es_tally_add(&sc->days_to_job, m->sim.now - c->arrival_days);
-    es_tally_add(&m->sites[c->site].days_to_job, m->sim.now - c->arrival_days);
-    if (c->hours >= p->funded_hours_per_week)
-        sc->completers_employed_20h++;
-    m->months[(int)fmin(m->nmonths - 1, m->sim.now / DAYS_PER_MONTH)].job_starts++;
     es_model_event ev = es_model_client_event(m, ES_MS_JOB_START, c);
+    ev.since_arrival_days = m->sim.now - c->arrival_days;
     ev.wage_ok = c->wage >= es_model_minimum_wage_at(p, m->sim.now);
     ev.funded = ev.wage_ok && c->hours >= p->funded_hours_per_week;
     ev.subsidised = c->subsidised;
@@ -126,11 +115,6 @@ void es_followup_on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
                   c->wage >= es_model_minimum_wage_at(p, sim->now);
     if (m->lm_on)
         funded = labour_market_funded(m, c, k, funded);
-    es_stream_counts *sc = &m->by_stream[c->stream];
-    sc->employed[k]++;
-    if (funded)
-        sc->funded[k]++;
-    m->sites[c->site].employed[k]++;
     es_model_event out = es_model_client_event(m, checkpoint_events[k], c);
     out.funded = funded;
     out.wage_ok = c->wage >= es_model_minimum_wage_at(p, sim->now);
@@ -141,12 +125,9 @@ void es_followup_on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
     out.wage = c->wage;
     es_model_notify(m, &out);
     if (k == 1) {
-        m->by_source[c->source].employed_3m++;
         if ((c->source == ES_SRC_OW || c->source == ES_SRC_ODSP) && !c->left_income_support &&
             gsl_rng_uniform(m->rng_outcome) < p->outcomes.income_support_exit_prob) {
             c->left_income_support = 1; /* once: a returning client is no longer on it */
-            m->by_source[c->source].income_support_exits++;
-            m->by_source[c->source].income_support_days -= p->horizon_days - sim->now;
             es_model_emit(m, ES_MS_INCOME_SUPPORT_EXIT, c);
         }
     }
@@ -160,7 +141,6 @@ void es_followup_on_job_loss(es_sim *sim, const es_event *ev, void *ctx)
     uint32_t index = (uint32_t)ev->data;
     es_client *c = &m->clients[index];
     c->checkpoint = 0;
-    m->by_stream[c->stream].job_losses++;
     m->follow_up--;
     if (c->subsidy_open) { /* the subsidy stops with the job */
         c->subsidy_open = 0;

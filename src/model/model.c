@@ -23,6 +23,7 @@ int es_params_months(const es_params *p)
 
 void es_model_notify(es_model *m, const es_model_event *ev)
 {
+    es_counts_observe(m, ev); /* the model's own counts first, as they were counted inline */
     for (int i = 0; i < m->nobservers; i++)
         m->observers[i](ev, m->observer_ctx[i]);
 }
