@@ -3,6 +3,7 @@
  * plots (inline SVG as data URIs: no network), the assumptions and the inputs' fingerprints.
  * The page's script marks <body data-ready="yes"> once every image has decoded (tests use it). */
 #include "api/internal.h"
+#include "api/measure_table.h"
 
 #include <errno.h>
 #include <math.h>
@@ -100,9 +101,28 @@ static void format_value(char *buf, size_t len, double v, unit u)
     }
 }
 
-static void measure_row(es_text *t, const es_experiment *x, const char *label, const char *measure,
-                        const char *group, unit u)
+/* How the report shows a measure, from its unit in the measures table. */
+static unit measure_unit(const char *measure)
 {
+    const es_measure *m = es_measure_find(measure, ES_MEASURE_RUN);
+    if (!m)
+        return U_COUNT;
+    if (strncmp(m->unit, "fraction (", 10) == 0) /* a difference of two shares */
+        return U_POINTS;
+    if (strcmp(m->unit, "fraction") == 0)
+        return U_SHARE;
+    if (strcmp(m->unit, "days") == 0)
+        return U_DAYS;
+    if (strncmp(m->unit, "cents", 5) == 0)
+        return U_DOLLARS_FROM_CENTS;
+    return U_COUNT;
+}
+
+/* A headline row: the measure's label from the measures table, its mean and 95 % interval. */
+static void measure_row(es_text *t, const es_experiment *x, const char *measure, const char *group)
+{
+    const char *label = es_measure_label(measure);
+    unit u = measure_unit(measure);
     double mean, half;
     if (es_experiment_measure(x, measure, group, &mean, &half) == 0)
         return;
@@ -355,17 +375,13 @@ static int page_finish(es_text *t, const char *folder, int rc, es_error *err)
 
 static void headline_rows(es_text *t, const es_experiment *x)
 {
-    measure_row(t, x, "Clients served (service plans opened)", "clients_served", "all", U_COUNT);
-    measure_row(t, x, "Employment rate at exit", "employment_rate_at_exit", "all", U_SHARE);
-    measure_row(t, x, "Still employed 12 months after the job start", "employed_12m_rate", "all",
-                U_SHARE);
-    measure_row(t, x, "Mean wait for a caseload place", "mean_wait_days", "all", U_DAYS);
-    measure_row(t, x, "Total spend (top payer)", "total_spend_cents", "all", U_DOLLARS_FROM_CENTS);
-    measure_row(t, x, "Cost per job held 12 months", "cost_per_employed_12m_cents", "all",
-                U_DOLLARS_FROM_CENTS);
-    measure_row(t, x, "Providers' margin", "provider_margin", "all", U_SHARE);
-    measure_row(t, x, "Providers' peak working capital", "provider_peak_working_capital_cents",
-                "all", U_DOLLARS_FROM_CENTS);
+    static const char *const measures[] = {
+        "clients_served",   "employment_rate_at_exit",     "employed_12m_rate",
+        "mean_wait_days",   "total_spend_cents",           "cost_per_employed_12m_cents",
+        "provider_margin",  "provider_peak_working_capital_cents",
+    };
+    for (size_t i = 0; i < sizeof measures / sizeof measures[0]; i++)
+        measure_row(t, x, measures[i], "all");
 }
 
 int es_report_write(const es_experiment *x, const char *folder, es_error *err)
@@ -473,25 +489,17 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
         es_text_printf(&t, "</th>");
     }
     es_text_printf(&t, "</tr>\n");
-    static const struct {
-        const char *label, *measure, *group;
-        unit u;
-    } rows[] = {
-        {"Total spend (top payer)", "total_spend_cents", "all", U_DOLLARS_FROM_CENTS},
-        {"Cost per client served", "cost_per_client_served_cents", "all", U_DOLLARS_FROM_CENTS},
-        {"Cost per job start", "cost_per_job_start_cents", "all", U_DOLLARS_FROM_CENTS},
-        {"Cost per job held 12 months", "cost_per_employed_12m_cents", "all", U_DOLLARS_FROM_CENTS},
-        {"Performance funding to SSMs", "ssm_performance_funding_cents", "all", U_DOLLARS_FROM_CENTS},
-        {"Providers' margin", "provider_margin", "all", U_SHARE},
-        {"Providers' peak working capital", "provider_peak_working_capital_cents", "all", U_DOLLARS_FROM_CENTS},
-        {"Employment rate at exit", "employment_rate_at_exit", "all", U_SHARE},
-        {"Employment gap, other clients over social assistance", "employment_gap_sa_vs_other", "all",
-         U_POINTS},
+    static const char *const rows[] = {
+        "total_spend_cents",           "cost_per_client_served_cents",
+        "cost_per_job_start_cents",    "cost_per_employed_12m_cents",
+        "ssm_performance_funding_cents", "provider_margin",
+        "provider_peak_working_capital_cents", "employment_rate_at_exit",
+        "employment_gap_sa_vs_other",
     };
-    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
-        es_text_printf(&t, "<tr><td>%s</td>", rows[r].label);
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) { /* labels: the measures table */
+        es_text_printf(&t, "<tr><td>%s</td>", es_measure_label(rows[r]));
         for (int m = 0; m < c->nmodels; m++)
-            cell(&t, &c->runs[m], rows[r].measure, rows[r].group, rows[r].u);
+            cell(&t, &c->runs[m], rows[r], "all", measure_unit(rows[r]));
         es_text_printf(&t, "</tr>\n");
     }
     es_text_printf(&t, "</table>\n<h2>Plots</h2>\n");
