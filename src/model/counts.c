@@ -41,9 +41,37 @@ static void count_checkpoint(es_model *m, const es_model_event *ev)
         m->by_source[ev->source].employed_3m++;
 }
 
+static void count_intake(es_model *m, const es_model_event *ev)
+{
+    if (!ev->returning) {
+        es_source_counts *src = &m->by_source[ev->source];
+        src->arrivals++;
+        /* on income support from arrival to the horizon, unless an exit takes days back */
+        if (ev->source == ES_SRC_OW || ev->source == ES_SRC_ODSP)
+            src->income_support_days += m->p->horizon_days - ev->time;
+    } else {
+        m->returned++;
+    }
+    m->arrived++;
+    m->confusion[ev->true_stream][ev->stream]++;
+    m->by_stream[ev->stream].assessed++;
+    m->by_stream[ev->true_stream].true_need++;
+    m->channel_count[ev->channel]++;
+    int month = (int)(ev->time / DAYS_PER_MONTH);
+    if (month < m->nmonths)
+        m->months[month].arrivals[ev->stream]++;
+}
+
 void es_counts_observe(es_model *m, const es_model_event *ev)
 {
     switch (ev->kind) {
+    case ES_MS_INTAKE:
+        count_intake(m, ev);
+        break;
+    case ES_MS_REASSESSED:
+        m->by_stream[ev->previous_stream].reassessed_out++;
+        m->by_stream[ev->stream].reassessed_in++;
+        break;
     case ES_MS_JOB_START:
         count_job_start(m, ev);
         break;

@@ -56,6 +56,10 @@ typedef struct es_model_event {
     int provider;       /* global provider index */
     int site;           /* global site index, -1 before routing */
     int source;         /* ES_SRC_* */
+    int true_stream;    /* intake: the stream of the client's true need */
+    int channel;        /* intake: the door the client came through */
+    int previous_stream; /* reassessed: the stream before */
+    bool returning;     /* intake: back after a job loss, not a new arrival */
     bool disability, rural;
     bool funded;        /* employed_*: meets the scenario's rule (funding models decide anew) */
     bool wage_ok;       /* job events: wage at or above the minimum wage of the day */

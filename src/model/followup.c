@@ -151,9 +151,8 @@ void es_followup_on_job_loss(es_sim *sim, const es_event *ev, void *ctx)
     }
     es_model_emit(m, ES_MS_JOB_LOSS, c);
     if (gsl_rng_uniform(m->rng_outcome) < m->p->outcomes.return_to_service_prob) {
-        m->returned++;
         c->drop_days = INFINITY;
-        es_intake(m, index); /* back through a door: a new assessment, a new plan */
+        es_intake(m, index, true); /* back through a door: a new assessment, a new plan */
         return;
     }
     es_model_free_client(m, index);

@@ -65,7 +65,7 @@ static void assess(es_model *m, es_client *c)
 }
 
 /* A client (new or returning) comes through a door: assessment, routing, queue. */
-void es_intake(es_model *m, uint32_t index)
+void es_intake(es_model *m, uint32_t index, bool returning)
 {
     const es_params *p = m->p;
     es_client *c = &m->clients[index];
@@ -75,17 +75,13 @@ void es_intake(es_model *m, uint32_t index)
     c->true_stream = (int16_t)es_stream_of(p->need_thresholds, p->nstreams, c->need);
     c->site = (int16_t)es_routing_choose_site(m, c, -1);
     c->arrival_days = m->sim.now;
-    m->arrived++;
-    m->confusion[c->true_stream][c->stream]++;
-    m->by_stream[c->stream].assessed++;
-    m->by_stream[c->true_stream].true_need++;
-    m->channel_count[c->channel]++;
-    int month = (int)(m->sim.now / DAYS_PER_MONTH);
-    if (month < m->nmonths)
-        m->months[month].arrivals[c->stream]++;
     if (es_service_join_site(m, index))
         es_service_defer_start(m, index);
-    es_model_emit(m, ES_MS_INTAKE, c);
+    es_model_event in = es_model_client_event(m, ES_MS_INTAKE, c);
+    in.true_stream = c->true_stream;
+    in.channel = c->channel;
+    in.returning = returning;
+    es_model_notify(m, &in);
     es_model_emit(m, ES_MS_ASSESSED, c);
     es_service_flush_starts(m);
 }
@@ -118,11 +114,7 @@ void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx)
                      .language_barrier = at.language_barrier, .rural = at.rural,
                      .youth = at.age == ES_AGE_15_24, .drop_days = INFINITY};
     c->need = (float)es_need_score(p, &at, m->rng_clients);
-    es_source_counts *src = &m->by_source[c->source];
-    src->arrivals++;
-    if (c->source == ES_SRC_OW || c->source == ES_SRC_ODSP)
-        src->income_support_days += p->horizon_days - sim->now;
-    es_intake(m, index);
+    es_intake(m, index, false);
 }
 
 void es_intake_on_review(es_sim *sim, const es_event *ev, void *ctx)
@@ -135,9 +127,9 @@ void es_intake_on_review(es_sim *sim, const es_event *ev, void *ctx)
     assess(m, c);
     if (c->stream == before)
         return;
-    m->by_stream[before].reassessed_out++;
-    m->by_stream[c->stream].reassessed_in++;
-    es_model_emit(m, ES_MS_REASSESSED, c);
+    es_model_event out = es_model_client_event(m, ES_MS_REASSESSED, c);
+    out.previous_stream = before;
+    es_model_notify(m, &out);
     /* the current phase continues at the new stream's pace: a fresh duration for the phase,
      * less the time already spent in it */
     double elapsed = sim->now - c->phase_start_days;

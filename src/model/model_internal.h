@@ -69,7 +69,7 @@ void es_matching_on_subsidy_end(es_sim *sim, const es_event *ev, void *ctx);
 
 /* intake.c */
 double es_intake_next_arrival(es_model *m, int stream, double from);
-void es_intake(es_model *m, uint32_t index);
+void es_intake(es_model *m, uint32_t index, bool returning);
 void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx);
 void es_intake_on_review(es_sim *sim, const es_event *ev, void *ctx);
 int es_intake_init(es_model *m);
