@@ -12,6 +12,24 @@
 #include "model/calendar.h"
 #include "model/model_internal.h"
 
+static void count_service_start(es_model *m, const es_model_event *ev)
+{
+    double wait = ev->since_arrival_days;
+    es_stream_counts *sc = &m->by_stream[ev->stream];
+    es_site_state *site = &m->sites[ev->site];
+    if (ev->parked)
+        sc->parked++;
+    sc->served++;
+    site->served++;
+    if (ev->source == ES_SRC_OW || ev->source == ES_SRC_ODSP || ev->disability)
+        site->priority_served++;
+    es_tally_add(&sc->wait_days, wait);
+    es_tally_add(&site->wait_days, wait);
+    es_tally_add(&m->wait_days, wait);
+    es_tally_add(&m->waited, wait > 0.0 ? 1.0 : 0.0);
+    m->wait_hist[ev->stream][wait < ES_WAIT_HIST_DAYS ? (int)wait : ES_WAIT_HIST_DAYS]++;
+}
+
 static void count_job_start(es_model *m, const es_model_event *ev)
 {
     const es_params *p = m->p;
@@ -71,6 +89,9 @@ void es_counts_observe(es_model *m, const es_model_event *ev)
     case ES_MS_REASSESSED:
         m->by_stream[ev->previous_stream].reassessed_out++;
         m->by_stream[ev->stream].reassessed_in++;
+        break;
+    case ES_MS_PLAN_AGREED:
+        count_service_start(m, ev);
         break;
     case ES_MS_JOB_START:
         count_job_start(m, ev);

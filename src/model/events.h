@@ -60,6 +60,7 @@ typedef struct es_model_event {
     int channel;        /* intake: the door the client came through */
     int previous_stream; /* reassessed: the stream before */
     bool returning;     /* intake: back after a job loss, not a new arrival */
+    bool parked;        /* plan_agreed: the provider parks the client (creaming) */
     bool disability, rural;
     bool funded;        /* employed_*: meets the scenario's rule (funding models decide anew) */
     bool wage_ok;       /* job events: wage at or above the minimum wage of the day */
@@ -69,7 +70,7 @@ typedef struct es_model_event {
     double hours;       /* job events: hours a week */
     double primary_hours; /* job events: hours of the main job (less than hours when stacked) */
     double wage;        /* job events: hourly wage, model currency */
-    double since_arrival_days; /* job_start: days since the client arrived */
+    double since_arrival_days; /* job_start, plan_agreed: days since the client arrived */
     double months;      /* service_end: months the plan lasted; subsidy events: months subsidised */
     double staff_hours; /* period: staff hours the provider worked in the month just ended */
     int capacity;       /* period: the provider's (or catchment's) caseload places */

@@ -90,28 +90,16 @@ void es_service_begin(es_model *m, uint32_t index)
     c->service_start_days = m->sim.now;
     c->parked = p->behaviour.enabled &&
                 gsl_rng_uniform(m->rng_behaviour) < m->park_prob[c->stream];
-    if (c->parked)
-        m->by_stream[c->stream].parked++;
     add_staff_load(m, c, +1.0);
-    double wait = m->sim.now - c->arrival_days;
-    es_stream_counts *sc = &m->by_stream[c->stream];
-    es_site_state *site = &m->sites[c->site];
-    sc->served++;
-    site->served++;
-    if (c->source == ES_SRC_OW || c->source == ES_SRC_ODSP || c->disability)
-        site->priority_served++;
-    es_tally_add(&sc->wait_days, wait);
-    es_tally_add(&site->wait_days, wait);
-    es_tally_add(&m->wait_days, wait);
-    es_tally_add(&m->waited, wait > 0.0 ? 1.0 : 0.0);
-    m->wait_hist[c->stream][wait < ES_WAIT_HIST_DAYS ? (int)wait : ES_WAIT_HIST_DAYS]++;
-
     if (gsl_rng_uniform(m->rng_service) < p->outcomes.plan_error_prob) {
         open_plan(m, c); /* a plan opened in error is closed and replaced at once */
         close_plan(m, c, ES_CLOSE_IN_ERROR);
     }
     open_plan(m, c);
-    es_model_emit(m, ES_MS_PLAN_AGREED, c);
+    es_model_event ev = es_model_client_event(m, ES_MS_PLAN_AGREED, c);
+    ev.since_arrival_days = m->sim.now - c->arrival_days; /* the wait */
+    ev.parked = c->parked;
+    es_model_notify(m, &ev);
 
     c->services_left = 1u << ES_SVC_EMPLOYMENT;
     const es_service_params *spec = &sp->services[ES_SVC_SPECIALIZED];
