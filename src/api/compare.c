@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "api/aggregate.h"
 #include "engine/stats.h"
 #include "io/csv.h"
 #include "io/plot.h"
@@ -175,14 +176,8 @@ static int write_creaming(const es_comparison *c, const char *dir, es_error *err
     return es_csv_close(&w, err);
 }
 
-static void summarise(const es_experiment *x, size_t i, es_tally *t)
-{
-    es_tally_reset(t);
-    for (int r = 0; r < x->nreps; r++)
-        es_tally_add(t, x->reps[r].results.obs[i].value);
-}
-
-static int write_comparison(const es_comparison *c, const char *dir, es_error *err)
+static int write_comparison(const es_comparison *c, const es_aggregate *agg, const char *dir,
+                            es_error *err)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/comparison.csv", dir);
@@ -192,17 +187,14 @@ static int write_comparison(const es_comparison *c, const char *dir, es_error *e
         return rc;
     es_csv_header(&w, "model,measure,group,replications,mean,ci95_low,ci95_high");
     for (int m = 0; m < c->nmodels; m++) {
-        const es_experiment *x = &c->runs[m];
-        const es_results *first = &x->reps[0].results;
-        for (size_t i = 0; i < first->n; i++) {
-            if (first->obs[i].month != ES_RESULTS_WHOLE_RUN)
-                continue;
+        const es_aggregate *a = &agg[m];
+        for (size_t i = 0; i < a->n; i++) {
             es_tally t;
-            summarise(x, i, &t);
+            es_aggregate_tally(a, i, &t);
             double half = es_tally_ci_halfwidth(&t, 0.95);
             es_csv_text(&w, c->models[m].name);
-            es_csv_text(&w, first->obs[i].measure);
-            es_csv_text(&w, first->obs[i].group);
+            es_csv_text(&w, a->rows[i].measure);
+            es_csv_text(&w, a->rows[i].group);
             es_csv_int(&w, (int64_t)t.n);
             es_csv_num(&w, es_tally_mean(&t));
             es_csv_num(&w, es_tally_mean(&t) - half);
@@ -214,7 +206,8 @@ static int write_comparison(const es_comparison *c, const char *dir, es_error *e
 }
 
 /* Paired differences (model minus the first model) for every measure both report. */
-static int write_differences(const es_comparison *c, const char *dir, es_error *err)
+static int write_differences(const es_comparison *c, const es_aggregate *agg, const char *dir,
+                             es_error *err)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/comparison_differences.csv", dir);
@@ -223,28 +216,17 @@ static int write_differences(const es_comparison *c, const char *dir, es_error *
     if (rc)
         return rc;
     es_csv_header(&w, "model,baseline,measure,group,replications,mean_difference,ci95_low,ci95_high");
-    const es_experiment *base = &c->runs[0];
     for (int m = 0; m < c->nmodels; m++) {
-        const es_experiment *x = &c->runs[m];
-        const es_results *first = &x->reps[0].results;
-        for (size_t i = 0; i < first->n; i++) {
-            const es_obs *o = &first->obs[i];
-            double probe;
-            if (o->month != ES_RESULTS_WHOLE_RUN ||
-                es_results_get(&base->reps[0].results, o->measure, o->group, &probe) != 0)
-                continue;
+        const es_aggregate *a = &agg[m];
+        for (size_t i = 0; i < a->n; i++) {
             es_tally t;
-            es_tally_reset(&t);
-            for (int r = 0; r < x->nreps; r++) {
-                double b = 0.0;
-                es_results_get(&base->reps[r].results, o->measure, o->group, &b);
-                es_tally_add(&t, x->reps[r].results.obs[i].value - b);
-            }
+            if (es_aggregate_difference(a, i, &agg[0], &t) != 0)
+                continue;
             double half = es_tally_ci_halfwidth(&t, 0.95);
             es_csv_text(&w, c->models[m].name);
             es_csv_text(&w, c->models[0].name);
-            es_csv_text(&w, o->measure);
-            es_csv_text(&w, o->group);
+            es_csv_text(&w, a->rows[i].measure);
+            es_csv_text(&w, a->rows[i].group);
             es_csv_int(&w, (int64_t)t.n);
             es_csv_num(&w, es_tally_mean(&t));
             es_csv_num(&w, es_tally_mean(&t) - half);
@@ -253,6 +235,26 @@ static int write_differences(const es_comparison *c, const char *dir, es_error *
         }
     }
     return es_csv_close(&w, err);
+}
+
+/* comparison.csv and comparison_differences.csv, from every model's measures keyed by name. */
+static int write_summaries(const es_comparison *c, const char *dir, es_error *err)
+{
+    es_aggregate *agg = calloc((size_t)c->nmodels, sizeof *agg);
+    if (!agg)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory summarising the models");
+    int rc = ES_OK;
+    for (int m = 0; !rc && m < c->nmodels; m++)
+        rc = es_aggregate_build(&agg[m], &c->runs[m].reps[0].results, sizeof c->runs[m].reps[0],
+                                c->runs[m].nreps, err);
+    if (!rc)
+        rc = write_comparison(c, agg, dir, err);
+    if (!rc)
+        rc = write_differences(c, agg, dir, err);
+    for (int m = 0; m < c->nmodels; m++)
+        es_aggregate_free(&agg[m]);
+    free(agg);
+    return rc;
 }
 
 static int write_fingerprints(const es_comparison *c, const char *dir, es_error *err)
@@ -454,9 +456,7 @@ int es_compare_write(const es_comparison *c, es_output_folder *out, es_error *er
     /* the top level holds the baseline model's own tables too, as a run would write them */
     rc = es_output_files(&c->runs[0], tmp, err);
     if (!rc)
-        rc = write_comparison(c, tmp, err);
-    if (!rc)
-        rc = write_differences(c, tmp, err);
+        rc = write_summaries(c, tmp, err);
     if (!rc)
         rc = write_fingerprints(c, tmp, err);
     if (!rc && c->behavioural)

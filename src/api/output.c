@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/alignment.h"
+#include "api/aggregate.h"
 #include "api/disclosure.h"
 #include "engine/stats.h"
 #include "io/csv.h"
@@ -33,7 +33,7 @@ static int path_join(char *out, size_t len, const char *dir, const char *name)
     return snprintf(out, len, "%s/%s", dir, name) >= (int)len ? ES_EIO : ES_OK;
 }
 
-static int write_summary(const es_experiment *x, const char *dir, es_error *err)
+static int write_summary(const es_aggregate *a, const char *dir, es_error *err)
 {
     char path[1200];
     path_join(path, sizeof path, dir, "summary.csv");
@@ -42,18 +42,12 @@ static int write_summary(const es_experiment *x, const char *dir, es_error *err)
     if (rc)
         return rc;
     es_csv_header(&w, "measure,group,replications,mean,sd,ci95_low,ci95_high");
-    const es_results *first = &x->reps[0].results;
-    for (size_t i = 0; i < first->n; i++) {
-        const es_obs *o = &first->obs[i];
-        if (o->month != ES_RESULTS_WHOLE_RUN)
-            continue;
+    for (size_t i = 0; i < a->n; i++) {
         es_tally t;
-        es_tally_reset(&t);
-        for (int r = 0; r < x->nreps; r++)
-            es_tally_add(&t, x->reps[r].results.obs[i].value);
+        es_aggregate_tally(a, i, &t);
         double half = es_tally_ci_halfwidth(&t, 0.95);
-        es_csv_text(&w, o->measure);
-        es_csv_text(&w, o->group);
+        es_csv_text(&w, a->rows[i].measure);
+        es_csv_text(&w, a->rows[i].group);
         es_csv_int(&w, (int64_t)t.n);
         es_csv_num(&w, es_tally_mean(&t));
         es_csv_num(&w, sqrt(es_tally_var(&t)));
@@ -423,7 +417,7 @@ static int write_open_data(const es_experiment *x, const char *dir, es_error *er
 
 /* KPIs by provider and catchment, from the whole-run measures named kpi_* whose group reads
  * LEVEL=NAME, with confidence intervals over replications. */
-static int write_kpis(const es_experiment *x, const char *dir, es_error *err)
+static int write_kpis(const es_aggregate *a, const char *dir, es_error *err)
 {
     char path[1200];
     path_join(path, sizeof path, dir, "kpis.csv");
@@ -432,16 +426,13 @@ static int write_kpis(const es_experiment *x, const char *dir, es_error *err)
     if (rc)
         return rc;
     es_csv_header(&w, "level,unit,measure,replications,mean,ci95_low,ci95_high");
-    const es_results *first = &x->reps[0].results;
-    for (size_t i = 0; i < first->n; i++) {
-        const es_obs *o = &first->obs[i];
+    for (size_t i = 0; i < a->n; i++) {
+        const es_aggregate_row *o = &a->rows[i];
         const char *eq = strchr(o->group, '=');
-        if (o->month != ES_RESULTS_WHOLE_RUN || strncmp(o->measure, "kpi_", 4) != 0 || !eq)
+        if (strncmp(o->measure, "kpi_", 4) != 0 || !eq)
             continue;
         es_tally t;
-        es_tally_reset(&t);
-        for (int r = 0; r < x->nreps; r++)
-            es_tally_add(&t, x->reps[r].results.obs[i].value);
+        es_aggregate_tally(a, i, &t);
         double half = es_tally_ci_halfwidth(&t, 0.95);
         char level[32];
         snprintf(level, sizeof level, "%.*s", (int)(eq - o->group), o->group);
@@ -461,9 +452,10 @@ int es_output_files(const es_experiment *x, const char *folder, es_error *err)
 {
     if (es_output_stopped())
         return es_error_set(err, ES_ESTOPPED, folder, 0, "stopped by a signal");
-    int rc = es_experiment_check_aligned(x, err); /* merged slices too */
+    es_aggregate a; /* by key: replications need not record the same measures */
+    int rc = es_aggregate_build(&a, &x->reps[0].results, sizeof x->reps[0], x->nreps, err);
     if (!rc)
-        rc = write_summary(x, folder, err);
+        rc = write_summary(&a, folder, err);
     if (!rc)
         rc = write_replications(x, folder, err);
     if (!rc)
@@ -475,7 +467,8 @@ int es_output_files(const es_experiment *x, const char *folder, es_error *err)
     if (!rc)
         rc = write_open_data(x, folder, err);
     if (!rc)
-        rc = write_kpis(x, folder, err);
+        rc = write_kpis(&a, folder, err);
+    es_aggregate_free(&a);
     if (!rc && x->funding)
         rc = write_provider_finance(x, folder, err);
     if (!rc && es_output_stopped())

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "api/aggregate.h"
 #include "engine/stats.h"
 #include "io/csv.h"
 #include "io/plot.h"
@@ -107,13 +108,35 @@ void es_sweep_destroy(es_sweep *sw)
     sw->npoints = 0;
 }
 
-static es_tally point_tally(const es_sweep_point *pt, size_t i)
+/* The point's whole-run measures, keyed by name (api/aggregate.h). */
+static int point_aggregate(const es_sweep_point *pt, es_aggregate *a, es_error *err)
 {
-    es_tally t;
-    es_tally_reset(&t);
-    for (int r = 0; r < pt->nreps; r++)
-        es_tally_add(&t, pt->results[r].obs[i].value);
-    return t;
+    return es_aggregate_build(a, pt->results, sizeof pt->results[0], pt->nreps, err);
+}
+
+static int write_point_rows(const es_sweep *sw, const es_sweep_point *pt, es_csv_writer *w,
+                            es_error *err)
+{
+    es_aggregate a;
+    int rc = point_aggregate(pt, &a, err);
+    for (size_t i = 0; !rc && i < a.n; i++) {
+        es_tally t;
+        es_aggregate_tally(&a, i, &t);
+        double half = es_tally_ci_halfwidth(&t, 0.95);
+        es_csv_text(w, sw->params[0].path);
+        es_csv_text(w, sw->params[0].values[pt->value_index[0]]);
+        es_csv_text(w, sw->nparams > 1 ? sw->params[1].path : "");
+        es_csv_text(w, sw->nparams > 1 ? sw->params[1].values[pt->value_index[1]] : "");
+        es_csv_text(w, a.rows[i].measure);
+        es_csv_text(w, a.rows[i].group);
+        es_csv_int(w, (int64_t)t.n);
+        es_csv_num(w, es_tally_mean(&t));
+        es_csv_num(w, es_tally_mean(&t) - half);
+        es_csv_num(w, es_tally_mean(&t) + half);
+        es_csv_end_row(w);
+    }
+    es_aggregate_free(&a);
+    return rc;
 }
 
 static int write_sweep_csv(const es_sweep *sw, const char *dir, es_error *err)
@@ -126,28 +149,10 @@ static int write_sweep_csv(const es_sweep *sw, const char *dir, es_error *err)
         return rc;
     es_csv_header(&w, "parameter_1,value_1,parameter_2,value_2,measure,group,replications,mean,"
                       "ci95_low,ci95_high");
-    for (int k = 0; k < sw->npoints; k++) {
-        const es_sweep_point *pt = &sw->points[k];
-        const es_results *first = &pt->results[0];
-        for (size_t i = 0; i < first->n; i++) {
-            if (first->obs[i].month != ES_RESULTS_WHOLE_RUN)
-                continue;
-            es_tally t = point_tally(pt, i);
-            double half = es_tally_ci_halfwidth(&t, 0.95);
-            es_csv_text(&w, sw->params[0].path);
-            es_csv_text(&w, sw->params[0].values[pt->value_index[0]]);
-            es_csv_text(&w, sw->nparams > 1 ? sw->params[1].path : "");
-            es_csv_text(&w, sw->nparams > 1 ? sw->params[1].values[pt->value_index[1]] : "");
-            es_csv_text(&w, first->obs[i].measure);
-            es_csv_text(&w, first->obs[i].group);
-            es_csv_int(&w, (int64_t)t.n);
-            es_csv_num(&w, es_tally_mean(&t));
-            es_csv_num(&w, es_tally_mean(&t) - half);
-            es_csv_num(&w, es_tally_mean(&t) + half);
-            es_csv_end_row(&w);
-        }
-    }
-    return es_csv_close(&w, err);
+    for (int k = 0; !rc && k < sw->npoints; k++)
+        rc = write_point_rows(sw, &sw->points[k], &w, err);
+    int closed = es_csv_close(&w, err);
+    return rc ? rc : closed;
 }
 
 /* One curve per value of the second parameter: the measure against the first parameter,
@@ -185,15 +190,22 @@ static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure
         for (int j = 0; j < n2; j++) {
             const es_sweep_point *pt = &sw->points[j * sw->params[0].nvalues + i];
             double mean = NAN, half = 0.0;
-            for (size_t k = 0; k < pt->results[0].n; k++) {
-                const es_obs *o = &pt->results[0].obs[k];
-                if (o->month == ES_RESULTS_WHOLE_RUN && strcmp(o->measure, measure) == 0 &&
-                    strcmp(o->group, "all") == 0) {
-                    es_tally t = point_tally(pt, k);
-                    mean = es_tally_mean(&t);
-                    half = es_tally_ci_halfwidth(&t, 0.95);
-                }
+            es_aggregate a;
+            if (point_aggregate(pt, &a, err) != ES_OK) {
+                es_aggregate_free(&a);
+                es_text_free(&block);
+                es_strings_free(&keys);
+                es_strings_free(&tics);
+                return ES_ENOMEM;
             }
+            long row = es_aggregate_find(&a, measure, "all");
+            if (row >= 0) {
+                es_tally t;
+                es_aggregate_tally(&a, (size_t)row, &t);
+                mean = es_tally_mean(&t);
+                half = es_tally_ci_halfwidth(&t, 0.95);
+            }
+            es_aggregate_free(&a);
             es_text_printf(&block, " %.6g %.6g %.6g", mean * scale, (mean - half) * scale,
                            (mean + half) * scale);
         }

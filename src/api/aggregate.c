@@ -1,0 +1,180 @@
+/* Aggregation of whole-run measures across replications by key (see aggregate.h). */
+#include "api/aggregate.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t key_hash(const char *measure, const char *group, int occurrence)
+{
+    uint64_t h = 14695981039346656037ull; /* FNV-1a */
+    for (const char *p = measure; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ 0xffu) * 1099511628211ull; /* a separator no name contains */
+    for (const char *p = group; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return (h ^ (uint64_t)(unsigned)occurrence) * 1099511628211ull;
+}
+
+/* The slot holding the key, or the empty slot where it would go. */
+static size_t slot_of(const es_aggregate *a, const char *measure, const char *group,
+                      int occurrence)
+{
+    size_t mask = a->nslots - 1;
+    for (size_t s = (size_t)key_hash(measure, group, occurrence) & mask;; s = (s + 1) & mask) {
+        size_t row = a->slots[s];
+        if (row == 0)
+            return s;
+        const es_aggregate_row *r = &a->rows[row - 1];
+        if (r->occurrence == occurrence && strcmp(r->measure, measure) == 0 &&
+            strcmp(r->group, group) == 0)
+            return s;
+    }
+}
+
+static int grow_index(es_aggregate *a)
+{
+    size_t nslots = a->nslots ? 2 * a->nslots : 256;
+    size_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return ES_ENOMEM;
+    free(a->slots);
+    a->slots = slots;
+    a->nslots = nslots;
+    for (size_t i = 0; i < a->n; i++) {
+        const es_aggregate_row *r = &a->rows[i];
+        a->slots[slot_of(a, r->measure, r->group, r->occurrence)] = i + 1;
+    }
+    return ES_OK;
+}
+
+static int grow_rows(es_aggregate *a)
+{
+    size_t cap = a->cap ? 2 * a->cap : 256;
+    es_aggregate_row *rows = realloc(a->rows, cap * sizeof *rows);
+    if (!rows)
+        return ES_ENOMEM;
+    a->rows = rows;
+    double *values = realloc(a->values, cap * (size_t)a->nreps * sizeof *values);
+    if (!values)
+        return ES_ENOMEM;
+    a->values = values;
+    a->cap = cap;
+    return ES_OK;
+}
+
+/* Adds (measure, group, occurrence) as a new row, with every replication empty. */
+static int add_row(es_aggregate *a, const es_obs *o, int occurrence, size_t *row)
+{
+    if (2 * (a->n + 1) > a->nslots && grow_index(a))
+        return ES_ENOMEM;
+    if (a->n == a->cap && grow_rows(a))
+        return ES_ENOMEM;
+    es_aggregate_row *r = &a->rows[a->n];
+    *r = (es_aggregate_row){.measure = o->measure, .group = o->group, .occurrence = occurrence,
+                            .def = es_measure_find(o->measure, ES_MEASURE_RUN), .last_rep = -1};
+    for (int k = 0; k < a->nreps; k++)
+        a->values[a->n * (size_t)a->nreps + (size_t)k] = NAN;
+    a->slots[slot_of(a, o->measure, o->group, occurrence)] = a->n + 1;
+    *row = a->n++;
+    return ES_OK;
+}
+
+static int add_replication(es_aggregate *a, const es_results *res, int rep)
+{
+    for (size_t i = 0; i < res->n; i++) {
+        const es_obs *o = &res->obs[i];
+        if (o->month != ES_RESULTS_WHOLE_RUN)
+            continue;
+        int occurrence = 0;
+        size_t row;
+        for (;;) { /* the first occurrence this replication has not yet recorded */
+            size_t s = a->nslots ? slot_of(a, o->measure, o->group, occurrence) : 0;
+            if (!a->nslots || a->slots[s] == 0) {
+                if (add_row(a, o, occurrence, &row))
+                    return ES_ENOMEM;
+                break;
+            }
+            row = a->slots[s] - 1;
+            if (a->rows[row].last_rep != rep)
+                break;
+            occurrence++;
+        }
+        a->rows[row].last_rep = rep;
+        a->values[row * (size_t)a->nreps + (size_t)rep] = o->value;
+    }
+    return ES_OK;
+}
+
+/* A replication without a value: zero where the measures table says nothing happened. */
+static void apply_missing_rule(es_aggregate *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        const es_measure *def = a->rows[i].def;
+        if (!def || def->missing != ES_MEASURE_MISSING_ZERO)
+            continue;
+        for (int k = 0; k < a->nreps; k++) {
+            double *v = &a->values[i * (size_t)a->nreps + (size_t)k];
+            if (isnan(*v))
+                *v = 0.0;
+        }
+    }
+}
+
+int es_aggregate_build(es_aggregate *a, const es_results *first, size_t stride, int nreps,
+                       es_error *err)
+{
+    *a = (es_aggregate){.nreps = nreps};
+    for (int r = 0; r < nreps; r++) {
+        const es_results *res = (const es_results *)((const char *)first + (size_t)r * stride);
+        if (add_replication(a, res, r))
+            return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory summarising replications");
+    }
+    apply_missing_rule(a);
+    return ES_OK;
+}
+
+void es_aggregate_free(es_aggregate *a)
+{
+    free(a->rows);
+    free(a->values);
+    free(a->slots);
+    *a = (es_aggregate){0};
+}
+
+long es_aggregate_find(const es_aggregate *a, const char *measure, const char *group)
+{
+    if (!a->nslots)
+        return -1;
+    size_t row = a->slots[slot_of(a, measure, group, 0)];
+    return row ? (long)row - 1 : -1;
+}
+
+void es_aggregate_tally(const es_aggregate *a, size_t row, es_tally *t)
+{
+    es_tally_reset(t);
+    for (int k = 0; k < a->nreps; k++) {
+        double v = a->values[row * (size_t)a->nreps + (size_t)k];
+        if (!isnan(v))
+            es_tally_add(t, v);
+    }
+}
+
+int es_aggregate_difference(const es_aggregate *a, size_t row, const es_aggregate *base,
+                            es_tally *t)
+{
+    es_tally_reset(t);
+    const es_aggregate_row *r = &a->rows[row];
+    size_t b = base->nslots ? base->slots[slot_of(base, r->measure, r->group, r->occurrence)] : 0;
+    if (b == 0)
+        return -1;
+    int n = a->nreps < base->nreps ? a->nreps : base->nreps;
+    for (int k = 0; k < n; k++) {
+        double v = a->values[row * (size_t)a->nreps + (size_t)k];
+        double w = base->values[(b - 1) * (size_t)base->nreps + (size_t)k];
+        if (!isnan(v) && !isnan(w))
+            es_tally_add(t, v - w);
+    }
+    return 0;
+}
