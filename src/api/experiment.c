@@ -133,7 +133,7 @@ void es_replication_destroy(es_replication *rep)
 typedef struct worker_shared {
     es_experiment *x;
     bool full_ledger;
-    bool progress;
+    const es_run_options *opt; /* its progress callback, told on rank 0 */
     int first, last; /* replications [first, last) of this batch, 0-based */
     int rank, ranks; /* this rank runs first + rank, first + rank + ranks, ... */
     int mine;        /* how many that is */
@@ -145,14 +145,11 @@ typedef struct worker_shared {
     pthread_mutex_t lock;
 } worker_shared;
 
-static void show_progress(worker_shared *w)
+/* Tells the caller's progress callback, one call at a time. */
+static void tell_progress(worker_shared *w)
 {
-    int done = atomic_load(&w->done), total = w->mine;
-    int width = 30, filled = total ? done * width / total : width;
     pthread_mutex_lock(&w->lock);
-    fprintf(stderr, "\r[%.*s%*s] %d/%d replications", filled, "==============================",
-            width - filled, "", done, total);
-    fflush(stderr);
+    w->opt->progress(w->opt->progress_user, atomic_load(&w->done), w->mine);
     pthread_mutex_unlock(&w->lock);
 }
 
@@ -178,8 +175,8 @@ static void *worker(void *arg)
             pthread_mutex_unlock(&w->lock);
         }
         atomic_fetch_add(&w->done, 1);
-        if (w->progress)
-            show_progress(w);
+        if (w->opt->progress && w->rank == 0)
+            tell_progress(w);
     }
 }
 
@@ -194,9 +191,8 @@ static int run_batch(es_experiment *x, int first, int last, int jobs, const es_r
         jobs = mine;
     if (jobs > 256)
         jobs = 256;
-    worker_shared w = {.x = x, .full_ledger = opt->full_ledger, .first = first, .last = last,
-                       .rank = rank, .ranks = ranks, .mine = mine,
-                       .progress = !opt->quiet && rank == 0 && isatty(STDERR_FILENO)};
+    worker_shared w = {.x = x, .full_ledger = opt->full_ledger, .opt = opt, .first = first,
+                       .last = last, .rank = rank, .ranks = ranks, .mine = mine};
     atomic_init(&w.next, 0);
     atomic_init(&w.done, 0);
     atomic_init(&w.failed, 0);
@@ -211,8 +207,6 @@ static int run_batch(es_experiment *x, int first, int last, int jobs, const es_r
     for (int t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     pthread_mutex_destroy(&w.lock);
-    if (w.progress)
-        fputs("\r\033[K", stderr);
     int failed_index = -1;
     if (atomic_load(&w.failed)) {
         *err = w.first_error;

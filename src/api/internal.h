@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "api/essim.h"
 #include "engine/error.h"
 #include "engine/results.h"
 #include "funding/ledger.h"
@@ -26,7 +27,8 @@ typedef struct es_run_options {
     int range_first, range_last; /* > 0: run only replications range_first..range_last (1-based,
                                   * both included) of the scenario's, and keep them for essim
                                   * merge (slice.essim in the output folder) */
-    bool quiet;
+    void (*progress)(void *user, int done, int total); /* see essim_progress_fn; may be NULL */
+    void *progress_user;
 } es_run_options;
 
 typedef struct es_replication {

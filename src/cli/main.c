@@ -1,4 +1,5 @@
-/* essim command line: a thin client of the public API in src/api/essim.h. */
+/* essim command line: a thin client of the public API in src/api/essim.h — it parses the
+ * arguments into a request, draws the progress it is told of and prints what was done. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -7,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
+#include <unistd.h>
 
-#include "api/internal.h"
-#include "api/parallel.h"
+#include "api/essim.h"
 
 static const char usage[] =
     "usage: essim COMMAND [OPTIONS]\n"
@@ -52,46 +52,22 @@ static const char usage[] =
 
 static char command_line[4096];
 
-/* Under mpirun every rank runs the same commands on the same inputs; rank 0 alone writes the
- * outputs and speaks. */
-static bool is_root(void) { return es_parallel_rank() == 0; }
-
 static int fail(const es_error *err)
 {
     char buf[2048];
-    if (is_root())
+    if (essim_is_root())
         fprintf(stderr, "essim: %s\n", es_error_format(err, buf, sizeof buf));
     return es_exit_status(err->status);
 }
 
 static int usage_error(const char *fmt, const char *arg)
 {
-    if (!is_root())
+    if (!essim_is_root())
         return 2;
     fputs("essim: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'essim --help'.\n", stderr);
     return 2;
-}
-
-/* Checks and locks the output folder before the work: refused when essim may not replace it
- * or cannot write beside it, or while another run writes it.  Under mpirun rank 0 alone
- * writes, so it alone checks, and every rank stops with its error. */
-static int open_output(es_output_folder *od, const char *out, const char *const *protect,
-                       int nprotect, es_error *err)
-{
-    *od = (es_output_folder){.lock_fd = -1};
-    int rc = is_root() ? es_output_open(od, out, protect, nprotect, err) : ES_OK;
-    return es_parallel_share(rc, err);
-}
-
-/* The files a scenario read, which the output folder must not hold; returns how many. */
-static int inputs_of(const es_scenario *scn, const char **protect, int room)
-{
-    int n = 0;
-    for (int i = 0; i < scn->ninputs && n < room; i++)
-        protect[n++] = scn->inputs[i];
-    return n;
 }
 
 static int parse_long(const char *text, long long min, long long max, long long *out)
@@ -105,19 +81,27 @@ static int parse_long(const char *text, long long min, long long max, long long 
     return 0;
 }
 
+/* The progress bar, on a terminal only. */
+static void draw_progress(void *user, int done, int total)
+{
+    (void)user;
+    int width = 30, filled = total ? done * width / total : width;
+    fprintf(stderr, "\r[%.*s%*s] %d/%d replications", filled, "==============================",
+            width - filled, "", done, total);
+    fflush(stderr);
+}
+
 typedef struct run_args {
-    es_run_options opt;
+    essim_request rq;
     const char *out;
-    const char *funding; /* compare: comma-separated files */
-    int nparams;         /* sweep */
-    const char *params[ES_MAX_SWEEP_PARAMS];
-    const char *scenario;
+    bool quiet;
+    char funding_list[4096]; /* compare: --funding, cut at its commas */
+    const char *funding[8];
+    const char *params[2]; /* sweep */
 } run_args;
 
-enum { CMD_RUN, CMD_COMPARE, CMD_SWEEP };
-
 /* Parses the options shared by run, compare and sweep; returns 0 or an exit status. */
-static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
+static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
 {
     static const struct option longopts[] = {
         {"out", required_argument, NULL, 'o'},    {"replications", required_argument, NULL, 'r'},
@@ -128,8 +112,11 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
         {"max-replications", required_argument, NULL, 'M'},
         {"replication-range", required_argument, NULL, 'R'}, {NULL, 0, NULL, 0},
     };
-    *a = (run_args){.opt = {.seed = -1, .command = command_line}, .out = "out/"};
-    es_run_options *o = &a->opt;
+    memset(a, 0, sizeof *a);
+    a->rq = (essim_request){.command = cmd, .seed = -1, .command_line = command_line};
+    a->out = "out/";
+    essim_request *o = &a->rq;
+    const char *funding = NULL;
     long long v;
     int c;
     optind = 1;
@@ -138,16 +125,16 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
         switch (c) {
         case 'o': a->out = optarg; break;
         case 'p':
-            if (cmd != CMD_SWEEP)
+            if (cmd != ESSIM_SWEEP)
                 return usage_error("%s", "--param goes with sweep");
-            if (a->nparams == ES_MAX_SWEEP_PARAMS)
+            if (o->nparams == 2)
                 return usage_error("%s", "sweep takes one or two --param");
-            a->params[a->nparams++] = optarg;
+            a->params[o->nparams++] = optarg;
             break;
         case 'f':
-            if (cmd != CMD_COMPARE)
+            if (cmd != ESSIM_COMPARE)
                 return usage_error("%s", "--funding goes with compare");
-            a->funding = optarg;
+            funding = optarg;
             break;
         case 'r':
             if (parse_long(optarg, 1, 100000, &v))
@@ -182,7 +169,7 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
             break;
         case 'R': {
             int first, last, used = 0;
-            if (cmd != CMD_RUN)
+            if (cmd != ESSIM_RUN)
                 return usage_error("%s", "--replication-range goes with run (use mpirun to spread "
                                          "a compare or a sweep)");
             if (sscanf(optarg, "%d:%d%n", &first, &last, &used) != 2 || optarg[used] != '\0' ||
@@ -195,164 +182,97 @@ static int parse_run_args(int argc, char **argv, int cmd, run_args *a)
             break;
         }
         case 'b':
-            if (cmd != CMD_COMPARE)
+            if (cmd != ESSIM_COMPARE)
                 return usage_error("%s", "--behavioural goes with compare");
             o->behavioural = true;
             break;
-        case 'q': o->quiet = true; break;
+        case 'q': a->quiet = true; break;
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    static const char *const names[] = {"run", "compare", "sweep"};
+    static const char *const names[] = {[ESSIM_RUN] = "run", [ESSIM_COMPARE] = "compare",
+                                        [ESSIM_SWEEP] = "sweep"};
     if (optind != argc - 1)
         return usage_error("%s takes exactly one SCENARIO file", names[cmd]);
-    if (cmd == CMD_COMPARE && !a->funding)
+    if (cmd == ESSIM_COMPARE && !funding)
         return usage_error("%s", "compare needs --funding A.cfg,B.cfg,...");
-    if (cmd == CMD_SWEEP && a->nparams == 0)
+    if (cmd == ESSIM_SWEEP && o->nparams == 0)
         return usage_error("%s", "sweep needs --param PATH=V1,V2,...");
-    a->scenario = argv[optind];
+    if (funding) {
+        snprintf(a->funding_list, sizeof a->funding_list, "%s", funding);
+        for (char *tok = strtok(a->funding_list, ","); tok; tok = strtok(NULL, ",")) {
+            if (o->nfunding_files == 8)
+                return usage_error("compare takes at most %s funding models", "8");
+            a->funding[o->nfunding_files++] = tok;
+        }
+        if (o->nfunding_files == 0)
+            return usage_error("%s", "--funding names no file");
+    }
+    o->scenario = argv[optind];
+    o->funding_files = a->funding;
+    o->params = a->params;
     return 0;
 }
 
-static int compare_files(const es_scenario *scn, const run_args *a, const char *const *files, int n);
-
-static int cmd_run(int argc, char **argv)
+static void print_done(const essim_job *job, const essim_summary *s, const char *out)
 {
-    run_args a;
-    int status = parse_run_args(argc, argv, CMD_RUN, &a);
-    if (status)
-        return status;
-    es_run_options opt = a.opt;
-    const char *out = a.out;
-    es_error err;
-    es_error_clear(&err);
-    static es_scenario scn;
-    if (es_scenario_load(&scn, a.scenario, &err))
-        return fail(&err);
-    if (scn.nfunding_files > 1) {
-        if (opt.range_first > 0)
-            return usage_error("%s: --replication-range is for one funding model; this scenario "
-                               "compares several (funding_models): use mpirun",
-                               a.scenario);
-        return compare_files(&scn, &a, NULL, 0); /* scenario.funding_models: a comparison */
-    }
-    const char *protect[ES_MAX_INPUT_FILES];
-    es_output_folder od;
-    if (open_output(&od, out, protect, inputs_of(&scn, protect, ES_MAX_INPUT_FILES), &err))
-        return fail(&err);
-    es_experiment x;
-    int rc = es_experiment_run(&x, &scn, &opt, &err);
-    if (!rc && is_root())
-        rc = es_output_write(&x, &od, &err);
-    es_output_close(&od);
-    if (!rc && is_root() && opt.precision > 0.0 && !x.precision_reached)
+    if (s->precision_asked && s->kind == ESSIM_KIND_RUN && !s->precision_reached && s->slices == 0)
         fprintf(stderr, "essim: note: the headline measures' 95%% half-widths are not all within "
-                        "%g of their means after %d replications (--max-replications)\n",
-                opt.precision, x.nreps);
-    if (!rc && !opt.quiet && is_root()) {
-        uint64_t events = 0;
-        for (int i = 0; i < x.nreps; i++)
-            events += x.reps[i].events;
-        printf("essim: %s: %d replications, %llu events in %.2f s; results in %s\n",
-               x.scenario.params.name, x.nreps, (unsigned long long)events, x.wall_seconds, out);
+                        "the asked precision of their means after %d replications "
+                        "(--max-replications)\n",
+                s->replications);
+    (void)job;
+    if (s->slices > 0)
+        printf("essim: %s: %d slices, %d replications; results in %s\n", s->name, s->slices,
+               s->replications, out);
+    else if (s->kind == ESSIM_KIND_RUN)
+        printf("essim: %s: %d replications, %llu events in %.2f s; results in %s\n", s->name,
+               s->replications, (unsigned long long)s->events, s->wall_seconds, out);
+    else if (s->kind == ESSIM_KIND_COMPARISON)
+        printf("essim: %s: %d funding models x %d replications, %s; results in %s\n", s->name,
+               s->models, s->replications,
+               s->behavioural ? "providers responding to prices" : "on the same client flows", out);
+    else if (s->kind == ESSIM_KIND_SWEEP)
+        printf("essim: %s: %d sweep points x %d replications; results in %s\n", s->name,
+               s->points, s->replications, out);
+}
+
+/* A job from its request to its output folder: inputs read and the folder checked and locked
+ * before any simulation, so a refusal costs nothing. */
+static int do_job(const essim_request *rq, const char *out, bool quiet)
+{
+    es_error err;
+    es_error_clear(&err);
+    essim_request r = *rq;
+    bool bar = !quiet && essim_is_root() && isatty(STDERR_FILENO);
+    if (bar)
+        r.progress = draw_progress;
+    essim_job *job;
+    if (essim_job_new(&job, &r, &err))
+        return fail(&err);
+    int rc = essim_job_open_output(job, out, &err);
+    if (!rc)
+        rc = essim_job_run(job, &err);
+    if (bar)
+        fputs("\r\033[K", stderr);
+    if (!rc)
+        rc = essim_job_write(job, &err);
+    if (!rc && !quiet && essim_is_root()) {
+        essim_summary s;
+        essim_job_summary(job, &s);
+        print_done(job, &s, out);
     }
-    es_experiment_destroy(&x);
+    essim_job_free(job);
     return rc ? fail(&err) : 0;
 }
 
-/* Runs and writes a comparison of funding files (or of the scenario's own funding_models when
- * n is 0). */
-static int compare_files(const es_scenario *scn, const run_args *a, const char *const *files, int n)
-{
-    const char *own[8];
-    if (n == 0) {
-        for (int i = 0; i < scn->nfunding_files; i++)
-            own[i] = scn->funding_files[i];
-        files = own;
-        n = scn->nfunding_files;
-    }
-    es_error err;
-    es_error_clear(&err);
-    const char *protect[ES_MAX_INPUT_FILES + ES_MAX_COMPARED];
-    int nprotect = inputs_of(scn, protect, ES_MAX_INPUT_FILES);
-    for (int i = 0; i < n && i < ES_MAX_COMPARED; i++)
-        protect[nprotect++] = files[i];
-    es_output_folder od;
-    if (open_output(&od, a->out, protect, nprotect, &err))
-        return fail(&err);
-    static es_comparison cmp;
-    int rc = es_compare_run(&cmp, scn, files, n, &a->opt, &err);
-    if (!rc && is_root())
-        rc = es_compare_write(&cmp, &od, &err);
-    es_output_close(&od);
-    if (!rc && !a->opt.quiet && is_root())
-        printf("essim: %s: %d funding models x %d replications, %s; results in %s\n",
-               scn->params.name, n, cmp.runs[0].nreps,
-               a->opt.behavioural ? "providers responding to prices" : "on the same client flows",
-               a->out);
-    es_compare_destroy(&cmp);
-    return rc ? fail(&err) : 0;
-}
-
-static int cmd_compare(int argc, char **argv)
-{
-    run_args a;
-    int status = parse_run_args(argc, argv, CMD_COMPARE, &a);
-    if (status)
-        return status;
-    static char list[4096];
-    snprintf(list, sizeof list, "%s", a.funding);
-    const char *files[ES_MAX_COMPARED];
-    int n = 0;
-    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
-        if (n == ES_MAX_COMPARED)
-            return usage_error("compare takes at most %s funding models", "8");
-        files[n++] = tok;
-    }
-    if (n == 0)
-        return usage_error("%s", "--funding names no file");
-    es_error err;
-    es_error_clear(&err);
-    static es_scenario scn;
-    if (es_scenario_load(&scn, a.scenario, &err))
-        return fail(&err);
-    return compare_files(&scn, &a, files, n);
-}
-
-static int cmd_sweep(int argc, char **argv)
+static int cmd_run_like(int argc, char **argv, essim_command cmd)
 {
     run_args a;
-    int status = parse_run_args(argc, argv, CMD_SWEEP, &a);
+    int status = parse_run_args(argc, argv, cmd, &a);
     if (status)
         return status;
-    es_error err;
-    es_error_clear(&err);
-    static es_sweep sw;
-    sw.nparams = a.nparams;
-    for (int k = 0; k < a.nparams; k++)
-        if (es_sweep_param_parse(&sw.params[k], a.params[k], &err))
-            return fail(&err);
-    /* the files the scenario reads, for the output check (each point loads it anew) */
-    static es_scenario base;
-    const char *protect[ES_MAX_INPUT_FILES] = {a.scenario};
-    int nprotect = 1;
-    if (es_scenario_load(&base, a.scenario, &err) == ES_OK)
-        nprotect = inputs_of(&base, protect, ES_MAX_INPUT_FILES);
-    else if (err.status == ES_ENOMEM)
-        return fail(&err);
-    es_error_clear(&err); /* a scenario that needs the sweep's values: es_sweep_run says */
-    es_output_folder od;
-    if (open_output(&od, a.out, protect, nprotect, &err))
-        return fail(&err);
-    int rc = es_sweep_run(&sw, a.scenario, &a.opt, &err);
-    if (!rc && is_root())
-        rc = es_sweep_write(&sw, &od, &err);
-    es_output_close(&od);
-    if (!rc && !a.opt.quiet && is_root())
-        printf("essim: %s: %d sweep points x %d replications; results in %s\n", sw.scenario_name,
-               sw.npoints, sw.points[0].nreps, a.out);
-    es_sweep_destroy(&sw);
-    return rc ? fail(&err) : 0;
+    return do_job(&a.rq, a.out, a.quiet);
 }
 
 static int cmd_merge(int argc, char **argv)
@@ -373,21 +293,9 @@ static int cmd_merge(int argc, char **argv)
     }
     if (optind == argc)
         return usage_error("%s", "merge takes the folders of one run's slices");
-    es_error err;
-    es_error_clear(&err);
-    es_output_folder od; /* never one holding a slice to merge */
-    if (open_output(&od, out, (const char *const *)argv + optind, argc - optind, &err))
-        return fail(&err);
-    static es_experiment x;
-    int rc = es_merge_load(&x, (const char *const *)argv + optind, argc - optind, command_line, &err);
-    if (!rc && is_root())
-        rc = es_output_write(&x, &od, &err);
-    es_output_close(&od);
-    if (!rc && !quiet && is_root())
-        printf("essim: %s: %d slices, %d replications; results in %s\n", x.scenario.params.name,
-               argc - optind, x.nreps, out);
-    es_experiment_destroy(&x);
-    return rc ? fail(&err) : 0;
+    essim_request rq = {.command = ESSIM_MERGE, .dirs = (const char *const *)argv + optind,
+                        .ndirs = argc - optind, .command_line = command_line, .seed = -1};
+    return do_job(&rq, out, quiet);
 }
 
 static int cmd_check(int argc, char **argv)
@@ -396,12 +304,15 @@ static int cmd_check(int argc, char **argv)
         return usage_error("%s", "check takes exactly one SCENARIO file");
     es_error err;
     es_error_clear(&err);
-    static es_scenario scn;
-    if (es_scenario_load(&scn, argv[1], &err))
+    essim_request rq = {.command = ESSIM_CHECK, .scenario = argv[1], .seed = -1};
+    essim_job *job;
+    if (essim_job_new(&job, &rq, &err))
         return fail(&err);
-    printf("%s: ok (%d streams, %d catchments%s%s)\n", argv[1], scn.params.nstreams,
-           scn.params.ncatchments, scn.has_funding ? ", funding model " : "",
-           scn.has_funding ? scn.funding.name : "");
+    essim_summary s;
+    essim_job_summary(job, &s);
+    essim_job_free(job);
+    printf("%s: ok (%d streams, %d catchments%s%s)\n", argv[1], s.streams, s.catchments,
+           s.funding[0] ? ", funding model " : "", s.funding);
     return 0;
 }
 
@@ -409,13 +320,11 @@ static int cmd_reference(int argc, char **argv)
 {
     if (argc != 2)
         return usage_error("%s", "reference takes 'scenario' or 'funding'");
-    if (strcmp(argv[1], "scenario") == 0)
-        es_schema_write_markdown(&es_scenario_schema, stdout);
-    else if (strcmp(argv[1], "funding") == 0)
-        es_schema_write_markdown(&es_funding_schema, stdout);
-    else
+    es_error err;
+    es_error_clear(&err);
+    if (strcmp(argv[1], "scenario") != 0 && strcmp(argv[1], "funding") != 0)
         return usage_error("reference takes 'scenario' or 'funding', not '%s'", argv[1]);
-    return ferror(stdout) ? 1 : 0;
+    return essim_reference_write(argv[1], stdout, &err) ? 1 : 0;
 }
 
 static int dispatch(int argc, char **argv);
@@ -425,7 +334,7 @@ static int dispatch(int argc, char **argv);
  * then die by the signal; at any other time, die at once: nothing is half-written. */
 static void on_stop_signal(int sig)
 {
-    if (es_output_stop(sig))
+    if (essim_stop(sig))
         return;
     signal(sig, SIG_DFL);
     raise(sig);
@@ -446,11 +355,11 @@ static void catch_stop_signals(void)
 
 int main(int argc, char **argv)
 {
-    es_parallel_init(&argc, &argv);
+    essim_init(&argc, &argv);
     catch_stop_signals();
     int status = dispatch(argc, argv);
-    es_parallel_finalize();
-    int sig = es_output_stopped();
+    essim_finalize();
+    int sig = essim_stopped();
     if (sig) { /* the shell sees the run killed by it, as without the handler */
         signal(sig, SIG_DFL);
         raise(sig);
@@ -464,7 +373,6 @@ static int dispatch(int argc, char **argv)
     for (int i = 0; i < argc && used + 2 < sizeof command_line; i++)
         used += (size_t)snprintf(command_line + used, sizeof command_line - used, "%s%s",
                                  i ? " " : "", i == 0 ? "essim" : argv[i]);
-    gsl_set_error_handler_off();
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
@@ -476,20 +384,20 @@ static int dispatch(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("essim %s\n", ESSIM_VERSION);
-        if (es_parallel_built_with_mpi())
+        if (essim_built_with_mpi())
             printf("built with MPI: mpirun -n K essim ... spreads replications over K ranks\n");
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 1, argv + 1);
+        return cmd_run_like(argc - 1, argv + 1, ESSIM_RUN);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
-        return cmd_compare(argc - 1, argv + 1);
+        return cmd_run_like(argc - 1, argv + 1, ESSIM_COMPARE);
     if (strcmp(cmd, "sweep") == 0)
-        return cmd_sweep(argc - 1, argv + 1);
+        return cmd_run_like(argc - 1, argv + 1, ESSIM_SWEEP);
     if (strcmp(cmd, "reference") == 0)
         return cmd_reference(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);

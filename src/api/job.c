@@ -1,0 +1,313 @@
+/* essim_job: the public API of essim.h over the library's internal calls.  The rules of what a
+ * request is live here, not in the command line: a run whose scenario lists several funding
+ * models is a comparison; a merge reads its slices when it runs; the output folder protects
+ * every input of the job.  Every large object is on the heap, so jobs are independent. */
+#include "api/essim.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/internal.h"
+#include "api/parallel.h"
+#include "io/schema.h"
+
+struct essim_job {
+    essim_request rq; /* the caller's strings, which must outlive the job */
+    essim_kind kind;
+    es_run_options opt;
+    es_scenario *scenario; /* run, compare, check; sweep: the first load, when it loads */
+    const char *files[ES_MAX_COMPARED]; /* comparison: the funding models */
+    int nfiles;
+    es_experiment *run;   /* run and merge */
+    es_comparison *cmp;   /* comparison */
+    es_sweep *sweep;
+    bool ran;
+    es_output_folder out;
+    bool out_open;
+};
+
+static int job_oom(es_error *err)
+{
+    return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for a job");
+}
+
+static es_run_options options_of(const essim_request *rq)
+{
+    return (es_run_options){
+        .replications = rq->replications,
+        .seed = rq->seed,
+        .jobs = rq->jobs,
+        .full_ledger = rq->full_ledger,
+        .behavioural = rq->behavioural,
+        .command = rq->command_line ? rq->command_line : "essim",
+        .precision = rq->precision,
+        .max_replications = rq->max_replications,
+        .range_first = rq->range_first,
+        .range_last = rq->range_last,
+        .progress = rq->progress,
+        .progress_user = rq->progress_user,
+    };
+}
+
+static int load_scenario(essim_job *j, es_error *err)
+{
+    if (!j->rq.scenario)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "the job names no scenario file");
+    if (!(j->scenario = malloc(sizeof *j->scenario)))
+        return job_oom(err);
+    return es_scenario_load(j->scenario, j->rq.scenario, err);
+}
+
+/* A run of a scenario that lists several funding models is a comparison of them. */
+static int decide_run(essim_job *j, es_error *err)
+{
+    int rc = load_scenario(j, err);
+    if (rc)
+        return rc;
+    if (j->scenario->nfunding_files <= 1) {
+        j->kind = ESSIM_KIND_RUN;
+        return ES_OK;
+    }
+    if (j->rq.range_first > 0)
+        return es_error_set(err, ES_EINVAL, NULL, 0,
+                            "%s: --replication-range is for one funding model; this scenario "
+                            "compares several (funding_models): use mpirun",
+                            j->rq.scenario);
+    j->kind = ESSIM_KIND_COMPARISON;
+    for (int i = 0; i < j->scenario->nfunding_files && i < ES_MAX_COMPARED; i++)
+        j->files[j->nfiles++] = j->scenario->funding_files[i];
+    return ES_OK;
+}
+
+static int decide_compare(essim_job *j, es_error *err)
+{
+    if (j->rq.nfunding_files < 1 || j->rq.nfunding_files > ES_MAX_COMPARED)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "compare takes 1 to %d funding models, not %d",
+                            ES_MAX_COMPARED, j->rq.nfunding_files);
+    j->kind = ESSIM_KIND_COMPARISON;
+    for (int i = 0; i < j->rq.nfunding_files; i++)
+        j->files[j->nfiles++] = j->rq.funding_files[i];
+    return load_scenario(j, err);
+}
+
+/* A sweep loads the scenario anew at each point; the first load here only names the files to
+ * protect, and a scenario that needs the sweep's values to load is not refused for it. */
+static int decide_sweep(essim_job *j, es_error *err)
+{
+    j->kind = ESSIM_KIND_SWEEP;
+    if (j->rq.nparams < 1 || j->rq.nparams > ES_MAX_SWEEP_PARAMS)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "sweep takes one or two settings, not %d",
+                            j->rq.nparams);
+    if (!(j->sweep = calloc(1, sizeof *j->sweep)))
+        return job_oom(err);
+    j->sweep->nparams = j->rq.nparams;
+    for (int k = 0; k < j->rq.nparams; k++) {
+        int rc = es_sweep_param_parse(&j->sweep->params[k], j->rq.params[k], err);
+        if (rc)
+            return rc;
+    }
+    int rc = load_scenario(j, err);
+    if (rc == ES_ENOMEM)
+        return rc;
+    if (rc) {
+        free(j->scenario);
+        j->scenario = NULL;
+        es_error_clear(err); /* es_sweep_run says, point by point */
+    }
+    return ES_OK;
+}
+
+int essim_job_new(essim_job **out, const essim_request *rq, es_error *err)
+{
+    *out = NULL;
+    essim_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return job_oom(err);
+    j->rq = *rq;
+    j->opt = options_of(rq);
+    j->out.lock_fd = -1;
+    int rc;
+    switch (rq->command) {
+    case ESSIM_RUN: rc = decide_run(j, err); break;
+    case ESSIM_COMPARE: rc = decide_compare(j, err); break;
+    case ESSIM_SWEEP: rc = decide_sweep(j, err); break;
+    case ESSIM_MERGE:
+        j->kind = ESSIM_KIND_RUN;
+        rc = rq->ndirs > 0 ? ES_OK
+                           : es_error_set(err, ES_EINVAL, NULL, 0,
+                                          "merge takes the folders of one run's slices");
+        break;
+    case ESSIM_CHECK:
+        j->kind = ESSIM_KIND_CHECK;
+        rc = load_scenario(j, err);
+        break;
+    default: rc = es_error_set(err, ES_EINVAL, NULL, 0, "unknown command %d", (int)rq->command);
+    }
+    if (rc) {
+        essim_job_free(j);
+        return rc;
+    }
+    *out = j;
+    return ES_OK;
+}
+
+void essim_job_free(essim_job *j)
+{
+    if (!j)
+        return;
+    if (j->out_open)
+        es_output_close(&j->out);
+    if (j->run) {
+        if (j->ran)
+            es_experiment_destroy(j->run);
+        free(j->run);
+    }
+    if (j->cmp) {
+        if (j->ran)
+            es_compare_destroy(j->cmp);
+        free(j->cmp);
+    }
+    if (j->sweep) {
+        if (j->ran)
+            es_sweep_destroy(j->sweep);
+        free(j->sweep);
+    }
+    free(j->scenario);
+    free(j);
+}
+
+essim_kind essim_job_kind(const essim_job *j) { return j->kind; }
+
+int essim_job_open_output(essim_job *j, const char *dir, es_error *err)
+{
+    if (j->kind == ESSIM_KIND_CHECK)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "check writes no output folder");
+    if (j->out_open)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "the job's output folder is already open");
+    const char *protect[ES_MAX_INPUT_FILES + ES_MAX_COMPARED];
+    int n = 0;
+    if (j->rq.command == ESSIM_MERGE) { /* never a folder holding a slice to merge */
+        for (int i = 0; i < j->rq.ndirs && n < ES_MAX_INPUT_FILES; i++)
+            protect[n++] = j->rq.dirs[i];
+    } else if (j->scenario) {
+        for (int i = 0; i < j->scenario->ninputs && i < ES_MAX_INPUT_FILES; i++)
+            protect[n++] = j->scenario->inputs[i];
+    } else {
+        protect[n++] = j->rq.scenario;
+    }
+    for (int i = 0; i < j->nfiles; i++)
+        protect[n++] = j->files[i];
+    j->out = (es_output_folder){.lock_fd = -1};
+    int rc = essim_is_root() ? es_output_open(&j->out, dir, protect, n, err) : ES_OK;
+    rc = es_parallel_share(rc, err);
+    j->out_open = rc == ES_OK;
+    return rc;
+}
+
+int essim_job_run(essim_job *j, es_error *err)
+{
+    if (j->ran)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "the job has run already");
+    int rc = ES_OK;
+    switch (j->kind) {
+    case ESSIM_KIND_CHECK: return ES_OK;
+    case ESSIM_KIND_RUN:
+        if (!(j->run = calloc(1, sizeof *j->run)))
+            return job_oom(err);
+        rc = j->rq.command == ESSIM_MERGE
+                 ? es_merge_load(j->run, j->rq.dirs, j->rq.ndirs, j->opt.command, err)
+                 : es_experiment_run(j->run, j->scenario, &j->opt, err);
+        break;
+    case ESSIM_KIND_COMPARISON:
+        if (!(j->cmp = calloc(1, sizeof *j->cmp)))
+            return job_oom(err);
+        rc = es_compare_run(j->cmp, j->scenario, j->files, j->nfiles, &j->opt, err);
+        break;
+    case ESSIM_KIND_SWEEP: rc = es_sweep_run(j->sweep, j->rq.scenario, &j->opt, err); break;
+    }
+    j->ran = true; /* the run and merge calls leave a destroyable object even when they fail */
+    return rc;
+}
+
+int essim_job_write(essim_job *j, es_error *err)
+{
+    if (!j->ran || !j->out_open)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "the job has not run, or has no output folder");
+    int rc = ES_OK;
+    if (essim_is_root()) {
+        switch (j->kind) {
+        case ESSIM_KIND_RUN: rc = es_output_write(j->run, &j->out, err); break;
+        case ESSIM_KIND_COMPARISON: rc = es_compare_write(j->cmp, &j->out, err); break;
+        case ESSIM_KIND_SWEEP: rc = es_sweep_write(j->sweep, &j->out, err); break;
+        case ESSIM_KIND_CHECK: break;
+        }
+    }
+    es_output_close(&j->out);
+    j->out_open = false;
+    return rc;
+}
+
+void essim_job_summary(const essim_job *j, essim_summary *s)
+{
+    *s = (essim_summary){.kind = j->kind, .precision_asked = j->opt.precision > 0.0,
+                         .behavioural = j->opt.behavioural};
+    if (j->scenario)
+        snprintf(s->name, sizeof s->name, "%s", j->scenario->params.name);
+    if (j->rq.command == ESSIM_MERGE)
+        s->slices = j->rq.ndirs;
+    switch (j->kind) {
+    case ESSIM_KIND_CHECK:
+        s->streams = j->scenario->params.nstreams;
+        s->catchments = j->scenario->params.ncatchments;
+        if (j->scenario->has_funding)
+            snprintf(s->funding, sizeof s->funding, "%s", j->scenario->funding.name);
+        break;
+    case ESSIM_KIND_RUN:
+        if (!j->ran)
+            break;
+        snprintf(s->name, sizeof s->name, "%s", j->run->scenario.params.name);
+        s->replications = j->run->nreps;
+        s->wall_seconds = j->run->wall_seconds;
+        s->precision_reached = j->run->precision_reached;
+        for (int i = 0; i < j->run->nreps; i++)
+            s->events += j->run->reps[i].events;
+        break;
+    case ESSIM_KIND_COMPARISON:
+        s->models = j->nfiles;
+        if (j->ran)
+            s->replications = j->cmp->runs[0].nreps;
+        break;
+    case ESSIM_KIND_SWEEP:
+        snprintf(s->name, sizeof s->name, "%s", j->sweep->scenario_name);
+        s->points = j->sweep->npoints;
+        if (j->ran && j->sweep->npoints > 0)
+            s->replications = j->sweep->points[0].nreps;
+        break;
+    }
+}
+
+void essim_init(int *argc, char ***argv)
+{
+    es_parallel_init(argc, argv);
+    gsl_set_error_handler_off();
+}
+
+void essim_finalize(void) { es_parallel_finalize(); }
+bool essim_is_root(void) { return es_parallel_rank() == 0; }
+bool essim_built_with_mpi(void) { return es_parallel_built_with_mpi(); }
+bool essim_stop(int sig) { return es_output_stop(sig); }
+int essim_stopped(void) { return es_output_stopped(); }
+
+int essim_reference_write(const char *kind, FILE *out, es_error *err)
+{
+    if (strcmp(kind, "scenario") == 0)
+        es_schema_write_markdown(&es_scenario_schema, out);
+    else if (strcmp(kind, "funding") == 0)
+        es_schema_write_markdown(&es_funding_schema, out);
+    else
+        return es_error_set(err, ES_EINVAL, NULL, 0,
+                            "reference takes 'scenario' or 'funding', not '%s'", kind);
+    return ferror(out) ? es_error_set(err, ES_EIO, NULL, 0, "cannot write the reference")
+                       : ES_OK;
+}
