@@ -39,6 +39,10 @@ typedef struct es_override {
 int es_scenario_load_with(es_scenario *s, const char *path, const es_override *overrides,
                           int noverrides, es_error *err);
 
+/* Applies one override to a parsed scenario (src/io/override.c): the key must be in the key
+ * table; a key the file lacks is added where its group exists (or is a top-level group). */
+int es_override_apply(config_t *cfg, const es_override *ov, es_error *err);
+
 /* The labour_market group (src/io/scenario_labour.c); needs the run dates and the geography. */
 int es_load_labour_market(es_params *p, const config_t *cfg, const char *file, es_error *err);
 
