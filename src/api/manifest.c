@@ -19,7 +19,9 @@ typedef struct file_list {
     int errnum; /* why collect stopped the walk */
 } file_list;
 
-static file_list *walking; /* nftw has no context pointer; the writer is not reentrant */
+/* nftw has no context pointer: the list being filled is the calling thread's, so two threads
+ * can write manifests at once */
+static _Thread_local file_list *walking;
 
 static int collect(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {

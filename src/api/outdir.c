@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -81,19 +82,42 @@ static int out_of_memory(es_error *err, const char *dir)
     return es_error_set(err, ES_ENOMEM, dir, 0, "out of memory");
 }
 
-/* Process-wide, as signals are: how many output folders are being written, the signal that
- * asked to stop meanwhile, and the lock file to remove when a signal ends the process.  Only
- * the signal handler writes output_stop_signal. */
-static volatile sig_atomic_t outputs_pending;
+/* Process-wide, as signals are: how many output folders are being written (by any thread),
+ * the signal that asked to stop meanwhile, and the lock files to remove when a signal ends the
+ * process.  Lock-free atomics, so both the threads of a caller writing two folders at once and
+ * the signal handler may touch them.  Only the signal handler writes output_stop_signal. */
+#define HELD_LOCKS_MAX 16 /* folders one process writes at once; beyond it a lock is only not
+                           * removed by a signal (the next run finds it unlocked and takes it) */
+static atomic_int outputs_pending;
 static volatile sig_atomic_t output_stop_signal;
-static const char *volatile held_lock;
+static _Atomic(const char *) held_locks[HELD_LOCKS_MAX];
+
+static void hold_lock(const char *path)
+{
+    for (int i = 0; i < HELD_LOCKS_MAX; i++) {
+        const char *none = NULL;
+        if (atomic_compare_exchange_strong(&held_locks[i], &none, path))
+            return;
+    }
+}
+
+static void release_lock(const char *path)
+{
+    for (int i = 0; i < HELD_LOCKS_MAX; i++) {
+        const char *mine = path;
+        if (atomic_compare_exchange_strong(&held_locks[i], &mine, NULL))
+            return;
+    }
+}
 
 bool es_output_stop(int sig)
 {
-    if (!outputs_pending) {
-        const char *lock = held_lock;
-        if (lock)
-            unlink(lock); /* async-signal-safe; the process ends, and with it the lock */
+    if (!atomic_load(&outputs_pending)) {
+        for (int i = 0; i < HELD_LOCKS_MAX; i++) {
+            const char *lock = atomic_load(&held_locks[i]);
+            if (lock)
+                unlink(lock); /* async-signal-safe; the process ends, and with it the lock */
+        }
         return false;
     }
     output_stop_signal = sig;
@@ -246,7 +270,7 @@ static int take_lock(es_output_folder *o, es_error *err)
                 /* the pid is only for the message of a run refused: not worth failing for */
             }
             o->lock_fd = fd;
-            held_lock = o->lock_path;
+            hold_lock(o->lock_path);
             return ES_OK;
         }
         close(fd);
@@ -403,7 +427,7 @@ int es_output_open(es_output_folder *o, const char *dir, const char *const *prot
 void es_output_close(es_output_folder *o)
 {
     if (o->lock_fd >= 0) {
-        held_lock = NULL;
+        release_lock(o->lock_path);
         unlink(o->lock_path); /* before closing: a run waiting for it then finds it gone, retries */
         close(o->lock_fd);
     }
@@ -476,10 +500,10 @@ static int swap_into_place(es_output_folder *o, es_error *err)
 
 int es_output_begin(es_output_folder *o, es_error *err)
 {
-    outputs_pending++; /* before the folder exists, so a signal cannot miss it */
+    atomic_fetch_add(&outputs_pending, 1); /* before the folder exists, so a signal cannot miss it */
     int e = make_temp(o->dir, &o->tmp);
     if (e) {
-        outputs_pending--;
+        atomic_fetch_sub(&outputs_pending, 1);
         return es_error_set(err, e == ENOMEM ? ES_ENOMEM : ES_EIO, o->dir, 0,
                             "cannot create a folder beside it: %s", strerror(e));
     }
@@ -502,7 +526,7 @@ int es_output_commit(es_output_folder *o, int rc, es_error *err)
     o->tmp = NULL;
     if (rc && !sig && !kept)
         es_error_append(err, " (no results written: %s left as it was)", o->dir);
-    outputs_pending--;
+    atomic_fetch_sub(&outputs_pending, 1);
     return rc;
 }
 
