@@ -1,0 +1,259 @@
+/* The library is reentrant (src/api/essim.h): two different jobs — a comparison of two funding
+ * models on a geography-built scenario, and a single-site queueing scenario — loaded, run and
+ * written on two threads at once give the same bytes as the same jobs run one after the other.
+ * Each job also runs its replications on two worker threads, so four simulation threads share
+ * the process.  The TSan build (CMakePresets.json, preset tsan) runs this test for data races. */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "api/essim.h"
+
+static const char *const compared[] = {"model/funding/ies-performance.cfg",
+                                       "model/funding/eo-legacy-block.cfg"};
+
+typedef struct job_case {
+    essim_request rq;
+    essim_kind kind;  /* what the library must decide it is */
+    char out[600];    /* the output folder to write */
+    int rc;
+    es_error err;
+    atomic_int progress_calls;
+} job_case;
+
+static void count_progress(void *user, int done, int total)
+{
+    job_case *c = user;
+    (void)done;
+    (void)total;
+    atomic_fetch_add(&c->progress_calls, 1);
+}
+
+static void setup_cases(job_case cases[2])
+{
+    memset(cases, 0, 2 * sizeof cases[0]);
+    cases[0].rq = (essim_request){.command = ESSIM_COMPARE,
+                                  .scenario = "scenarios/muskoka-kawarthas.cfg",
+                                  .funding_files = compared,
+                                  .nfunding_files = 2,
+                                  .replications = 2,
+                                  .seed = -1,
+                                  .jobs = 2,
+                                  .command_line = "test_reentrant compare"};
+    cases[0].kind = ESSIM_KIND_COMPARISON;
+    cases[1].rq = (essim_request){.command = ESSIM_RUN,
+                                  .scenario = TEST_DATA_DIR "/mmc.cfg",
+                                  .replications = 3,
+                                  .seed = 20261202,
+                                  .jobs = 2,
+                                  .full_ledger = true,
+                                  .command_line = "test_reentrant run"};
+    cases[1].kind = ESSIM_KIND_RUN;
+    for (int i = 0; i < 2; i++) {
+        cases[i].rq.progress = count_progress;
+        cases[i].rq.progress_user = &cases[i];
+    }
+}
+
+static void *run_case(void *arg)
+{
+    job_case *c = arg;
+    essim_job *job = NULL;
+    c->rc = essim_job_new(&job, &c->rq, &c->err);
+    if (!c->rc && essim_job_kind(job) != c->kind)
+        c->rc = -1;
+    if (!c->rc)
+        c->rc = essim_job_open_output(job, c->out, &c->err);
+    if (!c->rc)
+        c->rc = essim_job_run(job, &c->err);
+    if (!c->rc)
+        c->rc = essim_job_write(job, &c->err);
+    essim_job_free(job);
+    return NULL;
+}
+
+static void check_ran(const job_case *c)
+{
+    if (c->rc)
+        fail_msg("%s into %s: status %d: %s:%d: %s", c->rq.scenario, c->out, c->rc, c->err.file,
+                 c->err.line, c->err.msg);
+    assert_true(atomic_load(&c->progress_calls) > 0);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    if (b) {
+        b[n] = '\0';
+        *len = (size_t)n;
+    }
+    return b;
+}
+
+/* Lines that say when the folder was written and how long it took (and, in the manifest, the
+ * digest of report.html, which carries the time): the only bytes two runs may differ in. */
+static int timed_line(const char *line, size_t len)
+{
+    static const char *const marks[] = {"\"created_utc\"", "\"wall_seconds\"", "\"report.html\"",
+                                        "; written 20"};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        size_t m = strlen(marks[i]);
+        for (size_t k = 0; k + m <= len; k++)
+            if (memcmp(line + k, marks[i], m) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* The same bytes, line by line, but for timed lines. */
+static void assert_same_file(const char *a, const char *b)
+{
+    size_t na = 0, nb = 0;
+    char *x = slurp(a, &na), *y = slurp(b, &nb);
+    if (!x || !y)
+        fail_msg("cannot read %s or %s", a, b);
+    const char *p = x, *q = y, *pe = x + na, *qe = y + nb;
+    int line = 1;
+    while (p < pe || q < qe) {
+        const char *pn = memchr(p, '\n', (size_t)(pe - p)), *qn = memchr(q, '\n', (size_t)(qe - q));
+        size_t lp = pn ? (size_t)(pn - p) : (size_t)(pe - p);
+        size_t lq = qn ? (size_t)(qn - q) : (size_t)(qe - q);
+        if (!(timed_line(p, lp) && timed_line(q, lq)) && (lp != lq || memcmp(p, q, lp) != 0))
+            fail_msg("%s and %s differ at line %d", a, b, line);
+        p += lp + (pn != NULL);
+        q += lq + (qn != NULL);
+        line++;
+    }
+    free(x);
+    free(y);
+}
+
+/* Every file under folder a has its twin under b, and b has no others. */
+static int compare_trees(const char *a, const char *b)
+{
+    DIR *d = opendir(a);
+    if (!d)
+        fail_msg("cannot open %s", a);
+    int files = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char pa[1200], pb[1200];
+        snprintf(pa, sizeof pa, "%s/%s", a, e->d_name);
+        snprintf(pb, sizeof pb, "%s/%s", b, e->d_name);
+        struct stat sa, sb;
+        assert_int_equal(stat(pa, &sa), 0);
+        if (stat(pb, &sb) != 0)
+            fail_msg("%s has no twin %s", pa, pb);
+        if (S_ISDIR(sa.st_mode))
+            files += compare_trees(pa, pb);
+        else {
+            assert_same_file(pa, pb);
+            files++;
+        }
+    }
+    closedir(d);
+    return files;
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void test_two_jobs_on_two_threads_match_one_after_the_other(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/essim-reentrant-XXXXXX";
+    assert_non_null(mkdtemp(root));
+
+    job_case seq[2], par[2];
+    setup_cases(seq);
+    setup_cases(par);
+    for (int i = 0; i < 2; i++) {
+        snprintf(seq[i].out, sizeof seq[i].out, "%s/seq-%d", root, i);
+        snprintf(par[i].out, sizeof par[i].out, "%s/par-%d", root, i);
+    }
+
+    for (int i = 0; i < 2; i++) {
+        run_case(&seq[i]);
+        check_ran(&seq[i]);
+    }
+
+    pthread_t threads[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, run_case, &par[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(threads[i], NULL);
+    for (int i = 0; i < 2; i++)
+        check_ran(&par[i]);
+
+    for (int i = 0; i < 2; i++) {
+        int files = compare_trees(seq[i].out, par[i].out);
+        assert_true(files >= 8); /* summary, replications, manifest, report, plots... */
+        assert_int_equal(count_files(par[i].out), count_files(seq[i].out));
+    }
+    /* the two jobs wrote different things: a test comparing a folder with itself proves nothing */
+    size_t n0 = 0, n1 = 0;
+    char a[700], b[700];
+    snprintf(a, sizeof a, "%s/comparison.csv", seq[0].out);
+    snprintf(b, sizeof b, "%s/summary.csv", seq[1].out);
+    char *x = slurp(a, &n0), *y = slurp(b, &n1);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_true(n0 != n1 || memcmp(x, y, n0) != 0);
+    free(x);
+    free(y);
+
+    nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int main(int argc, char **argv)
+{
+    essim_init(&argc, &argv);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_two_jobs_on_two_threads_match_one_after_the_other),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    essim_finalize();
+    return failed;
+}
