@@ -37,14 +37,14 @@ static int load_amounts(es_component *c, const config_setting_t *g, const es_par
     const config_setting_t *one = config_setting_get_member(g, "amount");
     const config_setting_t *amounts = config_setting_get_member(g, "amounts");
     if (one && amounts)
-        return es_cfg_error(err, one, file, "component '%s' has both amount and amounts", c->name);
+        return es_schema_error(err, one, file, "component '%s' has both amount and amounts", c->name);
     if (one) {
         for (int k = 0; k < p->nstreams; k++)
             c->amount_cents[k] = (int64_t)llround(setting_dollars(one) * 100.0);
         return ES_OK;
     }
     if (!amounts)
-        return es_cfg_error(err, g, file, "component '%s' needs amount or amounts", c->name);
+        return es_schema_error(err, g, file, "component '%s' needs amount or amounts", c->name);
     int n = config_setting_length(amounts);
     for (int i = 0; i < n; i++) {
         const config_setting_t *a = config_setting_get_elem(amounts, (unsigned)i);
@@ -54,14 +54,14 @@ static int load_amounts(es_component *c, const config_setting_t *g, const es_par
             if (strcmp(p->streams[k].name, sname) == 0)
                 s = k;
         if (s < 0)
-            return es_cfg_error(err, a, file, "component '%s' names stream '%s', which the scenario does not have",
-                                c->name, sname);
+            return es_schema_error(err, a, file, "component '%s' names stream '%s', which the scenario does not have",
+                                   c->name, sname);
         c->amount_cents[s] = (int64_t)llround(setting_dollars(a) * 100.0);
     }
     for (int k = 0; k < p->nstreams; k++)
         if (!config_setting_get_member(amounts, p->streams[k].name))
-            return es_cfg_error(err, amounts, file, "component '%s' has no amount for stream '%s'",
-                                c->name, p->streams[k].name);
+            return es_schema_error(err, amounts, file, "component '%s' has no amount for stream '%s'",
+                                   c->name, p->streams[k].name);
     return ES_OK;
 }
 
@@ -71,8 +71,8 @@ static int load_kpis(es_component *c, const config_setting_t *g, const char *fil
 {
     const config_setting_t *list = config_setting_get_member(g, "kpis");
     if ((list != NULL) != (c->type == ES_COMP_PERFORMANCE))
-        return es_cfg_error(err, list ? list : g, file,
-                            list ? "only performance components score KPIs ('%s')"
+        return es_schema_error(err, list ? list : g, file,
+                               list ? "only performance components score KPIs ('%s')"
                                  : "performance component '%s' needs kpis",
                             c->name);
     if (!list)
@@ -82,15 +82,15 @@ static int load_kpis(es_component *c, const config_setting_t *g, const char *fil
     for (int i = 0; i < c->nkpis; i++) {
         const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
         const char *kpi;
-        es_cfg_string(F, e, FC("kpis.[].kpi"), &kpi);
+        es_schema_string(F, e, FC("kpis.[].kpi"), &kpi);
         c->kpis[i].kpi = (es_kpi)parse_choice(kpi, es_kpi_names, ES_NKPIS);
-        es_cfg_float(F, e, FC("kpis.[].weight"), &c->kpis[i].weight);
-        es_cfg_float(F, e, FC("kpis.[].target"), &c->kpis[i].target);
+        es_schema_float(F, e, FC("kpis.[].weight"), &c->kpis[i].weight);
+        es_schema_float(F, e, FC("kpis.[].target"), &c->kpis[i].target);
         total += c->kpis[i].weight;
     }
     if (fabs(total - 1.0) > 1e-9)
-        return es_cfg_error(err, list, file, "the KPI weights of '%s' sum to %g, not 1", c->name,
-                            total);
+        return es_schema_error(err, list, file, "the KPI weights of '%s' sum to %g, not 1", c->name,
+                               total);
     return ES_OK;
 }
 
@@ -98,86 +98,86 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
                           const char *file, es_error *err)
 {
     const char *name, *type, *event, *payer, *payee;
-    es_cfg_string(F, g, FC("name"), &name);
+    es_schema_string(F, g, FC("name"), &name);
     const config_setting_t *ns = config_setting_get_member(g, "name");
     int rc = es_name_check_at(ns, name, "component name", file, err);
     if (rc)
         return rc;
     if (strcmp(name, "holdback_release") == 0) /* spend_cents groups by the bare name */
-        return es_cfg_error(err, ns, file,
-                            "component name '%s' is a label the outputs use for another group: "
-                            "choose another", name);
+        return es_schema_error(err, ns, file,
+                               "component name '%s' is a label the outputs use for another group: "
+                               "choose another", name);
     copy_name(c->name, sizeof c->name, name);
-    es_cfg_string(F, g, FC("type"), &type);
+    es_schema_string(F, g, FC("type"), &type);
     c->type = (es_component_type)parse_choice(type, es_component_type_names, ES_NCOMPONENT_TYPES);
     bool per_period = c->type == ES_COMP_BLOCK || c->type == ES_COMP_PERFORMANCE;
-    if (es_cfg_string(F, g, FC("event"), &event) == ES_OK) {
+    if (es_schema_string(F, g, FC("event"), &event) == ES_OK) {
         c->event = (es_milestone)es_milestone_by_name(event);
     } else if (per_period) {
         c->event = ES_MS_PERIOD;
     } else {
-        return es_cfg_error(err, g, file, "component '%s' needs an event", name);
+        return es_schema_error(err, g, file, "component '%s' needs an event", name);
     }
     if (per_period && c->event != ES_MS_PERIOD)
-        return es_cfg_error(err, config_setting_get_member(g, "event"), file,
-                            "%s component '%s' is paid per period: its event must be \"period\"",
-                            type, name);
+        return es_schema_error(err, config_setting_get_member(g, "event"), file,
+                               "%s component '%s' is paid per period: its event must be \"period\"",
+                               type, name);
     if (!per_period && c->event == ES_MS_PERIOD)
-        return es_cfg_error(err, config_setting_get_member(g, "event"), file,
-                            "only block and performance components are paid per period ('%s' is %s)",
-                            name, type);
+        return es_schema_error(err, config_setting_get_member(g, "event"), file,
+                               "only block and performance components are paid per period ('%s' is %s)",
+                               name, type);
     bool checkpoint = c->event >= ES_MS_EMPLOYED_1M && c->event <= ES_MS_EMPLOYED_12M;
     if (c->type == ES_COMP_OUTCOME && !checkpoint && c->event != ES_MS_INCOME_SUPPORT_EXIT)
-        return es_cfg_error(err, config_setting_get_member(g, "event"), file,
-                            "outcome component '%s' must be earned at an employment checkpoint or income_support_exit",
-                            name);
-    es_cfg_string(F, g, FC("payer"), &payer);
+        return es_schema_error(err, config_setting_get_member(g, "event"), file,
+                               "outcome component '%s' must be earned at an employment checkpoint or income_support_exit",
+                               name);
+    es_schema_string(F, g, FC("payer"), &payer);
     c->payer = (es_party)parse_choice(payer, es_party_names, ES_NPARTIES);
-    if (es_cfg_string(F, g, FC("payee"), &payee) == ES_OK)
+    if (es_schema_string(F, g, FC("payee"), &payee) == ES_OK)
         c->payee = (es_party)parse_choice(payee, es_party_names, ES_NPARTIES);
     else
         c->payee = c->payer == ES_PARTY_PROVINCE ? ES_PARTY_SSM : ES_PARTY_PROVIDER;
     if (c->payer == ES_PARTY_SSM && c->payee == ES_PARTY_SSM)
-        return es_cfg_error(err, config_setting_get_member(g, "payee"), file,
-                            "component '%s': an SSM cannot pay itself", name);
+        return es_schema_error(err, config_setting_get_member(g, "payee"), file,
+                               "component '%s': an SSM cannot pay itself", name);
     if (c->type == ES_COMP_BLOCK && c->payee != ES_PARTY_SSM && c->payee != ES_PARTY_PROVIDER)
-        return es_cfg_error(err, g, file, "block component '%s' pays an SSM or a provider", name);
+        return es_schema_error(err, g, file, "block component '%s' pays an SSM or a provider", name);
     if (c->type == ES_COMP_PERFORMANCE &&
         (c->payer != ES_PARTY_PROVINCE || c->payee != ES_PARTY_SSM))
-        return es_cfg_error(err, g, file,
-                            "performance component '%s': the province pays performance pots to SSMs",
-                            name);
+        return es_schema_error(err, g, file,
+                               "performance component '%s': the province pays performance pots to SSMs",
+                               name);
     if (per_period && config_setting_get_member(g, "amounts"))
-        return es_cfg_error(err, config_setting_get_member(g, "amounts"), file,
-                            "%s component '%s' is paid per caseload place, not per stream: give 'amount'",
-                            type, name);
+        return es_schema_error(err, config_setting_get_member(g, "amounts"), file,
+                               "%s component '%s' is paid per caseload place, not per stream: give 'amount'",
+                               type, name);
     rc = load_amounts(c, g, p, file, err);
     if (rc)
         return rc;
     bool flag;
-    es_cfg_bool(F, g, FC("per_month_of_service"), &flag);
+    es_schema_bool(F, g, FC("per_month_of_service"), &flag);
     c->per_month_of_service = flag;
     if (flag && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SERVICE_END))
-        return es_cfg_error(err, config_setting_get_member(g, "per_month_of_service"), file,
-                            "per_month_of_service applies to flow_through components paid at service_end");
-    es_cfg_bool(F, g, FC("per_month_of_subsidy"), &flag);
+        return es_schema_error(err, config_setting_get_member(g, "per_month_of_service"), file,
+                               "per_month_of_service applies to flow_through components paid at service_end");
+    es_schema_bool(F, g, FC("per_month_of_subsidy"), &flag);
     c->per_month_of_subsidy = flag;
     if (flag && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SUBSIDY_END))
-        return es_cfg_error(err, config_setting_get_member(g, "per_month_of_subsidy"), file,
-                            "per_month_of_subsidy applies to flow_through components paid at subsidy_end");
-    es_cfg_money(F, g, FC("cap_per_client"), &c->cap_per_client_cents);
-    es_cfg_money(F, g, FC("budget_per_year"), &c->budget_per_year_cents);
-    es_cfg_float(F, g, FC("lag_days"), &c->lag_days);
-    es_cfg_bool(F, g, FC("adjusted"), &flag);
+        return es_schema_error(err, config_setting_get_member(g, "per_month_of_subsidy"), file,
+                               "per_month_of_subsidy applies to flow_through components paid at subsidy_end");
+    es_schema_money(F, g, FC("cap_per_client"), &c->cap_per_client_cents);
+    es_schema_money(F, g, FC("budget_per_year"), &c->budget_per_year_cents);
+    es_schema_float(F, g, FC("lag_days"), &c->lag_days);
+    es_schema_bool(F, g, FC("adjusted"), &flag);
     c->adjusted = flag && c->type != ES_COMP_BLOCK;
-    es_cfg_float(F, g, FC("partial_hours"), &c->partial_hours);
-    es_cfg_float(F, g, FC("partial_share"), &c->partial_share);
-    es_cfg_float(F, g, FC("clawback_days"), &c->clawback_days);
+    es_schema_float(F, g, FC("partial_hours"), &c->partial_hours);
+    es_schema_float(F, g, FC("partial_share"), &c->partial_share);
+    es_schema_float(F, g, FC("clawback_days"), &c->clawback_days);
     const config_setting_t *years = config_setting_get_member(g, "year_multipliers");
     c->nyears = years ? config_setting_length(years) : 0;
     if (c->nyears > ES_MAX_CONTRACT_YEARS)
-        return es_cfg_error(err, years, file, "'year_multipliers' holds at most %d values",
-                            ES_MAX_CONTRACT_YEARS);
+        return es_schema_error(err, years, file, "'year_multipliers' holds at most %d values",
+                               ES_MAX_CONTRACT_YEARS);
     for (int y = 0; y < c->nyears; y++)
         c->year_multiplier[y] = config_setting_get_float_elem(years, (unsigned)y);
     return load_kpis(c, g, file, err);
@@ -186,14 +186,14 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
 static void load_funding_limits(es_funding_model *f, const config_setting_t *g)
 {
     const config_setting_t *a = g ? config_setting_get_member(g, "adjustments") : NULL;
-    es_cfg_float(F, a, "funding.adjustments.disability", &f->adjust_disability);
-    es_cfg_float(F, a, "funding.adjustments.rural", &f->adjust_rural);
-    es_cfg_float(F, a, "funding.adjustments.source_OW", &f->adjust_source[ES_SRC_OW]);
-    es_cfg_float(F, a, "funding.adjustments.source_ODSP", &f->adjust_source[ES_SRC_ODSP]);
+    es_schema_float(F, a, "funding.adjustments.disability", &f->adjust_disability);
+    es_schema_float(F, a, "funding.adjustments.rural", &f->adjust_rural);
+    es_schema_float(F, a, "funding.adjustments.source_OW", &f->adjust_source[ES_SRC_OW]);
+    es_schema_float(F, a, "funding.adjustments.source_ODSP", &f->adjust_source[ES_SRC_ODSP]);
     f->adjust_source[ES_SRC_EO] = f->adjust_source[ES_SRC_NONE] = 1.0;
     const config_setting_t *l = g ? config_setting_get_member(g, "limits") : NULL;
-    es_cfg_money(F, l, "funding.limits.provider_cap_per_year", &f->provider_cap_per_year_cents);
-    es_cfg_float(F, l, "funding.limits.holdback_share", &f->holdback_share);
+    es_schema_money(F, l, "funding.limits.provider_cap_per_year", &f->provider_cap_per_year_cents);
+    es_schema_float(F, l, "funding.limits.holdback_share", &f->holdback_share);
 }
 
 int es_funding_load(es_funding_model *f, const char *path, const es_params *p, es_error *err)
@@ -209,20 +209,20 @@ int es_funding_load(es_funding_model *f, const char *path, const es_params *p, e
     if (!rc) {
         const char *name, *cur;
         int64_t year;
-        es_cfg_string(F, g, "funding.name", &name);
+        es_schema_string(F, g, "funding.name", &name);
         copy_name(f->name, sizeof f->name, name);
-        es_cfg_string(F, g, "funding.currency", &cur);
+        es_schema_string(F, g, "funding.currency", &cur);
         copy_name(f->currency, sizeof f->currency, cur);
-        es_cfg_int(F, g, "funding.price_year", &year);
+        es_schema_int(F, g, "funding.price_year", &year);
         f->price_year = (int)year;
-        es_cfg_float(F, g, "funding.cad_per_unit", &f->cad_per_unit);
+        es_schema_float(F, g, "funding.cad_per_unit", &f->cad_per_unit);
         if (strcmp(f->currency, "CAD") == 0 && f->cad_per_unit != 1.0)
-            rc = es_cfg_error(err, config_setting_get_member(g, "cad_per_unit"), path,
-                              "'funding.cad_per_unit' must be 1 for a CAD model");
+            rc = es_schema_error(err, config_setting_get_member(g, "cad_per_unit"), path,
+                                 "'funding.cad_per_unit' must be 1 for a CAD model");
         if (strcmp(f->currency, "CAD") != 0 && !config_setting_get_member(g, "cad_per_unit"))
-            rc = es_cfg_error(err, config_setting_get_member(g, "currency"), path,
-                              "a %s model needs 'funding.cad_per_unit', its documented conversion to CAD",
-                              f->currency);
+            rc = es_schema_error(err, config_setting_get_member(g, "currency"), path,
+                                 "a %s model needs 'funding.cad_per_unit', its documented conversion to CAD",
+                                 f->currency);
         load_funding_limits(f, g);
         if (!rc)
             rc = es_name_check_at(config_setting_get_member(g, "name"), name,
@@ -240,8 +240,8 @@ int es_funding_load(es_funding_model *f, const char *path, const es_params *p, e
         c->budget_per_year_cents = es_money_scale(c->budget_per_year_cents, f->cad_per_unit);
         for (int j = 0; !rc && j < i; j++)
             if (strcmp(f->components[j].name, f->components[i].name) == 0)
-                rc = es_cfg_error(err, cg, path, "component name '%s' is used twice",
-                                  f->components[i].name);
+                rc = es_schema_error(err, cg, path, "component name '%s' is used twice",
+                                     f->components[i].name);
     }
     f->provider_cap_per_year_cents = es_money_scale(f->provider_cap_per_year_cents, f->cad_per_unit);
     config_destroy(&cfg);

@@ -115,8 +115,8 @@ int es_name_check_at(const config_setting_t *setting, const char *name, const ch
     if (!fault)
         return ES_OK;
     char shown[80];
-    return es_cfg_error(err, setting, file, "%s \"%s\" %s: a name must be UTF-8 text without "
-                        "control characters", what, es_name_shown(name, shown, sizeof shown), fault);
+    return es_schema_error(err, setting, file, "%s \"%s\" %s: a name must be UTF-8 text without "
+                           "control characters", what, es_name_shown(name, shown, sizeof shown), fault);
 }
 
 static bool in(const char *name, const char *const *list, int n)

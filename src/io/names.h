@@ -27,7 +27,7 @@ int es_name_check(const char *name, const char *what, const char *file, int line
                   es_error *err);
 
 /* The same for a name read from `setting` of a libconfig file: the error points at the
- * setting's file and line (`file`: the file being loaded, as for es_cfg_error). */
+ * setting's file and line (`file`: the file being loaded, as for es_schema_error). */
 int es_name_check_at(const config_setting_t *setting, const char *name, const char *what,
                      const char *file, es_error *err);
 

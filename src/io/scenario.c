@@ -33,15 +33,15 @@ static int load_dist_at(const config_setting_t *g, const char *prefix, es_dist *
     char key[128];
     const char *kind;
     snprintf(key, sizeof key, "%s.distribution", prefix);
-    es_cfg_string(S, g, key, &kind);
+    es_schema_string(S, g, key, &kind);
     static const char *const names[] = {"exponential", "deterministic", "gamma", "lognormal"};
     for (int i = 0; i < 4; i++)
         if (strcmp(kind, names[i]) == 0)
             d->kind = (es_dist_kind)i;
     snprintf(key, sizeof key, "%s.mean_days", prefix);
-    es_cfg_float(S, g, key, &d->mean);
+    es_schema_float(S, g, key, &d->mean);
     snprintf(key, sizeof key, "%s.cv", prefix);
-    es_cfg_float(S, g, key, &d->cv);
+    es_schema_float(S, g, key, &d->cv);
     return ES_OK;
 }
 
@@ -55,7 +55,7 @@ static void load_service(const config_setting_t *stream, const char *name, es_se
     if (strcmp(name, "service") == 0)
         sv->prob = 1.0;
     else
-        es_cfg_float(S, g, key, &sv->prob);
+        es_schema_float(S, g, key, &sv->prob);
 }
 
 static int load_streams(es_params *p, const config_t *cfg, const char *file, es_error *err,
@@ -68,7 +68,7 @@ static int load_streams(es_params *p, const config_t *cfg, const char *file, es_
         const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
         es_stream_params *sp = &p->streams[i];
         const char *name;
-        es_cfg_string(S, g, "streams.[].name", &name);
+        es_schema_string(S, g, "streams.[].name", &name);
         const config_setting_t *ns = config_setting_get_member(g, "name");
         int rc = es_name_check_at(ns, name, "stream name", file, err);
         if (rc)
@@ -76,35 +76,35 @@ static int load_streams(es_params *p, const config_t *cfg, const char *file, es_
         /* streams are groups of summary.csv by their bare name, beside "all", "EO", ... and
          * "A;days=7" */
         if (es_name_reserved(name))
-            return es_cfg_error(err, ns, file,
-                                "stream name '%s' is a label the outputs use for another group: "
-                                "choose another", name);
+            return es_schema_error(err, ns, file,
+                                   "stream name '%s' is a label the outputs use for another group: "
+                                   "choose another", name);
         if (strchr(name, '='))
-            return es_cfg_error(err, ns, file,
-                                "stream name '%s' holds '=', which the outputs use in group labels",
-                                name);
+            return es_schema_error(err, ns, file,
+                                   "stream name '%s' holds '=', which the outputs use in group labels",
+                                   name);
         for (int j = 0; j < i; j++)
             if (strcmp(p->streams[j].name, name) == 0)
-                return es_cfg_error(err, g, file, "stream name '%s' is used twice", name);
+                return es_schema_error(err, g, file, "stream name '%s' is used twice", name);
         copy_name(sp->name, sizeof sp->name, name);
-        if (es_cfg_float(S, g, "streams.[].target_share", &sp->target_share) == ES_OK)
+        if (es_schema_float(S, g, "streams.[].target_share", &sp->target_share) == ES_OK)
             *shares_given = true;
         else
             sp->target_share = 1.0 / p->nstreams;
         load_service(g, "service", &sp->services[ES_SVC_EMPLOYMENT]);
         load_service(g, "training", &sp->services[ES_SVC_TRAINING]);
         load_service(g, "specialized", &sp->services[ES_SVC_SPECIALIZED]);
-        es_cfg_float(S, g, "streams.[].staff_hours_per_month", &sp->staff_hours_per_month);
-        es_cfg_float(S, g, "streams.[].dropout_prob", &sp->dropout_prob);
-        es_cfg_float(S, g, "streams.[].training_exit_prob", &sp->training_exit_prob);
-        es_cfg_float(S, g, "streams.[].job_start_prob", &sp->job_start_prob);
-        es_cfg_float(S, g, "streams.[].retention_3m_prob", &sp->retention_3m_prob);
-        es_cfg_float(S, g, "streams.[].patience_days", &sp->patience_days);
+        es_schema_float(S, g, "streams.[].staff_hours_per_month", &sp->staff_hours_per_month);
+        es_schema_float(S, g, "streams.[].dropout_prob", &sp->dropout_prob);
+        es_schema_float(S, g, "streams.[].training_exit_prob", &sp->training_exit_prob);
+        es_schema_float(S, g, "streams.[].job_start_prob", &sp->job_start_prob);
+        es_schema_float(S, g, "streams.[].retention_3m_prob", &sp->retention_3m_prob);
+        es_schema_float(S, g, "streams.[].patience_days", &sp->patience_days);
         int64_t prio;
-        es_cfg_int(S, g, "streams.[].priority", &prio);
+        es_schema_int(S, g, "streams.[].priority", &prio);
         sp->priority = (int)prio;
-        es_cfg_float(S, g, "streams.[].match_effect", &sp->match_effect);
-        es_cfg_float(S, g, "streams.[].subsidy_prob", &sp->subsidy_prob);
+        es_schema_float(S, g, "streams.[].match_effect", &sp->match_effect);
+        es_schema_float(S, g, "streams.[].subsidy_prob", &sp->subsidy_prob);
     }
     return ES_OK;
 }
@@ -113,20 +113,20 @@ static int load_assessment(es_params *p, const config_t *cfg, const char *file, 
                            bool *thresholds_given)
 {
     const config_setting_t *a = config_lookup(cfg, "assessment");
-    es_cfg_float(S, a, "assessment.noise_sd", &p->assessment_noise_sd);
+    es_schema_float(S, a, "assessment.noise_sd", &p->assessment_noise_sd);
     const config_setting_t *th = a ? config_setting_get_member(a, "thresholds") : NULL;
     *thresholds_given = th != NULL;
     if (!th)
         return ES_OK;
     int n = config_setting_length(th);
     if (n != p->nstreams - 1)
-        return es_cfg_error(err, th, file,
-                            "'assessment.thresholds' needs %d values (one fewer than streams), not %d",
-                            p->nstreams - 1, n);
+        return es_schema_error(err, th, file,
+                               "'assessment.thresholds' needs %d values (one fewer than streams), not %d",
+                               p->nstreams - 1, n);
     for (int k = 0; k < n; k++) {
         p->thresholds[k] = config_setting_get_float_elem(th, (unsigned)k);
         if (k > 0 && p->thresholds[k] <= p->thresholds[k - 1])
-            return es_cfg_error(err, th, file, "'assessment.thresholds' must increase");
+            return es_schema_error(err, th, file, "'assessment.thresholds' must increase");
     }
     return ES_OK;
 }
@@ -141,7 +141,7 @@ static double load_shares(const config_t *cfg, const char *group, const char *pr
         char key[128];
         snprintf(key, sizeof key, "%s.%s%s", group, prefix, names[i]);
         out[i] = 0.0;
-        es_cfg_float(S, g, key, &out[i]);
+        es_schema_float(S, g, key, &out[i]);
         sum += out[i];
     }
     return sum;
@@ -151,7 +151,7 @@ static int normalise(double *shares, int n, double sum, const config_t *cfg, con
                      const char *what, const char *file, es_error *err)
 {
     if (sum <= 0.0)
-        return es_cfg_error(err, config_lookup(cfg, group), file, "the %s shares sum to 0", what);
+        return es_schema_error(err, config_lookup(cfg, group), file, "the %s shares sum to 0", what);
     for (int i = 0; i < n; i++)
         shares[i] /= sum;
     return ES_OK;
@@ -181,9 +181,9 @@ static int load_clients(es_params *p, const config_t *cfg, const char *file, es_
                                    m->out_of_work_share),
                        cfg, "clients", "out-of-work", file, err);
     const config_setting_t *g = config_lookup(cfg, "clients");
-    es_cfg_float(S, g, "clients.disability_prob", &m->disability_prob);
-    es_cfg_float(S, g, "clients.language_barrier_prob", &m->language_barrier_prob);
-    es_cfg_float(S, g, "clients.rural_density_per_km2", &m->rural_density_per_km2);
+    es_schema_float(S, g, "clients.disability_prob", &m->disability_prob);
+    es_schema_float(S, g, "clients.language_barrier_prob", &m->language_barrier_prob);
+    es_schema_float(S, g, "clients.rural_density_per_km2", &m->rural_density_per_km2);
 
     es_need_weights *w = &p->need;
     load_shares(cfg, "need", "source_", src, ES_NSOURCES, w->source);
@@ -191,10 +191,10 @@ static int load_clients(es_params *p, const config_t *cfg, const char *file, es_
     load_shares(cfg, "need", "education_", edu, ES_NEDU, w->education);
     load_shares(cfg, "need", "out_of_work_", oow, ES_NOOW, w->out_of_work);
     g = config_lookup(cfg, "need");
-    es_cfg_float(S, g, "need.disability", &w->disability);
-    es_cfg_float(S, g, "need.language_barrier", &w->language_barrier);
-    es_cfg_float(S, g, "need.rural", &w->rural);
-    es_cfg_float(S, g, "need.residual_sd", &w->residual_sd);
+    es_schema_float(S, g, "need.disability", &w->disability);
+    es_schema_float(S, g, "need.language_barrier", &w->language_barrier);
+    es_schema_float(S, g, "need.rural", &w->rural);
+    es_schema_float(S, g, "need.residual_sd", &w->residual_sd);
 
     static const char *const ch[] = {"in_person", "online", "phone"};
     if (!rc)
@@ -204,9 +204,9 @@ static int load_clients(es_params *p, const config_t *cfg, const char *file, es_
     static const char *const minutes[] = {"minutes_in_person", "minutes_online", "minutes_phone"};
     load_shares(cfg, "channels", "", minutes, ES_NCHANNELS, p->staff_minutes_per_contact);
     g = config_lookup(cfg, "channels");
-    es_cfg_float(S, g, "channels.youth_online_shift", &p->youth_online_shift);
-    es_cfg_float(S, g, "channels.language_in_person_shift", &p->language_in_person_shift);
-    es_cfg_float(S, g, "channels.contacts_per_month", &p->contacts_per_month);
+    es_schema_float(S, g, "channels.youth_online_shift", &p->youth_online_shift);
+    es_schema_float(S, g, "channels.language_in_person_shift", &p->language_in_person_shift);
+    es_schema_float(S, g, "channels.contacts_per_month", &p->contacts_per_month);
     return rc;
 }
 
@@ -223,21 +223,21 @@ static int load_outcomes(es_params *p, const config_t *cfg, const char *file, es
 {
     const config_setting_t *g = config_lookup(cfg, "outcomes");
     es_outcome_params *o = &p->outcomes;
-    es_cfg_float(S, g, "outcomes.need_effect", &o->need_effect);
+    es_schema_float(S, g, "outcomes.need_effect", &o->need_effect);
     static const char *const src[] = {"EO", "OW", "ODSP", "none"};
     load_shares(cfg, "outcomes", "source_effect_", src, ES_NSOURCES, o->source_effect);
-    es_cfg_float(S, g, "outcomes.hours_mean", &o->hours_mean);
-    es_cfg_float(S, g, "outcomes.hours_sd", &o->hours_sd);
-    es_cfg_float(S, g, "outcomes.wage_mean", &o->wage_mean);
-    es_cfg_float(S, g, "outcomes.wage_cv", &o->wage_cv);
-    es_cfg_float(S, g, "outcomes.funded_hours_per_week", &p->funded_hours_per_week);
-    es_cfg_float(S, g, "outcomes.return_to_service_prob", &o->return_to_service_prob);
-    es_cfg_float(S, g, "outcomes.income_support_exit_prob", &o->income_support_exit_prob);
-    es_cfg_float(S, g, "outcomes.followup_unknown_prob", &o->followup_unknown_prob);
-    es_cfg_float(S, g, "outcomes.plan_error_prob", &o->plan_error_prob);
-    es_cfg_float(S, g, "outcomes.transfer_request_prob", &o->transfer_request_prob);
-    es_cfg_float(S, g, "outcomes.transfer_consent_prob", &o->transfer_consent_prob);
-    es_cfg_float(S, g, "outcomes.reassessment_days", &o->reassessment_days);
+    es_schema_float(S, g, "outcomes.hours_mean", &o->hours_mean);
+    es_schema_float(S, g, "outcomes.hours_sd", &o->hours_sd);
+    es_schema_float(S, g, "outcomes.wage_mean", &o->wage_mean);
+    es_schema_float(S, g, "outcomes.wage_cv", &o->wage_cv);
+    es_schema_float(S, g, "outcomes.funded_hours_per_week", &p->funded_hours_per_week);
+    es_schema_float(S, g, "outcomes.return_to_service_prob", &o->return_to_service_prob);
+    es_schema_float(S, g, "outcomes.income_support_exit_prob", &o->income_support_exit_prob);
+    es_schema_float(S, g, "outcomes.followup_unknown_prob", &o->followup_unknown_prob);
+    es_schema_float(S, g, "outcomes.plan_error_prob", &o->plan_error_prob);
+    es_schema_float(S, g, "outcomes.transfer_request_prob", &o->transfer_request_prob);
+    es_schema_float(S, g, "outcomes.transfer_consent_prob", &o->transfer_consent_prob);
+    es_schema_float(S, g, "outcomes.reassessment_days", &o->reassessment_days);
     const config_setting_t *mw = g ? config_setting_get_member(g, "minimum_wage") : NULL;
     if (!mw) {
         p->nwage_steps = (int)(sizeof ontario_minimum_wage / sizeof ontario_minimum_wage[0]);
@@ -254,12 +254,12 @@ static int load_outcomes(es_params *p, const config_t *cfg, const char *file, es
         const config_setting_t *e = config_setting_get_elem(mw, (unsigned)i);
         const char *from;
         int y, m, d;
-        es_cfg_string(S, e, "outcomes.minimum_wage.[].from", &from);
+        es_schema_string(S, e, "outcomes.minimum_wage.[].from", &from);
         es_parse_date(from, &y, &m, &d);
         p->minimum_wage[i].from_days = es_sim_day(p->start_year, p->start_month, p->start_day, y, m, d);
-        es_cfg_float(S, e, "outcomes.minimum_wage.[].dollars", &p->minimum_wage[i].dollars);
+        es_schema_float(S, e, "outcomes.minimum_wage.[].dollars", &p->minimum_wage[i].dollars);
         if (i > 0 && p->minimum_wage[i].from_days <= p->minimum_wage[i - 1].from_days)
-            return es_cfg_error(err, e, file, "'outcomes.minimum_wage' dates must increase");
+            return es_schema_error(err, e, file, "'outcomes.minimum_wage' dates must increase");
     }
     return ES_OK;
 }
@@ -268,46 +268,46 @@ static void load_misc(es_params *p, const config_t *cfg)
 {
     const config_setting_t *g = config_lookup(cfg, "contestability");
     es_contest_params *c = &p->contest;
-    es_cfg_float(S, g, "contestability.provider_review_days", &c->provider_review_days);
-    es_cfg_float(S, g, "contestability.provider_threshold", &c->provider_threshold);
-    es_cfg_float(S, g, "contestability.ssm_review_days", &c->ssm_review_days);
-    es_cfg_float(S, g, "contestability.ssm_threshold", &c->ssm_threshold);
-    es_cfg_float(S, g, "contestability.transition_days", &c->transition_days);
-    es_cfg_float(S, g, "contestability.capacity_dip", &c->capacity_dip);
+    es_schema_float(S, g, "contestability.provider_review_days", &c->provider_review_days);
+    es_schema_float(S, g, "contestability.provider_threshold", &c->provider_threshold);
+    es_schema_float(S, g, "contestability.ssm_review_days", &c->ssm_review_days);
+    es_schema_float(S, g, "contestability.ssm_threshold", &c->ssm_threshold);
+    es_schema_float(S, g, "contestability.transition_days", &c->transition_days);
+    es_schema_float(S, g, "contestability.capacity_dip", &c->capacity_dip);
     g = config_lookup(cfg, "behaviour");
     es_behaviour_params *b = &p->behaviour;
-    es_cfg_float(S, g, "behaviour.elasticity", &b->elasticity);
-    es_cfg_float(S, g, "behaviour.max_parked", &b->max_parked);
-    es_cfg_float(S, g, "behaviour.parked_job_effect", &b->parked_job_effect);
-    es_cfg_float(S, g, "behaviour.parked_staff_share", &b->parked_staff_share);
-    es_cfg_bool(S, g, "behaviour.cream", &b->cream);
+    es_schema_float(S, g, "behaviour.elasticity", &b->elasticity);
+    es_schema_float(S, g, "behaviour.max_parked", &b->max_parked);
+    es_schema_float(S, g, "behaviour.parked_job_effect", &b->parked_job_effect);
+    es_schema_float(S, g, "behaviour.parked_staff_share", &b->parked_staff_share);
+    es_schema_bool(S, g, "behaviour.cream", &b->cream);
     g = config_lookup(cfg, "costs");
-    es_cfg_float(S, g, "costs.staff_per_hour", &p->staff_cost_per_hour);
-    es_cfg_float(S, g, "costs.overhead_per_place_per_month", &p->overhead_per_place_per_month);
+    es_schema_float(S, g, "costs.staff_per_hour", &p->staff_cost_per_hour);
+    es_schema_float(S, g, "costs.overhead_per_place_per_month", &p->overhead_per_place_per_month);
     g = config_lookup(cfg, "outputs");
-    es_cfg_bool(S, g, "outputs.suppress_small_cells", &p->suppress_small_cells);
+    es_schema_bool(S, g, "outputs.suppress_small_cells", &p->suppress_small_cells);
     int64_t below;
-    es_cfg_int(S, g, "outputs.suppress_below", &below);
+    es_schema_int(S, g, "outputs.suppress_below", &below);
     p->suppress_below = (int)below;
 }
 
 static int load_intake(es_params *p, const config_t *cfg, const char *file, es_error *err)
 {
     const config_setting_t *g = config_lookup(cfg, "intake");
-    es_cfg_float(S, g, "intake.per_1000_per_year", &p->intake_per_1000);
+    es_schema_float(S, g, "intake.per_1000_per_year", &p->intake_per_1000);
     const config_setting_t *season = g ? config_setting_get_member(g, "seasonality") : NULL;
     for (int m = 0; m < 12; m++)
         p->seasonality[m] = 1.0;
     if (!season)
         return ES_OK;
     if (config_setting_length(season) != 12)
-        return es_cfg_error(err, season, file, "'intake.seasonality' needs 12 values, not %d",
-                            config_setting_length(season));
+        return es_schema_error(err, season, file, "'intake.seasonality' needs 12 values, not %d",
+                               config_setting_length(season));
     double sum = 0.0;
     for (int m = 0; m < 12; m++)
         sum += p->seasonality[m] = config_setting_get_float_elem(season, (unsigned)m);
     if (sum <= 0.0)
-        return es_cfg_error(err, season, file, "'intake.seasonality' sums to 0");
+        return es_schema_error(err, season, file, "'intake.seasonality' sums to 0");
     for (int m = 0; m < 12; m++)
         p->seasonality[m] *= 12.0 / sum;
     return ES_OK;
@@ -332,10 +332,10 @@ static int check_input_file(const char *path, int64_t max_bytes, const config_se
     if (problem == ES_INPUT_ERRNO && errnum == ENOMEM)
         return es_error_set(err, ES_ENOMEM, path, 0, "out of memory opening it");
     if (problem == ES_INPUT_ERRNO)
-        return es_cfg_error(err, key, file, "%s", missing);
+        return es_schema_error(err, key, file, "%s", missing);
     char why[128];
-    return es_cfg_error(err, key, file, "%s %s", what,
-                        es_input_why(problem, errnum, max_bytes, why, sizeof why));
+    return es_schema_error(err, key, file, "%s %s", what,
+                           es_input_why(problem, errnum, max_bytes, why, sizeof why));
 }
 
 static int load_geography(es_params *p, const config_t *cfg, const char *file, es_error *err)
@@ -345,8 +345,8 @@ static int load_geography(es_params *p, const config_t *cfg, const char *file, e
     if (!g)
         return ES_OK;
     const char *cds, *catchments;
-    es_cfg_string(S, g, "geography.census_divisions", &cds);
-    es_cfg_string(S, g, "geography.catchments", &catchments);
+    es_schema_string(S, g, "geography.census_divisions", &cds);
+    es_schema_string(S, g, "geography.catchments", &catchments);
     char cd_path[1024], catch_path[1024];
     resolve_path(cd_path, sizeof cd_path, file, cds);
     resolve_path(catch_path, sizeof catch_path, file, catchments);
@@ -378,7 +378,7 @@ static unsigned load_flags(const config_setting_t *arr, const char *const *names
             if (v && strcmp(v, names[k]) == 0)
                 found = k;
         if (found < 0) {
-            *rc = es_cfg_error(err, arr, file, "unknown %s \"%s\"", what, v ? v : "");
+            *rc = es_schema_error(err, arr, file, "unknown %s \"%s\"", what, v ? v : "");
             return 0;
         }
         flags |= 1u << found;
@@ -401,7 +401,7 @@ static int load_provider(es_params *p, es_catchment_params *cp, es_provider_para
                          const config_setting_t *pg, const char *file, es_error *err)
 {
     const char *pname;
-    es_cfg_string(S, pg, "catchments.[].providers.[].name", &pname);
+    es_schema_string(S, pg, "catchments.[].providers.[].name", &pname);
     const config_setting_t *ns = config_setting_get_member(pg, "name");
     int rc = es_name_check_at(ns, pname, "provider name", file, err);
     if (rc)
@@ -411,7 +411,7 @@ static int load_provider(es_params *p, es_catchment_params *cp, es_provider_para
         for (const es_provider_params *q = c->providers;
              q < (c == cp ? pp : c->providers + c->nproviders); q++)
             if (strcmp(q->name, pname) == 0)
-                return es_cfg_error(err, ns, file, "provider name '%s' is used twice", pname);
+                return es_schema_error(err, ns, file, "provider name '%s' is used twice", pname);
     copy_name(pp->name, sizeof pp->name, pname);
     static const char *const specs[] = {"disability", "youth"};
     static const char *const chans[] = {"in_person", "online", "phone"};
@@ -423,16 +423,16 @@ static int load_provider(es_params *p, es_catchment_params *cp, es_provider_para
     if (rc)
         return rc;
     if (pp->channels == 0)
-        return es_cfg_error(err, ch, file, "provider '%s' offers no channel", pname);
-    es_cfg_bool(S, pg, "catchments.[].providers.[].job_developers", &pp->job_developers);
+        return es_schema_error(err, ch, file, "provider '%s' offers no channel", pname);
+    es_schema_bool(S, pg, "catchments.[].providers.[].job_developers", &pp->job_developers);
     const config_setting_t *sites = config_setting_get_member(pg, "sites");
     const config_setting_t *cap = config_setting_get_member(pg, "caseload_capacity");
     if (!sites && !cap)
-        return es_cfg_error(err, pg, file, "provider '%s' needs sites or a caseload_capacity", pname);
+        return es_schema_error(err, pg, file, "provider '%s' needs sites or a caseload_capacity", pname);
     if (sites && cap)
-        return es_cfg_error(err, cap, file,
-                            "provider '%s' has sites: give each site its caseload_capacity instead",
-                            pname);
+        return es_schema_error(err, cap, file,
+                               "provider '%s' has sites: give each site its caseload_capacity instead",
+                               pname);
     if (!sites) {
         pp->nsites = 1;
         copy_name(pp->sites[0].name, sizeof pp->sites[0].name, pname);
@@ -448,19 +448,19 @@ static int load_provider(es_params *p, es_catchment_params *cp, es_provider_para
         es_site_params *site = &pp->sites[s];
         const char *sname;
         int64_t v;
-        es_cfg_string(S, sg, "catchments.[].providers.[].sites.[].name", &sname);
+        es_schema_string(S, sg, "catchments.[].providers.[].sites.[].name", &sname);
         rc = es_name_check_at(config_setting_get_member(sg, "name"), sname, "site name", file, err);
         if (rc)
             return rc;
         copy_name(site->name, sizeof site->name, sname);
-        es_cfg_int(S, sg, "catchments.[].providers.[].sites.[].caseload_capacity", &v);
+        es_schema_int(S, sg, "catchments.[].providers.[].sites.[].caseload_capacity", &v);
         site->caseload_capacity = (int)v;
-        es_cfg_int(S, sg, "catchments.[].providers.[].sites.[].cd", &v);
+        es_schema_int(S, sg, "catchments.[].providers.[].sites.[].cd", &v);
         site->cd_uid = (int)v;
         if (p->has_geography && cp->geo_index >= 0 && !cd_in_catchment(p, cp, site->cd_uid))
-            return es_cfg_error(err, config_setting_get_member(sg, "cd") ? config_setting_get_member(sg, "cd") : sg,
-                                file, "site '%s': census division %d is not in catchment '%s'",
-                                sname, site->cd_uid, cp->name);
+            return es_schema_error(err, config_setting_get_member(sg, "cd") ? config_setting_get_member(sg, "cd") : sg,
+                                   file, "site '%s': census division %d is not in catchment '%s'",
+                                   sname, site->cd_uid, cp->name);
     }
     return ES_OK;
 }
@@ -470,7 +470,7 @@ static int load_catchment_start(es_params *p, es_catchment_params *cp, const con
 {
     const char *date;
     int y, m, d;
-    if (es_cfg_string(S, g, "catchments.[].start_date", &date) == ES_OK) {
+    if (es_schema_string(S, g, "catchments.[].start_date", &date) == ES_OK) {
         es_parse_date(date, &y, &m, &d);
     } else if (cp->geo_index >= 0) {
         const es_geo_catchment *gc = &p->geography.catchments[cp->geo_index];
@@ -479,11 +479,11 @@ static int load_catchment_start(es_params *p, es_catchment_params *cp, const con
         d = 1;
         if (y == 0) {
             const char *assumed;
-            es_cfg_string(S, config_lookup(cfg, "geography"), "geography.phase3_start", &assumed);
+            es_schema_string(S, config_lookup(cfg, "geography"), "geography.phase3_start", &assumed);
             char tail;
             if (sscanf(assumed, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12)
-                return es_cfg_error(err, config_lookup(cfg, "geography.phase3_start"), file,
-                                    "'geography.phase3_start' = \"%s\" is not YYYY-MM", assumed);
+                return es_schema_error(err, config_lookup(cfg, "geography.phase3_start"), file,
+                                       "'geography.phase3_start' = \"%s\" is not YYYY-MM", assumed);
         }
     } else {
         cp->start_days = 0.0;
@@ -503,24 +503,24 @@ static int load_catchments(es_params *p, const config_t *cfg, const char *file, 
         const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
         es_catchment_params *cp = &p->catchments[i];
         const char *name, *ssm, *routing;
-        es_cfg_string(S, g, "catchments.[].name", &name);
+        es_schema_string(S, g, "catchments.[].name", &name);
         const config_setting_t *ns = config_setting_get_member(g, "name");
         int rc = es_name_check_at(ns, name, "catchment name", file, err);
         if (rc)
             return rc;
         if (es_name_reserved(name)) /* spend_by_catchment_cents groups by the bare name */
-            return es_cfg_error(err, ns, file,
-                                "catchment name '%s' is a label the outputs use for another "
-                                "group: choose another", name);
+            return es_schema_error(err, ns, file,
+                                   "catchment name '%s' is a label the outputs use for another "
+                                   "group: choose another", name);
         for (int j = 0; j < i; j++)
             if (strcmp(p->catchments[j].name, name) == 0)
-                return es_cfg_error(err, g, file, "catchment name '%s' is used twice", name);
+                return es_schema_error(err, g, file, "catchment name '%s' is used twice", name);
         copy_name(cp->name, sizeof cp->name, name);
         cp->geo_index = p->has_geography ? es_geography_catchment_by_name(&p->geography, name) : -1;
         if (p->has_geography && cp->geo_index < 0)
-            return es_cfg_error(err, config_setting_get_member(g, "name"), file,
-                                "catchment '%s' is not in the geography's catchments file", name);
-        if (es_cfg_string(S, g, "catchments.[].ssm", &ssm) == ES_OK) {
+            return es_schema_error(err, config_setting_get_member(g, "name"), file,
+                                   "catchment '%s' is not in the geography's catchments file", name);
+        if (es_schema_string(S, g, "catchments.[].ssm", &ssm) == ES_OK) {
             rc = es_name_check_at(config_setting_get_member(g, "ssm"), ssm, "SSM name", file, err);
             if (rc)
                 return rc;
@@ -530,17 +530,17 @@ static int load_catchments(es_params *p, const config_t *cfg, const char *file, 
             copy_name(cp->ssm, sizeof cp->ssm, p->geography.catchments[cp->geo_index].ssm);
         else
             copy_name(cp->ssm, sizeof cp->ssm, "SSM");
-        es_cfg_float(S, g, "catchments.[].arrivals_per_day", &cp->arrivals_per_day);
+        es_schema_float(S, g, "catchments.[].arrivals_per_day", &cp->arrivals_per_day);
         if (cp->arrivals_per_day <= 0.0 && !p->has_geography)
-            return es_cfg_error(err, g, file,
-                                "catchment '%s' needs arrivals_per_day, or the scenario a geography",
-                                name);
-        es_cfg_string(S, g, "catchments.[].routing", &routing);
+            return es_schema_error(err, g, file,
+                                   "catchment '%s' needs arrivals_per_day, or the scenario a geography",
+                                   name);
+        es_schema_string(S, g, "catchments.[].routing", &routing);
         cp->routing = strcmp(routing, "least_loaded") == 0       ? ES_ROUTE_LEAST_LOADED
                       : strcmp(routing, "specialist_first") == 0 ? ES_ROUTE_SPECIALIST_FIRST
                                                                  : ES_ROUTE_NEAREST;
         int64_t waiting;
-        es_cfg_int(S, g, "catchments.[].initial_waiting", &waiting);
+        es_schema_int(S, g, "catchments.[].initial_waiting", &waiting);
         cp->initial_waiting = (int)waiting;
         rc = load_catchment_start(p, cp, g, cfg, file, err);
         if (rc)
@@ -561,29 +561,29 @@ static int load_run(es_params *p, const config_t *cfg, const char *file, es_erro
 {
     const config_setting_t *g = config_lookup(cfg, "scenario");
     const char *name, *date, *rng;
-    es_cfg_string(S, g, "scenario.name", &name);
+    es_schema_string(S, g, "scenario.name", &name);
     int rc = es_name_check_at(config_setting_get_member(g, "name"), name, "scenario name", file, err);
     if (rc)
         return rc;
     copy_name(p->name, sizeof p->name, name);
-    es_cfg_string(S, g, "scenario.start_date", &date);
+    es_schema_string(S, g, "scenario.start_date", &date);
     es_parse_date(date, &p->start_year, &p->start_month, &p->start_day);
-    es_cfg_float(S, g, "scenario.horizon_days", &p->horizon_days);
-    es_cfg_float(S, g, "scenario.warmup_days", &p->warmup_days);
+    es_schema_float(S, g, "scenario.horizon_days", &p->horizon_days);
+    es_schema_float(S, g, "scenario.warmup_days", &p->warmup_days);
     if (p->warmup_days >= p->horizon_days)
-        return es_cfg_error(err, config_setting_get_member(g, "warmup_days"), file,
-                            "'scenario.warmup_days' (%g) must be below horizon_days (%g)",
-                            p->warmup_days, p->horizon_days);
+        return es_schema_error(err, config_setting_get_member(g, "warmup_days"), file,
+                               "'scenario.warmup_days' (%g) must be below horizon_days (%g)",
+                               p->warmup_days, p->horizon_days);
     int64_t seed, reps;
-    es_cfg_int(S, g, "scenario.seed", &seed);
-    es_cfg_int(S, g, "scenario.replications", &reps);
+    es_schema_int(S, g, "scenario.seed", &seed);
+    es_schema_int(S, g, "scenario.replications", &reps);
     p->seed = (uint64_t)seed;
     p->replications = (int)reps;
-    es_cfg_string(S, g, "scenario.rng", &rng);
+    es_schema_string(S, g, "scenario.rng", &rng);
     if (!es_rng_type_by_name(rng))
-        return es_cfg_error(err, config_setting_get_member(g, "rng"), file,
-                            "'scenario.rng' = \"%s\" is not a known generator (try xoshiro256+, taus2, mt19937)",
-                            rng);
+        return es_schema_error(err, config_setting_get_member(g, "rng"), file,
+                               "'scenario.rng' = \"%s\" is not a known generator (try xoshiro256+, taus2, mt19937)",
+                               rng);
     copy_name(p->rng, sizeof p->rng, rng);
     return ES_OK;
 }
@@ -608,10 +608,10 @@ static int load_funding_files(es_scenario *s, const config_t *cfg, const char *p
     const config_setting_t *one = config_lookup(cfg, "scenario.funding_model");
     const config_setting_t *many = config_lookup(cfg, "scenario.funding_models");
     if (one && many)
-        return es_cfg_error(err, many, path, "give scenario.funding_model or scenario.funding_models, not both");
+        return es_schema_error(err, many, path, "give scenario.funding_model or scenario.funding_models, not both");
     int n = one ? 1 : many ? config_setting_length(many) : 0;
     if (n > 8)
-        return es_cfg_error(err, many, path, "'scenario.funding_models' holds at most 8 files");
+        return es_schema_error(err, many, path, "'scenario.funding_models' holds at most 8 files");
     for (int i = 0; i < n; i++) {
         const config_setting_t *st = one ? one : config_setting_get_elem(many, (unsigned)i);
         const char *name = config_setting_get_string(st);

@@ -9,13 +9,13 @@
 
 #define PATTERN_MAX 256
 
-const char *es_cfg_file(const config_setting_t *setting, const char *fallback)
+const char *es_schema_setting_file(const config_setting_t *setting, const char *fallback)
 {
     const char *f = setting ? config_setting_source_file(setting) : NULL;
     return f ? f : fallback;
 }
 
-int es_cfg_line(const config_setting_t *setting)
+int es_schema_setting_line(const config_setting_t *setting)
 {
     return setting ? (int)config_setting_source_line(setting) : 0;
 }
@@ -25,7 +25,7 @@ int es_cfg_line(const config_setting_t *setting)
 static void source_path(const config_setting_t *setting, const char *main_file, char *out,
                         size_t len)
 {
-    const char *f = es_cfg_file(setting, main_file);
+    const char *f = es_schema_setting_file(setting, main_file);
     const char *slash = main_file ? strrchr(main_file, '/') : NULL;
     if (f == main_file || f[0] == '/' || !slash || strcmp(f, main_file) == 0)
         snprintf(out, len, "%s", f);
@@ -33,14 +33,14 @@ static void source_path(const config_setting_t *setting, const char *main_file, 
         snprintf(out, len, "%.*s/%s", (int)(slash - main_file), main_file, f);
 }
 
-int es_cfg_error(es_error *err, const config_setting_t *setting, const char *fallback_file,
-                 const char *fmt, ...)
+int es_schema_error(es_error *err, const config_setting_t *setting, const char *fallback_file,
+                    const char *fmt, ...)
 {
     char file[1024];
     source_path(setting, fallback_file, file, sizeof file);
     va_list ap;
     va_start(ap, fmt);
-    es_error_vset(err, ES_EINVAL, file, es_cfg_line(setting), fmt, ap);
+    es_error_vset(err, ES_EINVAL, file, es_schema_setting_line(setting), fmt, ap);
     va_end(ap);
     return ES_EINVAL;
 }
@@ -151,21 +151,21 @@ static int check_number(const es_key *k, const config_setting_t *st, const char 
     double v;
     int t = config_setting_type(st);
     if (k->type == ES_KEY_INT && t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-        return es_cfg_error(err, st, file, "'%s' must be an integer", pattern);
+        return es_schema_error(err, st, file, "'%s' must be an integer", pattern);
     if (!setting_number(st, &v))
-        return es_cfg_error(err, st, file, "'%s' must be a number", pattern);
+        return es_schema_error(err, st, file, "'%s' must be a number", pattern);
     if (!isfinite(v))
-        return es_cfg_error(err, st, file, "'%s' must be finite", pattern);
+        return es_schema_error(err, st, file, "'%s' must be finite", pattern);
     bool integer = t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64;
     if (integer && (v < k->min || v > k->max)) /* as written: 4294967297, not 4.29497e+09 */
-        return es_cfg_error(err, st, file, "'%s' = %lld is out of range [%g, %g]", pattern,
-                            config_setting_get_int64(st), k->min, k->max);
+        return es_schema_error(err, st, file, "'%s' = %lld is out of range [%g, %g]", pattern,
+                               config_setting_get_int64(st), k->min, k->max);
     if (v < k->min || v > k->max)
-        return es_cfg_error(err, st, file, "'%s' = %g is out of range [%g, %g]", pattern, v,
-                            k->min, k->max);
+        return es_schema_error(err, st, file, "'%s' = %g is out of range [%g, %g]", pattern, v,
+                               k->min, k->max);
     if (k->type == ES_KEY_MONEY && fabs(v * 100.0 - nearbyint(v * 100.0)) > 1e-6)
-        return es_cfg_error(err, st, file, "'%s' = %.6g has more than two decimals (dollars)",
-                            pattern, v);
+        return es_schema_error(err, st, file, "'%s' = %.6g has more than two decimals (dollars)",
+                               pattern, v);
     return ES_OK;
 }
 
@@ -211,7 +211,7 @@ static int check_choice(const es_key *k, const config_setting_t *st, const char 
         }
     }
     list[j] = '\0';
-    return es_cfg_error(err, st, file, "'%s' = \"%s\" is not one of: %s", path, v, list);
+    return es_schema_error(err, st, file, "'%s' = \"%s\" is not one of: %s", path, v, list);
 }
 
 /* A place in the file being checked: the key's table pattern ("streams.[].name") and its
@@ -229,20 +229,20 @@ static int check_list(const es_schema *s, const es_key *k, const config_setting_
 {
     int t = config_setting_type(st);
     if (t != CONFIG_TYPE_LIST && !(t == CONFIG_TYPE_ARRAY && config_setting_length(st) == 0))
-        return es_cfg_error(err, st, at.file, "'%s' must be a list ( { ... }, ... )", at.path);
+        return es_schema_error(err, st, at.file, "'%s' must be a list ( { ... }, ... )", at.path);
     int n = config_setting_length(st);
     if (n < k->min || n > k->max)
-        return es_cfg_error(err, st, at.file, "'%s' must hold %g to %g entries, not %d", at.path,
-                            k->min, k->max, n);
+        return es_schema_error(err, st, at.file, "'%s' must hold %g to %g entries, not %d", at.path,
+                               k->min, k->max, n);
     char elem[PATTERN_MAX + 8], elem_path[PATTERN_MAX + 80];
     snprintf(elem, sizeof elem, "%s.[]", at.pattern);
     for (int i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
         if (config_setting_type(e) != CONFIG_TYPE_GROUP)
-            return es_cfg_error(err, e, at.file, "each entry of '%s' must be a group { ... }",
-                                at.path);
+            return es_schema_error(err, e, at.file, "each entry of '%s' must be a group { ... }",
+                                   at.path);
         if (snprintf(elem_path, sizeof elem_path, "%s.[%d]", at.path, i) >= (int)sizeof elem_path)
-            return es_cfg_error(err, e, at.file, "'%s' is nested too deeply", at.path);
+            return es_schema_error(err, e, at.file, "'%s' is nested too deeply", at.path);
         int rc = walk_group(s, e, (where){elem, elem_path, at.file}, err);
         if (rc)
             return rc;
@@ -254,8 +254,8 @@ static int check_array(const es_key *k, const config_setting_t *st, where at, es
 {
     int t = config_setting_type(st);
     if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
-        return es_cfg_error(err, st, at.file, "'%s' must be an %s [ ... ]", at.path,
-                            es_key_type_name(k->type));
+        return es_schema_error(err, st, at.file, "'%s' must be an %s [ ... ]", at.path,
+                               es_key_type_name(k->type));
     int n = config_setting_length(st);
     for (int i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
@@ -266,7 +266,7 @@ static int check_array(const es_key *k, const config_setting_t *st, where at, es
             if (rc)
                 return rc;
         } else if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-            return es_cfg_error(err, e, at.file, "'%s' must hold strings", at.path);
+            return es_schema_error(err, e, at.file, "'%s' must hold strings", at.path);
         }
     }
     return ES_OK;
@@ -275,16 +275,16 @@ static int check_array(const es_key *k, const config_setting_t *st, where at, es
 static int check_text(const es_key *k, const config_setting_t *st, where at, es_error *err)
 {
     if (config_setting_type(st) != CONFIG_TYPE_STRING)
-        return es_cfg_error(err, st, at.file, "'%s' must be a %s in double quotes", at.path,
-                            es_key_type_name(k->type));
+        return es_schema_error(err, st, at.file, "'%s' must be a %s in double quotes", at.path,
+                               es_key_type_name(k->type));
     const char *v = config_setting_get_string(st);
     int y, m, d;
     if (k->type == ES_KEY_DATE && es_parse_date(v, &y, &m, &d) != 0)
-        return es_cfg_error(err, st, at.file, "'%s' = \"%s\" is not a date YYYY-MM-DD", at.path, v);
+        return es_schema_error(err, st, at.file, "'%s' = \"%s\" is not a date YYYY-MM-DD", at.path, v);
     if (k->type == ES_KEY_STRING && !k->choices &&
         (strlen(v) < (size_t)k->min || strlen(v) > (size_t)k->max))
-        return es_cfg_error(err, st, at.file, "'%s' must have %g to %g characters", at.path,
-                            k->min, k->max);
+        return es_schema_error(err, st, at.file, "'%s' must have %g to %g characters", at.path,
+                               k->min, k->max);
     return check_choice(k, st, at.file, at.path, v, err);
 }
 
@@ -298,14 +298,14 @@ static int check_setting(const es_schema *s, const es_key *k, const config_setti
         return check_number(k, st, at.file, at.path, err);
     case ES_KEY_BOOL:
         if (config_setting_type(st) != CONFIG_TYPE_BOOL)
-            return es_cfg_error(err, st, at.file, "'%s' must be true or false", at.path);
+            return es_schema_error(err, st, at.file, "'%s' must be true or false", at.path);
         return ES_OK;
     case ES_KEY_STRING:
     case ES_KEY_DATE:
         return check_text(k, st, at, err);
     case ES_KEY_GROUP:
         if (config_setting_type(st) != CONFIG_TYPE_GROUP)
-            return es_cfg_error(err, st, at.file, "'%s' must be a group { ... }", at.path);
+            return es_schema_error(err, st, at.file, "'%s' must be a group { ... }", at.path);
         return walk_group(s, st, at, err);
     case ES_KEY_LIST:
         return check_list(s, k, st, at, err);
@@ -328,7 +328,7 @@ static int check_required(const es_schema *s, const config_setting_t *group, whe
             continue;
         char want[PATTERN_MAX + 80];
         snprintf(want, sizeof want, "%s%s%s", at.path, at.path[0] ? "." : "", name);
-        int line = es_cfg_line(group);
+        int line = es_schema_setting_line(group);
         char file[1024];
         source_path(group, at.file, file, sizeof file);
         /* the root group has no line of its own: point at the top of the file */
@@ -356,9 +356,9 @@ static int walk_group(const es_schema *s, const config_setting_t *group, where a
         if (!k) {
             const char *near = nearest_key(s, at.pattern, name);
             if (near)
-                return es_cfg_error(err, st, at.file, "unknown key '%s' (did you mean '%s'?)",
-                                    child_path, near);
-            return es_cfg_error(err, st, at.file, "unknown key '%s'", child_path);
+                return es_schema_error(err, st, at.file, "unknown key '%s' (did you mean '%s'?)",
+                                       child_path, near);
+            return es_schema_error(err, st, at.file, "unknown key '%s'", child_path);
         }
         int rc = check_setting(s, k, st, (where){child, child_path, at.file}, err);
         if (rc)
@@ -370,7 +370,7 @@ static int walk_group(const es_schema *s, const config_setting_t *group, where a
 int es_schema_validate(const es_schema *schema, const config_t *cfg, es_error *err)
 {
     const config_setting_t *root = config_root_setting(cfg);
-    return walk_group(schema, root, (where){"", "", es_cfg_file(root, "?")}, err);
+    return walk_group(schema, root, (where){"", "", es_schema_setting_file(root, "?")}, err);
 }
 
 static const config_setting_t *member(const config_setting_t *parent, const char *pattern,
@@ -380,8 +380,8 @@ static const config_setting_t *member(const config_setting_t *parent, const char
     return parent ? config_setting_get_member(parent, last_component(pattern)) : NULL;
 }
 
-int es_cfg_float(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                 double *out)
+int es_schema_float(const es_schema *s, const config_setting_t *parent, const char *pattern,
+                    double *out)
 {
     const es_key *k;
     const config_setting_t *st = member(parent, pattern, s, &k);
@@ -393,18 +393,18 @@ int es_cfg_float(const es_schema *s, const config_setting_t *parent, const char 
     return ES_OK;
 }
 
-int es_cfg_money(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                 int64_t *cents)
+int es_schema_money(const es_schema *s, const config_setting_t *parent, const char *pattern,
+                    int64_t *cents)
 {
     double dollars;
-    int rc = es_cfg_float(s, parent, pattern, &dollars);
+    int rc = es_schema_float(s, parent, pattern, &dollars);
     if (rc == ES_OK)
         *cents = (int64_t)llround(dollars * 100.0);
     return rc;
 }
 
-int es_cfg_int(const es_schema *s, const config_setting_t *parent, const char *pattern,
-               int64_t *out)
+int es_schema_int(const es_schema *s, const config_setting_t *parent, const char *pattern,
+                  int64_t *out)
 {
     const es_key *k;
     const config_setting_t *st = member(parent, pattern, s, &k);
@@ -418,8 +418,8 @@ int es_cfg_int(const es_schema *s, const config_setting_t *parent, const char *p
     return ES_OK;
 }
 
-int es_cfg_bool(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                bool *out)
+int es_schema_bool(const es_schema *s, const config_setting_t *parent, const char *pattern,
+                   bool *out)
 {
     const es_key *k;
     const config_setting_t *st = member(parent, pattern, s, &k);
@@ -433,8 +433,8 @@ int es_cfg_bool(const es_schema *s, const config_setting_t *parent, const char *
     return ES_OK;
 }
 
-int es_cfg_string(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                  const char **out)
+int es_schema_string(const es_schema *s, const config_setting_t *parent, const char *pattern,
+                     const char **out)
 {
     const es_key *k;
     const config_setting_t *st = member(parent, pattern, s, &k);
