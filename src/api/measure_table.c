@@ -4,6 +4,28 @@
 
 #include <string.h>
 
+#define CHECKPOINT_EMPLOYED_DEFINITION                                                            \
+    "job starts still employed at the 1-, 3-, 6- or 12-month checkpoint. Counted on the checkpoint date, so only when that date falls inside the run"
+#define CHECKPOINT_RATE_DEFINITION                                                                \
+    "`employed_Xm` / the job starts whose checkpoint falls within the run (job start + 1, 3, 6 or 12 months of 30.4375 days ≤ the end of the run). Job starts too recent to reach the checkpoint are left out of both numerator and denominator, so the rate is the share of jobs that lasted to the checkpoint, whatever the run's length (for stream A in the shipped model, close to `retention_3m_prob` 0.85 at 3 months and 0.85⁴ ≈ 0.52 at 12 months). The denominator is not written to the file; it is counted by the stream at the job start"
+#define CHECKPOINT_FUNDED_DEFINITION                                                              \
+    "`employed_Xm` that are funded outcomes: at least 20 hours a week and a wage at or above the minimum wage on the checkpoint date"
+
+/* employed_Xm: the clients still employed at checkpoint X; `more` completes the definition. */
+#define CHECKPOINT_EMPLOYED(months, dims, groups, more)                                           \
+    {"employed_" #months "m", ES_MEASURE_RUN, dims, groups, "clients", "Employed " #months "m", \
+     CHECKPOINT_EMPLOYED_DEFINITION more, ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO}
+/* employed_Xm_rate: the share of the job starts that reach checkpoint X still employed. */
+#define CHECKPOINT_RATE(months, label)                                                            \
+    {"employed_" #months "m_rate", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,                  \
+     "`all` or a stream", "fraction", label, CHECKPOINT_RATE_DEFINITION, ES_MEASURE_MEAN_T_CI,  \
+     ES_MEASURE_MISSING_ABSENT}
+/* funded_outcomes_Xm: the employed_Xm that the funding rules count as outcomes. */
+#define CHECKPOINT_FUNDED(months)                                                                 \
+    {"funded_outcomes_" #months "m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,                \
+     "`all` or a stream", "clients", "Funded outcomes " #months "m",                            \
+     CHECKPOINT_FUNDED_DEFINITION, ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO}
+
 static const es_measure measures[] = {
     {"clients_arrived", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_SOURCE,
      "`all`; `EO`, `OW`, `ODSP`, `none`", "clients", "Clients arrived",
@@ -113,54 +135,22 @@ static const es_measure measures[] = {
      "`all` or a stream", "fraction", "Employed 20h at exit rate completers",
      "job starts with at least `outcomes.funded_hours_per_week` (20) hours a week / `services_completed`. The wage is not checked here",
      ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ABSENT},
-    {"employed_1m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "clients", "Employed 1m",
-     "job starts still employed at the 1-, 3-, 6- or 12-month checkpoint. Counted on the checkpoint date, so only when that date falls inside the run",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
-    {"employed_3m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM | ES_DIM_SOURCE,
-     "`all` or a stream; `EO`, `OW`, `ODSP`, `none`", "clients", "Employed 3m",
-     "job starts still employed at the 1-, 3-, 6- or 12-month checkpoint. Counted on the checkpoint date, so only when that date falls inside the run; clients of that source employed at the 3-month checkpoint",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
-    {"employed_6m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "clients", "Employed 6m",
-     "job starts still employed at the 1-, 3-, 6- or 12-month checkpoint. Counted on the checkpoint date, so only when that date falls inside the run",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
-    {"employed_12m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "clients", "Employed 12m",
-     "job starts still employed at the 1-, 3-, 6- or 12-month checkpoint. Counted on the checkpoint date, so only when that date falls inside the run",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
-    {"employed_1m_rate", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "fraction", "Employed 1m rate",
-     "`employed_Xm` / the job starts whose checkpoint falls within the run (job start + 1, 3, 6 or 12 months of 30.4375 days ≤ the end of the run). Job starts too recent to reach the checkpoint are left out of both numerator and denominator, so the rate is the share of jobs that lasted to the checkpoint, whatever the run's length (for stream A in the shipped model, close to `retention_3m_prob` 0.85 at 3 months and 0.85⁴ ≈ 0.52 at 12 months). The denominator is not written to the file; it is counted by the stream at the job start",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ABSENT},
-    {"employed_3m_rate", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "fraction", "Employed 3m rate",
-     "`employed_Xm` / the job starts whose checkpoint falls within the run (job start + 1, 3, 6 or 12 months of 30.4375 days ≤ the end of the run). Job starts too recent to reach the checkpoint are left out of both numerator and denominator, so the rate is the share of jobs that lasted to the checkpoint, whatever the run's length (for stream A in the shipped model, close to `retention_3m_prob` 0.85 at 3 months and 0.85⁴ ≈ 0.52 at 12 months). The denominator is not written to the file; it is counted by the stream at the job start",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ABSENT},
-    {"employed_6m_rate", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "fraction", "Employed 6m rate",
-     "`employed_Xm` / the job starts whose checkpoint falls within the run (job start + 1, 3, 6 or 12 months of 30.4375 days ≤ the end of the run). Job starts too recent to reach the checkpoint are left out of both numerator and denominator, so the rate is the share of jobs that lasted to the checkpoint, whatever the run's length (for stream A in the shipped model, close to `retention_3m_prob` 0.85 at 3 months and 0.85⁴ ≈ 0.52 at 12 months). The denominator is not written to the file; it is counted by the stream at the job start",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ABSENT},
-    {"employed_12m_rate", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "fraction", "Still employed 12 months after the job start",
-     "`employed_Xm` / the job starts whose checkpoint falls within the run (job start + 1, 3, 6 or 12 months of 30.4375 days ≤ the end of the run). Job starts too recent to reach the checkpoint are left out of both numerator and denominator, so the rate is the share of jobs that lasted to the checkpoint, whatever the run's length (for stream A in the shipped model, close to `retention_3m_prob` 0.85 at 3 months and 0.85⁴ ≈ 0.52 at 12 months). The denominator is not written to the file; it is counted by the stream at the job start",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ABSENT},
-    {"funded_outcomes_1m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "clients", "Funded outcomes 1m",
-     "`employed_Xm` that are funded outcomes: at least 20 hours a week and a wage at or above the minimum wage on the checkpoint date",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
-    {"funded_outcomes_3m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "clients", "Funded outcomes 3m",
-     "`employed_Xm` that are funded outcomes: at least 20 hours a week and a wage at or above the minimum wage on the checkpoint date",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
-    {"funded_outcomes_6m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "clients", "Funded outcomes 6m",
-     "`employed_Xm` that are funded outcomes: at least 20 hours a week and a wage at or above the minimum wage on the checkpoint date",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
-    {"funded_outcomes_12m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
-     "`all` or a stream", "clients", "Funded outcomes 12m",
-     "`employed_Xm` that are funded outcomes: at least 20 hours a week and a wage at or above the minimum wage on the checkpoint date",
-     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
+    /* the four retention checkpoints (1, 3, 6 and 12 months after a job start) share their
+     * definitions: one row each, made by CHECKPOINT_* */
+    CHECKPOINT_EMPLOYED(1, ES_DIM_ALL | ES_DIM_STREAM, "`all` or a stream", ""),
+    CHECKPOINT_EMPLOYED(3, ES_DIM_ALL | ES_DIM_STREAM | ES_DIM_SOURCE,
+                        "`all` or a stream; `EO`, `OW`, `ODSP`, `none`",
+                        "; clients of that source employed at the 3-month checkpoint"),
+    CHECKPOINT_EMPLOYED(6, ES_DIM_ALL | ES_DIM_STREAM, "`all` or a stream", ""),
+    CHECKPOINT_EMPLOYED(12, ES_DIM_ALL | ES_DIM_STREAM, "`all` or a stream", ""),
+    CHECKPOINT_RATE(1, "Employed 1m rate"),
+    CHECKPOINT_RATE(3, "Employed 3m rate"),
+    CHECKPOINT_RATE(6, "Employed 6m rate"),
+    CHECKPOINT_RATE(12, "Still employed 12 months after the job start"),
+    CHECKPOINT_FUNDED(1),
+    CHECKPOINT_FUNDED(3),
+    CHECKPOINT_FUNDED(6),
+    CHECKPOINT_FUNDED(12),
     {"job_losses", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
      "`all` or a stream", "jobs", "Job losses",
      "jobs that ended before the 12-month checkpoint (the client's follow-up ends; some return for service)",
