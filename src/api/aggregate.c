@@ -178,3 +178,32 @@ int es_aggregate_difference(const es_aggregate *a, size_t row, const es_aggregat
     }
     return 0;
 }
+
+void es_aggregate_write_stats(es_csv_writer *w, const es_tally *t, bool with_sd)
+{
+    double mean = es_tally_mean(t), half = es_tally_ci_halfwidth(t, 0.95);
+    es_csv_int(w, (int64_t)t->n);
+    es_csv_num(w, mean);
+    if (with_sd)
+        es_csv_num(w, sqrt(es_tally_var(t)));
+    es_csv_num(w, mean - half);
+    es_csv_num(w, mean + half);
+}
+
+void es_aggregate_write_rows(es_csv_writer *w, const es_aggregate *a, const es_aggregate *base,
+                             const char *const *prefix, int nprefix, bool with_sd)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        es_tally t;
+        if (!base)
+            es_aggregate_tally(a, i, &t);
+        else if (es_aggregate_difference(a, i, base, &t) != 0)
+            continue;
+        for (int k = 0; k < nprefix; k++)
+            es_csv_text(w, prefix[k]);
+        es_csv_text(w, a->rows[i].measure);
+        es_csv_text(w, a->rows[i].group);
+        es_aggregate_write_stats(w, &t, with_sd);
+        es_csv_end_row(w);
+    }
+}

@@ -8,12 +8,14 @@
 #ifndef ES_API_AGGREGATE_H
 #define ES_API_AGGREGATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "api/measure_table.h"
 #include "engine/error.h"
 #include "engine/results.h"
 #include "engine/stats.h"
+#include "io/csv.h"
 
 typedef struct es_aggregate_row {
     const char *measure, *group; /* the strings of the first replication that records it */
@@ -47,5 +49,15 @@ void es_aggregate_tally(const es_aggregate *a, size_t row, es_tally *t);
  * key, else 0. */
 int es_aggregate_difference(const es_aggregate *a, size_t row, const es_aggregate *base,
                             es_tally *t);
+
+/* The summary columns of a row, from its tally: replications, mean, (sd when with_sd,)
+ * ci95_low, ci95_high.  Every summary table (summary, kpis, comparison, differences, sweep)
+ * writes its statistics through it. */
+void es_aggregate_write_stats(es_csv_writer *w, const es_tally *t, bool with_sd);
+/* One CSV row per row of a: the nprefix prefix cells, measure, group, then its statistics
+ * (es_aggregate_write_stats).  With base, the statistics are of the paired differences
+ * a - base (es_aggregate_difference), and keys base never records are left out. */
+void es_aggregate_write_rows(es_csv_writer *w, const es_aggregate *a, const es_aggregate *base,
+                             const char *const *prefix, int nprefix, bool with_sd);
 
 #endif

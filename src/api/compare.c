@@ -141,17 +141,10 @@ static double mean_of(const es_experiment *x, const char *measure, const char *g
 
 /* Behavioural comparisons: how each stream fares when providers respond to the model's prices,
  * against the same model in accounting mode (the creaming index). */
-static int write_creaming(const es_comparison *c, const char *dir, es_error *err)
+static int creaming_rows(es_csv_writer *w, const void *ctx, es_error *err)
 {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/creaming.csv", dir);
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "model,stream,expected_net_revenue_per_client,parked_share,"
-                      "service_share_accounting,service_share_behavioural,"
-                      "employment_rate_accounting,employment_rate_behavioural,creaming_index");
+    (void)err;
+    const es_comparison *c = ctx;
     for (int m = 0; m < c->nmodels; m++) {
         const es_params *p = &c->runs[m].scenario.params;
         for (int s = 0; s < p->nstreams; s++) {
@@ -160,124 +153,92 @@ static int write_creaming(const es_comparison *c, const char *dir, es_error *err
             double share_b = mean_of(&c->runs[m], "service_share", g, NULL);
             double rate_a = mean_of(&c->accounting[m], "employment_rate_at_exit", g, NULL);
             double rate_b = mean_of(&c->runs[m], "employment_rate_at_exit", g, NULL);
-            es_csv_text(&w, c->models[m].name);
-            es_csv_text(&w, g);
-            es_csv_num(&w, nearbyint(c->value_by_stream[m][s] * 100.0) / 100.0);
-            es_csv_num(&w, mean_of(&c->runs[m], "parked_share", g, NULL));
-            es_csv_num(&w, share_a);
-            es_csv_num(&w, share_b);
-            es_csv_num(&w, rate_a);
-            es_csv_num(&w, rate_b);
+            es_csv_text(w, c->models[m].name);
+            es_csv_text(w, g);
+            es_csv_num(w, nearbyint(c->value_by_stream[m][s] * 100.0) / 100.0);
+            es_csv_num(w, mean_of(&c->runs[m], "parked_share", g, NULL));
+            es_csv_num(w, share_a);
+            es_csv_num(w, share_b);
+            es_csv_num(w, rate_a);
+            es_csv_num(w, rate_b);
             /* > 1: the stream does relatively better when providers respond to prices */
-            es_csv_num(&w, rate_a > 0 ? rate_b / rate_a : 0.0);
-            es_csv_end_row(&w);
+            es_csv_num(w, rate_a > 0 ? rate_b / rate_a : 0.0);
+            es_csv_end_row(w);
         }
     }
-    return es_csv_close(&w, err);
+    return ES_OK;
 }
 
-static int write_comparison(const es_comparison *c, const es_aggregate *agg, const char *dir,
-                            es_error *err)
+/* Every model's measures keyed by name (api/aggregate.h), for the summary tables. */
+typedef struct model_summaries {
+    const es_comparison *c;
+    es_aggregate *agg; /* one per model */
+} model_summaries;
+
+static int comparison_rows(es_csv_writer *w, const void *ctx, es_error *err)
 {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/comparison.csv", dir);
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "model,measure,group,replications,mean,ci95_low,ci95_high");
-    for (int m = 0; m < c->nmodels; m++) {
-        const es_aggregate *a = &agg[m];
-        for (size_t i = 0; i < a->n; i++) {
-            es_tally t;
-            es_aggregate_tally(a, i, &t);
-            double half = es_tally_ci_halfwidth(&t, 0.95);
-            es_csv_text(&w, c->models[m].name);
-            es_csv_text(&w, a->rows[i].measure);
-            es_csv_text(&w, a->rows[i].group);
-            es_csv_int(&w, (int64_t)t.n);
-            es_csv_num(&w, es_tally_mean(&t));
-            es_csv_num(&w, es_tally_mean(&t) - half);
-            es_csv_num(&w, es_tally_mean(&t) + half);
-            es_csv_end_row(&w);
-        }
+    (void)err;
+    const model_summaries *ms = ctx;
+    for (int m = 0; m < ms->c->nmodels; m++) {
+        const char *model = ms->c->models[m].name;
+        es_aggregate_write_rows(w, &ms->agg[m], NULL, &model, 1, false);
     }
-    return es_csv_close(&w, err);
+    return ES_OK;
 }
 
 /* Paired differences (model minus the first model) for every measure both report. */
-static int write_differences(const es_comparison *c, const es_aggregate *agg, const char *dir,
-                             es_error *err)
+static int differences_rows(es_csv_writer *w, const void *ctx, es_error *err)
 {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/comparison_differences.csv", dir);
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "model,baseline,measure,group,replications,mean_difference,ci95_low,ci95_high");
-    for (int m = 0; m < c->nmodels; m++) {
-        const es_aggregate *a = &agg[m];
-        for (size_t i = 0; i < a->n; i++) {
-            es_tally t;
-            if (es_aggregate_difference(a, i, &agg[0], &t) != 0)
-                continue;
-            double half = es_tally_ci_halfwidth(&t, 0.95);
-            es_csv_text(&w, c->models[m].name);
-            es_csv_text(&w, c->models[0].name);
-            es_csv_text(&w, a->rows[i].measure);
-            es_csv_text(&w, a->rows[i].group);
-            es_csv_int(&w, (int64_t)t.n);
-            es_csv_num(&w, es_tally_mean(&t));
-            es_csv_num(&w, es_tally_mean(&t) - half);
-            es_csv_num(&w, es_tally_mean(&t) + half);
-            es_csv_end_row(&w);
-        }
+    (void)err;
+    const model_summaries *ms = ctx;
+    for (int m = 0; m < ms->c->nmodels; m++) {
+        const char *prefix[] = {ms->c->models[m].name, ms->c->models[0].name};
+        es_aggregate_write_rows(w, &ms->agg[m], &ms->agg[0], prefix, 2, false);
     }
-    return es_csv_close(&w, err);
+    return ES_OK;
 }
 
-/* comparison.csv and comparison_differences.csv, from every model's measures keyed by name. */
+/* comparison.csv and comparison_differences.csv. */
 static int write_summaries(const es_comparison *c, const char *dir, es_error *err)
 {
-    es_aggregate *agg = calloc((size_t)c->nmodels, sizeof *agg);
-    if (!agg)
+    model_summaries ms = {.c = c, .agg = calloc((size_t)c->nmodels, sizeof *ms.agg)};
+    if (!ms.agg)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory summarising the models");
     int rc = ES_OK;
     for (int m = 0; !rc && m < c->nmodels; m++)
-        rc = es_aggregate_build(&agg[m], &c->runs[m].reps[0].results, sizeof c->runs[m].reps[0],
-                                c->runs[m].nreps, err);
+        rc = es_aggregate_build(&ms.agg[m], &c->runs[m].reps[0].results,
+                                sizeof c->runs[m].reps[0], c->runs[m].nreps, err);
     if (!rc)
-        rc = write_comparison(c, agg, dir, err);
+        rc = es_csv_write_table(dir, "comparison.csv",
+                                "model,measure,group,replications,mean,ci95_low,ci95_high",
+                                comparison_rows, &ms, err);
     if (!rc)
-        rc = write_differences(c, agg, dir, err);
+        rc = es_csv_write_table(dir, "comparison_differences.csv",
+                                "model,baseline,measure,group,replications,mean_difference,"
+                                "ci95_low,ci95_high",
+                                differences_rows, &ms, err);
     for (int m = 0; m < c->nmodels; m++)
-        es_aggregate_free(&agg[m]);
-    free(agg);
+        es_aggregate_free(&ms.agg[m]);
+    free(ms.agg);
     return rc;
 }
 
-static int write_fingerprints(const es_comparison *c, const char *dir, es_error *err)
+static int fingerprint_rows(es_csv_writer *w, const void *ctx, es_error *err)
 {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/event_fingerprints.csv", dir);
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "model,replication,events,event_fingerprint");
+    (void)err;
+    const es_comparison *c = ctx;
     for (int m = 0; m < c->nmodels; m++)
         for (int r = 0; r < c->runs[m].nreps; r++) {
             const es_replication *rep = &c->runs[m].reps[r];
             char hex[24];
             snprintf(hex, sizeof hex, "%016llx", (unsigned long long)rep->event_fingerprint);
-            es_csv_text(&w, c->models[m].name);
-            es_csv_int(&w, rep->number);
-            es_csv_int(&w, (int64_t)rep->events);
-            es_csv_text(&w, hex);
-            es_csv_end_row(&w);
+            es_csv_text(w, c->models[m].name);
+            es_csv_int(w, rep->number);
+            es_csv_int(w, (int64_t)rep->events);
+            es_csv_text(w, hex);
+            es_csv_end_row(w);
         }
-    return es_csv_close(&w, err);
+    return ES_OK;
 }
 
 /* A folder name from a model name: letters, digits and dashes. */
@@ -458,9 +419,16 @@ int es_compare_write(const es_comparison *c, es_output_folder *out, es_error *er
     if (!rc)
         rc = write_summaries(c, tmp, err);
     if (!rc)
-        rc = write_fingerprints(c, tmp, err);
+        rc = es_csv_write_table(tmp, "event_fingerprints.csv",
+                                "model,replication,events,event_fingerprint", fingerprint_rows, c,
+                                err);
     if (!rc && c->behavioural)
-        rc = write_creaming(c, tmp, err);
+        rc = es_csv_write_table(tmp, "creaming.csv",
+                                "model,stream,expected_net_revenue_per_client,parked_share,"
+                                "service_share_accounting,service_share_behavioural,"
+                                "employment_rate_accounting,employment_rate_behavioural,"
+                                "creaming_index",
+                                creaming_rows, c, err);
     if (!rc)
         rc = draw_compare_plots(c, tmp, err);
     char models[1200];

@@ -210,16 +210,7 @@ static void units_by_catchment(const es_params *p, const es_open_tables *t, int 
     for (; site < t->nsites; site++)
         site_catchment[site] = -1;
     for (int cd = 0; cd < t->ncds; cd++)
-        cd_catchment[cd] = -1;
-    for (int c = 0; c < p->ncatchments; c++) {
-        int gi = p->catchments[c].geo_index;
-        if (gi < 0)
-            continue;
-        const es_geo_catchment *gc = &p->geography.catchments[gi];
-        for (int k = 0; k < gc->ncds; k++)
-            if (gc->cd_index[k] >= 0 && gc->cd_index[k] < t->ncds && cd_catchment[gc->cd_index[k]] < 0)
-                cd_catchment[gc->cd_index[k]] = c; /* the first: est_region */
-    }
+        cd_catchment[cd] = es_open_data_region(p, cd);
 }
 
 /* Fills the group of (fy, catchment) from the tables into g (whose arrays hold every unit). */

@@ -28,86 +28,48 @@ static void month_label(const es_params *p, int month, char *buf, size_t len)
     es_month_label(p->start_year, p->start_month, month, buf, (unsigned)len);
 }
 
-static int path_join(char *out, size_t len, const char *dir, const char *name)
+/* What the tables of one run are written from. */
+typedef struct run_data {
+    const es_experiment *x;
+    const es_params *p;
+    const es_aggregate *agg;    /* whole-run measures by key (api/aggregate.h) */
+    const es_disclosure *masks; /* one suppression pattern per replication */
+} run_data;
+
+static void summary_rows(es_csv_writer *w, const run_data *d)
 {
-    return snprintf(out, len, "%s/%s", dir, name) >= (int)len ? ES_EIO : ES_OK;
+    es_aggregate_write_rows(w, d->agg, NULL, NULL, 0, true);
 }
 
-static int write_summary(const es_aggregate *a, const char *dir, es_error *err)
+/* Replication r's observations, whole-run (monthly false) or monthly. */
+static void observation_rows(es_csv_writer *w, const run_data *d, int r, bool monthly)
 {
-    char path[1200];
-    path_join(path, sizeof path, dir, "summary.csv");
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "measure,group,replications,mean,sd,ci95_low,ci95_high");
-    for (size_t i = 0; i < a->n; i++) {
-        es_tally t;
-        es_aggregate_tally(a, i, &t);
-        double half = es_tally_ci_halfwidth(&t, 0.95);
-        es_csv_text(&w, a->rows[i].measure);
-        es_csv_text(&w, a->rows[i].group);
-        es_csv_int(&w, (int64_t)t.n);
-        es_csv_num(&w, es_tally_mean(&t));
-        es_csv_num(&w, sqrt(es_tally_var(&t)));
-        es_csv_num(&w, es_tally_mean(&t) - half);
-        es_csv_num(&w, es_tally_mean(&t) + half);
-        es_csv_end_row(&w);
-    }
-    return es_csv_close(&w, err);
-}
-
-static int write_replications(const es_experiment *x, const char *dir, es_error *err)
-{
-    char path[1200];
-    path_join(path, sizeof path, dir, "replications.csv");
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "replication,measure,group,value");
-    for (int r = 0; r < x->nreps; r++) {
-        const es_results *res = &x->reps[r].results;
-        for (size_t i = 0; i < res->n; i++) {
-            if (res->obs[i].month != ES_RESULTS_WHOLE_RUN)
-                continue;
-            es_csv_int(&w, x->reps[r].number);
-            es_csv_text(&w, res->obs[i].measure);
-            es_csv_text(&w, res->obs[i].group);
-            es_csv_num(&w, res->obs[i].value);
-            es_csv_end_row(&w);
-        }
-    }
-    return es_csv_close(&w, err);
-}
-
-static int write_monthly(const es_experiment *x, const char *dir, es_error *err)
-{
-    char path[1200];
-    path_join(path, sizeof path, dir, "monthly.csv");
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "replication,month,measure,group,value");
-    for (int r = 0; r < x->nreps; r++) {
-        const es_results *res = &x->reps[r].results;
-        for (size_t i = 0; i < res->n; i++) {
-            const es_obs *o = &res->obs[i];
-            if (o->month == ES_RESULTS_WHOLE_RUN)
-                continue;
+    const es_results *res = &d->x->reps[r].results;
+    for (size_t i = 0; i < res->n; i++) {
+        const es_obs *o = &res->obs[i];
+        if ((o->month != ES_RESULTS_WHOLE_RUN) != monthly)
+            continue;
+        es_csv_int(w, d->x->reps[r].number);
+        if (monthly) {
             char month[16];
-            month_label(&x->scenario.params, o->month, month, sizeof month);
-            es_csv_int(&w, x->reps[r].number);
-            es_csv_text(&w, month);
-            es_csv_text(&w, o->measure);
-            es_csv_text(&w, o->group);
-            es_csv_num(&w, o->value);
-            es_csv_end_row(&w);
+            month_label(d->p, o->month, month, sizeof month);
+            es_csv_text(w, month);
         }
+        es_csv_text(w, o->measure);
+        es_csv_text(w, o->group);
+        es_csv_num(w, o->value);
+        es_csv_end_row(w);
     }
-    return es_csv_close(&w, err);
+}
+
+static void replication_rows(es_csv_writer *w, const run_data *d, int r)
+{
+    observation_rows(w, d, r, false);
+}
+
+static void monthly_rows(es_csv_writer *w, const run_data *d, int r)
+{
+    observation_rows(w, d, r, true);
 }
 
 static const char *component_name(const es_funding_model *f, int comp)
@@ -143,138 +105,109 @@ static const char *party_label(const es_params *p, es_party party, int catchment
     return buf;
 }
 
-static int write_ledger_summary(const es_experiment *x, const char *dir, es_error *err)
+static void ledger_summary_rows(es_csv_writer *w, const run_data *d, int r)
 {
-    char path[1200];
-    path_join(path, sizeof path, dir, "ledger_summary.csv");
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "replication,month,component,component_type,event,stream,source,catchment,"
-                      "payer,payee,payments,amount_cents");
-    const es_params *p = &x->scenario.params;
+    const es_experiment *x = d->x;
+    const es_params *p = d->p;
     const es_funding_model *f = x->funding;
     static const char *const sources[] = {"EO", "OW", "ODSP", "none", ""};
-    for (int r = 0; f && r < x->nreps; r++) {
-        const es_ledger *l = &x->reps[r].ledger;
-        for (int m = 0; m < l->nmonths; m++)
-            for (int c = 0; c < l->ncomponents; c++)
-                for (int s = 0; s <= l->nstreams; s++)
-                    for (int src = 0; src <= ES_NSOURCES; src++)
-                        for (int k = 0; k < l->ncatchments; k++) {
-                            size_t cell = es_ledger_cell(l, m, c, s, src, k);
-                            if (l->payments[cell] == 0)
-                                continue;
-                            bool release = c == f->ncomponents;
-                            const es_component *comp = release ? NULL : &f->components[c];
-                            char month[16], payer[ES_NAME_MAX + 16], payee[ES_NAME_MAX + 16];
-                            month_label(p, m, month, sizeof month);
-                            es_party from = release ? ES_PARTY_SSM : comp->payer;
-                            es_party to = release ? ES_PARTY_PROVIDER : comp->payee;
-                            es_csv_int(&w, x->reps[r].number);
-                            es_csv_text(&w, month);
-                            es_csv_text(&w, component_name(f, c));
-                            es_csv_text(&w, release ? "holdback" : es_component_type_names[comp->type]);
-                            es_csv_text(&w, release ? "period" : es_milestone_names[comp->event]);
-                            es_csv_text(&w, s < l->nstreams ? p->streams[s].name : "");
-                            es_csv_text(&w, sources[src]);
-                            es_csv_text(&w, p->catchments[k].name);
-                            es_csv_text(&w, party_label(p, from, k, -1, payer, sizeof payer));
-                            es_csv_text(&w, party_label(p, to, k, -1, payee, sizeof payee));
-                            es_csv_int(&w, l->payments[cell]);
-                            es_csv_int(&w, l->cents[cell]);
-                            es_csv_end_row(&w);
-                        }
-    }
-    return es_csv_close(&w, err);
+    if (!f)
+        return; /* no payments: the header alone */
+    const es_ledger *l = &x->reps[r].ledger;
+    for (int m = 0; m < l->nmonths; m++)
+        for (int c = 0; c < l->ncomponents; c++)
+            for (int s = 0; s <= l->nstreams; s++)
+                for (int src = 0; src <= ES_NSOURCES; src++)
+                    for (int k = 0; k < l->ncatchments; k++) {
+                        size_t cell = es_ledger_cell(l, m, c, s, src, k);
+                        if (l->payments[cell] == 0)
+                            continue;
+                        bool release = c == f->ncomponents;
+                        const es_component *comp = release ? NULL : &f->components[c];
+                        char month[16], payer[ES_NAME_MAX + 16], payee[ES_NAME_MAX + 16];
+                        month_label(p, m, month, sizeof month);
+                        es_party from = release ? ES_PARTY_SSM : comp->payer;
+                        es_party to = release ? ES_PARTY_PROVIDER : comp->payee;
+                        es_csv_int(w, x->reps[r].number);
+                        es_csv_text(w, month);
+                        es_csv_text(w, component_name(f, c));
+                        es_csv_text(w, release ? "holdback" : es_component_type_names[comp->type]);
+                        es_csv_text(w, release ? "period" : es_milestone_names[comp->event]);
+                        es_csv_text(w, s < l->nstreams ? p->streams[s].name : "");
+                        es_csv_text(w, sources[src]);
+                        es_csv_text(w, p->catchments[k].name);
+                        es_csv_text(w, party_label(p, from, k, -1, payer, sizeof payer));
+                        es_csv_text(w, party_label(p, to, k, -1, payee, sizeof payee));
+                        es_csv_int(w, l->payments[cell]);
+                        es_csv_int(w, l->cents[cell]);
+                        es_csv_end_row(w);
+                    }
 }
 
-static int write_provider_finance(const es_experiment *x, const char *dir, es_error *err)
+static void provider_finance_rows(es_csv_writer *w, const run_data *d, int r)
 {
-    char path[1200];
-    path_join(path, sizeof path, dir, "provider_finance.csv");
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "replication,month,catchment,provider,revenue_cents,cost_cents,"
-                      "cash_position_cents");
-    const es_params *p = &x->scenario.params;
-    for (int r = 0; x->funding && r < x->nreps; r++) {
-        const es_finance *fin = &x->reps[r].finance;
-        int provider = 0;
-        for (int c = 0; c < p->ncatchments; c++)
-            for (int j = 0; j < p->catchments[c].nproviders; j++, provider++) {
-                int64_t cash = 0;
-                for (int m = 0; m < fin->nmonths; m++) {
-                    size_t cell = (size_t)provider * (size_t)fin->nmonths + (size_t)m;
-                    cash += fin->revenue[cell] - fin->cost[cell];
-                    char month[16];
-                    month_label(p, m, month, sizeof month);
-                    es_csv_int(&w, x->reps[r].number);
-                    es_csv_text(&w, month);
-                    es_csv_text(&w, p->catchments[c].name);
-                    es_csv_text(&w, p->catchments[c].providers[j].name);
-                    es_csv_int(&w, fin->revenue[cell]);
-                    es_csv_int(&w, fin->cost[cell]);
-                    es_csv_int(&w, cash);
-                    es_csv_end_row(&w);
-                }
+    const es_experiment *x = d->x;
+    const es_params *p = d->p;
+    const es_finance *fin = &x->reps[r].finance;
+    int provider = 0;
+    for (int c = 0; c < p->ncatchments; c++)
+        for (int j = 0; j < p->catchments[c].nproviders; j++, provider++) {
+            int64_t cash = 0;
+            for (int m = 0; m < fin->nmonths; m++) {
+                size_t cell = (size_t)provider * (size_t)fin->nmonths + (size_t)m;
+                cash += fin->revenue[cell] - fin->cost[cell];
+                char month[16];
+                month_label(p, m, month, sizeof month);
+                es_csv_int(w, x->reps[r].number);
+                es_csv_text(w, month);
+                es_csv_text(w, p->catchments[c].name);
+                es_csv_text(w, p->catchments[c].providers[j].name);
+                es_csv_int(w, fin->revenue[cell]);
+                es_csv_int(w, fin->cost[cell]);
+                es_csv_int(w, cash);
+                es_csv_end_row(w);
             }
-    }
-    return es_csv_close(&w, err);
-}
-
-static int write_full_ledger(const es_experiment *x, const char *dir, es_error *err)
-{
-    char path[1200];
-    path_join(path, sizeof path, dir, "ledger.csv");
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "replication,date,day,event_day,client,component,event,stream,source,"
-                      "catchment,payer,payee,amount_cents");
-    const es_params *p = &x->scenario.params;
-    static const char *const sources[] = {"EO", "OW", "ODSP", "none"};
-    for (int r = 0; x->funding && r < x->nreps; r++) {
-        FILE *in = x->reps[r].ledger_rows;
-        if (!in)
-            continue;
-        rewind(in);
-        unsigned rep;
-        double day, event_day;
-        unsigned long long client;
-        int comp, event, stream, source, catchment, provider, payer, payee;
-        long long cents;
-        while (fscanf(in, "%u,%lf,%lf,%llu,%d,%d,%d,%d,%d,%d,%d,%d,%lld\n", &rep, &day,
-                      &event_day, &client, &comp, &event, &stream, &source, &catchment, &provider,
-                      &payer, &payee, &cents) == 13) {
-            char date[16], from[ES_NAME_MAX + 16], to[ES_NAME_MAX + 16];
-            date_label(p, day, date, sizeof date);
-            es_csv_int(&w, rep);
-            es_csv_text(&w, date);
-            es_csv_num(&w, day);
-            es_csv_num(&w, event_day);
-            es_csv_int(&w, (int64_t)client);
-            es_csv_text(&w, component_name(x->funding, comp));
-            es_csv_text(&w, es_milestone_names[event]);
-            es_csv_text(&w, stream >= 0 ? p->streams[stream].name : "");
-            es_csv_text(&w, source >= 0 ? sources[source] : "");
-            es_csv_text(&w, p->catchments[catchment].name);
-            es_csv_text(&w, party_label(p, (es_party)payer, catchment, -1, from, sizeof from));
-            es_csv_text(&w, party_label(p, (es_party)payee, catchment, provider, to, sizeof to));
-            es_csv_int(&w, cents);
-            es_csv_end_row(&w);
         }
-    }
-    return es_csv_close(&w, err);
 }
 
-static const char *const open_columns =
-    "out_exit_sum_emp,out_exit_sum_te,out_exit_unemp,out_exit_sum_oth,out_exit_unkn,"
-    "out_exit_null,out_3_sum_emp,out_3_sum_te,out_3_unemp,out_3_sum_oth,out_3_unkn,out_3_null";
+static void full_ledger_rows(es_csv_writer *w, const run_data *d, int r)
+{
+    const es_params *p = d->p;
+    static const char *const sources[] = {"EO", "OW", "ODSP", "none"};
+    FILE *in = d->x->funding ? d->x->reps[r].ledger_rows : NULL;
+    if (!in)
+        return;
+    rewind(in);
+    unsigned rep;
+    double day, event_day;
+    unsigned long long client;
+    int comp, event, stream, source, catchment, provider, payer, payee;
+    long long cents;
+    while (fscanf(in, "%u,%lf,%lf,%llu,%d,%d,%d,%d,%d,%d,%d,%d,%lld\n", &rep, &day,
+                  &event_day, &client, &comp, &event, &stream, &source, &catchment, &provider,
+                  &payer, &payee, &cents) == 13) {
+        char date[16], from[ES_NAME_MAX + 16], to[ES_NAME_MAX + 16];
+        date_label(p, day, date, sizeof date);
+        es_csv_int(w, rep);
+        es_csv_text(w, date);
+        es_csv_num(w, day);
+        es_csv_num(w, event_day);
+        es_csv_int(w, (int64_t)client);
+        es_csv_text(w, component_name(d->x->funding, comp));
+        es_csv_text(w, es_milestone_names[event]);
+        es_csv_text(w, stream >= 0 ? p->streams[stream].name : "");
+        es_csv_text(w, source >= 0 ? sources[source] : "");
+        es_csv_text(w, p->catchments[catchment].name);
+        es_csv_text(w, party_label(p, (es_party)payer, catchment, -1, from, sizeof from));
+        es_csv_text(w, party_label(p, (es_party)payee, catchment, provider, to, sizeof to));
+        es_csv_int(w, cents);
+        es_csv_end_row(w);
+    }
+}
+
+#define OPEN_COLUMNS                                                                               \
+    "out_exit_sum_emp,out_exit_sum_te,out_exit_unemp,out_exit_sum_oth,out_exit_unkn,"             \
+    "out_exit_null,out_3_sum_emp,out_3_sum_te,out_3_unemp,out_3_sum_oth,out_3_unkn,out_3_null"
 
 /* A count as the open data shows it: "x" where disclosure control hides it (api/disclosure.h). */
 static void open_count(es_csv_writer *w, uint64_t v, bool hidden)
@@ -302,130 +235,74 @@ static void open_row(es_csv_writer *w, const uint64_t *cells, uint64_t assisted,
     es_csv_end_row(w);
 }
 
-static int write_open_by_site(const es_experiment *x, const es_disclosure *masks, const char *dir,
-                              es_error *err)
+static void open_by_site_rows(es_csv_writer *w, const run_data *d, int r)
 {
-    char path[1200];
-    path_join(path, sizeof path, dir, "outcomes_by_site.csv");
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    fprintf(w.f, "replication,est_region,fiscal_year,eo_program,sds_id,sds_name,sds_sec,num_assist,%s\n",
-            open_columns);
-    const es_params *p = &x->scenario.params;
-    for (int r = 0; r < x->nreps; r++) {
-        const es_open_tables *t = &x->reps[r].open;
-        for (int fy = 0; fy < t->nfiscal_years; fy++) {
-            int site = 0;
-            for (int c = 0; c < p->ncatchments; c++)
-                for (int j = 0; j < p->catchments[c].nproviders; j++) {
-                    const es_provider_params *pp = &p->catchments[c].providers[j];
-                    for (int k = 0; k < pp->nsites; k++, site++) {
-                        uint64_t assisted = t->assisted_site[(size_t)fy * (size_t)t->nsites + (size_t)site];
-                        if (assisted == 0)
-                            continue;
-                        char label[24], name[2 * ES_NAME_MAX + 4];
-                        fiscal_label(t->first_fiscal_year, fy, label, sizeof label);
-                        snprintf(name, sizeof name, "%s / %s", pp->name, pp->sites[k].name);
-                        es_csv_int(&w, x->reps[r].number);
-                        es_csv_text(&w, p->catchments[c].name);
-                        es_csv_text(&w, label);
-                        es_csv_text(&w, "ES");
-                        es_csv_int(&w, site + 1);
-                        es_csv_text(&w, name);
-                        es_csv_text(&w, pp->specialisations == 0 ? "general"
-                                        : pp->specialisations == ES_SPEC_DISABILITY ? "disability"
-                                        : pp->specialisations == ES_SPEC_YOUTH ? "youth"
-                                                                               : "disability;youth");
-                        open_row(&w, &t->site[es_open_cell(t->nsites, fy, site, 0)], assisted,
-                                 &masks[r].site_hidden[es_disclosure_cell(t->nsites, fy, site, 0)]);
-                    }
+    const es_experiment *x = d->x;
+    const es_params *p = d->p;
+    const es_open_tables *t = &x->reps[r].open;
+    for (int fy = 0; fy < t->nfiscal_years; fy++) {
+        int site = 0;
+        for (int c = 0; c < p->ncatchments; c++)
+            for (int j = 0; j < p->catchments[c].nproviders; j++) {
+                const es_provider_params *pp = &p->catchments[c].providers[j];
+                for (int k = 0; k < pp->nsites; k++, site++) {
+                    uint64_t assisted = t->assisted_site[(size_t)fy * (size_t)t->nsites + (size_t)site];
+                    if (assisted == 0)
+                        continue;
+                    char label[24], name[2 * ES_NAME_MAX + 4];
+                    fiscal_label(t->first_fiscal_year, fy, label, sizeof label);
+                    snprintf(name, sizeof name, "%s / %s", pp->name, pp->sites[k].name);
+                    es_csv_int(w, x->reps[r].number);
+                    es_csv_text(w, p->catchments[c].name);
+                    es_csv_text(w, label);
+                    es_csv_text(w, "ES");
+                    es_csv_int(w, site + 1);
+                    es_csv_text(w, name);
+                    es_csv_text(w, pp->specialisations == 0 ? "general"
+                                    : pp->specialisations == ES_SPEC_DISABILITY ? "disability"
+                                    : pp->specialisations == ES_SPEC_YOUTH ? "youth"
+                                                                           : "disability;youth");
+                    open_row(w, &t->site[es_open_cell(t->nsites, fy, site, 0)], assisted,
+                             &d->masks[r].site_hidden[es_disclosure_cell(t->nsites, fy, site, 0)]);
                 }
-        }
-    }
-    return es_csv_close(&w, err);
-}
-
-static const char *catchment_of_cd(const es_params *p, int cd_index)
-{
-    for (int c = 0; c < p->ncatchments; c++) {
-        int g = p->catchments[c].geo_index;
-        if (g < 0)
-            continue;
-        const es_geo_catchment *gc = &p->geography.catchments[g];
-        for (int k = 0; k < gc->ncds; k++)
-            if (gc->cd_index[k] == cd_index)
-                return p->catchments[c].name;
-    }
-    return "";
-}
-
-static int write_open_by_cd(const es_experiment *x, const es_disclosure *masks, const char *dir,
-                            es_error *err)
-{
-    char path[1200];
-    path_join(path, sizeof path, dir, "outcomes_by_cd.csv");
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    fprintf(w.f, "replication,est_region,fiscal_year,eo_program,cd_uid,cd_name,num_assist,%s\n",
-            open_columns);
-    const es_params *p = &x->scenario.params;
-    for (int r = 0; r < x->nreps; r++) {
-        const es_open_tables *t = &x->reps[r].open;
-        for (int fy = 0; fy < t->nfiscal_years; fy++)
-            for (int cd = 0; cd < t->ncds; cd++) {
-                uint64_t assisted = t->assisted_cd[(size_t)fy * (size_t)t->ncds + (size_t)cd];
-                if (assisted == 0)
-                    continue;
-                char label[24];
-                fiscal_label(t->first_fiscal_year, fy, label, sizeof label);
-                es_csv_int(&w, x->reps[r].number);
-                es_csv_text(&w, catchment_of_cd(p, cd));
-                es_csv_text(&w, label);
-                es_csv_text(&w, "ES");
-                es_csv_int(&w, p->geography.cds[cd].uid);
-                es_csv_text(&w, p->geography.cds[cd].name);
-                open_row(&w, &t->cd[es_open_cell(t->ncds, fy, cd, 0)], assisted,
-                         &masks[r].cd_hidden[es_disclosure_cell(t->ncds, fy, cd, 0)]);
             }
     }
-    return es_csv_close(&w, err);
 }
 
-/* The two open-data tables, with one suppression pattern per replication for both (the
- * relations that complementary suppression guards link them). */
-static int write_open_data(const es_experiment *x, const char *dir, es_error *err)
+static const char *region_of_cd(const es_params *p, int cd)
 {
-    es_disclosure *masks = calloc((size_t)x->nreps, sizeof *masks);
-    if (!masks)
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory");
-    int rc = ES_OK, done = 0;
-    for (; !rc && done < x->nreps; done++)
-        rc = es_disclosure_protect(&masks[done], &x->reps[done].open, &x->scenario.params, err);
-    if (!rc)
-        rc = write_open_by_site(x, masks, dir, err);
-    if (!rc)
-        rc = write_open_by_cd(x, masks, dir, err);
-    for (int r = 0; r < done; r++)
-        es_disclosure_destroy(&masks[r]);
-    free(masks);
-    return rc;
+    int c = es_open_data_region(p, cd);
+    return c >= 0 ? p->catchments[c].name : "";
+}
+
+static void open_by_cd_rows(es_csv_writer *w, const run_data *d, int r)
+{
+    const es_experiment *x = d->x;
+    const es_params *p = d->p;
+    const es_open_tables *t = &x->reps[r].open;
+    for (int fy = 0; fy < t->nfiscal_years; fy++)
+        for (int cd = 0; cd < t->ncds; cd++) {
+            uint64_t assisted = t->assisted_cd[(size_t)fy * (size_t)t->ncds + (size_t)cd];
+            if (assisted == 0)
+                continue;
+            char label[24];
+            fiscal_label(t->first_fiscal_year, fy, label, sizeof label);
+            es_csv_int(w, x->reps[r].number);
+            es_csv_text(w, region_of_cd(p, cd));
+            es_csv_text(w, label);
+            es_csv_text(w, "ES");
+            es_csv_int(w, p->geography.cds[cd].uid);
+            es_csv_text(w, p->geography.cds[cd].name);
+            open_row(w, &t->cd[es_open_cell(t->ncds, fy, cd, 0)], assisted,
+                     &d->masks[r].cd_hidden[es_disclosure_cell(t->ncds, fy, cd, 0)]);
+        }
 }
 
 /* KPIs by provider and catchment, from the whole-run measures named kpi_* whose group reads
  * LEVEL=NAME, with confidence intervals over replications. */
-static int write_kpis(const es_aggregate *a, const char *dir, es_error *err)
+static void kpis_rows(es_csv_writer *w, const run_data *d)
 {
-    char path[1200];
-    path_join(path, sizeof path, dir, "kpis.csv");
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "level,unit,measure,replications,mean,ci95_low,ci95_high");
+    const es_aggregate *a = d->agg;
     for (size_t i = 0; i < a->n; i++) {
         const es_aggregate_row *o = &a->rows[i];
         const char *eq = strchr(o->group, '=');
@@ -433,44 +310,100 @@ static int write_kpis(const es_aggregate *a, const char *dir, es_error *err)
             continue;
         es_tally t;
         es_aggregate_tally(a, i, &t);
-        double half = es_tally_ci_halfwidth(&t, 0.95);
         char level[32];
         snprintf(level, sizeof level, "%.*s", (int)(eq - o->group), o->group);
-        es_csv_text(&w, level);
-        es_csv_text(&w, eq + 1);
-        es_csv_text(&w, o->measure + 4);
-        es_csv_int(&w, (int64_t)t.n);
-        es_csv_num(&w, es_tally_mean(&t));
-        es_csv_num(&w, es_tally_mean(&t) - half);
-        es_csv_num(&w, es_tally_mean(&t) + half);
-        es_csv_end_row(&w);
+        es_csv_text(w, level);
+        es_csv_text(w, eq + 1);
+        es_csv_text(w, o->measure + 4);
+        es_aggregate_write_stats(w, &t, false);
+        es_csv_end_row(w);
     }
-    return es_csv_close(&w, err);
+}
+
+/* The tables of a run, in the order they are written. */
+enum { NEEDS_FUNDING = 1, NEEDS_LEDGER_ROWS = 2 };
+typedef struct run_table {
+    const char *name, *columns;
+    void (*whole)(es_csv_writer *w, const run_data *d);           /* a table of the run, or */
+    void (*per_rep)(es_csv_writer *w, const run_data *d, int r); /* rows by replication */
+    unsigned needs;
+} run_table;
+
+static const run_table run_tables[] = {
+    {"summary.csv", "measure,group,replications,mean,sd,ci95_low,ci95_high", summary_rows, NULL, 0},
+    {"replications.csv", "replication,measure,group,value", NULL, replication_rows, 0},
+    {"monthly.csv", "replication,month,measure,group,value", NULL, monthly_rows, 0},
+    {"ledger_summary.csv",
+     "replication,month,component,component_type,event,stream,source,catchment,payer,payee,"
+     "payments,amount_cents",
+     NULL, ledger_summary_rows, 0},
+    {"ledger.csv",
+     "replication,date,day,event_day,client,component,event,stream,source,catchment,payer,payee,"
+     "amount_cents",
+     NULL, full_ledger_rows, NEEDS_LEDGER_ROWS},
+    {"outcomes_by_site.csv",
+     "replication,est_region,fiscal_year,eo_program,sds_id,sds_name,sds_sec,num_assist," OPEN_COLUMNS,
+     NULL, open_by_site_rows, 0},
+    {"outcomes_by_cd.csv",
+     "replication,est_region,fiscal_year,eo_program,cd_uid,cd_name,num_assist," OPEN_COLUMNS,
+     NULL, open_by_cd_rows, 0},
+    {"kpis.csv", "level,unit,measure,replications,mean,ci95_low,ci95_high", kpis_rows, NULL, 0},
+    {"provider_finance.csv",
+     "replication,month,catchment,provider,revenue_cents,cost_cents,cash_position_cents",
+     NULL, provider_finance_rows, NEEDS_FUNDING},
+};
+
+/* es_csv_rows for one run_table: its rows, replication by replication where it has them. */
+typedef struct table_job {
+    const run_table *table;
+    const run_data *data;
+} table_job;
+
+static int table_rows(es_csv_writer *w, const void *ctx, es_error *err)
+{
+    (void)err;
+    const table_job *job = ctx;
+    if (job->table->whole)
+        job->table->whole(w, job->data);
+    for (int r = 0; job->table->per_rep && r < job->data->x->nreps; r++)
+        job->table->per_rep(w, job->data, r);
+    return ES_OK;
+}
+
+/* Every table of run_tables that x has, into folder.  The open-data tables share one
+ * suppression pattern per replication (the relations that complementary suppression guards
+ * link them). */
+static int write_tables(const es_experiment *x, const char *folder, es_error *err)
+{
+    es_aggregate a; /* by key: replications need not record the same measures */
+    es_disclosure *masks = calloc((size_t)x->nreps, sizeof *masks);
+    int rc = es_aggregate_build(&a, &x->reps[0].results, sizeof x->reps[0], x->nreps, err);
+    if (!rc && !masks)
+        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory");
+    int protected = 0;
+    for (; !rc && protected < x->nreps; protected++)
+        rc = es_disclosure_protect(&masks[protected], &x->reps[protected].open,
+                                   &x->scenario.params, err);
+    run_data d = {.x = x, .p = &x->scenario.params, .agg = &a, .masks = masks};
+    unsigned has = (x->funding ? NEEDS_FUNDING : 0) | (x->reps[0].ledger_rows ? NEEDS_LEDGER_ROWS : 0);
+    for (size_t i = 0; !rc && i < sizeof run_tables / sizeof run_tables[0]; i++) {
+        const run_table *t = &run_tables[i];
+        if ((t->needs & has) == t->needs)
+            rc = es_csv_write_table(folder, t->name, t->columns, table_rows,
+                                    &(table_job){.table = t, .data = &d}, err);
+    }
+    for (int r = 0; r < protected; r++)
+        es_disclosure_destroy(&masks[r]);
+    free(masks);
+    es_aggregate_free(&a);
+    return rc;
 }
 
 int es_output_files(const es_experiment *x, const char *folder, es_error *err)
 {
     if (es_output_stopped())
         return es_error_set(err, ES_ESTOPPED, folder, 0, "stopped by a signal");
-    es_aggregate a; /* by key: replications need not record the same measures */
-    int rc = es_aggregate_build(&a, &x->reps[0].results, sizeof x->reps[0], x->nreps, err);
-    if (!rc)
-        rc = write_summary(&a, folder, err);
-    if (!rc)
-        rc = write_replications(x, folder, err);
-    if (!rc)
-        rc = write_monthly(x, folder, err);
-    if (!rc)
-        rc = write_ledger_summary(x, folder, err);
-    if (!rc && x->reps[0].ledger_rows)
-        rc = write_full_ledger(x, folder, err);
-    if (!rc)
-        rc = write_open_data(x, folder, err);
-    if (!rc)
-        rc = write_kpis(&a, folder, err);
-    es_aggregate_free(&a);
-    if (!rc && x->funding)
-        rc = write_provider_finance(x, folder, err);
+    int rc = write_tables(x, folder, err);
     if (!rc && es_output_stopped())
         rc = es_error_set(err, ES_ESTOPPED, folder, 0, "stopped by a signal");
     if (!rc)

@@ -114,45 +114,25 @@ static int point_aggregate(const es_sweep_point *pt, es_aggregate *a, es_error *
     return es_aggregate_build(a, pt->results, sizeof pt->results[0], pt->nreps, err);
 }
 
-static int write_point_rows(const es_sweep *sw, const es_sweep_point *pt, es_csv_writer *w,
-                            es_error *err)
+/* Every point's summary rows, after the settings that make the point. */
+static int sweep_rows(es_csv_writer *w, const void *ctx, es_error *err)
 {
-    es_aggregate a;
-    int rc = point_aggregate(pt, &a, err);
-    for (size_t i = 0; !rc && i < a.n; i++) {
-        es_tally t;
-        es_aggregate_tally(&a, i, &t);
-        double half = es_tally_ci_halfwidth(&t, 0.95);
-        es_csv_text(w, sw->params[0].path);
-        es_csv_text(w, sw->params[0].values[pt->value_index[0]]);
-        es_csv_text(w, sw->nparams > 1 ? sw->params[1].path : "");
-        es_csv_text(w, sw->nparams > 1 ? sw->params[1].values[pt->value_index[1]] : "");
-        es_csv_text(w, a.rows[i].measure);
-        es_csv_text(w, a.rows[i].group);
-        es_csv_int(w, (int64_t)t.n);
-        es_csv_num(w, es_tally_mean(&t));
-        es_csv_num(w, es_tally_mean(&t) - half);
-        es_csv_num(w, es_tally_mean(&t) + half);
-        es_csv_end_row(w);
+    const es_sweep *sw = ctx;
+    for (int k = 0; k < sw->npoints; k++) {
+        const es_sweep_point *pt = &sw->points[k];
+        es_aggregate a;
+        int rc = point_aggregate(pt, &a, err);
+        const char *prefix[] = {
+            sw->params[0].path, sw->params[0].values[pt->value_index[0]],
+            sw->nparams > 1 ? sw->params[1].path : "",
+            sw->nparams > 1 ? sw->params[1].values[pt->value_index[1]] : ""};
+        if (!rc)
+            es_aggregate_write_rows(w, &a, NULL, prefix, 4, false);
+        es_aggregate_free(&a);
+        if (rc)
+            return rc;
     }
-    es_aggregate_free(&a);
-    return rc;
-}
-
-static int write_sweep_csv(const es_sweep *sw, const char *dir, es_error *err)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/sweep.csv", dir);
-    es_csv_writer w;
-    int rc = es_csv_open(&w, path, err);
-    if (rc)
-        return rc;
-    es_csv_header(&w, "parameter_1,value_1,parameter_2,value_2,measure,group,replications,mean,"
-                      "ci95_low,ci95_high");
-    for (int k = 0; !rc && k < sw->npoints; k++)
-        rc = write_point_rows(sw, &sw->points[k], &w, err);
-    int closed = es_csv_close(&w, err);
-    return rc ? rc : closed;
+    return ES_OK;
 }
 
 /* One curve per value of the second parameter: the measure against the first parameter,
@@ -236,7 +216,10 @@ int es_sweep_write(const es_sweep *sw, es_output_folder *out, es_error *err)
     if (rc)
         return rc;
     const char *tmp = out->tmp;
-    rc = write_sweep_csv(sw, tmp, err);
+    rc = es_csv_write_table(tmp, "sweep.csv",
+                            "parameter_1,value_1,parameter_2,value_2,measure,group,replications,"
+                            "mean,ci95_low,ci95_high",
+                            sweep_rows, sw, err);
     char plots[1200];
     snprintf(plots, sizeof plots, "%s/plots", tmp);
     if (!rc && mkdir(plots, 0777) != 0)

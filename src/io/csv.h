@@ -15,6 +15,13 @@ typedef struct es_csv_writer {
 } es_csv_writer;
 
 int es_csv_open(es_csv_writer *w, const char *path, es_error *err);
+
+/* One table of an output folder: DIR/NAME, its header row, then what `rows` writes from ctx;
+ * the file is closed whatever happens.  The first error wins: that of `rows`, else ES_EIO
+ * with the path when anything failed to write.  Every CSV essim writes goes through it. */
+typedef int (*es_csv_rows)(es_csv_writer *w, const void *ctx, es_error *err);
+int es_csv_write_table(const char *dir, const char *name, const char *columns, es_csv_rows rows,
+                       const void *ctx, es_error *err);
 void es_csv_text(es_csv_writer *w, const char *text);
 void es_csv_num(es_csv_writer *w, double value); /* shortest faithful form, integers plain */
 void es_csv_int(es_csv_writer *w, int64_t value);

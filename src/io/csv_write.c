@@ -98,3 +98,19 @@ int es_csv_close(es_csv_writer *w, es_error *err)
                             e ? strerror(e) : "the system gave no reason");
     return ES_OK;
 }
+
+int es_csv_write_table(const char *dir, const char *name, const char *columns, es_csv_rows rows,
+                       const void *ctx, es_error *err)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return es_error_set(err, ES_EIO, dir, 0, "path too long for %s", name);
+    es_csv_writer w;
+    int rc = es_csv_open(&w, path, err);
+    if (rc)
+        return rc;
+    es_csv_header(&w, columns);
+    rc = rows(&w, ctx, err);
+    int closed = es_csv_close(&w, rc ? NULL : err);
+    return rc ? rc : closed;
+}

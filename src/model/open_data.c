@@ -65,3 +65,17 @@ void es_open_tables_destroy(es_open_tables *t)
     free(t->assisted_cd);
     *t = (es_open_tables){0};
 }
+
+int es_open_data_region(const es_params *p, int cd)
+{
+    for (int c = 0; c < p->ncatchments; c++) {
+        int g = p->catchments[c].geo_index;
+        if (g < 0)
+            continue;
+        const es_geo_catchment *gc = &p->geography.catchments[g];
+        for (int k = 0; k < gc->ncds; k++)
+            if (gc->cd_index[k] == cd)
+                return c;
+    }
+    return -1;
+}

@@ -194,6 +194,9 @@ typedef struct es_open_tables {
 /* Moves the open-data counts out of the model (the caller destroys them). */
 void es_model_take_open_tables(es_model *m, es_open_tables *t);
 void es_open_tables_destroy(es_open_tables *t);
+/* The region (est_region) of census division cd in the open data: the first catchment of the
+ * scenario that covers it, or -1. */
+int es_open_data_region(const es_params *p, int cd);
 
 /* Number of whole months in the horizon (at least 1). */
 int es_params_months(const es_params *p);
