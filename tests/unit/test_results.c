@@ -10,7 +10,6 @@
 
 #include <cmocka.h>
 
-#include "api/alignment.h"
 #include "engine/error.h"
 #include "engine/results.h"
 #include "model/params.h"
@@ -56,37 +55,11 @@ static void names_too_long_are_refused(void **state)
     es_results_destroy(&r);
 }
 
-/* The summary tables read replication r's measure at replication 1's position: a replication
- * that records another measure there is refused, not averaged in. */
-static void misaligned_replications_are_refused(void **state)
-{
-    (void)state;
-    es_replication reps[2] = {{.number = 1}, {.number = 2}};
-    es_results_init(&reps[0].results);
-    es_results_init(&reps[1].results);
-    es_experiment x = {.nreps = 2, .reps = reps};
-    es_results_add(&reps[0].results, "spend_by_payer_cents", "province", ES_RESULTS_WHOLE_RUN, 5.0);
-    es_results_add(&reps[0].results, "spend_by_payer_cents", "ssm", ES_RESULTS_WHOLE_RUN, 3.0);
-    es_results_add(&reps[1].results, "spend_by_payer_cents", "province", ES_RESULTS_WHOLE_RUN, 4.0);
-    es_error err = {0};
-    assert_int_equal(es_experiment_check_aligned(&x, &err), ES_EIO); /* one fewer */
-    es_results_add(&reps[1].results, "spend_cents", "ssm", ES_RESULTS_WHOLE_RUN, 3.0);
-    err = (es_error){0};
-    assert_int_equal(es_experiment_check_aligned(&x, &err), ES_EIO); /* another measure */
-    assert_non_null(strstr(err.msg, "spend_cents"));
-    reps[1].results.n = 1;
-    es_results_add(&reps[1].results, "spend_by_payer_cents", "ssm", ES_RESULTS_WHOLE_RUN, 0.0);
-    assert_int_equal(es_experiment_check_aligned(&x, &err), ES_OK);
-    es_results_destroy(&reps[0].results);
-    es_results_destroy(&reps[1].results);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(long_groups_stay_apart),
         cmocka_unit_test(names_too_long_are_refused),
-        cmocka_unit_test(misaligned_replications_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
