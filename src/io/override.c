@@ -1,5 +1,11 @@
 /* --param PATH=VALUE: one scenario key set from the command line, before the key table
- * validates the file (so an override is checked like any value written in the scenario). */
+ * validates the file (so an override is checked like any value written in the scenario).
+ *
+ * PATH names an element of a list by its `name` key or by its index:
+ * `catchments[Peel].providers[Peel Provider 1].caseload_capacity`, or libconfig's
+ * `catchments.[2].providers.[0].caseload_capacity`.  A name path is translated to the index
+ * path before the lookup; `[N]` right after a key is a name, or an index when no element is
+ * named N. */
 #include "io/scenario.h"
 
 #include <errno.h>
@@ -29,17 +35,120 @@ static void pattern_of(const char *path, char *out, size_t len)
     out[j] = '\0';
 }
 
+#define PATH_MAX_CHARS 512
+#define NAMES_SHOWN 5
+
+/* The names of a list's elements, for a message: "'a', 'b', 'c'" (the first few). */
+static void element_names(const config_setting_t *list, char *out, size_t len)
+{
+    size_t j = 0;
+    out[0] = '\0';
+    int n = config_setting_length(list);
+    for (int i = 0; i < n && j + 1 < len; i++) {
+        const char *name = NULL;
+        config_setting_lookup_string(config_setting_get_elem(list, (unsigned)i), "name", &name);
+        if (i == NAMES_SHOWN) {
+            snprintf(out + j, len - j, ", ... (%d in all)", n);
+            return;
+        }
+        int w = snprintf(out + j, len - j, "%s'%s'", i ? ", " : "", name ? name : "?");
+        j = w < 0 ? len : j + (size_t)w;
+    }
+}
+
+/* The index of the element of `list` whose name is `name`, or -1. */
+static int element_named(const config_setting_t *list, const char *name)
+{
+    int n = config_setting_length(list);
+    for (int i = 0; i < n; i++) {
+        const char *have = NULL;
+        if (config_setting_lookup_string(config_setting_get_elem(list, (unsigned)i), "name",
+                                         &have) && strcmp(have, name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+/* `list[NAME]`, the list's index path in `out` and the first `shown` characters of ov->path:
+ * appends ".[i]" to out. */
+static int name_to_index(const config_t *cfg, const es_override *ov, int shown, const char *name,
+                         char *out, size_t len, es_error *err)
+{
+    const config_setting_t *list = config_lookup(cfg, out);
+    if (!list || !config_setting_is_list(list))
+        return es_error_set(err, ES_EINVAL, NULL, 0,
+                            "--param %s: the scenario has no list '%.*s'", ov->path, shown,
+                            ov->path);
+    int i = element_named(list, name);
+    if (i < 0 && all_digits(name))
+        i = atoi(name); /* the index, as a fallback; out of range is found by the lookup */
+    if (i < 0) {
+        char names[256];
+        element_names(list, names, sizeof names);
+        return es_error_set(err, ES_EINVAL, NULL, 0,
+                            "--param %s: no element of '%.*s' is named '%s' (its names: %s)",
+                            ov->path, shown, ov->path, name, names[0] ? names : "none");
+    }
+    size_t j = strlen(out);
+    if ((size_t)snprintf(out + j, len - j, ".[%d]", i) >= len - j)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: too long a path", ov->path);
+    return ES_OK;
+}
+
+/* Translates ov->path into libconfig's index path. */
+static int index_path(const config_t *cfg, const es_override *ov, char *out, size_t len,
+                      es_error *err)
+{
+    size_t j = 0;
+    out[0] = '\0';
+    for (const char *c = ov->path; *c;) {
+        if (*c == '[' && j > 0 && out[j - 1] != '.') { /* key[NAME] */
+            const char *close = strchr(c, ']');
+            if (!close)
+                return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: '[' without ']'",
+                                    ov->path);
+            char name[256];
+            snprintf(name, sizeof name, "%.*s", (int)(close - c - 1), c + 1);
+            int rc = name_to_index(cfg, ov, (int)(c - ov->path), name, out, len, err);
+            if (rc)
+                return rc;
+            j = strlen(out);
+            c = close + 1;
+            continue;
+        }
+        if (j + 1 >= len)
+            return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: too long a path", ov->path);
+        out[j++] = *c++;
+        out[j] = '\0';
+    }
+    return ES_OK;
+}
+
 int es_override_apply(config_t *cfg, const es_override *ov, es_error *err)
 {
-    char pattern[256];
-    pattern_of(ov->path, pattern, sizeof pattern);
+    char path[PATH_MAX_CHARS];
+    int rc = index_path(cfg, ov, path, sizeof path, err);
+    if (rc)
+        return rc;
+    char pattern[PATH_MAX_CHARS];
+    pattern_of(path, pattern, sizeof pattern);
     const es_key *k = es_schema_find(S, pattern);
     if (!k)
         return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: no such scenario key", ov->path);
-    config_setting_t *st = config_lookup(cfg, ov->path);
+    config_setting_t *st = config_lookup(cfg, path);
     if (!st) {
-        char parent[256];
-        snprintf(parent, sizeof parent, "%s", ov->path);
+        char parent[PATH_MAX_CHARS];
+        snprintf(parent, sizeof parent, "%s", path);
         char *dot = strrchr(parent, '.');
         config_setting_t *group = dot ? (*dot = '\0', config_lookup(cfg, parent)) : config_root_setting(cfg);
         if (!group && dot && !strchr(parent, '.') && !strchr(parent, '[') &&
@@ -55,7 +164,7 @@ int es_override_apply(config_t *cfg, const es_override *ov, es_error *err)
                    : k->type == ES_KEY_BOOL ? CONFIG_TYPE_BOOL
                    : (k->type == ES_KEY_STRING || k->type == ES_KEY_DATE) ? CONFIG_TYPE_STRING
                                                                           : CONFIG_TYPE_FLOAT;
-        st = config_setting_add(group, dot ? dot + 1 : ov->path, type);
+        st = config_setting_add(group, dot ? dot + 1 : path, type);
         if (st && !config_setting_name(st))
             return es_error_set(err, ES_ENOMEM, NULL, 0, "--param %s: out of memory", ov->path);
         if (!st)
