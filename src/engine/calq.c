@@ -3,7 +3,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "engine/alloc.h"
 #include "engine/error.h"
+#include "engine/heap.h"
 
 #define NIL UINT32_MAX
 #define LOC_FREE UINT32_MAX
@@ -13,16 +15,6 @@
 #define LOAD ES_CALQ_BUCKET_LOAD
 #define HEAP_LIMIT (64 * LOAD) /* a heap this big means the buckets are too wide */
 #define MAX_BACKOFF 8
-
-static inline int item_less(const es_pq_item *a, const es_pq_item *b)
-{
-    return a->key < b->key || (a->key == b->key && a->seq < b->seq);
-}
-
-static inline es_handle make_handle(uint32_t slot, uint32_t gen)
-{
-    return ((uint64_t)gen << 32) | ((uint64_t)slot + 1);
-}
 
 /* The virtual bucket of a key: monotone in the key (a subtraction and a multiplication by a
  * positive constant, each rounded to nearest, then a floor), which is all the order needs.
@@ -41,65 +33,20 @@ static inline bool heap_only(const es_calq *q) { return q->cur == INT64_MAX; }
 
 /* ---- the heap of the current bucket ---- */
 
-static inline void place(es_calq *q, size_t i, const es_pq_item *it)
+static inline void heap_append(es_calq *q, const es_pq_item *it)
 {
-    q->heap[i] = *it;
-    q->slots[it->slot].loc = (uint32_t)i;
+    es_heap_place(q->heap, q->slots, q->heap_size++, it);
 }
 
-static void sift_up(es_calq *q, size_t i, es_pq_item it)
+static inline void heapify(es_calq *q)
 {
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!item_less(&it, &q->heap[parent]))
-            break;
-        place(q, i, &q->heap[parent]);
-        i = parent;
-    }
-    place(q, i, &it);
-}
-
-static void sift_down(es_calq *q, size_t i, es_pq_item it)
-{
-    size_t n = q->heap_size;
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= n)
-            break;
-        if (child + 1 < n && item_less(&q->heap[child + 1], &q->heap[child]))
-            child++;
-        if (!item_less(&q->heap[child], &it))
-            break;
-        place(q, i, &q->heap[child]);
-        i = child;
-    }
-    place(q, i, &it);
-}
-
-static void heapify(es_calq *q)
-{
-    for (size_t i = q->heap_size / 2; i-- > 0;)
-        sift_down(q, i, q->heap[i]);
+    es_heap_make(q->heap, q->heap_size, q->slots);
 }
 
 /* Takes the item at heap index i out of the heap (its slot stays taken). */
-static es_pq_item heap_take(es_calq *q, size_t i)
+static inline es_pq_item heap_take(es_calq *q, size_t i)
 {
-    es_pq_item removed = q->heap[i];
-    q->heap_size--;
-    if (i < q->heap_size) {
-        es_pq_item last = q->heap[q->heap_size];
-        if (i > 0 && item_less(&last, &q->heap[(i - 1) / 2]))
-            sift_up(q, i, last);
-        else
-            sift_down(q, i, last);
-    }
-    return removed;
-}
-
-static inline void heap_append(es_calq *q, const es_pq_item *it)
-{
-    place(q, q->heap_size++, it);
+    return es_heap_take(q->heap, &q->heap_size, q->slots, i);
 }
 
 /* ---- the ring and the overflow: lists through the slot arrays ---- */
@@ -127,7 +74,7 @@ static inline void list_unlink(es_calq *q, uint32_t *head, uint32_t s)
 static inline void to_overflow(es_calq *q, uint32_t s)
 {
     list_link(q, &q->overflow_head, s);
-    q->slots[s].loc = LOC_OVERFLOW;
+    q->slots[s].pos = LOC_OVERFLOW;
     q->overflow_count++;
 }
 
@@ -138,7 +85,7 @@ static inline void park(es_calq *q, uint32_t s, int64_t v)
         size_t b = (size_t)(v - q->win);
         list_link(q, &q->bucket_head[b], s);
         q->bucket_bits[b >> 6] |= UINT64_C(1) << (b & 63);
-        q->slots[s].loc = LOC_BUCKET | (uint32_t)b;
+        q->slots[s].pos = LOC_BUCKET | (uint32_t)b;
         q->ring_count++;
     } else {
         to_overflow(q, s);
@@ -147,7 +94,7 @@ static inline void park(es_calq *q, uint32_t s, int64_t v)
 
 static void unpark(es_calq *q, uint32_t s)
 {
-    uint32_t loc = q->slots[s].loc;
+    uint32_t loc = q->slots[s].pos;
     if (loc == LOC_OVERFLOW) {
         list_unlink(q, &q->overflow_head, s);
         q->overflow_count--;
@@ -202,18 +149,13 @@ static void reserve_buckets(es_calq *q, size_t want)
 {
     if (want <= q->bucket_cap || want >= LOC_BUCKET / 2)
         return;
-    uint32_t *head = realloc(q->bucket_head, want * sizeof *head);
-    if (!head)
+    if (es_resize(&q->bucket_head, want, sizeof *q->bucket_head) ||
+        es_resize(&q->bucket_bits, want / 64, sizeof *q->bucket_bits))
         return;
-    q->bucket_head = head;
-    uint64_t *bits = realloc(q->bucket_bits, want / 64 * sizeof *bits);
-    if (!bits)
-        return;
-    q->bucket_bits = bits;
     for (size_t b = q->bucket_cap; b < want; b++)
-        head[b] = NIL;
+        q->bucket_head[b] = NIL;
     for (size_t w = q->bucket_cap / 64; w < want / 64; w++)
-        bits[w] = 0;
+        q->bucket_bits[w] = 0;
     q->bucket_cap = want;
 }
 
@@ -367,11 +309,7 @@ int es_calq_init(es_calq *q, size_t capacity_hint)
     }
     q->cap = capacity_hint;
     q->bucket_cap = MIN_BUCKETS;
-    for (size_t b = 0; b < MIN_BUCKETS; b++)
-        q->bucket_head[b] = NIL;
-    for (size_t w = 0; w < MIN_BUCKETS / 64; w++)
-        q->bucket_bits[w] = 0;
-    es_calq_reset(q);
+    es_calq_reset(q); /* empties the buckets too */
     return ES_OK;
 }
 
@@ -391,10 +329,9 @@ void es_calq_destroy(es_calq *q)
 void es_calq_reset(es_calq *q)
 {
     for (size_t s = q->nslots; s-- > 0;)
-        if (q->slots[s].loc != LOC_FREE) {
-            q->slots[s].gen++;
-            q->slots[s].loc = LOC_FREE;
-            q->free_slots[q->nfree++] = (uint32_t)s;
+        if (q->slots[s].pos != LOC_FREE) {
+            es_slot_free(q->slots, q->free_slots, &q->nfree, (uint32_t)s);
+            q->slots[s].pos = LOC_FREE;
         }
     for (size_t b = 0; b < q->bucket_cap; b++)
         q->bucket_head[b] = NIL;
@@ -418,30 +355,12 @@ static int grow(es_calq *q)
     size_t cap = q->cap * 2;
     if (cap >= LOC_BUCKET)
         return ES_ENOMEM;
-    es_pq_item *heap = realloc(q->heap, cap * sizeof *heap);
-    if (!heap)
+    if (es_resize(&q->heap, cap, sizeof *q->heap) ||
+        es_resize(&q->parked, cap, sizeof *q->parked) ||
+        es_resize(&q->next, cap, sizeof *q->next) || es_resize(&q->prev, cap, sizeof *q->prev) ||
+        es_resize(&q->slots, cap, sizeof *q->slots) ||
+        es_resize(&q->free_slots, cap, sizeof *q->free_slots))
         return ES_ENOMEM;
-    q->heap = heap;
-    es_pq_item *parked = realloc(q->parked, cap * sizeof *parked);
-    if (!parked)
-        return ES_ENOMEM;
-    q->parked = parked;
-    uint32_t *next = realloc(q->next, cap * sizeof *next);
-    if (!next)
-        return ES_ENOMEM;
-    q->next = next;
-    uint32_t *prev = realloc(q->prev, cap * sizeof *prev);
-    if (!prev)
-        return ES_ENOMEM;
-    q->prev = prev;
-    es_calq_slot *slots = realloc(q->slots, cap * sizeof *slots);
-    if (!slots)
-        return ES_ENOMEM;
-    q->slots = slots;
-    uint32_t *free_slots = realloc(q->free_slots, cap * sizeof *free_slots);
-    if (!free_slots)
-        return ES_ENOMEM;
-    q->free_slots = free_slots;
     q->cap = cap;
     return ES_OK;
 }
@@ -450,9 +369,8 @@ static int grow(es_calq *q)
 
 static inline void free_slot(es_calq *q, uint32_t s)
 {
-    q->slots[s].gen++;
-    q->slots[s].loc = LOC_FREE;
-    q->free_slots[q->nfree++] = s;
+    es_slot_free(q->slots, q->free_slots, &q->nfree, s);
+    q->slots[s].pos = LOC_FREE;
     q->size--;
 }
 
@@ -467,30 +385,24 @@ int es_calq_push(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle 
 {
     if (q->size == q->cap && grow(q) != ES_OK)
         return ES_ENOMEM;
-    uint32_t s;
-    if (q->nfree) {
-        s = q->free_slots[--q->nfree];
-    } else {
-        s = (uint32_t)q->nslots++;
-        q->slots[s].gen = 0; /* fresh memory: handles must not depend on its contents */
-    }
+    uint32_t s = es_slot_take(q->slots, q->free_slots, &q->nfree, &q->nslots);
     es_pq_item it = {.key = key, .seq = q->next_seq++, .data = data, .tag = tag, .slot = s};
     q->size++;
     if (heap_only(q)) {
         /* Small queues are a plain heap, with no tuning to pay for. */
         q->heap_size++;
-        sift_up(q, q->heap_size - 1, it);
+        es_heap_sift_up(q->heap, q->slots, q->heap_size - 1, it);
         if (q->heap_size > ES_CALQ_HEAP_ONLY)
             rebuild(q, -1.0);
         if (handle)
-            *handle = make_handle(s, q->slots[s].gen);
+            *handle = es_heap_handle(s, q->slots[s].gen);
         return ES_OK;
     }
     q->ops_since++;
     int64_t v = bucket_of(q, key);
     if (v <= q->cur) {
         q->heap_size++;
-        sift_up(q, q->heap_size - 1, it);
+        es_heap_sift_up(q->heap, q->slots, q->heap_size - 1, it);
         if (q->heap_size > HEAP_LIMIT && q->ops_since >= q->tune_after)
             rebuild(q, -1.0);
     } else {
@@ -498,7 +410,7 @@ int es_calq_push(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle 
         park(q, s, v);
     }
     if (handle)
-        *handle = make_handle(s, q->slots[s].gen);
+        *handle = es_heap_handle(s, q->slots[s].gen);
     return ES_OK;
 }
 
@@ -530,13 +442,13 @@ int es_calq_replace_top(es_calq *q, double key, uint32_t tag, uint64_t data, es_
     uint32_t gen = ++q->slots[s].gen;
     es_pq_item it = {.key = key, .seq = q->next_seq++, .data = data, .tag = tag, .slot = s};
     if (heap_only(q)) {
-        sift_down(q, 0, it);
+        es_heap_sift_down(q->heap, q->heap_size, q->slots, 0, it);
     } else {
         note_pop(q, top.key);
         q->ops_since++;
         int64_t v = bucket_of(q, key);
         if (v <= q->cur) {
-            sift_down(q, 0, it);
+            es_heap_sift_down(q->heap, q->heap_size, q->slots, 0, it);
         } else {
             heap_take(q, 0);
             q->parked[s] = it;
@@ -548,17 +460,14 @@ int es_calq_replace_top(es_calq *q, double key, uint32_t tag, uint64_t data, es_
     if (out)
         *out = top;
     if (handle)
-        *handle = make_handle(s, gen);
+        *handle = es_heap_handle(s, gen);
     return ES_OK;
 }
 
 int es_calq_is_pending(const es_calq *q, es_handle handle)
 {
-    uint64_t low = handle & 0xffffffffu;
-    if (low == 0 || low > q->nslots)
-        return 0;
-    uint32_t s = (uint32_t)(low - 1);
-    return q->slots[s].gen == (uint32_t)(handle >> 32) && q->slots[s].loc != LOC_FREE;
+    int64_t s = es_slot_of(q->slots, q->nslots, handle);
+    return s >= 0 && q->slots[s].pos != LOC_FREE;
 }
 
 int es_calq_remove(es_calq *q, es_handle handle, es_pq_item *out)
@@ -566,7 +475,7 @@ int es_calq_remove(es_calq *q, es_handle handle, es_pq_item *out)
     if (!es_calq_is_pending(q, handle))
         return ES_ENOENT;
     uint32_t s = (uint32_t)((handle & 0xffffffffu) - 1);
-    uint32_t loc = q->slots[s].loc;
+    uint32_t loc = q->slots[s].pos;
     es_pq_item it;
     if (loc < LOC_BUCKET) {
         it = heap_take(q, loc);

@@ -35,17 +35,12 @@
 #define ES_CALQ_BUCKET_LOAD 16
 #define ES_CALQ_HEAP_ONLY 256
 
-typedef struct es_calq_slot {
-    uint32_t gen; /* bumped each time the slot is freed */
-    uint32_t loc; /* heap index, ES_CALQ_LOC_BUCKET | bucket, overflow, or free */
-} es_calq_slot;
-
 typedef struct es_calq {
     es_pq_item *heap;   /* the current bucket's items, a binary heap */
     size_t heap_size;
     es_pq_item *parked; /* by slot: items waiting in the ring or the overflow */
     uint32_t *next, *prev; /* by slot: list links of parked items */
-    es_calq_slot *slots;
+    es_pq_slot *slots; /* pos: the heap index, or where the item is parked, or free */
     uint32_t *free_slots;
     size_t nfree, nslots, cap, size;
     uint64_t next_seq;

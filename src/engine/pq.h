@@ -22,7 +22,7 @@ typedef struct es_pq_item {
 } es_pq_item;
 
 typedef struct es_pq_slot {
-    uint32_t pos;  /* index in the heap while pending */
+    uint32_t pos;  /* index in the heap while pending (es_calq: or where the item is parked) */
     uint32_t gen;  /* bumped each time the slot is freed */
 } es_pq_slot;
 

@@ -487,7 +487,7 @@ static void assert_calq_valid(const es_calq *q)
     assert_true(q->size == 0 || q->heap_size > 0); /* the root is the earliest item */
     for (size_t i = 0; i < q->heap_size; i++) {
         const es_pq_item *it = &q->heap[i];
-        assert_int_equal(q->slots[it->slot].loc, i);
+        assert_int_equal(q->slots[it->slot].pos, i);
         if (i > 0)
             assert_false(item_before(it, &q->heap[(i - 1) / 2]));
         if (!heap_only)
@@ -500,7 +500,7 @@ static void assert_calq_valid(const es_calq *q)
         uint32_t prev = CALQ_NIL;
         for (uint32_t s = q->bucket_head[b]; s != CALQ_NIL; prev = s, s = q->next[s]) {
             assert_int_equal(q->prev[s], prev);
-            assert_int_equal(q->slots[s].loc, CALQ_LOC_BUCKET | b);
+            assert_int_equal(q->slots[s].pos, CALQ_LOC_BUCKET | b);
             assert_int_equal(q->parked[s].slot, s);
             int64_t v = calq_bucket_of(q, q->parked[s].key);
             assert_true(v == q->win + (int64_t)b);
@@ -512,7 +512,7 @@ static void assert_calq_valid(const es_calq *q)
     assert_int_equal(ring, q->ring_count);
     size_t over = 0;
     for (uint32_t s = q->overflow_head; s != CALQ_NIL; s = q->next[s]) {
-        assert_int_equal(q->slots[s].loc, CALQ_LOC_OVERFLOW);
+        assert_int_equal(q->slots[s].pos, CALQ_LOC_OVERFLOW);
         assert_true(calq_bucket_of(q, q->parked[s].key) >= q->win + (int64_t)q->nbuckets);
         over++;
     }
