@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/alloc.h"
+
 static uint64_t key_hash(const char *measure, const char *group, int occurrence)
 {
     uint64_t h = 14695981039346656037ull; /* FNV-1a */
@@ -52,14 +54,9 @@ static int grow_index(es_aggregate *a)
 static int grow_rows(es_aggregate *a)
 {
     size_t cap = a->cap ? 2 * a->cap : 256;
-    es_aggregate_row *rows = realloc(a->rows, cap * sizeof *rows);
-    if (!rows)
+    if (es_resize(&a->rows, cap, sizeof *a->rows) ||
+        es_resize(&a->values, cap * (size_t)a->nreps, sizeof *a->values))
         return ES_ENOMEM;
-    a->rows = rows;
-    double *values = realloc(a->values, cap * (size_t)a->nreps * sizeof *values);
-    if (!values)
-        return ES_ENOMEM;
-    a->values = values;
     a->cap = cap;
     return ES_OK;
 }

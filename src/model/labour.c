@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "engine/alloc.h"
 #include "engine/error.h"
 #include "engine/rng.h"
 
@@ -232,18 +233,9 @@ uint32_t es_vacancy_alloc(es_labour *l)
 {
     if (l->nfree)
         return l->free_list[--l->nfree];
-    if (l->nvacancies == l->cap) {
-        size_t cap = l->cap * 2;
-        es_vacancy *v = realloc(l->vacancies, cap * sizeof *v);
-        if (!v)
-            return ES_NONE;
-        l->vacancies = v;
-        uint32_t *f = realloc(l->free_list, cap * sizeof *f);
-        if (!f)
-            return ES_NONE;
-        l->free_list = f;
-        l->cap = cap;
-    }
+    if (l->nvacancies == l->cap &&
+        es_grow_pool(&l->vacancies, sizeof *l->vacancies, &l->free_list, &l->cap) != ES_OK)
+        return ES_NONE;
     return (uint32_t)l->nvacancies++;
 }
 

@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "engine/alloc.h"
 #include "engine/rng.h"
 #include "model/assessment.h"
 #include "model/calendar.h"
@@ -90,18 +91,9 @@ int es_model_new_client(es_model *m, uint32_t *index)
     if (m->nfree) {
         *index = m->free_clients[--m->nfree];
     } else {
-        if (m->nclients == m->cap_clients) {
-            size_t cap = m->cap_clients * 2;
-            es_client *c = realloc(m->clients, cap * sizeof *c);
-            if (!c)
-                return ES_ENOMEM;
-            m->clients = c;
-            uint32_t *f = realloc(m->free_clients, cap * sizeof *f);
-            if (!f)
-                return ES_ENOMEM;
-            m->free_clients = f;
-            m->cap_clients = cap;
-        }
+        if (m->nclients == m->cap_clients &&
+            es_grow_pool(&m->clients, sizeof *m->clients, &m->free_clients, &m->cap_clients))
+            return ES_ENOMEM;
         *index = (uint32_t)m->nclients++;
     }
     size_t active = m->nclients - m->nfree;
