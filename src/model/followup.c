@@ -103,23 +103,20 @@ static bool labour_market_funded(es_model *m, const es_client *c, int k, bool fu
     return funded;
 }
 
-void es_followup_on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
+void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c)
 {
-    es_model *m = ctx;
     const es_params *p = m->p;
-    uint32_t index = (uint32_t)ev->data;
-    es_client *c = &m->clients[index];
     c->checkpoint = 0;
     int k = c->next_checkpoint++;
     bool funded = c->hours >= p->funded_hours_per_week &&
-                  c->wage >= es_model_minimum_wage_at(p, sim->now);
+                  c->wage >= es_model_minimum_wage_at(p, m->sim.now);
     if (m->lm_on)
         funded = labour_market_funded(m, c, k, funded);
     es_model_event out = es_model_client_event(m, checkpoint_events[k], c);
     out.funded = funded;
-    out.wage_ok = c->wage >= es_model_minimum_wage_at(p, sim->now);
+    out.wage_ok = c->wage >= es_model_minimum_wage_at(p, m->sim.now);
     out.subsidised = c->subsidised;
-    out.subsidy_running = c->subsidised && sim->now <= c->subsidy_end_days;
+    out.subsidy_running = c->subsidised && m->sim.now <= c->subsidy_end_days;
     out.stacked = c->stacked;
     out.primary_hours = c->primary_hours;
     out.wage = c->wage;
@@ -134,18 +131,14 @@ void es_followup_on_checkpoint(es_sim *sim, const es_event *ev, void *ctx)
     es_followup_schedule_next(m, index);
 }
 
-void es_followup_on_job_loss(es_sim *sim, const es_event *ev, void *ctx)
+void es_followup_on_job_loss(es_model *m, uint32_t index, es_client *c)
 {
-    (void)sim;
-    es_model *m = ctx;
-    uint32_t index = (uint32_t)ev->data;
-    es_client *c = &m->clients[index];
     c->checkpoint = 0;
     m->follow_up--;
     if (c->subsidy_open) { /* the subsidy stops with the job */
         c->subsidy_open = 0;
         es_model_event out = es_model_client_event(m, ES_MS_SUBSIDY_END, c);
-        out.months = (sim->now - c->job_start_days) / DAYS_PER_MONTH;
+        out.months = (m->sim.now - c->job_start_days) / DAYS_PER_MONTH;
         out.subsidised = true;
         es_model_notify(m, &out);
     }

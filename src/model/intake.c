@@ -117,11 +117,8 @@ void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx)
     es_intake(m, index, false);
 }
 
-void es_intake_on_review(es_sim *sim, const es_event *ev, void *ctx)
+void es_intake_on_review(es_model *m, uint32_t index, es_client *c)
 {
-    es_model *m = ctx;
-    uint32_t index = (uint32_t)ev->data;
-    es_client *c = &m->clients[index];
     c->review = 0;
     int before = c->stream;
     assess(m, c);
@@ -132,7 +129,7 @@ void es_intake_on_review(es_sim *sim, const es_event *ev, void *ctx)
     es_model_notify(m, &out);
     /* the current phase continues at the new stream's pace: a fresh duration for the phase,
      * less the time already spent in it */
-    double elapsed = sim->now - c->phase_start_days;
+    double elapsed = m->sim.now - c->phase_start_days;
     const es_dist *phase_days = &m->p->streams[c->stream].services[c->phase].days;
     double redrawn = es_model_draw(m->rng_service, phase_days);
     es_model_cancel(m, &c->timer);

@@ -160,14 +160,11 @@ void es_matching_enter_search(es_model *m, uint32_t index)
     es_sim_schedule(&m->sim, lm->max_search_days, (uint32_t)m->ev_search_end, index, &c->timer);
 }
 
-void es_matching_on_search_end(es_sim *sim, const es_event *ev, void *ctx)
+void es_matching_on_search_end(es_model *m, uint32_t index, es_client *c)
 {
-    (void)sim;
-    es_model *m = ctx;
-    uint32_t index = (uint32_t)ev->data;
-    m->clients[index].timer = 0;
+    c->timer = 0;
     search_leave(m, index);
-    m->lm.by_catchment[m->clients[index].catchment].search_unmatched++;
+    m->lm.by_catchment[c->catchment].search_unmatched++;
     es_service_exit(m, index, ES_CLOSE_UNEMPLOYED);
 }
 
@@ -247,12 +244,8 @@ void es_matching_on_vacancy(es_sim *sim, const es_event *ev, void *ctx)
 }
 
 /* A placement's wage subsidy has run its months with the job still on. */
-void es_matching_on_subsidy_end(es_sim *sim, const es_event *ev, void *ctx)
+void es_matching_on_subsidy_end(es_model *m, uint32_t index, es_client *c)
 {
-    (void)sim;
-    es_model *m = ctx;
-    uint32_t index = (uint32_t)ev->data;
-    es_client *c = &m->clients[index];
     c->checkpoint = 0;
     c->subsidy_open = 0;
     es_model_event out = es_model_client_event(m, ES_MS_SUBSIDY_END, c);

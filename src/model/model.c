@@ -162,17 +162,35 @@ static int alloc_rngs(es_model *m)
     return ES_OK;
 }
 
+/* An event about one client: the handler is given the client its data names. */
+static void on_client_event(es_sim *sim, const es_event *ev, void *ctx)
+{
+    (void)sim;
+    const struct es_client_dispatch *d = ctx;
+    uint32_t index = (uint32_t)ev->data;
+    d->handler(d->model, index, &d->model->clients[index]);
+}
+
+static int client_event(es_model *m, es_client_handler handler)
+{
+    if (m->nclient_dispatch == ES_MODEL_CLIENT_EVENTS)
+        return -1;
+    struct es_client_dispatch *d = &m->client_dispatch[m->nclient_dispatch++];
+    *d = (struct es_client_dispatch){.model = m, .handler = handler};
+    return es_sim_register(&m->sim, on_client_event, d);
+}
+
 static int register_events(es_model *m)
 {
     es_sim *s = &m->sim;
     m->ev_arrival = es_sim_register(s, es_intake_on_arrival, m);
-    m->ev_renege = es_sim_register(s, es_service_on_renege, m);
-    m->ev_phase_end = es_sim_register(s, es_service_on_phase_end, m);
-    m->ev_dropout = es_sim_register(s, es_service_on_dropout, m);
-    m->ev_review = es_sim_register(s, es_intake_on_review, m);
-    m->ev_transfer = es_sim_register(s, es_service_on_transfer, m);
-    m->ev_checkpoint = es_sim_register(s, es_followup_on_checkpoint, m);
-    m->ev_job_loss = es_sim_register(s, es_followup_on_job_loss, m);
+    m->ev_renege = client_event(m, es_service_on_renege);
+    m->ev_phase_end = client_event(m, es_service_on_phase_end);
+    m->ev_dropout = client_event(m, es_service_on_dropout);
+    m->ev_review = client_event(m, es_intake_on_review);
+    m->ev_transfer = client_event(m, es_service_on_transfer);
+    m->ev_checkpoint = client_event(m, es_followup_on_checkpoint);
+    m->ev_job_loss = client_event(m, es_followup_on_job_loss);
     m->ev_warmup = es_sim_register(s, es_periods_on_warmup, m);
     m->ev_month = es_sim_register(s, es_periods_on_month, m);
     m->ev_provider_review = es_sim_register(s, es_contest_on_provider_review, m);
@@ -180,8 +198,8 @@ static int register_events(es_model *m)
     m->ev_restore = es_sim_register(s, es_routing_on_restore, m);
     m->ev_period = es_sim_register(s, es_periods_on_period, m);
     m->ev_vacancy = es_sim_register(s, es_matching_on_vacancy, m);
-    m->ev_search_end = es_sim_register(s, es_matching_on_search_end, m);
-    m->ev_subsidy_end = es_sim_register(s, es_matching_on_subsidy_end, m);
+    m->ev_search_end = client_event(m, es_matching_on_search_end);
+    m->ev_subsidy_end = client_event(m, es_matching_on_subsidy_end);
     return m->ev_subsidy_end < 0 ? ES_ENOMEM : ES_OK;
 }
 

@@ -35,6 +35,10 @@ void es_model_cancel(es_model *m, es_handle *h);
 double es_model_next_event_time(es_model *m, gsl_rng *r, rate_fn rate_at, int stream,
                                 double from);
 
+/* A handler of an event about one client (its data is the client's index): registered
+ * through es_model_client_event, it is given the model, the index and the client. */
+typedef void (*es_client_handler)(es_model *m, uint32_t index, es_client *c);
+
 /* routing.c */
 int es_routing_choose_site(es_model *m, const es_client *c, int exclude_provider);
 void es_routing_dip_capacity(es_model *m, int site);
@@ -48,30 +52,30 @@ int es_service_join_site(es_model *m, uint32_t index);
 void es_service_defer_start(es_model *m, uint32_t index);
 void es_service_flush_starts(es_model *m);
 void es_service_exit(es_model *m, uint32_t index, es_closure reason);
-void es_service_on_renege(es_sim *sim, const es_event *ev, void *ctx);
-void es_service_on_phase_end(es_sim *sim, const es_event *ev, void *ctx);
-void es_service_on_dropout(es_sim *sim, const es_event *ev, void *ctx);
-void es_service_on_transfer(es_sim *sim, const es_event *ev, void *ctx);
+void es_service_on_renege(es_model *m, uint32_t index, es_client *c);
+void es_service_on_phase_end(es_model *m, uint32_t index, es_client *c);
+void es_service_on_dropout(es_model *m, uint32_t index, es_client *c);
+void es_service_on_transfer(es_model *m, uint32_t index, es_client *c);
 
 /* followup.c */
 int es_followup_status_after_3m(es_model *m, const es_client *c, int exit_col);
 void es_followup_schedule_next(es_model *m, uint32_t index);
 void es_followup_start_job(es_model *m, uint32_t index);
-void es_followup_on_checkpoint(es_sim *sim, const es_event *ev, void *ctx);
-void es_followup_on_job_loss(es_sim *sim, const es_event *ev, void *ctx);
+void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c);
+void es_followup_on_job_loss(es_model *m, uint32_t index, es_client *c);
 
 /* matching.c */
 void es_matching_enter_search(es_model *m, uint32_t index);
-void es_matching_on_search_end(es_sim *sim, const es_event *ev, void *ctx);
+void es_matching_on_search_end(es_model *m, uint32_t index, es_client *c);
 double es_matching_next_posting(es_model *m, int stream, double from);
 void es_matching_on_vacancy(es_sim *sim, const es_event *ev, void *ctx);
-void es_matching_on_subsidy_end(es_sim *sim, const es_event *ev, void *ctx);
+void es_matching_on_subsidy_end(es_model *m, uint32_t index, es_client *c);
 
 /* intake.c */
 double es_intake_next_arrival(es_model *m, int stream, double from);
 void es_intake(es_model *m, uint32_t index, bool returning);
 void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx);
-void es_intake_on_review(es_sim *sim, const es_event *ev, void *ctx);
+void es_intake_on_review(es_model *m, uint32_t index, es_client *c);
 int es_intake_init(es_model *m);
 
 /* contest.c */

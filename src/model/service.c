@@ -255,13 +255,10 @@ static void complete_services(es_model *m, uint32_t index)
         es_service_exit(m, index, ready ? ES_CLOSE_EMPLOYED : ES_CLOSE_UNEMPLOYED);
 }
 
-void es_service_on_renege(es_sim *sim, const es_event *ev, void *ctx)
+void es_service_on_renege(es_model *m, uint32_t index, es_client *c)
 {
-    es_model *m = ctx;
-    uint32_t index = (uint32_t)ev->data;
-    es_client *c = &m->clients[index];
     c->timer = 0;
-    es_pool_renege(&m->sites[c->site].pool, sim->now, c->ticket);
+    es_pool_renege(&m->sites[c->site].pool, m->sim.now, c->ticket);
     m->by_stream[c->stream].reneged++;
     m->waiting--;
     m->exited++;
@@ -269,12 +266,8 @@ void es_service_on_renege(es_sim *sim, const es_event *ev, void *ctx)
     es_model_free_client(m, index);
 }
 
-void es_service_on_phase_end(es_sim *sim, const es_event *ev, void *ctx)
+void es_service_on_phase_end(es_model *m, uint32_t index, es_client *c)
 {
-    (void)sim;
-    es_model *m = ctx;
-    uint32_t index = (uint32_t)ev->data;
-    es_client *c = &m->clients[index];
     c->timer = 0;
     int done = c->phase;
     c->services_left &= (uint8_t)~(1u << done);
@@ -291,12 +284,8 @@ void es_service_on_phase_end(es_sim *sim, const es_event *ev, void *ctx)
     es_service_schedule_phase(m, index, es_model_draw(m->rng_service, phase_days));
 }
 
-void es_service_on_dropout(es_sim *sim, const es_event *ev, void *ctx)
+void es_service_on_dropout(es_model *m, uint32_t index, es_client *c)
 {
-    (void)sim;
-    es_model *m = ctx;
-    uint32_t index = (uint32_t)ev->data;
-    es_client *c = &m->clients[index];
     c->timer = 0;
     m->by_stream[c->stream].dropped++;
     es_service_exit(m, index,
@@ -332,12 +321,9 @@ int es_model_transfer(es_model *m, uint32_t index, bool written_consent)
     return ES_OK;
 }
 
-void es_service_on_transfer(es_sim *sim, const es_event *ev, void *ctx)
+void es_service_on_transfer(es_model *m, uint32_t index, es_client *c)
 {
-    (void)sim;
-    es_model *m = ctx;
-    uint32_t index = (uint32_t)ev->data;
-    m->clients[index].transfer = 0;
+    c->transfer = 0;
     bool consent = gsl_rng_uniform(m->rng_service) < m->p->outcomes.transfer_consent_prob;
     es_model_transfer(m, index, consent);
 }

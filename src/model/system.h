@@ -100,6 +100,8 @@ typedef struct es_month_snapshot {
     uint64_t vacancies_posted, vacancies_filled; /* labour market: filled by clients */
 } es_month_snapshot;
 
+#define ES_MODEL_CLIENT_EVENTS 9
+
 typedef struct es_model {
     const es_params *p;
     uint32_t replication;
@@ -107,6 +109,12 @@ typedef struct es_model {
     int ev_arrival, ev_renege, ev_phase_end, ev_dropout, ev_review, ev_transfer, ev_checkpoint,
         ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period,
         ev_vacancy, ev_search_end, ev_subsidy_end;
+    /* the events about one client: each handler with the model, for model.c's dispatch */
+    struct es_client_dispatch {
+        struct es_model *model;
+        void (*handler)(struct es_model *m, uint32_t index, es_client *c);
+    } client_dispatch[ES_MODEL_CLIENT_EVENTS];
+    int nclient_dispatch;
     bool lm_on;     /* the labour market decides job starts */
     double wage_s2, wage_sigma; /* of the lognormal wages: log(1 + cv^2) and its square root */
     es_labour lm;
