@@ -4,7 +4,9 @@
  * cash positions.  Read from the ledger, the funder and the model's own counts. */
 #include "funding/spend.h"
 
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct spend_filter {
     const es_ledger *l;
@@ -97,6 +99,20 @@ static bool may_pay(const es_funding_model *f, es_party k)
     return false;
 }
 
+/* The funder's totals of money priced but not paid as priced (unearned, capped, refused,
+ * reversed, withheld, or falling due after the run), each a measure of group `all`. */
+static const struct {
+    const char *measure;
+    size_t offset; /* of an int64_t in es_funder */
+} unpaid_totals[] = {
+    {"performance_unearned_cents", offsetof(es_funder, performance_unearned_cents)},
+    {"capped_cents", offsetof(es_funder, capped_cents)},
+    {"over_budget_cents", offsetof(es_funder, over_budget_cents)},
+    {"clawed_back_cents", offsetof(es_funder, clawed_back_cents)},
+    {"holdback_unreleased_cents", offsetof(es_funder, holdback_unreleased_cents)},
+    {"due_after_horizon_cents", offsetof(es_funder, due_after_horizon_cents)},
+};
+
 int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model *f,
                       const es_funder *fd, const es_params *p)
 {
@@ -136,12 +152,11 @@ int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model 
         if (f->components[c].payer == ES_PARTY_PROVINCE && f->components[c].type == ES_COMP_PERFORMANCE)
             performance += es_ledger_component_total(l, c);
     ADD("ssm_performance_funding_cents", "all", performance);
-    ADD("performance_unearned_cents", "all", fd->performance_unearned_cents);
-    ADD("capped_cents", "all", fd->capped_cents);
-    ADD("over_budget_cents", "all", fd->over_budget_cents);
-    ADD("clawed_back_cents", "all", fd->clawed_back_cents);
-    ADD("holdback_unreleased_cents", "all", fd->holdback_unreleased_cents);
-    ADD("due_after_horizon_cents", "all", fd->due_after_horizon_cents);
+    for (size_t i = 0; i < sizeof unpaid_totals / sizeof unpaid_totals[0]; i++) {
+        int64_t cents;
+        memcpy(&cents, (const char *)fd + unpaid_totals[i].offset, sizeof cents);
+        ADD(unpaid_totals[i].measure, "all", cents);
+    }
     double served = 0, starts = 0, employed12 = 0;
     es_results_get(r, "clients_served", "all", &served);
     es_results_get(r, "job_starts", "all", &starts);
