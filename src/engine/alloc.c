@@ -27,3 +27,29 @@ int es_grow_pool(void *records_ptr, size_t record_size, uint32_t **free_list, si
     *cap = grown;
     return ES_OK;
 }
+
+static void set_pointer(void *ptr, void *value) { memcpy(ptr, &value, sizeof value); }
+
+void es_free_pair(void *first_ptr, void *second_ptr)
+{
+    void *first, *second;
+    memcpy(&first, first_ptr, sizeof first);
+    memcpy(&second, second_ptr, sizeof second);
+    free(first);
+    free(second);
+    set_pointer(first_ptr, NULL);
+    set_pointer(second_ptr, NULL);
+}
+
+int es_calloc_pair(void *first_ptr, void *second_ptr, size_t count, size_t size)
+{
+    set_pointer(first_ptr, calloc(count, size));
+    set_pointer(second_ptr, calloc(count, size));
+    void *first, *second;
+    memcpy(&first, first_ptr, sizeof first);
+    memcpy(&second, second_ptr, sizeof second);
+    if (first && second)
+        return ES_OK;
+    es_free_pair(first_ptr, second_ptr);
+    return ES_ENOMEM;
+}

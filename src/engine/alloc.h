@@ -16,4 +16,10 @@ int es_resize(void *array_ptr, size_t count, size_t size);
  * together.  ES_ENOMEM, with *cap as it was, when memory is short. */
 int es_grow_pool(void *records_ptr, size_t record_size, uint32_t **free_list, size_t *cap);
 
+/* Two zeroed arrays of count elements of size bytes each, side by side in meaning (a ledger's
+ * amounts and counts, a provider's revenue and costs), passed by address: both or neither —
+ * ES_ENOMEM with both NULL.  es_free_pair frees both and sets them to NULL. */
+int es_calloc_pair(void *first_ptr, void *second_ptr, size_t count, size_t size);
+void es_free_pair(void *first_ptr, void *second_ptr);
+
 #endif

@@ -6,6 +6,8 @@
 
 #include <libconfig.h>
 
+#include "engine/alloc.h"
+
 const char *const es_wage_floor_names[ES_NWAGE_FLOORS] = {"minimum", "none"};
 
 int es_eligibility_init(es_eligibility_state *s, const es_eligibility *rule, const es_params *p)
@@ -16,20 +18,12 @@ int es_eligibility_init(es_eligibility_state *s, const es_eligibility *rule, con
     if (!rule->stacking_share_set)
         s->rule.stacking_max_share = p->labour.stacking_max_share;
     size_t cells = (size_t)(p->ncatchments > 0 ? p->ncatchments : 1) * ES_ELIGIBILITY_CHECKPOINTS;
-    s->employed_at = calloc(cells, sizeof *s->employed_at);
-    s->stacked_counted = calloc(cells, sizeof *s->stacked_counted);
-    if (!s->employed_at || !s->stacked_counted) {
-        es_eligibility_destroy(s);
-        return ES_ENOMEM;
-    }
-    return ES_OK;
+    return es_calloc_pair(&s->employed_at, &s->stacked_counted, cells, sizeof *s->employed_at);
 }
 
 void es_eligibility_destroy(es_eligibility_state *s)
 {
-    free(s->employed_at);
-    free(s->stacked_counted);
-    s->employed_at = s->stacked_counted = NULL;
+    es_free_pair(&s->employed_at, &s->stacked_counted);
 }
 
 bool es_eligibility_decide(es_eligibility_state *s, const es_model_event *ev)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/alloc.h"
 #include "engine/error.h"
 #include "model/calendar.h"
 
@@ -16,20 +17,12 @@ int es_ledger_init(es_ledger *l, int nmonths, int ncomponents, int nstreams, int
                      .ncatchments = ncatchments};
     size_t cells = (size_t)nmonths * (size_t)(ncomponents ? ncomponents : 1) *
                    (size_t)(nstreams + 1) * (ES_NSOURCES + 1) * (size_t)ncatchments;
-    l->cents = calloc(cells, sizeof *l->cents);
-    l->payments = calloc(cells, sizeof *l->payments);
-    if (!l->cents || !l->payments) {
-        es_ledger_destroy(l);
-        return ES_ENOMEM;
-    }
-    return ES_OK;
+    return es_calloc_pair(&l->cents, &l->payments, cells, sizeof *l->cents);
 }
 
 void es_ledger_destroy(es_ledger *l)
 {
-    free(l->cents);
-    free(l->payments);
-    l->cents = l->payments = NULL;
+    es_free_pair(&l->cents, &l->payments);
 }
 
 void es_ledger_post(es_ledger *l, const es_payment *p)
@@ -62,18 +55,11 @@ int64_t es_ledger_component_total(const es_ledger *l, int comp)
 int es_finance_init(es_finance *f, int nproviders, int nmonths)
 {
     *f = (es_finance){.nproviders = nproviders, .nmonths = nmonths};
-    f->revenue = calloc((size_t)nproviders * (size_t)nmonths, sizeof *f->revenue);
-    f->cost = calloc((size_t)nproviders * (size_t)nmonths, sizeof *f->cost);
-    if (!f->revenue || !f->cost) {
-        es_finance_destroy(f);
-        return ES_ENOMEM;
-    }
-    return ES_OK;
+    return es_calloc_pair(&f->revenue, &f->cost, (size_t)nproviders * (size_t)nmonths,
+                          sizeof *f->revenue);
 }
 
 void es_finance_destroy(es_finance *f)
 {
-    free(f->revenue);
-    free(f->cost);
-    f->revenue = f->cost = NULL;
+    es_free_pair(&f->revenue, &f->cost);
 }
