@@ -45,8 +45,14 @@ typedef struct es_schema {
     size_t nkeys;
 } es_schema;
 
-/* Reads a libconfig file (includes resolved against its folder) into `cfg`.  Syntax errors and
- * missing includes come back as FILE:LINE errors; on failure `cfg` holds nothing to destroy. */
+/* Reads a libconfig file into `cfg`: essim reads the file and expands its @includes itself
+ * (resolved against the file's folder), in layers merged key by key -- a top-level @include
+ * is a layer, and a later layer's value overrides an earlier one (src/io/layers.h,
+ * docs/scenario-reference.md "How files are read").  Every setting's
+ * config_setting_source_file()/_line() name the file and line that set its value.  Syntax
+ * errors, a key set twice in one layer and missing includes come back as FILE:LINE errors; on
+ * failure `cfg` holds nothing to destroy.  `cfg`'s root setting hook and destructor are
+ * taken (they hold the file names). */
 int es_config_read(config_t *cfg, const char *path, es_error *err);
 
 /* Sets an integer setting to a 64-bit value.  libconfig 1.5's config_setting_set_int64 stores 0
@@ -54,8 +60,9 @@ int es_config_read(config_t *cfg, const char *path, es_error *err);
 void es_setting_set_int64(config_setting_t *st, long long value);
 
 /* Calls `each` with every file a libconfig file @includes, as written and as opened (resolved
- * against the file's folder), recursively, in reading order, as libconfig finds them (not in
- * comments or strings).  `each` returns ES_OK, or ES_ENOMEM to stop. */
+ * against the file's folder), recursively, in reading order, as es_config_read reads them
+ * (not in comments or strings), once per @include.  `each` returns ES_OK, or ES_ENOMEM to
+ * stop. */
 typedef int (*es_config_include_fn)(const char *name, const char *path, void *user);
 int es_config_includes(const char *path, es_config_include_fn each, void *user, es_error *err);
 
