@@ -48,8 +48,9 @@
  *   is needed anywhere.
  * - Time: libconfig's lexer is quadratic in the length of one token (a 4 MB string, name,
  *   number, line comment or run of blanks takes 5 to 9 s) and in the number of settings of one
- *   group (65,536 took 38 s).  Tokens are limited to 64 KiB, groups to 10,000 settings, a file
- *   and its @includes to 16 MiB (ES_CONFIG_MAX_BYTES) together.
+ *   group (65,536 took 38 s).  Tokens are limited to 64 KiB, groups to 10,000 settings (also
+ *   a group merged from several layers: the merge looks each key up among the group's), a
+ *   file and its @includes to 16 MiB (ES_CONFIG_MAX_BYTES) together.
  * - A syntax error that discards a string token leaks the string (below).
  * - Allocations it does not check (setting_intact, below; crashes inside libconfig cannot be
  *   helped: docs/testing.md).

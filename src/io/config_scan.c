@@ -21,7 +21,6 @@
 
 #define INCLUDE_DEPTH_MAX 10 /* libconfig's: the main file and 9 nested @includes */
 #define TOKEN_MAX_BYTES 65536
-#define GROUP_SETTINGS_MAX 10000
 #define NESTING_TRACKED 256 /* groups nested deeper are not counted (libconfig refuses them) */
 
 /* What the reading of a file and its @includes keeps. */
@@ -464,11 +463,11 @@ static int punctuation(scanner *s, char c)
         if (x->depth > 0)
             x->depth--;
     } else if ((c == '=' || c == ':') && x->depth < NESTING_TRACKED &&
-               ++x->settings[x->depth] > GROUP_SETTINGS_MAX) {
+               ++x->settings[x->depth] > ES_GROUP_SETTINGS_MAX) {
         return es_error_set(x->err, ES_EINVAL, s->path, s->line,
                             "more than %d settings in one group: libconfig would take minutes "
                             "to read them",
-                            GROUP_SETTINGS_MAX);
+                            ES_GROUP_SETTINGS_MAX);
     }
     s->i++;
     return ES_OK;

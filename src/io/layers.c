@@ -49,10 +49,15 @@ static void node_free(merge_node *n)
     n->nkids = n->capkids = 0;
 }
 
-static int merge_group(merge_node *node, const config_setting_t *group);
+typedef struct merge_ctx {
+    const char *path; /* the main file */
+    es_error *err;
+} merge_ctx;
+
+static int merge_group(merge_node *node, const config_setting_t *group, const merge_ctx *x);
 
 /* Sets `node` from `st`: a group's members are merged in, anything else replaces it. */
-static int merge_setting(merge_node *node, const config_setting_t *st)
+static int merge_setting(merge_node *node, const config_setting_t *st, const merge_ctx *x)
 {
     bool groups = node->src && config_setting_is_group(node->src) && config_setting_is_group(st);
     if (!groups) {
@@ -61,10 +66,10 @@ static int merge_setting(merge_node *node, const config_setting_t *st)
         if (!config_setting_is_group(st))
             return ES_OK;
     }
-    return merge_group(node, st);
+    return merge_group(node, st, x);
 }
 
-static int merge_group(merge_node *node, const config_setting_t *group)
+static int merge_group(merge_node *node, const config_setting_t *group, const merge_ctx *x)
 {
     int n = config_setting_length(group);
     bool fresh = node->nkids == 0; /* libconfig refused duplicates within one layer */
@@ -74,19 +79,24 @@ static int merge_group(merge_node *node, const config_setting_t *group)
         for (int k = 0; !fresh && k < node->nkids && !into; k++)
             if (strcmp(config_setting_name(node->kid[k].src), config_setting_name(st)) == 0)
                 into = &node->kid[k];
+        if (!into && node->nkids == ES_GROUP_SETTINGS_MAX)
+            return es_schema_error(x->err, st, x->path,
+                                   "more than %d settings in one group, with those of the "
+                                   "files before: libconfig would take minutes to read them",
+                                   ES_GROUP_SETTINGS_MAX);
         if (!into) {
             if (node->nkids == node->capkids) {
                 int cap = node->capkids ? 2 * node->capkids : 8;
                 merge_node *grown = realloc(node->kid, (size_t)cap * sizeof *grown);
                 if (!grown)
-                    return ES_ENOMEM;
+                    return es_error_set(x->err, ES_ENOMEM, x->path, 0, "out of memory reading it");
                 node->kid = grown;
                 node->capkids = cap;
             }
             into = &node->kid[node->nkids++];
             memset(into, 0, sizeof *into);
         }
-        int rc = merge_setting(into, st);
+        int rc = merge_setting(into, st, x);
         if (rc)
             return rc;
     }
@@ -155,15 +165,15 @@ int es_layers_merge(config_t *out, config_t *const *parsed, int nparsed, const c
                     es_error *err)
 {
     merge_node root = {0};
+    merge_ctx x = {path, err};
     int rc = ES_OK;
     for (int k = 0; !rc && k < nparsed; k++) {
         const config_setting_t *r = config_root_setting(parsed[k]);
-        rc = root.src ? merge_group(&root, r) : merge_setting(&root, r);
+        rc = root.src ? merge_group(&root, r, &x) : merge_setting(&root, r, &x);
     }
     for (int k = 0; !rc && k < root.nkids; k++)
-        rc = emit_node(config_root_setting(out), &root.kid[k]);
+        if (emit_node(config_root_setting(out), &root.kid[k]) != ES_OK)
+            rc = es_error_set(err, ES_ENOMEM, path, 0, "out of memory reading it");
     node_free(&root);
-    if (rc)
-        return es_error_set(err, ES_ENOMEM, path, 0, "out of memory reading it");
-    return ES_OK;
+    return rc;
 }

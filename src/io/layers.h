@@ -22,6 +22,10 @@
 #include "engine/error.h"
 #include "io/schema.h"
 
+/* libconfig 1.5 takes time quadratic in the settings of one group (65,536 took 38 s): no
+ * group may hold more, in one layer or merged from several. */
+#define ES_GROUP_SETTINGS_MAX 10000
+
 /* A line of a layer's text: file (index in es_layers.shown/.source) and line there. */
 typedef struct es_line_origin {
     int file;

@@ -211,6 +211,28 @@ static void errors_after_and_inside_includes(void **state)
     assert_string_equal(read_fails(tmp_path("huge.cfg"), msg, sizeof msg), want);
 }
 
+/* No group may grow beyond 10,000 settings by merging layers (libconfig's time is quadratic). */
+static void group_limit_across_layers(void **state)
+{
+    (void)state;
+    for (int part = 0; part < 2; part++) {
+        char name[32];
+        snprintf(name, sizeof name, "g%d.cfg", part);
+        FILE *f = fopen(tmp_path(name), "w");
+        assert_non_null(f);
+        fprintf(f, "g = {\n");
+        for (int k = 0; k < 6000; k++)
+            fprintf(f, "  k%d_%d = 1;\n", part, k);
+        fprintf(f, "};\n");
+        assert_int_equal(fclose(f), 0);
+    }
+    write_file("g.cfg", "@include \"g0.cfg\"\n@include \"g1.cfg\"\n");
+    char msg[2048], want[512];
+    snprintf(want, sizeof want, "%s:4002: more than 10000 settings in one group, with those of "
+             "the files before: libconfig would take minutes to read them", tmp_path("g1.cfg"));
+    assert_string_equal(read_fails(tmp_path("g.cfg"), msg, sizeof msg), want);
+}
+
 /* The text essim hands libconfig: a byte-order mark dropped, a NUL byte refused. */
 static void bom_and_nul(void **state)
 {
@@ -335,6 +357,7 @@ int main(void)
         cmocka_unit_test(duplicate_within_a_file),
         cmocka_unit_test(include_inside_a_list),
         cmocka_unit_test(errors_after_and_inside_includes),
+        cmocka_unit_test(group_limit_across_layers),
         cmocka_unit_test(bom_and_nul),
         cmocka_unit_test(includes_lists_every_file),
         cmocka_unit_test(param_by_name),
