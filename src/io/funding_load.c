@@ -77,28 +77,21 @@ static int load_kpis(es_component *c, const config_setting_t *g, const char *fil
                             c->name);
     if (!list)
         return ES_OK;
-    c->nkpis = config_setting_length(list);
+    int rc = es_schema_load_list(F, ES_OWN_KPI, list, c->kpis, sizeof c->kpis[0], &c->nkpis, file,
+                                 err);
     double total = 0.0;
-    for (int i = 0; i < c->nkpis; i++) {
-        const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
-        const char *kpi;
-        es_schema_string(F, e, FC("kpis.[].kpi"), &kpi);
-        c->kpis[i].kpi = (es_kpi)parse_choice(kpi, es_kpi_names, ES_NKPIS);
-        es_schema_float(F, e, FC("kpis.[].weight"), &c->kpis[i].weight);
-        es_schema_float(F, e, FC("kpis.[].target"), &c->kpis[i].target);
+    for (int i = 0; i < c->nkpis; i++)
         total += c->kpis[i].weight;
-    }
-    if (fabs(total - 1.0) > 1e-9)
-        return es_schema_error(err, list, file, "the KPI weights of '%s' sum to %g, not 1", c->name,
-                               total);
-    return ES_OK;
+    if (!rc && fabs(total - 1.0) > 1e-9)
+        rc = es_schema_error(err, list, file, "the KPI weights of '%s' sum to %g, not 1", c->name,
+                             total);
+    return rc;
 }
 
 static int load_component(es_component *c, const config_setting_t *g, const es_params *p,
                           const char *file, es_error *err)
 {
-    const char *name, *type, *event, *payer, *payee;
-    es_schema_string(F, g, FC("name"), &name);
+    const char *name = c->name, *type = es_component_type_names[c->type], *event, *payee;
     const config_setting_t *ns = config_setting_get_member(g, "name");
     int rc = es_name_check_at(ns, name, "component name", file, err);
     if (rc)
@@ -107,9 +100,6 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
         return es_schema_error(err, ns, file,
                                "component name '%s' is a label the outputs use for another group: "
                                "choose another", name);
-    copy_name(c->name, sizeof c->name, name);
-    es_schema_string(F, g, FC("type"), &type);
-    c->type = (es_component_type)parse_choice(type, es_component_type_names, ES_NCOMPONENT_TYPES);
     bool per_period = c->type == ES_COMP_BLOCK || c->type == ES_COMP_PERFORMANCE;
     if (es_schema_string(F, g, FC("event"), &event) == ES_OK) {
         c->event = (es_milestone)es_milestone_by_name(event);
@@ -131,8 +121,6 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
         return es_schema_error(err, config_setting_get_member(g, "event"), file,
                                "outcome component '%s' must be earned at an employment checkpoint or income_support_exit",
                                name);
-    es_schema_string(F, g, FC("payer"), &payer);
-    c->payer = (es_party)parse_choice(payer, es_party_names, ES_NPARTIES);
     if (es_schema_string(F, g, FC("payee"), &payee) == ES_OK)
         c->payee = (es_party)parse_choice(payee, es_party_names, ES_NPARTIES);
     else
@@ -154,25 +142,13 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
     rc = load_amounts(c, g, p, file, err);
     if (rc)
         return rc;
-    bool flag;
-    es_schema_bool(F, g, FC("per_month_of_service"), &flag);
-    c->per_month_of_service = flag;
-    if (flag && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SERVICE_END))
+    if (c->per_month_of_service && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SERVICE_END))
         return es_schema_error(err, config_setting_get_member(g, "per_month_of_service"), file,
                                "per_month_of_service applies to flow_through components paid at service_end");
-    es_schema_bool(F, g, FC("per_month_of_subsidy"), &flag);
-    c->per_month_of_subsidy = flag;
-    if (flag && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SUBSIDY_END))
+    if (c->per_month_of_subsidy && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SUBSIDY_END))
         return es_schema_error(err, config_setting_get_member(g, "per_month_of_subsidy"), file,
                                "per_month_of_subsidy applies to flow_through components paid at subsidy_end");
-    es_schema_money(F, g, FC("cap_per_client"), &c->cap_per_client_cents);
-    es_schema_money(F, g, FC("budget_per_year"), &c->budget_per_year_cents);
-    es_schema_float(F, g, FC("lag_days"), &c->lag_days);
-    es_schema_bool(F, g, FC("adjusted"), &flag);
-    c->adjusted = flag && c->type != ES_COMP_BLOCK;
-    es_schema_float(F, g, FC("partial_hours"), &c->partial_hours);
-    es_schema_float(F, g, FC("partial_share"), &c->partial_share);
-    es_schema_float(F, g, FC("clawback_days"), &c->clawback_days);
+    c->adjusted = c->adjusted && c->type != ES_COMP_BLOCK; /* a block grant is per place */
     const config_setting_t *years = config_setting_get_member(g, "year_multipliers");
     c->nyears = years ? config_setting_length(years) : 0;
     if (c->nyears > ES_MAX_CONTRACT_YEARS)
@@ -183,39 +159,18 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
     return load_kpis(c, g, file, err);
 }
 
-static void load_funding_limits(es_funding_model *f, const config_setting_t *g)
-{
-    const config_setting_t *a = g ? config_setting_get_member(g, "adjustments") : NULL;
-    es_schema_float(F, a, "funding.adjustments.disability", &f->adjust_disability);
-    es_schema_float(F, a, "funding.adjustments.rural", &f->adjust_rural);
-    es_schema_float(F, a, "funding.adjustments.source_OW", &f->adjust_source[ES_SRC_OW]);
-    es_schema_float(F, a, "funding.adjustments.source_ODSP", &f->adjust_source[ES_SRC_ODSP]);
-    f->adjust_source[ES_SRC_EO] = f->adjust_source[ES_SRC_NONE] = 1.0;
-    const config_setting_t *l = g ? config_setting_get_member(g, "limits") : NULL;
-    es_schema_money(F, l, "funding.limits.provider_cap_per_year", &f->provider_cap_per_year_cents);
-    es_schema_float(F, l, "funding.limits.holdback_share", &f->holdback_share);
-}
-
 int es_funding_load(es_funding_model *f, const char *path, const es_params *p, es_error *err)
 {
     memset(f, 0, sizeof *f);
     copy_name(f->file, sizeof f->file, path);
     config_t cfg;
-    int rc = es_config_read(&cfg, path, err);
+    int rc = es_scenario_read(&cfg, F, path, NULL, 0, err);
     if (rc)
         return rc;
-    rc = es_schema_validate(F, &cfg, err);
     const config_setting_t *g = config_lookup(&cfg, "funding");
+    rc = es_schema_load(F, ES_OWN_MODEL, g, f, path, err);
     if (!rc) {
-        const char *name, *cur;
-        int64_t year;
-        es_schema_string(F, g, "funding.name", &name);
-        copy_name(f->name, sizeof f->name, name);
-        es_schema_string(F, g, "funding.currency", &cur);
-        copy_name(f->currency, sizeof f->currency, cur);
-        es_schema_int(F, g, "funding.price_year", &year);
-        f->price_year = (int)year;
-        es_schema_float(F, g, "funding.cad_per_unit", &f->cad_per_unit);
+        f->adjust_source[ES_SRC_EO] = f->adjust_source[ES_SRC_NONE] = 1.0;
         if (strcmp(f->currency, "CAD") == 0 && f->cad_per_unit != 1.0)
             rc = es_schema_error(err, config_setting_get_member(g, "cad_per_unit"), path,
                                  "'funding.cad_per_unit' must be 1 for a CAD model");
@@ -223,14 +178,14 @@ int es_funding_load(es_funding_model *f, const char *path, const es_params *p, e
             rc = es_schema_error(err, config_setting_get_member(g, "currency"), path,
                                  "a %s model needs 'funding.cad_per_unit', its documented conversion to CAD",
                                  f->currency);
-        load_funding_limits(f, g);
         if (!rc)
-            rc = es_name_check_at(config_setting_get_member(g, "name"), name,
+            rc = es_name_check_at(config_setting_get_member(g, "name"), f->name,
                                   "funding model name", path, err);
     }
-    const config_setting_t *list = g ? config_setting_get_member(g, "components") : NULL;
+    const config_setting_t *list = config_setting_get_member(g, "components");
     if (!rc)
-        f->ncomponents = config_setting_length(list);
+        rc = es_schema_load_list(F, ES_OWN_COMPONENT, list, f->components, sizeof f->components[0],
+                                 &f->ncomponents, path, err);
     for (int i = 0; !rc && i < f->ncomponents; i++) {
         const config_setting_t *cg = config_setting_get_elem(list, (unsigned)i);
         rc = load_component(&f->components[i], cg, p, path, err);

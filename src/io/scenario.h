@@ -10,6 +10,31 @@
 extern const es_schema es_scenario_schema;
 extern const es_schema es_funding_schema;
 
+/* The structs scenario keys are bound to (es_key.owner, es_scenario_schema.owners). */
+enum {
+    ES_OWN_UNBOUND,
+    ES_OWN_PARAMS,    /* es_params, from the file's root */
+    ES_OWN_LABOUR,    /* es_labour_params, from labour_market (read only when it is present) */
+    ES_OWN_STREAM,    /* es_stream_params, from each streams.[] */
+    ES_OWN_CATCHMENT, /* es_catchment_params, from each catchments.[] */
+    ES_OWN_PROVIDER,  /* es_provider_params, from each catchments.[].providers.[] */
+    ES_OWN_SITE,      /* es_site_params, from each ...providers.[].sites.[] */
+    ES_OWN_INDUSTRY,  /* es_industry_params, from each labour_market.industries.[] */
+    ES_OWN_SIZE,      /* es_size_params, from each labour_market.sizes.[] */
+    ES_OWN_CONDITION, /* es_lm_step, from each labour_market.conditions.[] */
+    ES_OWN_SHOCK,     /* es_lm_shock, from each shocks.[] */
+    ES_OWN_WAGE_STEP, /* es_wage_step, from each outcomes.minimum_wage.[] */
+    ES_SCENARIO_NOWNERS
+};
+
+/* The structs funding-model keys are bound to (es_funding_schema.owners). */
+enum {
+    ES_OWN_MODEL = 1, /* es_funding_model, from funding */
+    ES_OWN_COMPONENT, /* es_component, from each funding.components.[] */
+    ES_OWN_KPI,       /* es_kpi_term, from each funding.components.[].kpis.[] */
+    ES_FUNDING_NOWNERS
+};
+
 #define ES_MAX_INPUT_FILES 48
 
 typedef struct es_scenario {
@@ -39,9 +64,29 @@ typedef struct es_override {
 int es_scenario_load_with(es_scenario *s, const char *path, const es_override *overrides,
                           int noverrides, es_error *err);
 
+/* Reads a scenario or funding-model file, applies the overrides (scenario keys; none for a
+ * funding model) and validates it against `schema`.  On failure `cfg` holds nothing to destroy. */
+int es_scenario_read(config_t *cfg, const es_schema *schema, const char *path,
+                     const es_override *overrides, int noverrides, es_error *err);
+
 /* Applies one override to a parsed scenario (src/io/override.c): the key must be in the key
  * table; a key the file lacks is added where its group exists (or is a top-level group). */
 int es_override_apply(config_t *cfg, const es_override *ov, es_error *err);
+
+/* Checks the name of element `n` of a list of named things (`what`: "stream"), with its
+ * FILE:LINE: a valid name, and not one of the `n` before it, found `stride` bytes apart from
+ * `names`. */
+int es_scenario_check_name(const config_setting_t *g, const char *what, const char *name,
+                           const char *names, size_t stride, int n, const char *file,
+                           es_error *err);
+
+/* A date key of `g` as days since the scenario's start (p's start date). */
+double es_scenario_date_days(const es_params *p, const config_setting_t *g, const char *pattern);
+
+/* Twelve monthly multipliers from an array (NULL: flat), rescaled to mean 1; `what` names the
+ * key in errors ("'intake.seasonality'"). */
+int es_scenario_monthly(const config_setting_t *season, const char *what, double out[12],
+                        const char *file, es_error *err);
 
 /* The labour_market group (src/io/scenario_labour.c); needs the run dates and the geography. */
 int es_load_labour_market(es_params *p, const config_t *cfg, const char *file, es_error *err);

@@ -187,19 +187,26 @@ int es_parse_date(const char *text, int *year, int *month, int *day)
     return 0;
 }
 
+/* The index of `text` among the choices "a|b|c", or -1. */
+static int choice_index(const char *choices, const char *text)
+{
+    size_t n = strlen(text);
+    int i = 0;
+    for (const char *c = choices; *c; i++) {
+        const char *bar = strchr(c, '|');
+        size_t len = bar ? (size_t)(bar - c) : strlen(c);
+        if (len == n && strncmp(c, text, n) == 0)
+            return i;
+        c += len + (bar ? 1 : 0);
+    }
+    return -1;
+}
+
 static int check_choice(const es_key *k, const config_setting_t *st, const char *file,
                         const char *path, const char *v, es_error *err)
 {
-    if (!k->choices)
+    if (!k->choices || choice_index(k->choices, v) >= 0)
         return ES_OK;
-    size_t n = strlen(v);
-    for (const char *c = k->choices; *c;) {
-        const char *bar = strchr(c, '|');
-        size_t len = bar ? (size_t)(bar - c) : strlen(c);
-        if (len == n && strncmp(c, v, n) == 0)
-            return ES_OK;
-        c += len + (bar ? 1 : 0);
-    }
     char list[512];
     size_t j = 0;
     for (const char *c = k->choices; *c && j + 3 < sizeof list; c++) {
@@ -373,79 +380,216 @@ int es_schema_validate(const es_schema *schema, const config_t *cfg, es_error *e
     return walk_group(schema, root, (where){"", "", es_schema_setting_file(root, "?")}, err);
 }
 
-static const config_setting_t *member(const config_setting_t *parent, const char *pattern,
-                                      const es_schema *s, const es_key **key)
-{
-    *key = es_schema_find(s, pattern);
-    return parent ? config_setting_get_member(parent, last_component(pattern)) : NULL;
-}
+/* A key's value, from its setting or else from its default text, in the forms fields take. */
+typedef struct key_value {
+    double number;
+    long long integer; /* as written for integers; 1/0 for booleans */
+    const char *text;  /* strings */
+} key_value;
 
-int es_schema_float(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                    double *out)
+/* Reads `st` (a setting of the key's type, or NULL for the default): ES_ENOENT when absent
+ * without a default, or when the setting is not of the key's kind. */
+static int value_of(const es_key *k, const config_setting_t *st, key_value *v)
 {
-    const es_key *k;
-    const config_setting_t *st = member(parent, pattern, s, &k);
-    if (st && setting_number(st, out))
-        return ES_OK;
-    if (!k || !k->def)
-        return ES_ENOENT;
-    *out = strtod(k->def, NULL);
-    return ES_OK;
-}
-
-int es_schema_money(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                    int64_t *cents)
-{
-    double dollars;
-    int rc = es_schema_float(s, parent, pattern, &dollars);
-    if (rc == ES_OK)
-        *cents = (int64_t)llround(dollars * 100.0);
-    return rc;
-}
-
-int es_schema_int(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                  int64_t *out)
-{
-    const es_key *k;
-    const config_setting_t *st = member(parent, pattern, s, &k);
-    if (st) {
-        *out = config_setting_get_int64(st);
+    *v = (key_value){0};
+    if (!st) {
+        if (!k || !k->def)
+            return ES_ENOENT;
+        v->text = k->def;
+        v->number = strtod(k->def, NULL);
+        v->integer = strcmp(k->def, "true") == 0 ? 1 : strtoll(k->def, NULL, 10);
         return ES_OK;
     }
-    if (!k || !k->def)
-        return ES_ENOENT;
-    *out = strtoll(k->def, NULL, 10);
-    return ES_OK;
-}
-
-int es_schema_bool(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                   bool *out)
-{
-    const es_key *k;
-    const config_setting_t *st = member(parent, pattern, s, &k);
-    if (st) {
-        *out = config_setting_get_bool(st);
+    switch (config_setting_type(st)) {
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64:
+        v->integer = config_setting_get_int64(st);
+        v->number = (double)v->integer;
         return ES_OK;
-    }
-    if (!k || !k->def)
+    case CONFIG_TYPE_FLOAT:
+        v->number = config_setting_get_float(st);
+        v->integer = (long long)v->number;
+        return ES_OK;
+    case CONFIG_TYPE_BOOL:
+        v->integer = config_setting_get_bool(st);
+        return ES_OK;
+    case CONFIG_TYPE_STRING:
+        v->text = config_setting_get_string(st);
+        return v->text ? ES_OK : ES_ENOENT;
+    default:
         return ES_ENOENT;
-    *out = strcmp(k->def, "true") == 0;
-    return ES_OK;
+    }
 }
 
 int es_schema_string(const es_schema *s, const config_setting_t *parent, const char *pattern,
                      const char **out)
 {
-    const es_key *k;
-    const config_setting_t *st = member(parent, pattern, s, &k);
-    if (st && config_setting_get_string(st)) {
-        *out = config_setting_get_string(st);
-        return ES_OK;
+    const config_setting_t *st =
+        parent ? config_setting_get_member(parent, last_component(pattern)) : NULL;
+    if (st && config_setting_type(st) != CONFIG_TYPE_STRING)
+        st = NULL; /* validation refuses it; read as absent */
+    key_value v;
+    int rc = value_of(es_schema_find(s, pattern), st, &v);
+    if (rc == ES_OK)
+        *out = v.text;
+    return rc;
+}
+
+/* A field's value, as the C types fields have (each member at the union's start). */
+typedef union field_value {
+    int index; /* also an enum's value */
+    int64_t i64;
+    uint64_t u64;
+    double d;
+    bool b;
+} field_value;
+
+static size_t value_size(const es_key *k)
+{
+    return k->field_size < sizeof(field_value) ? k->field_size : sizeof(field_value);
+}
+
+static void store(const es_key *k, const key_value *v, char *field)
+{
+    field_value fv = {0};
+    switch (k->field) {
+    case ES_FIELD_NONE:
+        return;
+    case ES_FIELD_DOUBLE:
+        fv.d = v->number;
+        break;
+    case ES_FIELD_INT:
+    case ES_FIELD_ENUM: /* an enum of non-negative values is an int's size (the tests check) */
+        fv.index = k->choices ? choice_index(k->choices, v->text ? v->text : "") : (int)v->integer;
+        if (fv.index < 0) /* not a choice: validation refuses it */
+            fv.index = 0;
+        break;
+    case ES_FIELD_INT64:
+        fv.i64 = k->type == ES_KEY_MONEY ? (int64_t)llround(v->number * 100.0) : v->integer;
+        break;
+    case ES_FIELD_UINT64:
+        fv.u64 = (uint64_t)v->integer;
+        break;
+    case ES_FIELD_BOOL:
+        fv.b = v->integer != 0;
+        break;
+    case ES_FIELD_TEXT:
+        snprintf(field, k->field_size, "%s", v->text ? v->text : "");
+        return;
     }
-    if (!k || !k->def)
-        return ES_ENOENT;
-    *out = k->def;
+    memcpy(field, &fv, value_size(k));
+}
+
+/* A bound key's path inside its owner's group. */
+static const char *owner_relative(const es_schema *s, const es_key *k)
+{
+    size_t n = strlen(s->owners[k->owner].path);
+    return k->path + n + (n ? 1 : 0);
+}
+
+int es_schema_load(const es_schema *s, int owner, const config_setting_t *group, void *base,
+                   const char *file, es_error *err)
+{
+    for (size_t i = 0; i < s->nkeys; i++) {
+        const es_key *k = &s->keys[i];
+        if (k->owner != owner || k->field == ES_FIELD_NONE)
+            continue;
+        /* libconfig 1.5 takes a mutable setting; the lookup changes nothing */
+        const config_setting_t *st =
+            group ? config_setting_lookup((config_setting_t *)group, owner_relative(s, k)) : NULL;
+        if (st) {
+            int rc = check_setting(s, k, st, (where){k->path, k->path, file}, err);
+            if (rc)
+                return rc;
+        }
+        key_value v;
+        if (value_of(k, st, &v) == ES_OK)
+            store(k, &v, (char *)base + k->offset);
+    }
     return ES_OK;
+}
+
+int es_schema_load_list(const es_schema *s, int owner, const config_setting_t *list, void *first,
+                        size_t stride, int *n, const char *file, es_error *err)
+{
+    *n = list ? config_setting_length(list) : 0;
+    for (int i = 0; i < *n; i++) {
+        int rc = es_schema_load(s, owner, config_setting_get_elem(list, (unsigned)i),
+                                (char *)first + (size_t)i * stride, file, err);
+        if (rc)
+            return rc;
+    }
+    return ES_OK;
+}
+
+static void choice_name(const char *choices, int index, char *buf, size_t len)
+{
+    const char *c = choices;
+    for (int i = 0; i < index && strchr(c, '|'); i++)
+        c = strchr(c, '|') + 1;
+    const char *bar = strchr(c, '|');
+    snprintf(buf, len, "%.*s", bar ? (int)(bar - c) : (int)strlen(c), c);
+}
+
+void es_schema_format(const es_key *k, const void *base, char *buf, size_t len)
+{
+    const char *field = (const char *)base + k->offset;
+    field_value fv = {0};
+    if (k->field != ES_FIELD_TEXT)
+        memcpy(&fv, field, value_size(k));
+    long long cents = k->field == ES_FIELD_INT64 ? llabs((long long)fv.i64) : 0;
+    switch (k->field) {
+    case ES_FIELD_NONE:
+        snprintf(buf, len, "?");
+        break;
+    case ES_FIELD_DOUBLE:
+        snprintf(buf, len, "%.15g", fv.d); /* short when it reads back exactly, else all digits */
+        if (strtod(buf, NULL) != fv.d)
+            snprintf(buf, len, "%.17g", fv.d);
+        break;
+    case ES_FIELD_INT:
+    case ES_FIELD_ENUM:
+        if (k->choices)
+            choice_name(k->choices, fv.index, buf, len);
+        else
+            snprintf(buf, len, "%d", fv.index);
+        break;
+    case ES_FIELD_INT64:
+        if (k->type == ES_KEY_MONEY)
+            snprintf(buf, len, "%s%lld.%02lld", fv.i64 < 0 ? "-" : "", cents / 100, cents % 100);
+        else
+            snprintf(buf, len, "%lld", (long long)fv.i64);
+        break;
+    case ES_FIELD_UINT64:
+        snprintf(buf, len, "%llu", (unsigned long long)fv.u64);
+        break;
+    case ES_FIELD_BOOL:
+        snprintf(buf, len, "%s", fv.b ? "true" : "false");
+        break;
+    case ES_FIELD_TEXT:
+        snprintf(buf, len, "%s", field);
+        break;
+    }
+}
+
+int es_schema_diff(const es_schema *s, int owner, const char *element, const void *a,
+                   const void *b, es_schema_diff_fn each, void *user)
+{
+    int n = 0;
+    for (size_t i = 0; i < s->nkeys; i++) {
+        const es_key *k = &s->keys[i];
+        if (k->owner != owner || k->field == ES_FIELD_NONE)
+            continue;
+        char va[128], vb[128], path[512];
+        es_schema_format(k, a, va, sizeof va);
+        es_schema_format(k, b, vb, sizeof vb);
+        if (strcmp(va, vb) == 0)
+            continue;
+        snprintf(path, sizeof path, "%s%s%s", element, element[0] ? "." : "", owner_relative(s, k));
+        each(path, va, vb, user);
+        n++;
+    }
+    return n;
 }
 
 static void write_range(const es_key *k, FILE *out)

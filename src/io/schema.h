@@ -9,6 +9,7 @@
 #define ES_SCHEMA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -29,6 +30,18 @@ typedef enum es_key_type {
     ES_KEY_STRINGS /* [ "a", "b" ] */
 } es_key_type;
 
+/* The C type of the struct field a key is bound to (ES_BIND derives it from the field). */
+typedef enum es_field_kind {
+    ES_FIELD_NONE,   /* unbound: the loader reads the key by hand */
+    ES_FIELD_DOUBLE, /* ES_KEY_FLOAT */
+    ES_FIELD_INT,    /* ES_KEY_INT; or ES_KEY_STRING with choices: the index of the choice */
+    ES_FIELD_INT64,  /* ES_KEY_INT; ES_KEY_MONEY: cents */
+    ES_FIELD_UINT64, /* ES_KEY_INT (a seed) */
+    ES_FIELD_BOOL,   /* ES_KEY_BOOL */
+    ES_FIELD_TEXT,   /* ES_KEY_STRING into a char array, cut to its size */
+    ES_FIELD_ENUM    /* ES_KEY_STRING with choices, into an enum: the index of the choice */
+} es_field_kind;
+
 typedef struct es_key {
     const char *path;
     es_key_type type;
@@ -37,12 +50,38 @@ typedef struct es_key {
     double min, max;     /* range for numbers (elements of arrays), length of lists */
     const char *choices; /* "a|b|c" for strings with a fixed set of values, else NULL */
     const char *doc;
+    /* The binding: the field of an owner struct that holds the key's value once loaded, so one
+     * routine loads (es_schema_load) and compares (es_schema_diff) every bound key.  Unbound
+     * keys (ES_UNBOUND) are read by hand: names that resolve to other entities, dates, lists. */
+    int owner;           /* index in es_schema.owners; 0 = unbound */
+    size_t offset;       /* offsetof the field in the owner's struct */
+    es_field_kind field;
+    size_t field_size;   /* sizeof the field (the tests check it against `field`) */
 } es_key;
+
+#define ES_UNBOUND 0, 0, ES_FIELD_NONE, 0
+#define ES_FIELD_KIND_OF(T, m)                                                                 \
+    _Generic(((T *)0)->m, double: ES_FIELD_DOUBLE, int: ES_FIELD_INT, int64_t: ES_FIELD_INT64, \
+             uint64_t: ES_FIELD_UINT64, bool: ES_FIELD_BOOL, char *: ES_FIELD_TEXT,           \
+             default: ES_FIELD_ENUM)
+/* Binds a key to member `m` (a member designator: "outcomes.need_effect", "source[1]") of the
+ * struct `T` that owner `owner` names. */
+#define ES_BIND(owner, T, m) (owner), offsetof(T, m), ES_FIELD_KIND_OF(T, m), sizeof(((T *)0)->m)
+
+/* A struct bound keys load into, and the path of the group it is read from: "" for the file's
+ * root, "streams.[]" for each element of a list.  A bound key's path is its owner's path, a
+ * dot, and the key's path inside that group ("streams.[]" + "service.mean_days"). */
+typedef struct es_key_owner {
+    const char *name; /* "stream" */
+    const char *path; /* "streams.[]" */
+} es_key_owner;
 
 typedef struct es_schema {
     const char *name; /* "scenario", "funding model" */
     const es_key *keys;
     size_t nkeys;
+    const es_key_owner *owners; /* owners[0] is "unbound" */
+    int nowners;
 } es_schema;
 
 /* Reads a libconfig file into `cfg`: essim reads the file and expands its @includes itself
@@ -72,19 +111,37 @@ int es_schema_validate(const es_schema *schema, const config_t *cfg, es_error *e
 
 const es_key *es_schema_find(const es_schema *schema, const char *pattern);
 
-/* Accessors: read `pattern`'s last component from `parent`, falling back on the schema
- * default.  They never return 0 for "missing": ES_ENOENT when absent and without default. */
-int es_schema_float(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                    double *out);
-int es_schema_int(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                  int64_t *out);
-int es_schema_bool(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                   bool *out);
+/* Reads the string key `pattern` (its last component) from `parent`, falling back on the
+ * table's default: ES_ENOENT when absent without a default.  For keys read by hand; bound keys
+ * load with es_schema_load. */
 int es_schema_string(const es_schema *s, const config_setting_t *parent, const char *pattern,
                      const char **out);
-/* Money in integer cents, rounded from the dollars written in the file. */
-int es_schema_money(const es_schema *s, const config_setting_t *parent, const char *pattern,
-                    int64_t *cents);
+
+/* Loads every key bound to `owner` into the struct at `base` from `group`, the setting that
+ * holds the owner's keys (the root setting, or one element of a list; NULL: absent, so every
+ * key takes its default).  A key absent from the file takes its default; one without a default
+ * leaves its field as it was, so the caller may fill a computed default first.  Values are
+ * checked against the key's type and range as es_schema_validate does.  `file` names the file
+ * for errors, which point at FILE:LINE. */
+int es_schema_load(const es_schema *s, int owner, const config_setting_t *group, void *base,
+                   const char *file, es_error *err);
+
+/* es_schema_load for each element of `list` (NULL: an empty list), into the owner structs of
+ * an array, `stride` bytes apart from `first` (the table bounds the list's length to the
+ * array's); `*n` becomes the number of elements. */
+int es_schema_load_list(const es_schema *s, int owner, const config_setting_t *list, void *first,
+                        size_t stride, int *n, const char *file, es_error *err);
+
+/* Writes a bound key's value in the struct at `base` as text: numbers as short as they read back
+ * exactly, money as dollars, choices by name. */
+void es_schema_format(const es_key *k, const void *base, char *buf, size_t len);
+
+/* Calls `each` with every key bound to `owner` whose value differs between the structs at `a`
+ * and `b` (the same owner), with its path in the file: `element` ("streams[A]", "" at the root)
+ * followed by the key's path in the owner's group.  Returns how many differ. */
+typedef void (*es_schema_diff_fn)(const char *path, const char *a, const char *b, void *user);
+int es_schema_diff(const es_schema *s, int owner, const char *element, const void *a,
+                   const void *b, es_schema_diff_fn each, void *user);
 
 /* Where a setting was written: file and line for error messages. */
 const char *es_schema_setting_file(const config_setting_t *setting, const char *fallback);
