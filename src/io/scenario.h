@@ -91,6 +91,18 @@ int es_scenario_monthly(const config_setting_t *season, const char *what, double
 /* The labour_market group (src/io/scenario_labour.c); needs the run dates and the geography. */
 int es_load_labour_market(es_params *p, const config_t *cfg, const char *file, es_error *err);
 
+/* What differs between two loaded scenarios (src/io/scenario_diff.c): `each` is called with
+ * every bound key whose effective value -- as loaded, defaults applied, shares rescaled --
+ * differs, and the two values as text.  A key inside a list is named by its element's name, or
+ * by its position where elements have none: "streams[A].service.mean_days",
+ * "catchments[Peel].providers[P1].sites[Brampton].caseload_capacity", "shocks[0].vacancy_multiplier".  An
+ * element only one side has is one row, "(present)" / "(absent)".  Returns the number of rows.
+ * Keys read by hand (dates, names resolved elsewhere, amounts by stream) are not compared. */
+int es_scenario_diff_params(const es_params *a, const es_params *b, es_schema_diff_fn each,
+                            void *user);
+int es_scenario_diff_funding(const es_funding_model *a, const es_funding_model *b,
+                             es_schema_diff_fn each, void *user);
+
 /* Reads a funding-model file, binding its amounts to the scenario's streams. */
 int es_funding_load(es_funding_model *f, const char *path, const es_params *p, es_error *err);
 

@@ -237,6 +237,116 @@ static void out_of_range_names_the_line(void **state)
     config_destroy(&cfg);
 }
 
+typedef struct rows {
+    int n;
+    char text[16][200];
+} rows;
+
+static void collect(const char *path, const char *a, const char *b, void *user)
+{
+    rows *r = user;
+    if (r->n < 16)
+        snprintf(r->text[r->n], sizeof r->text[0], "%s: %s -> %s", path, a, b);
+    r->n++;
+}
+
+static es_scenario *load(const char *path, const es_override *ov, int nov)
+{
+    es_scenario *s = malloc(sizeof *s);
+    assert_non_null(s);
+    es_error err;
+    es_error_clear(&err);
+    if (es_scenario_load_with(s, path, ov, nov, &err) != ES_OK)
+        fail_msg("%s:%d: %s", err.file, err.line, err.msg);
+    return s;
+}
+
+static void a_scenario_does_not_differ_from_itself(void **state)
+{
+    (void)state;
+    es_scenario *a = load("scenarios/peel.cfg", NULL, 0), *b = load("scenarios/peel.cfg", NULL, 0);
+    rows r = {0};
+    assert_int_equal(es_scenario_diff_params(&a->params, &b->params, collect, &r), 0);
+    assert_int_equal(es_scenario_diff_funding(&a->funding, &b->funding, collect, &r), 0);
+    assert_int_equal(r.n, 0);
+    free(a);
+    free(b);
+}
+
+static void overridden_keys_are_the_differences(void **state)
+{
+    (void)state;
+    es_override ov[] = {{"outcomes.need_effect", "0.7"},
+                        {"streams.[0].service.distribution", "gamma"},
+                        {"catchments.[0].providers.[0].caseload_capacity", "4"},
+                        {"scenario.seed", "32"},
+                        {"behaviour.cream", "false"}};
+    es_scenario *a = load("tests/data/mm1.cfg", NULL, 0);
+    es_scenario *b = load("tests/data/mm1.cfg", ov, 5);
+    rows r = {0};
+    assert_int_equal(es_scenario_diff_params(&a->params, &b->params, collect, &r), 5);
+    /* in table order: the root's keys, then streams, ..., catchments */
+    assert_string_equal(r.text[0], "scenario.seed: 31 -> 32");
+    assert_string_equal(r.text[1], "outcomes.need_effect: 0.5 -> 0.7");
+    assert_string_equal(r.text[2], "behaviour.cream: true -> false");
+    assert_string_equal(r.text[3], "streams[M].service.distribution: exponential -> gamma");
+    /* one provider without sites: its one site carries the capacity, named as the provider */
+    assert_string_equal(r.text[4],
+                        "catchments[queue].providers[server].sites[server].caseload_capacity: 1 -> 4");
+    free(a);
+    free(b);
+}
+
+static void elements_pair_by_name_and_count_once_when_missing(void **state)
+{
+    (void)state;
+    es_scenario *a = load("tests/data/mm1.cfg", NULL, 0), *b = load("tests/data/mm1.cfg", NULL, 0);
+    b->params.streams[1] = b->params.streams[0];
+    snprintf(b->params.streams[1].name, sizeof b->params.streams[1].name, "N");
+    b->params.streams[1].dropout_prob = 0.5;
+    b->params.nstreams = 2;
+    snprintf(a->params.catchments[0].name, sizeof a->params.catchments[0].name, "other");
+    rows r = {0};
+    assert_int_equal(es_scenario_diff_params(&a->params, &b->params, collect, &r), 3);
+    assert_string_equal(r.text[0], "streams[N]: (absent) -> (present)");
+    assert_string_equal(r.text[1], "catchments[other]: (present) -> (absent)");
+    assert_string_equal(r.text[2], "catchments[queue]: (absent) -> (present)");
+    free(a);
+    free(b);
+}
+
+static void funding_models_differ_by_component(void **state)
+{
+    (void)state;
+    es_scenario *s = load("scenarios/default.cfg", NULL, 0);
+    assert_true(s->has_funding);
+    es_funding_model *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    *a = s->funding;
+    a->components[0].lag_days = 0;
+    a->components[0].cap_per_client_cents = 0;
+    *b = *a;
+    b->components[0].lag_days = 30;
+    b->components[0].cap_per_client_cents = 150050;
+    snprintf(b->components[1].name, sizeof b->components[1].name, "renamed");
+    rows r = {0};
+    assert_int_equal(es_scenario_diff_funding(a, b, collect, &r), 4);
+    char want[200];
+    snprintf(want, sizeof want, "funding.components[%s].cap_per_client: 0.00 -> 1500.50",
+             a->components[0].name);
+    assert_string_equal(r.text[0], want);
+    snprintf(want, sizeof want, "funding.components[%s].lag_days: 0 -> 30", a->components[0].name);
+    assert_string_equal(r.text[1], want);
+    snprintf(want, sizeof want, "funding.components[%s]: (present) -> (absent)",
+             a->components[1].name);
+    assert_string_equal(r.text[2], want);
+    assert_string_equal(r.text[3], "funding.components[renamed]: (absent) -> (present)");
+    free(a);
+    free(b);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +356,10 @@ int main(void)
         cmocka_unit_test(a_group_loads_with_defaults),
         cmocka_unit_test(money_and_choices_load_into_their_fields),
         cmocka_unit_test(out_of_range_names_the_line),
+        cmocka_unit_test(a_scenario_does_not_differ_from_itself),
+        cmocka_unit_test(overridden_keys_are_the_differences),
+        cmocka_unit_test(elements_pair_by_name_and_count_once_when_missing),
+        cmocka_unit_test(funding_models_differ_by_component),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
