@@ -1,7 +1,8 @@
 /* es_schema: configuration keys declared once, as a table.
  *
- * Each key has a path pattern, a type, whether it is required, a default, a range and a
- * one-line description.  Validation, the accessors' defaults, `essim check` and the scenario
+ * Each key has a path pattern, a type, whether it is required, a default, a range, a one-line
+ * description and, for most, the struct field it is bound to.  Validation, loading
+ * (es_schema_load), comparing two loaded files (es_schema_diff), `essim check` and the scenario
  * reference in docs/ all come from the same table.  Path patterns name list elements `[]` and
  * any member of a free-form group `*`: "streams.[].name", "components.[].amounts.*".
  */
@@ -149,9 +150,6 @@ int es_schema_setting_line(const config_setting_t *setting);
 /* Records an error pointing at a setting. */
 int es_schema_error(es_error *err, const config_setting_t *setting, const char *fallback_file,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* The old name, kept only while src/io/config_read.c (being rewritten for the input layer)
- * still calls it: remove once it calls es_schema_error. */
-#define es_cfg_error es_schema_error
 
 /* Writes the schema as a Markdown table (the scenario reference in docs/). */
 void es_schema_write_markdown(const es_schema *schema, FILE *out);
