@@ -1,5 +1,6 @@
 /* io/schema.c's binding of keys to struct fields: the tables are bound as their types say, one
  * routine loads a group with defaults and range checks, and the loaders agree with the table. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -347,6 +348,53 @@ static void funding_models_differ_by_component(void **state)
     free(s);
 }
 
+/* The default the reference shows for a key (docs/scenario-reference.md is generated from the
+ * table) is the value a scenario that leaves the key out runs with. */
+static void an_absent_key_runs_with_its_documented_default(void **state)
+{
+    (void)state;
+    const char *file = "tests/data/mm1.cfg";
+    es_scenario *s = load(file, NULL, 0);
+    config_t cfg;
+    es_error err;
+    es_error_clear(&err);
+    assert_int_equal(es_config_read(&cfg, file, &err), ES_OK);
+    const es_params *p = &s->params;
+    const void *bases[ES_SCENARIO_NOWNERS] = {
+        [ES_OWN_PARAMS] = p, [ES_OWN_STREAM] = &p->streams[0],
+        [ES_OWN_CATCHMENT] = &p->catchments[0], [ES_OWN_PROVIDER] = &p->catchments[0].providers[0]};
+    int checked = 0;
+    for (size_t i = 0; i < es_scenario_schema.nkeys; i++) {
+        const es_key *k = &es_scenario_schema.keys[i];
+        if (!k->def || k->owner <= 0 || !bases[k->owner])
+            continue;
+        char concrete[256]; /* streams.[].x -> streams.[0].x: the first element */
+        size_t n = 0;
+        for (const char *c = k->path; *c && n + 2 < sizeof concrete; c++) {
+            concrete[n++] = *c;
+            if (c[0] == '[' && c[1] == ']')
+                concrete[n++] = '0';
+        }
+        concrete[n] = '\0';
+        if (config_lookup(&cfg, concrete))
+            continue; /* the file sets it */
+        char got[128];
+        es_schema_format(k, bases[k->owner], got, sizeof got);
+        if (k->field == ES_FIELD_DOUBLE || k->field == ES_FIELD_INT64) {
+            double want = strtod(k->def, NULL), have = strtod(got, NULL);
+            /* shares are rescaled to sum to 1: the defaults already do, to rounding */
+            if (fabs(have - want) > 1e-12 * (fabs(want) + 1))
+                fail_msg("%s: documented default %s, loaded %s", k->path, k->def, got);
+        } else if (strcmp(got, k->def) != 0) {
+            fail_msg("%s: documented default %s, loaded %s", k->path, k->def, got);
+        }
+        checked++;
+    }
+    assert_true(checked >= 90); /* mm1.cfg leaves out all but a handful */
+    config_destroy(&cfg);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +408,7 @@ int main(void)
         cmocka_unit_test(overridden_keys_are_the_differences),
         cmocka_unit_test(elements_pair_by_name_and_count_once_when_missing),
         cmocka_unit_test(funding_models_differ_by_component),
+        cmocka_unit_test(an_absent_key_runs_with_its_documented_default),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
