@@ -1,11 +1,13 @@
 #include "model/labour.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "engine/alloc.h"
 #include "engine/error.h"
+#include "engine/index_list.h"
 #include "engine/rng.h"
 
 /* ---- regional conditions ----------------------------------------------------------------- */
@@ -244,17 +246,18 @@ void es_vacancy_release(es_labour *l, uint32_t v)
     l->free_list[l->nfree++] = v;
 }
 
+/* A catchment's open vacancies, linked through es_vacancy.prev and .next. */
+static es_index_list open_list(es_labour *l, int catchment)
+{
+    es_lm_catchment *lc = &l->by_catchment[catchment];
+    return (es_index_list){.records = l->vacancies, .stride = sizeof *l->vacancies,
+                           .prev = offsetof(es_vacancy, prev), .next = offsetof(es_vacancy, next),
+                           .head = &lc->open_head, .tail = &lc->open_tail};
+}
+
 void es_open_append(es_labour *l, uint32_t v)
 {
-    es_vacancy *x = &l->vacancies[v];
-    es_lm_catchment *lc = &l->by_catchment[x->catchment];
-    x->next = ES_NONE;
-    x->prev = lc->open_tail;
-    if (lc->open_tail != ES_NONE)
-        l->vacancies[lc->open_tail].next = v;
-    else
-        lc->open_head = v;
-    lc->open_tail = v;
+    es_index_list_append(open_list(l, l->vacancies[v].catchment), v);
     if (++l->open_now > l->peak_open)
         l->peak_open = l->open_now;
 }
@@ -265,14 +268,7 @@ void es_open_remove(es_labour *l, uint32_t v)
     es_lm_catchment *lc = &l->by_catchment[x->catchment];
     if (lc->sweep == v)
         lc->sweep = x->next;
-    if (x->prev != ES_NONE)
-        l->vacancies[x->prev].next = x->next;
-    else
-        lc->open_head = x->next;
-    if (x->next != ES_NONE)
-        l->vacancies[x->next].prev = x->prev;
-    else
-        lc->open_tail = x->prev;
+    es_index_list_remove(open_list(l, x->catchment), v);
     l->open_now--;
 }
 

@@ -3,12 +3,14 @@
 #include "model/system.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
 
+#include "engine/index_list.h"
 #include "engine/rng.h"
 #include "model/assessment.h"
 #include "model/calendar.h"
@@ -36,18 +38,22 @@ static bool accepts(es_model *m, const es_client *c, const es_vacancy *x)
     return gsl_rng_uniform(m->lm.rng_match) < 1.0 / (1.0 + exp(-logit));
 }
 
+/* A catchment's clients in job search, linked through es_client.search_prev and .search_next. */
+static es_index_list search_list(es_model *m, int catchment)
+{
+    es_lm_catchment *lc = &m->lm.by_catchment[catchment];
+    return (es_index_list){.records = m->clients, .stride = sizeof *m->clients,
+                           .prev = offsetof(es_client, search_prev),
+                           .next = offsetof(es_client, search_next), .head = &lc->search_head,
+                           .tail = &lc->search_tail};
+}
+
 static void search_append(es_model *m, uint32_t index)
 {
     es_client *c = &m->clients[index];
     es_lm_catchment *lc = &m->lm.by_catchment[c->catchment];
     c->searching = 1;
-    c->search_next = ES_NONE;
-    c->search_prev = lc->search_tail;
-    if (lc->search_tail != ES_NONE)
-        m->clients[lc->search_tail].search_next = index;
-    else
-        lc->search_head = index;
-    lc->search_tail = index;
+    es_index_list_append(search_list(m, c->catchment), index);
     lc->searchers++;
 }
 
@@ -57,14 +63,7 @@ static void search_leave(es_model *m, uint32_t index)
     es_client *c = &m->clients[index];
     es_lm_catchment *lc = &m->lm.by_catchment[c->catchment];
     if (c->searching) {
-        if (c->search_prev != ES_NONE)
-            m->clients[c->search_prev].search_next = c->search_next;
-        else
-            lc->search_head = c->search_next;
-        if (c->search_next != ES_NONE)
-            m->clients[c->search_next].search_prev = c->search_prev;
-        else
-            lc->search_tail = c->search_prev;
+        es_index_list_remove(search_list(m, c->catchment), index);
         lc->searchers--;
         c->searching = 0;
     }
