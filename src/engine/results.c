@@ -1,5 +1,6 @@
 #include "engine/results.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,4 +46,25 @@ int es_results_get(const es_results *r, const char *measure, const char *group, 
         }
     }
     return -1;
+}
+
+int es_results_add_fields(es_results *r, const es_field_measure *fields, size_t n,
+                          const void *base)
+{
+    int rc = ES_OK;
+    for (size_t i = 0; i < n; i++) {
+        const char *at = (const char *)base + fields[i].offset;
+        double value;
+        if (fields[i].is_signed) {
+            int64_t v;
+            memcpy(&v, at, sizeof v);
+            value = (double)v;
+        } else {
+            uint64_t v;
+            memcpy(&v, at, sizeof v);
+            value = (double)v;
+        }
+        rc |= es_results_add(r, fields[i].measure, "all", ES_RESULTS_WHOLE_RUN, value);
+    }
+    return rc ? ES_ENOMEM : ES_OK;
 }

@@ -3,6 +3,7 @@
 #ifndef ES_RESULTS_H
 #define ES_RESULTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ES_RESULTS_WHOLE_RUN (-1)
@@ -25,6 +26,19 @@ void es_results_destroy(es_results *r);
  * beginning would become one row). */
 int es_results_add(es_results *r, const char *measure, const char *group, int month, double value);
 /* Finds a whole-run value; returns 0 and writes it, or -1 when absent. */
+/* A whole-run measure of group `all` held in a field of a struct: a table of them binds
+ * measure names to fields, so a run's totals are recorded by one loop. */
+typedef struct es_field_measure {
+    const char *measure;
+    size_t offset;   /* of the field, offsetof(STRUCT, FIELD) */
+    bool is_signed;  /* int64_t; else uint64_t */
+} es_field_measure;
+
+/* Adds the n fields of `fields`, read from the struct at base, as whole-run measures of group
+ * `all`, in table order.  ES_ENOMEM when out of memory. */
+int es_results_add_fields(es_results *r, const es_field_measure *fields, size_t n,
+                          const void *base);
+
 int es_results_get(const es_results *r, const char *measure, const char *group, double *value);
 
 #endif

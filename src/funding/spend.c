@@ -99,18 +99,15 @@ static bool may_pay(const es_funding_model *f, es_party k)
     return false;
 }
 
-/* The funder's totals of money priced but not paid as priced (unearned, capped, refused,
- * reversed, withheld, or falling due after the run), each a measure of group `all`. */
-static const struct {
-    const char *measure;
-    size_t offset; /* of an int64_t in es_funder */
-} unpaid_totals[] = {
-    {"performance_unearned_cents", offsetof(es_funder, performance_unearned_cents)},
-    {"capped_cents", offsetof(es_funder, capped_cents)},
-    {"over_budget_cents", offsetof(es_funder, over_budget_cents)},
-    {"clawed_back_cents", offsetof(es_funder, clawed_back_cents)},
-    {"holdback_unreleased_cents", offsetof(es_funder, holdback_unreleased_cents)},
-    {"due_after_horizon_cents", offsetof(es_funder, due_after_horizon_cents)},
+/* The funder's totals of money priced but not paid as priced: unearned, capped, refused,
+ * reversed, withheld, or falling due after the run. */
+static const es_field_measure unpaid_totals[] = {
+    {"performance_unearned_cents", offsetof(es_funder, performance_unearned_cents), true},
+    {"capped_cents", offsetof(es_funder, capped_cents), true},
+    {"over_budget_cents", offsetof(es_funder, over_budget_cents), true},
+    {"clawed_back_cents", offsetof(es_funder, clawed_back_cents), true},
+    {"holdback_unreleased_cents", offsetof(es_funder, holdback_unreleased_cents), true},
+    {"due_after_horizon_cents", offsetof(es_funder, due_after_horizon_cents), true},
 };
 
 int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model *f,
@@ -152,11 +149,7 @@ int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model 
         if (f->components[c].payer == ES_PARTY_PROVINCE && f->components[c].type == ES_COMP_PERFORMANCE)
             performance += es_ledger_component_total(l, c);
     ADD("ssm_performance_funding_cents", "all", performance);
-    for (size_t i = 0; i < sizeof unpaid_totals / sizeof unpaid_totals[0]; i++) {
-        int64_t cents;
-        memcpy(&cents, (const char *)fd + unpaid_totals[i].offset, sizeof cents);
-        ADD(unpaid_totals[i].measure, "all", cents);
-    }
+    rc |= es_results_add_fields(r, unpaid_totals, sizeof unpaid_totals / sizeof unpaid_totals[0], fd);
     double served = 0, starts = 0, employed12 = 0;
     es_results_get(r, "clients_served", "all", &served);
     es_results_get(r, "job_starts", "all", &starts);

@@ -73,27 +73,19 @@ static void merge_tally(es_tally *into, const es_tally *t)
     into->n = n;
 }
 
-/* The model's counts of clients by where they are, each a measure of group `all`. */
-static const struct {
-    const char *measure;
-    size_t offset; /* of a uint64_t in es_model */
-} client_counts[] = {
-    {"clients_arrived", offsetof(es_model, arrived)},
-    {"clients_returned", offsetof(es_model, returned)},
-    {"clients_waiting_end", offsetof(es_model, waiting)},
-    {"clients_in_service_end", offsetof(es_model, in_service)},
-    {"clients_exited", offsetof(es_model, exited)},
-    {"clients_in_follow_up_end", offsetof(es_model, follow_up)},
+/* The model's counts of clients by where they are. */
+static const es_field_measure client_counts[] = {
+    {"clients_arrived", offsetof(es_model, arrived), false},
+    {"clients_returned", offsetof(es_model, returned), false},
+    {"clients_waiting_end", offsetof(es_model, waiting), false},
+    {"clients_in_service_end", offsetof(es_model, in_service), false},
+    {"clients_exited", offsetof(es_model, exited), false},
+    {"clients_in_follow_up_end", offsetof(es_model, follow_up), false},
 };
 
 static int collect_flows(const es_model *m, es_results *r)
 {
-    int rc = 0;
-    for (size_t i = 0; i < sizeof client_counts / sizeof client_counts[0]; i++) {
-        uint64_t count;
-        memcpy(&count, (const char *)m + client_counts[i].offset, sizeof count);
-        ADD(client_counts[i].measure, "all", count);
-    }
+    int rc = es_results_add_fields(r, client_counts, sizeof client_counts / sizeof client_counts[0], m);
     ADD("peak_active_clients", "all", m->peak_active);
     ADD("plans_opened", "all", m->plans_opened);
     for (int k = 0; k < ES_NCLOSURES; k++)
