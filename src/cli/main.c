@@ -100,6 +100,34 @@ typedef struct run_args {
     const char *params[2]; /* sweep */
 } run_args;
 
+/* An option that takes a count: its letter for getopt, its range, and where the count goes. */
+typedef struct count_option {
+    int letter;
+    const char *name;
+    long long min, max;
+    int *count;
+} count_option;
+
+/* Sets the count of option `letter` from text; 0, or the usage exit status naming the range. */
+static int parse_count(const count_option *options, size_t n, int letter, const char *text)
+{
+    for (size_t i = 0; i < n; i++) {
+        const count_option *opt = &options[i];
+        if (opt->letter != letter)
+            continue;
+        long long v;
+        if (parse_long(text, opt->min, opt->max, &v) == 0) {
+            *opt->count = (int)v;
+            return 0;
+        }
+        char msg[4200];
+        snprintf(msg, sizeof msg, "%s takes a whole number from %lld to %lld, not '%.4000s'",
+                 opt->name, opt->min, opt->max, text);
+        return usage_error("%s", msg);
+    }
+    return usage_error("unknown option '%s'", text);
+}
+
 /* Parses the options shared by run, compare and sweep; returns 0 or an exit status. */
 static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
 {
@@ -116,6 +144,11 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
     a->rq = (essim_request){.command = cmd, .seed = -1, .command_line = command_line};
     a->out = "out/";
     essim_request *o = &a->rq;
+    const count_option counts[] = {
+        {'r', "--replications", 1, 100000, &o->replications},
+        {'j', "--jobs", 1, 256, &o->jobs},
+        {'M', "--max-replications", 2, 100000, &o->max_replications},
+    };
     const char *funding = NULL;
     long long v;
     int c;
@@ -137,19 +170,17 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
             funding = optarg;
             break;
         case 'r':
-            if (parse_long(optarg, 1, 100000, &v))
-                return usage_error("--replications takes a whole number from 1 to 100000, not '%s'", optarg);
-            o->replications = (int)v;
+        case 'j':
+        case 'M': {
+            int rc = parse_count(counts, sizeof counts / sizeof counts[0], c, optarg);
+            if (rc)
+                return rc;
             break;
+        }
         case 's':
             if (parse_long(optarg, 0, LLONG_MAX, &v))
                 return usage_error("--seed takes a whole number >= 0, not '%s'", optarg);
             o->seed = v;
-            break;
-        case 'j':
-            if (parse_long(optarg, 1, 256, &v))
-                return usage_error("--jobs takes a whole number from 1 to 256, not '%s'", optarg);
-            o->jobs = (int)v;
             break;
         case 'l': o->full_ledger = true; break;
         case 'P': {
@@ -161,12 +192,6 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
                                    optarg);
             break;
         }
-        case 'M':
-            if (parse_long(optarg, 2, 100000, &v))
-                return usage_error("--max-replications takes a whole number from 2 to 100000, not '%s'",
-                                   optarg);
-            o->max_replications = (int)v;
-            break;
         case 'R': {
             int first, last, used = 0;
             if (cmd != ESSIM_RUN)
