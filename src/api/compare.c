@@ -390,14 +390,8 @@ static int draw_cash(const es_comparison *c, const char *plots, es_error *err)
 
 static int draw_compare_plots(const es_comparison *c, const char *dir, es_error *err)
 {
-    size_t len = strlen(dir) + sizeof "/plots";
-    char *plots = malloc(len);
-    if (!plots)
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    snprintf(plots, len, "%s/plots", dir);
-    int rc = ES_OK;
-    if (mkdir(plots, 0777) != 0 && errno != EEXIST)
-        rc = es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
+    char *plots; /* made already by the baseline's own tables: kept */
+    int rc = es_output_subfolder(dir, "plots", &plots, err);
     if (!rc)
         rc = draw_spend(c, plots, err);
     if (!rc)
@@ -408,14 +402,12 @@ static int draw_compare_plots(const es_comparison *c, const char *dir, es_error 
     return rc;
 }
 
-int es_compare_write(const es_comparison *c, es_output_folder *out, es_error *err)
+static int fill_comparison(const char *tmp, const void *ctx, es_manifest_info *info,
+                           es_error *err)
 {
-    int rc = es_output_begin(out, err);
-    if (rc)
-        return rc;
-    const char *tmp = out->tmp;
+    const es_comparison *c = ctx;
     /* the top level holds the baseline model's own tables too, as a run would write them */
-    rc = es_output_files(&c->runs[0], tmp, err);
+    int rc = es_output_files(&c->runs[0], tmp, err);
     if (!rc)
         rc = write_summaries(c, tmp, err);
     if (!rc)
@@ -431,29 +423,32 @@ int es_compare_write(const es_comparison *c, es_output_folder *out, es_error *er
                                 creaming_rows, c, err);
     if (!rc)
         rc = draw_compare_plots(c, tmp, err);
-    char models[1200];
-    snprintf(models, sizeof models, "%s/models", tmp);
-    if (!rc && mkdir(models, 0777) != 0)
-        rc = es_error_set(err, ES_EIO, models, 0, "cannot create folder: %s", strerror(errno));
+    char *models = NULL;
+    if (!rc)
+        rc = es_output_subfolder(tmp, "models", &models, err);
     for (int m = 0; !rc && m < c->nmodels; m++) {
-        char name[ES_NAME_MAX * 2], folder[1500];
+        char name[ES_NAME_MAX * 2], numbered[ES_NAME_MAX * 2 + 16], *folder;
         slug(c->models[m].name, name, sizeof name);
-        snprintf(folder, sizeof folder, "%s/%d-%s", models, m + 1, name);
-        if (mkdir(folder, 0777) != 0)
-            rc = es_error_set(err, ES_EIO, folder, 0, "cannot create folder: %s", strerror(errno));
-        else
+        snprintf(numbered, sizeof numbered, "%d-%s", m + 1, name);
+        rc = es_output_subfolder(models, numbered, &folder, err);
+        if (!rc)
             rc = es_output_files(&c->runs[m], folder, err);
+        free(folder);
     }
+    free(models);
     if (!rc)
         rc = es_compare_report(c, tmp, err);
-    es_manifest_info info = {.scenario = &c->runs[0].scenario, .command = c->runs[0].command,
-                             .replications = c->runs[0].nreps};
+    *info = (es_manifest_info){.scenario = &c->runs[0].scenario, .command = c->runs[0].command,
+                               .replications = c->runs[0].nreps};
     for (int m = 0; m < c->nmodels; m++) {
-        info.wall_seconds += c->runs[m].wall_seconds + c->accounting[m].wall_seconds;
-        if (info.nextra_inputs < 16)
-            info.extra_inputs[info.nextra_inputs++] = c->models[m].file;
+        info->wall_seconds += c->runs[m].wall_seconds + c->accounting[m].wall_seconds;
+        if (info->nextra_inputs < 16)
+            info->extra_inputs[info->nextra_inputs++] = c->models[m].file;
     }
-    if (!rc)
-        rc = es_manifest_write(tmp, &info, err);
-    return es_output_commit(out, rc, err);
+    return rc;
+}
+
+int es_compare_write(const es_comparison *c, es_output_folder *out, es_error *err)
+{
+    return es_output_transaction(out, fill_comparison, c, err);
 }

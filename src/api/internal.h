@@ -12,6 +12,7 @@
 #include "engine/results.h"
 #include "funding/ledger.h"
 #include "io/scenario.h"
+#include "io/text.h"
 #include "model/system.h"
 
 typedef struct es_run_options {
@@ -115,6 +116,13 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err);
 int es_output_begin(es_output_folder *o, es_error *err);
 int es_output_files(const es_experiment *x, const char *folder, es_error *err);
 int es_output_commit(es_output_folder *o, int rc, es_error *err);
+/* Appends all that f holds to t and closes f: ES_OK, ES_EIO when reading failed, or
+ * ES_ENOMEM (api/read_all.c). */
+int es_read_all(FILE *f, es_text *t);
+/* Makes the folder DIR/NAME inside a folder being written (one already there is kept) and
+ * gives its path through *path, on the heap: the caller frees it.  ES_EIO naming the folder,
+ * or ES_ENOMEM. */
+int es_output_subfolder(const char *dir, const char *name, char **path, es_error *err);
 
 /* Signals while an output folder is being written.  es_output_stop is for a signal handler
  * (async-signal-safe): while a temporary folder exists (es_output_begin to es_output_commit)
@@ -136,6 +144,14 @@ typedef struct es_manifest_info {
 } es_manifest_info;
 
 int es_manifest_write(const char *folder, const es_manifest_info *info, es_error *err);
+
+/* Writes an output folder as one transaction: es_output_begin, then `fill` writes its files
+ * into dir (the temporary folder) and describes them in *info, then the manifest from info,
+ * then es_output_commit.  Run, compare and sweep folders are all written this way. */
+typedef int (*es_output_fill)(const char *dir, const void *ctx, es_manifest_info *info,
+                              es_error *err);
+int es_output_transaction(es_output_folder *o, es_output_fill fill, const void *ctx,
+                          es_error *err);
 
 /* Comparing funding models on the same client flows. */
 #define ES_MAX_COMPARED 8

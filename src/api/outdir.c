@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -530,17 +531,43 @@ int es_output_commit(es_output_folder *o, int rc, es_error *err)
     return rc;
 }
 
-int es_output_write(const es_experiment *x, es_output_folder *o, es_error *err)
+int es_output_transaction(es_output_folder *o, es_output_fill fill, const void *ctx,
+                          es_error *err)
 {
     int rc = es_output_begin(o, err);
     if (rc)
         return rc;
-    rc = es_output_files(x, o->tmp, err);
-    es_manifest_info info = {.scenario = &x->scenario, .command = x->command,
-                             .replications = x->nreps, .wall_seconds = x->wall_seconds};
-    if (!rc && x->slice)
-        rc = es_slice_write(x, o->tmp, err);
+    es_manifest_info info = {0};
+    rc = fill(o->tmp, ctx, &info, err);
     if (!rc)
         rc = es_manifest_write(o->tmp, &info, err);
     return es_output_commit(o, rc, err);
+}
+
+static int fill_run(const char *dir, const void *ctx, es_manifest_info *info, es_error *err)
+{
+    const es_experiment *x = ctx;
+    *info = (es_manifest_info){.scenario = &x->scenario, .command = x->command,
+                               .replications = x->nreps, .wall_seconds = x->wall_seconds};
+    int rc = es_output_files(x, dir, err);
+    if (!rc && x->slice)
+        rc = es_slice_write(x, dir, err);
+    return rc;
+}
+
+int es_output_write(const es_experiment *x, es_output_folder *o, es_error *err)
+{
+    return es_output_transaction(o, fill_run, x, err);
+}
+
+int es_output_subfolder(const char *dir, const char *name, char **path, es_error *err)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    *path = malloc(len);
+    if (!*path)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the folder %s", name);
+    snprintf(*path, len, "%s/%s", dir, name);
+    if (mkdir(*path, 0777) != 0 && errno != EEXIST)
+        return es_error_set(err, ES_EIO, *path, 0, "cannot create folder: %s", strerror(errno));
+    return ES_OK;
 }

@@ -43,12 +43,7 @@ static int embed_svg(es_text *t, const char *folder, const char *name, const cha
         return es_error_set(err, errno == ENOMEM ? ES_ENOMEM : ES_EIO, path, 0,
                             "cannot read it for the report: %s", strerror(errno));
     es_text svg = {0};
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        es_text_append(&svg, buf, n);
-    int read_failed = ferror(f);
-    fclose(f);
+    int read = es_read_all(f, &svg);
     es_text_printf(t, "<figure><img alt=\"");
     es_text_html(t, alt);
     es_text_printf(t, "\" src=\"data:image/svg+xml;base64,");
@@ -58,9 +53,9 @@ static int embed_svg(es_text *t, const char *folder, const char *name, const cha
     es_text_printf(t, "</figcaption></figure>\n");
     int failed = svg.failed;
     es_text_free(&svg);
-    if (read_failed)
+    if (read == ES_EIO)
         return es_error_set(err, ES_EIO, path, 0, "cannot read it for the report");
-    if (failed)
+    if (read || failed)
         return es_error_set(err, ES_ENOMEM, path, 0, "out of memory embedding it in the report");
     return ES_OK;
 }

@@ -4,6 +4,7 @@
 #include "api/internal.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,21 @@ typedef struct plot_input {
     es_strings keys, tics;
 } plot_input;
 
+/* Starts plots/SCRIPT.gp on in's data, titled HEADING (printf-style) over the scenario's
+ * name. */
 static int start(es_plot_batch *batch, const char *plots, plot_input *in, const char *script,
-                 const char *title, es_error *err)
+                 const es_experiment *x, es_error *err, const char *heading, ...)
+    __attribute__((format(printf, 7, 8)));
+static int start(es_plot_batch *batch, const char *plots, plot_input *in, const char *script,
+                 const es_experiment *x, es_error *err, const char *heading, ...)
 {
+    char title[400];
+    va_list ap;
+    va_start(ap, heading);
+    int n = vsnprintf(title, sizeof title, heading, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof title)
+        snprintf(title + n, sizeof title - (size_t)n, "\n%s", x->scenario.params.name);
     if (in->data.failed || in->keys.failed || in->tics.failed)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
     es_plot pl = {.script = script, .basename = script, .data = in->data.s, .title = title,
@@ -65,10 +78,8 @@ static int monthly_lines(const es_experiment *x, const char *plots, plot_input *
         es_text_printf(t, "%s %.3f %.3f %.3f\n", month, col[m], col[n + m], col[2 * n + m]);
     }
     free(col);
-    char title[400];
-    snprintf(title, sizeof title, "%s by month (mean of %d replications)\n%s", what, x->nreps,
-             p->name);
-    return start(batch, plots, in, name, title, err);
+    return start(batch, plots, in, name, x, err,
+                 "%s by month (mean of %d replications)", what, x->nreps);
 }
 
 static int flow_by_month(const es_experiment *x, const char *plots, plot_input *in,
@@ -111,10 +122,8 @@ static int intake_by_stream(const es_experiment *x, const char *plots, plot_inpu
         es_text_printf(t, "\n");
     }
     free(col);
-    char title[400];
-    snprintf(title, sizeof title, "New clients a month by assessed stream (mean of %d replications)\n%s",
-             x->nreps, p->name);
-    return start(batch, plots, in, "intake_by_stream", title, err);
+    return start(batch, plots, in, "intake_by_stream", x, err,
+                 "New clients a month by assessed stream (mean of %d replications)", x->nreps);
 }
 
 static int retention_by_stream(const es_experiment *x, const char *plots, plot_input *in,
@@ -140,9 +149,8 @@ static int retention_by_stream(const es_experiment *x, const char *plots, plot_i
         }
         es_text_printf(t, "\n");
     }
-    char title[400];
-    snprintf(title, sizeof title, "Still employed after a job start, by stream (95 %% CI)\n%s", p->name);
-    return start(batch, plots, in, "retention_by_stream", title, err);
+    return start(batch, plots, in, "retention_by_stream", x, err,
+                 "Still employed after a job start, by stream (95 %% CI)");
 }
 
 static int outcomes_by_catchment(const es_experiment *x, const char *plots, plot_input *in,
@@ -159,9 +167,8 @@ static int outcomes_by_catchment(const es_experiment *x, const char *plots, plot
         es_text_printf(&in->data, "%d %.3f %.3f %.3f %.3f %.3f %.3f\n", c, 100 * e, 100 * (e - eh),
                        100 * (e + eh), 100 * r, 100 * (r - rh), 100 * (r + rh));
     }
-    char title[400];
-    snprintf(title, sizeof title, "Employment outcomes by catchment (95 %% CI)\n%s", p->name);
-    return start(batch, plots, in, "outcomes_by_catchment", title, err);
+    return start(batch, plots, in, "outcomes_by_catchment", x, err,
+                 "Employment outcomes by catchment (95 %% CI)");
 }
 
 static int wait_distribution(const es_experiment *x, const char *plots, plot_input *in,
@@ -189,11 +196,8 @@ static int wait_distribution(const es_experiment *x, const char *plots, plot_inp
         }
         es_text_printf(t, "\n");
     }
-    char title[400];
-    snprintf(title, sizeof title,
-             "Time from arrival to the start of services (mean of %d replications)\n%s", x->nreps,
-             p->name);
-    return start(batch, plots, in, "wait_distribution", title, err);
+    return start(batch, plots, in, "wait_distribution", x, err,
+                 "Time from arrival to the start of services (mean of %d replications)", x->nreps);
 }
 
 /* A census division's employment rate at exit, over every fiscal year, for one replication:
@@ -258,20 +262,15 @@ static int outcomes_by_cd(const es_experiment *x, const char *plots, plot_input 
     free(rows);
     if (n == 0)
         return ES_OK; /* no census division closed a plan: nothing to draw (nor in the report) */
-    char title[400];
-    snprintf(title, sizeof title, "Employed at exit by census division (95 %% CI)\n%s", p->name);
-    return start(batch, plots, in, "outcomes_by_cd", title, err);
+    return start(batch, plots, in, "outcomes_by_cd", x, err,
+                 "Employed at exit by census division (95 %% CI)");
 }
 
 int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
 {
-    size_t len = strlen(folder) + sizeof "/plots";
-    char *plots = malloc(len);
-    if (!plots)
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    snprintf(plots, len, "%s/plots", folder);
-    if (mkdir(plots, 0777) != 0) {
-        int rc = es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
+    char *plots;
+    int rc = es_output_subfolder(folder, "plots", &plots, err);
+    if (rc) {
         free(plots);
         return rc;
     }
@@ -281,7 +280,6 @@ int es_run_plots(const es_experiment *x, const char *folder, es_error *err)
         outcomes_by_catchment, outcomes_by_cd, vacancies_by_month};
     /* every plot on its own gnuplot process, side by side */
     es_plot_batch batch = {0};
-    int rc = ES_OK;
     for (size_t i = 0; !rc && !es_output_stopped() && i < sizeof draw / sizeof draw[0]; i++) {
         plot_input in = {0};
         es_text_printf(&in.data, "%s", "");

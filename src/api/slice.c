@@ -122,16 +122,11 @@ static int read_whole(const char *path, char **bytes, size_t *len, es_error *err
                             es_input_why(problem, errnum, ES_SLICE_MAX_BYTES, why, sizeof why));
     }
     es_text t = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        es_text_append(&t, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || t.failed) {
+    int rc = es_read_all(f, &t);
+    if (rc) {
         es_text_free(&t);
-        return es_error_set(err, bad ? ES_EIO : ES_ENOMEM, path, 0,
-                            bad ? "cannot read" : "out of memory reading");
+        return es_error_set(err, rc, path, 0,
+                            rc == ES_EIO ? "cannot read" : "out of memory reading");
     }
     *bytes = t.s;
     *len = t.n;

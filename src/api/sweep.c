@@ -210,30 +210,30 @@ static int draw_sweep(const es_sweep *sw, const char *plots, const char *measure
     return rc;
 }
 
-int es_sweep_write(const es_sweep *sw, es_output_folder *out, es_error *err)
+static int fill_sweep(const char *tmp, const void *ctx, es_manifest_info *info, es_error *err)
 {
-    int rc = es_output_begin(out, err);
-    if (rc)
-        return rc;
-    const char *tmp = out->tmp;
-    rc = es_csv_write_table(tmp, "sweep.csv",
+    const es_sweep *sw = ctx;
+    int rc = es_csv_write_table(tmp, "sweep.csv",
                             "parameter_1,value_1,parameter_2,value_2,measure,group,replications,"
                             "mean,ci95_low,ci95_high",
                             sweep_rows, sw, err);
-    char plots[1200];
-    snprintf(plots, sizeof plots, "%s/plots", tmp);
-    if (!rc && mkdir(plots, 0777) != 0)
-        rc = es_error_set(err, ES_EIO, plots, 0, "cannot create folder: %s", strerror(errno));
+    char *plots = NULL;
+    if (!rc)
+        rc = es_output_subfolder(tmp, "plots", &plots, err);
     if (!rc)
         rc = draw_sweep(sw, plots, "employment_rate_at_exit", 100.0,
                         "Employment rate at exit (%)", "sweep_employment_rate", err);
     if (!rc && sw->has_funding)
         rc = draw_sweep(sw, plots, "cost_per_employed_12m_cents", 1e-5,
                         "Cost per 12-month employment (thousands of CAD)", "sweep_cost_per_outcome", err);
-    es_manifest_info info = {.scenario = &sw->scenario, .command = sw->command,
-                             .replications = sw->npoints ? sw->points[0].nreps : 0,
-                             .wall_seconds = sw->wall_seconds};
-    if (!rc)
-        rc = es_manifest_write(tmp, &info, err);
-    return es_output_commit(out, rc, err);
+    *info = (es_manifest_info){.scenario = &sw->scenario, .command = sw->command,
+                               .replications = sw->npoints ? sw->points[0].nreps : 0,
+                               .wall_seconds = sw->wall_seconds};
+    free(plots);
+    return rc;
+}
+
+int es_sweep_write(const es_sweep *sw, es_output_folder *out, es_error *err)
+{
+    return es_output_transaction(out, fill_sweep, sw, err);
 }
