@@ -289,25 +289,31 @@ static void refill(es_calq *q)
 
 /* ---- lifecycle ---- */
 
+/* Sizes the arrays kept by item (the heap and the slots' arrays) for cap items. */
+static int resize(es_calq *q, size_t cap)
+{
+    if (cap >= LOC_BUCKET)
+        return ES_ENOMEM;
+    if (es_resize(&q->heap, cap, sizeof *q->heap) ||
+        es_resize(&q->parked, cap, sizeof *q->parked) ||
+        es_resize(&q->next, cap, sizeof *q->next) || es_resize(&q->prev, cap, sizeof *q->prev) ||
+        es_resize(&q->slots, cap, sizeof *q->slots) ||
+        es_resize(&q->free_slots, cap, sizeof *q->free_slots))
+        return ES_ENOMEM;
+    q->cap = cap;
+    return ES_OK;
+}
+
+
 int es_calq_init(es_calq *q, size_t capacity_hint)
 {
     *q = (es_calq){0};
-    if (capacity_hint < 16)
-        capacity_hint = 16;
-    q->heap = malloc(capacity_hint * sizeof *q->heap);
-    q->parked = malloc(capacity_hint * sizeof *q->parked);
-    q->next = malloc(capacity_hint * sizeof *q->next);
-    q->prev = malloc(capacity_hint * sizeof *q->prev);
-    q->slots = malloc(capacity_hint * sizeof *q->slots);
-    q->free_slots = malloc(capacity_hint * sizeof *q->free_slots);
-    q->bucket_head = malloc(MIN_BUCKETS * sizeof *q->bucket_head);
-    q->bucket_bits = malloc(MIN_BUCKETS / 64 * sizeof *q->bucket_bits);
-    if (!q->heap || !q->parked || !q->next || !q->prev || !q->slots || !q->free_slots ||
-        !q->bucket_head || !q->bucket_bits) {
+    if (resize(q, capacity_hint < 16 ? 16 : capacity_hint) ||
+        es_resize(&q->bucket_head, MIN_BUCKETS, sizeof *q->bucket_head) ||
+        es_resize(&q->bucket_bits, MIN_BUCKETS / 64, sizeof *q->bucket_bits)) {
         es_calq_destroy(q);
         return ES_ENOMEM;
     }
-    q->cap = capacity_hint;
     q->bucket_cap = MIN_BUCKETS;
     es_calq_reset(q); /* empties the buckets too */
     return ES_OK;
@@ -350,21 +356,6 @@ void es_calq_reset(es_calq *q)
     q->tune_after = ES_CALQ_HEAP_ONLY;
 }
 
-static int grow(es_calq *q)
-{
-    size_t cap = q->cap * 2;
-    if (cap >= LOC_BUCKET)
-        return ES_ENOMEM;
-    if (es_resize(&q->heap, cap, sizeof *q->heap) ||
-        es_resize(&q->parked, cap, sizeof *q->parked) ||
-        es_resize(&q->next, cap, sizeof *q->next) || es_resize(&q->prev, cap, sizeof *q->prev) ||
-        es_resize(&q->slots, cap, sizeof *q->slots) ||
-        es_resize(&q->free_slots, cap, sizeof *q->free_slots))
-        return ES_ENOMEM;
-    q->cap = cap;
-    return ES_OK;
-}
-
 /* ---- operations ---- */
 
 static inline void free_slot(es_calq *q, uint32_t s)
@@ -383,10 +374,11 @@ static inline void note_pop(es_calq *q, double key)
 
 int es_calq_push(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle *handle)
 {
-    if (q->size == q->cap && grow(q) != ES_OK)
+    if (q->size == q->cap && resize(q, q->cap * 2) != ES_OK)
         return ES_ENOMEM;
-    uint32_t s = es_slot_take(q->slots, q->free_slots, &q->nfree, &q->nslots);
-    es_pq_item it = {.key = key, .seq = q->next_seq++, .data = data, .tag = tag, .slot = s};
+    es_pq_item it = es_heap_new_item(q->slots, q->free_slots, &q->nfree, &q->nslots, &q->next_seq,
+                                     key, tag, data, handle);
+    uint32_t s = it.slot;
     q->size++;
     if (heap_only(q)) {
         /* Small queues are a plain heap, with no tuning to pay for. */
@@ -394,8 +386,6 @@ int es_calq_push(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle 
         es_heap_sift_up(q->heap, q->slots, q->heap_size - 1, it);
         if (q->heap_size > ES_CALQ_HEAP_ONLY)
             rebuild(q, -1.0);
-        if (handle)
-            *handle = es_heap_handle(s, q->slots[s].gen);
         return ES_OK;
     }
     q->ops_since++;
@@ -409,8 +399,6 @@ int es_calq_push(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle 
         q->parked[s] = it;
         park(q, s, v);
     }
-    if (handle)
-        *handle = es_heap_handle(s, q->slots[s].gen);
     return ES_OK;
 }
 
@@ -436,11 +424,8 @@ int es_calq_replace_top(es_calq *q, double key, uint32_t tag, uint64_t data, es_
     if (q->size == 0)
         return ES_ENOENT;
     es_pq_item top = q->heap[0];
-    /* The new item takes over the old one's slot, as a pop then a push would (the free list
-     * hands back the slot just freed), with a new generation so old handles go stale. */
-    uint32_t s = top.slot;
-    uint32_t gen = ++q->slots[s].gen;
-    es_pq_item it = {.key = key, .seq = q->next_seq++, .data = data, .tag = tag, .slot = s};
+    es_pq_item it = es_heap_replacement(q->heap, q->slots, &q->next_seq, key, tag, data, handle);
+    uint32_t s = it.slot;
     if (heap_only(q)) {
         es_heap_sift_down(q->heap, q->heap_size, q->slots, 0, it);
     } else {
@@ -459,8 +444,6 @@ int es_calq_replace_top(es_calq *q, double key, uint32_t tag, uint64_t data, es_
     }
     if (out)
         *out = top;
-    if (handle)
-        *handle = es_heap_handle(s, gen);
     return ES_OK;
 }
 

@@ -113,4 +113,32 @@ static inline int64_t es_slot_of(const es_pq_slot *slots, size_t nslots, es_hand
     return slots[s].gen == (uint32_t)(handle >> 32) ? (int64_t)s : -1;
 }
 
+/* ---- the items pushed ---- */
+
+/* A new item in a new slot (es_slot_take), its handle through handle (may be NULL). */
+static inline es_pq_item es_heap_new_item(es_pq_slot *slots, const uint32_t *free_slots,
+                                          size_t *nfree, size_t *nslots, uint64_t *next_seq,
+                                          double key, uint32_t tag, uint64_t data,
+                                          es_handle *handle)
+{
+    uint32_t s = es_slot_take(slots, free_slots, nfree, nslots);
+    if (handle)
+        *handle = es_heap_handle(s, slots[s].gen);
+    return (es_pq_item){.key = key, .seq = (*next_seq)++, .data = data, .tag = tag, .slot = s};
+}
+
+/* The item that replaces the root: it takes over the root's slot, as a pop then a push would
+ * (the free list hands back the slot just freed), with a new generation so old handles go
+ * stale; its handle through handle (may be NULL). */
+static inline es_pq_item es_heap_replacement(const es_pq_item *heap, es_pq_slot *slots,
+                                             uint64_t *next_seq, double key, uint32_t tag,
+                                             uint64_t data, es_handle *handle)
+{
+    uint32_t s = heap[0].slot;
+    uint32_t gen = ++slots[s].gen;
+    if (handle)
+        *handle = es_heap_handle(s, gen);
+    return (es_pq_item){.key = key, .seq = (*next_seq)++, .data = data, .tag = tag, .slot = s};
+}
+
 #endif

@@ -6,19 +6,24 @@
 #include "engine/error.h"
 #include "engine/heap.h"
 
+/* Sizes the heap and the slots' arrays for cap items. */
+static int resize(es_pq *pq, size_t cap)
+{
+    if (es_resize(&pq->heap, cap, sizeof *pq->heap) ||
+        es_resize(&pq->slots, cap, sizeof *pq->slots) ||
+        es_resize(&pq->free_slots, cap, sizeof *pq->free_slots))
+        return ES_ENOMEM;
+    pq->cap = cap;
+    return ES_OK;
+}
+
 int es_pq_init(es_pq *pq, size_t capacity_hint)
 {
     *pq = (es_pq){0};
-    if (capacity_hint < 16)
-        capacity_hint = 16;
-    pq->heap = malloc(capacity_hint * sizeof *pq->heap);
-    pq->slots = malloc(capacity_hint * sizeof *pq->slots);
-    pq->free_slots = malloc(capacity_hint * sizeof *pq->free_slots);
-    if (!pq->heap || !pq->slots || !pq->free_slots) {
+    if (resize(pq, capacity_hint < 16 ? 16 : capacity_hint)) {
         es_pq_destroy(pq);
         return ES_ENOMEM;
     }
-    pq->cap = capacity_hint;
     return ES_OK;
 }
 
@@ -39,27 +44,14 @@ void es_pq_reset(es_pq *pq)
     pq->next_seq = 0;
 }
 
-static int grow(es_pq *pq)
-{
-    size_t cap = pq->cap * 2;
-    if (es_resize(&pq->heap, cap, sizeof *pq->heap) ||
-        es_resize(&pq->slots, cap, sizeof *pq->slots) ||
-        es_resize(&pq->free_slots, cap, sizeof *pq->free_slots))
-        return ES_ENOMEM;
-    pq->cap = cap;
-    return ES_OK;
-}
-
 int es_pq_push(es_pq *pq, double key, uint32_t tag, uint64_t data, es_handle *handle)
 {
-    if (pq->size == pq->cap && grow(pq) != ES_OK)
+    if (pq->size == pq->cap && resize(pq, pq->cap * 2) != ES_OK)
         return ES_ENOMEM;
-    uint32_t slot = es_slot_take(pq->slots, pq->free_slots, &pq->nfree, &pq->nslots);
-    es_pq_item it = {.key = key, .seq = pq->next_seq++, .data = data, .tag = tag, .slot = slot};
+    es_pq_item it = es_heap_new_item(pq->slots, pq->free_slots, &pq->nfree, &pq->nslots,
+                                     &pq->next_seq, key, tag, data, handle);
     pq->size++;
     es_heap_sift_up(pq->heap, pq->slots, pq->size - 1, it);
-    if (handle)
-        *handle = es_heap_handle(slot, pq->slots[slot].gen);
     return ES_OK;
 }
 
@@ -70,14 +62,8 @@ int es_pq_replace_top(es_pq *pq, double key, uint32_t tag, uint64_t data, es_han
         return ES_ENOENT;
     if (out)
         *out = pq->heap[0];
-    /* The new item takes over the old one's slot, as a pop then a push would (the free list
-     * hands back the slot just freed), with a new generation so old handles go stale. */
-    uint32_t slot = pq->heap[0].slot;
-    uint32_t gen = ++pq->slots[slot].gen;
-    es_pq_item it = {.key = key, .seq = pq->next_seq++, .data = data, .tag = tag, .slot = slot};
+    es_pq_item it = es_heap_replacement(pq->heap, pq->slots, &pq->next_seq, key, tag, data, handle);
     es_heap_sift_down(pq->heap, pq->size, pq->slots, 0, it);
-    if (handle)
-        *handle = es_heap_handle(slot, gen);
     return ES_OK;
 }
 
