@@ -294,11 +294,9 @@ static int resize(es_calq *q, size_t cap)
 {
     if (cap >= LOC_BUCKET)
         return ES_ENOMEM;
-    if (es_resize(&q->heap, cap, sizeof *q->heap) ||
+    if (es_heap_resize(&q->heap, &q->slots, &q->free_slots, cap) ||
         es_resize(&q->parked, cap, sizeof *q->parked) ||
-        es_resize(&q->next, cap, sizeof *q->next) || es_resize(&q->prev, cap, sizeof *q->prev) ||
-        es_resize(&q->slots, cap, sizeof *q->slots) ||
-        es_resize(&q->free_slots, cap, sizeof *q->free_slots))
+        es_resize(&q->next, cap, sizeof *q->next) || es_resize(&q->prev, cap, sizeof *q->prev))
         return ES_ENOMEM;
     q->cap = cap;
     return ES_OK;

@@ -7,7 +7,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
+#include "engine/alloc.h"
+#include "engine/error.h"
 #include "engine/pq.h"
 
 static inline int es_heap_less(const es_pq_item *a, const es_pq_item *b)
@@ -79,6 +82,19 @@ static inline es_pq_item es_heap_take(es_pq_item *heap, size_t *n, es_pq_slot *s
             es_heap_sift_down(heap, *n, slots, i, last);
     }
     return removed;
+}
+
+/* ---- the arrays: the heap and the slots, sized together ---- */
+
+/* Sizes the heap, the slots and the free list for cap items; ES_ENOMEM, the arrays still
+ * valid, when memory is short. */
+static inline int es_heap_resize(es_pq_item **heap, es_pq_slot **slots, uint32_t **free_slots,
+                                 size_t cap)
+{
+    if (es_resize(heap, cap, sizeof **heap) || es_resize(slots, cap, sizeof **slots) ||
+        es_resize(free_slots, cap, sizeof **free_slots))
+        return ES_ENOMEM;
+    return ES_OK;
 }
 
 /* ---- the slots behind the handles ---- */

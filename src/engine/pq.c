@@ -9,12 +9,10 @@
 /* Sizes the heap and the slots' arrays for cap items. */
 static int resize(es_pq *pq, size_t cap)
 {
-    if (es_resize(&pq->heap, cap, sizeof *pq->heap) ||
-        es_resize(&pq->slots, cap, sizeof *pq->slots) ||
-        es_resize(&pq->free_slots, cap, sizeof *pq->free_slots))
-        return ES_ENOMEM;
-    pq->cap = cap;
-    return ES_OK;
+    int rc = es_heap_resize(&pq->heap, &pq->slots, &pq->free_slots, cap);
+    if (!rc)
+        pq->cap = cap;
+    return rc;
 }
 
 int es_pq_init(es_pq *pq, size_t capacity_hint)
