@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The essim command as a user meets it: help and version, usage errors, the output folder,
 # client and money conservation in what it writes, and that failures never touch earlier results.
+# Usage: tests/cli.sh ESSIM [SECTION...]   (from the repo root; no SECTION runs them all).
+# Sections: usage run folder compare sweep models.  ctest runs each as its own test (cli_usage,
+# cli_run, ...), so that they run side by side under ctest -j.
 set -u
 essim=$1
+shift
+sections=("$@")
+((${#sections[@]})) || sections=(usage run folder compare sweep models)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
@@ -16,143 +22,174 @@ expect_status() { # STATUS DESCRIPTION COMMAND...
   if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want ($(head -c 300 "$tmp/stderr"))"; fi
 }
 
-expect_status 0 "--help" "$essim" --help
-grep -q "usage: essim" "$tmp/stdout" && ok || bad "--help prints usage"
-expect_status 0 "--version" "$essim" --version
-head -1 "$tmp/stdout" | grep -Eq '^essim [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "--version format"
-expect_status 2 "no command" "$essim"
-expect_status 2 "unknown command" "$essim" frobnicate
-expect_status 2 "unknown option" "$essim" run scenarios/default.cfg --frob
-expect_status 2 "bad --replications" "$essim" run scenarios/default.cfg --replications 0
-expect_status 2 "bad --jobs" "$essim" run scenarios/default.cfg --jobs x
-expect_status 2 "bad --precision" "$essim" run scenarios/default.cfg --precision 5
-expect_status 2 "missing scenario" "$essim" run "$tmp/none.cfg"
-grep -q "none.cfg: cannot open file" "$tmp/stderr" && ok || bad "missing scenario message"
-expect_status 2 "scenario is a folder" "$essim" check scenarios
-grep -qx "essim: scenarios: is a folder, not a file" "$tmp/stderr" && ok || bad "folder scenario message"
-expect_status 0 "check default" "$essim" check scenarios/default.cfg
+section_usage() {
+  expect_status 0 "--help" "$essim" --help
+  grep -q "usage: essim" "$tmp/stdout" && ok || bad "--help prints usage"
+  expect_status 0 "--version" "$essim" --version
+  head -1 "$tmp/stdout" | grep -Eq '^essim [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "--version format"
+  expect_status 2 "no command" "$essim"
+  expect_status 2 "unknown command" "$essim" frobnicate
+  expect_status 2 "unknown option" "$essim" run scenarios/default.cfg --frob
+  expect_status 2 "bad --replications" "$essim" run scenarios/default.cfg --replications 0
+  expect_status 2 "bad --jobs" "$essim" run scenarios/default.cfg --jobs x
+  expect_status 2 "bad --precision" "$essim" run scenarios/default.cfg --precision 5
+  expect_status 2 "missing scenario" "$essim" run "$tmp/none.cfg"
+  grep -q "none.cfg: cannot open file" "$tmp/stderr" && ok || bad "missing scenario message"
+  expect_status 2 "scenario is a folder" "$essim" check scenarios
+  grep -qx "essim: scenarios: is a folder, not a file" "$tmp/stderr" && ok || bad "folder scenario message"
+  expect_status 0 "check default" "$essim" check scenarios/default.cfg
+}
 
-# A real run, and what it must hold.
-out="$tmp/out"
-expect_status 0 "run default" "$essim" run scenarios/default.cfg --out "$out" --replications 3 --ledger --quiet
-for f in summary.csv replications.csv monthly.csv ledger_summary.csv ledger.csv outcomes_by_site.csv outcomes_by_cd.csv \
-         kpis.csv provider_finance.csv manifest.json report.html comparison.csv comparison_differences.csv \
-         plots/flow_by_month.png plots/flow_by_month.svg plots/spend_by_component.svg \
-         models/1-ontario-ies-performance-based-illustrative/summary.csv models/2-legacy-eo-block-funding-illustrative/summary.csv; do
-  [ -s "$out/$f" ] && ok || bad "missing output $f"
-done
-[ ! -s "$tmp/stdout" ] && ok || bad "--quiet printed something"
+# The default job (a comparison of two funding models), with the full ledger, and what it must
+# hold in every replication.
+# (Two replications, run side by side: "every replication" is more than one, and each
+# replication's full ledger is ~190 MB.)
+section_run() {
+  local out="$tmp/out"
+  expect_status 0 "run default" "$essim" run scenarios/default.cfg --out "$out" --replications 2 --jobs 2 --ledger --quiet
+  for f in summary.csv replications.csv monthly.csv ledger_summary.csv ledger.csv outcomes_by_site.csv outcomes_by_cd.csv \
+           kpis.csv provider_finance.csv manifest.json report.html comparison.csv comparison_differences.csv \
+           plots/flow_by_month.png plots/flow_by_month.svg plots/spend_by_component.svg \
+           models/1-ontario-ies-performance-based-illustrative/summary.csv models/2-legacy-eo-block-funding-illustrative/summary.csv; do
+    [ -s "$out/$f" ] && ok || bad "missing output $f"
+  done
+  [ ! -s "$tmp/stdout" ] && ok || bad "--quiet printed something"
 
-# Clients are conserved in every replication: arrived = waiting + in service + exited.
-awk -F, 'NR > 1 && $3 == "all" { v[$1 "," $2] = $4; r[$1] = 1 }
-  END { bad = 0; for (k in r) { a = v[k ",clients_arrived"]; s = v[k ",clients_waiting_end"] + v[k ",clients_in_service_end"] + v[k ",clients_exited"];
-        if (a != s || a == 0) { print "replication " k ": arrived " a " != " s; bad = 1 } } exit bad }' "$out/replications.csv" \
-  && ok || bad "client conservation"
+  # Clients are conserved in every replication: arrived = waiting + in service + exited.
+  awk -F, 'NR > 1 && $3 == "all" { v[$1 "," $2] = $4; r[$1] = 1 }
+    END { bad = 0; for (k in r) { a = v[k ",clients_arrived"]; s = v[k ",clients_waiting_end"] + v[k ",clients_in_service_end"] + v[k ",clients_exited"];
+          if (a != s || a == 0) { print "replication " k ": arrived " a " != " s; bad = 1 } } exit bad }' "$out/replications.csv" \
+    && ok || bad "client conservation"
 
-# Money is conserved to the cent: ledger rows = ledger summary = spend by payer = sum of components.
-awk -F, 'FNR == 1 { file++; next }
-  file == 1 { ledger[$1] += $NF }
-  file == 2 { summary[$1] += $NF }
-  file == 3 && $2 == "spend_by_payer_cents" { total[$1] += $4 }
-  file == 3 && $2 == "spend_cents" { comp[$1] += $4 }
-  END { bad = 0; n = 0
-        for (r in total) { n++
-          if (ledger[r] != total[r] || summary[r] != total[r] || comp[r] != total[r]) {
-            print "replication " r ": ledger " ledger[r] " summary " summary[r] " total " total[r] " components " comp[r]; bad = 1 } }
-        if (n == 0 || total[1] <= 0) { print "no spending found"; bad = 1 }
-        exit bad }' "$out/ledger.csv" "$out/ledger_summary.csv" "$out/replications.csv" \
-  && ok || bad "money conservation"
-
-# A payment is never dated before the event that earned it.
-awk -F, 'NR > 1 && $3 < $4 { print "payment before its event: " $0; exit 1 }' "$out/ledger.csv" && ok || bad "payment dates"
-
-# Without --ledger there is no full ledger.
-expect_status 0 "run without ledger" "$essim" run scenarios/default.cfg --out "$tmp/noledger" --replications 2 --quiet
-[ ! -e "$tmp/noledger/ledger.csv" ] && ok || bad "ledger.csv written without --ledger"
-
-# A failing run leaves the previous results untouched, and leaves no temporary folder.
-before=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
-expect_status 2 "bad scenario over existing results" "$essim" run tests/bad/out-of-range.cfg --out "$out"
-after=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
-[ "$before" = "$after" ] && ok || bad "a failed run changed earlier results"
-ls -d "$tmp"/out.* >/dev/null 2>&1 && bad "temporary folder left behind" || ok
-
-# A run killed midway (SIGKILL, SIGTERM) leaves the previous results exactly as they were.
-for sig in KILL TERM; do
-  "$essim" run scenarios/province.cfg --replications 8 --jobs 1 --out "$out" --quiet >/dev/null 2>&1 &
-  pid=$!
-  sleep 1
-  kill -s "$sig" "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  after=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
-  [ "$before" = "$after" ] && ok || bad "a run killed by SIG$sig changed earlier results"
-done
-
-# A successful run replaces the folder as a whole: a file of the earlier run that this one
-# does not write disappears.  (A file essim did not write makes it refuse: output_safety.sh.)
-expect_status 0 "rerun over existing results" "$essim" run scenarios/default.cfg --out "$out" --replications 2 --quiet
-[ ! -e "$out/ledger.csv" ] && ok || bad "old ledger.csv mixed with new results"
-
-# An output folder that cannot be written: exit 1 with the path in the message.
-expect_status 1 "unwritable output" "$essim" run scenarios/default.cfg --out /proc/essim-cannot-write --replications 1 --quiet
-grep -q "/proc/essim-cannot-write" "$tmp/stderr" && ok || bad "unwritable output message lacks the path"
-
-# essim compare: usage, outputs, identical flows across models, a model against itself.
-expect_status 2 "compare without --funding" "$essim" compare scenarios/peel.cfg
-expect_status 2 "--funding with run" "$essim" run scenarios/peel.cfg --funding model/funding/ies-thin-slice.cfg
-expect_status 2 "compare with a missing model" "$essim" compare scenarios/peel.cfg --funding "$tmp/none.cfg"
-expect_status 2 "compare with a bad model" "$essim" compare scenarios/peel.cfg --funding tests/bad/funding/negative-amount.cfg
-grep -q "negative-amount.cfg:5:" "$tmp/stderr" && ok || bad "compare's bad model message lacks FILE:LINE"
-cmp_out="$tmp/compare"
-expect_status 0 "compare two models" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding model/funding/ies-thin-slice.cfg,tests/data/funding-doubled.cfg --replications 2 --out "$cmp_out" --quiet
-for f in comparison.csv comparison_differences.csv event_fingerprints.csv plots/spend_by_component.png plots/cost_per_outcome_by_stream.svg plots/provider_cash_position.png models/1-ies-thin-slice-illustrative/summary.csv models/2-doubled-outcomes-test/ledger_summary.csv; do
-  [ -s "$cmp_out/$f" ] && ok || bad "compare output $f missing"
-done
-# the same events, replication by replication, under both models
-awk -F, 'NR > 1 { fp[$2] = fp[$2] " " $4 } END { for (r in fp) { split(fp[r], a, " "); if (a[1] != a[2]) exit 1 } }' "$cmp_out/event_fingerprints.csv" && ok || bad "event fingerprints differ across models"
-# a model compared with itself differs by exactly zero, with a zero-width interval
-awk -F, 'NR > 1 && $1 == $2 && ($(NF-2) != 0 || $(NF-1) != 0 || $NF != 0) { exit 1 }' "$cmp_out/comparison_differences.csv" && ok || bad "self-comparison not zero"
-expect_status 0 "behavioural compare" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding tests/data/funding-pays-a.cfg --behavioural --replications 2 --out "$tmp/behave" --quiet
-[ -s "$tmp/behave/creaming.csv" ] && ok || bad "creaming.csv missing"
-# With --precision each model would stop at its own count (here 10 and 18 replications); paired
-# differences need the same replications under every model, so all run to the largest.
-expect_status 0 "compare with --precision" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding model/funding/ies-thin-slice.cfg,model/funding/eo-legacy-block.cfg --behavioural --precision 0.05 --max-replications 20 --out "$tmp/cmp-precise" --quiet
-reps() { awk -F, 'NR > 1 { print $1 }' "$1" | sort -nu | paste -sd' '; }
-a=$(reps "$tmp"/cmp-precise/models/1-*/replications.csv)
-b=$(reps "$tmp"/cmp-precise/models/2-*/replications.csv)
-n=$(awk -F, 'NR > 1 && $3 == "clients_served" && $4 == "all" { print $5 }' "$tmp/cmp-precise/comparison_differences.csv" | sort -u)
-[ -n "$a" ] && [ "$a" = "$b" ] && [ "$n" = "$(wc -w <<<"$a")" ] && ok || bad "compare --precision: replications '$a' and '$b', $n paired"
-
-# essim sweep: usage, a bad path, outputs, and a point at the scenario's own value reproducing run.
-expect_status 2 "sweep without --param" "$essim" sweep scenarios/peel.cfg
-expect_status 2 "sweep with a bad --param" "$essim" sweep scenarios/peel.cfg --param outcomes.need_effect
-expect_status 2 "sweep of an unknown key" "$essim" sweep scenarios/peel.cfg --param outcomes.nope=1,2
-grep -q "no such scenario key" "$tmp/stderr" && ok || bad "unknown sweep key message"
-expect_status 2 "sweep value out of range" "$essim" sweep scenarios/peel.cfg --param outcomes.need_effect=0.5,99
-grep -q "out of range" "$tmp/stderr" && ok || bad "sweep range message"
-expect_status 0 "sweep" "$essim" sweep scenarios/muskoka-kawarthas.cfg --param outcomes.need_effect=0.25,0.5 --replications 2 --out "$tmp/sweep" --quiet
-for f in sweep.csv plots/sweep_employment_rate.png plots/sweep_cost_per_outcome.svg; do
-  [ -s "$tmp/sweep/$f" ] && ok || bad "sweep output $f missing"
-done
-# a setting whose values are names, not numbers: drawn as categories
-expect_status 0 "sweep of a named setting" "$essim" sweep scenarios/muskoka-kawarthas.cfg --param 'catchments.[0].routing=nearest,least_loaded' --replications 2 --out "$tmp/sweep-named" --quiet
-[ -s "$tmp/sweep-named/plots/sweep_employment_rate.svg" ] && ok || bad "sweep of a named setting drew no plot"
-expect_status 0 "run for the sweep check" "$essim" run scenarios/muskoka-kawarthas.cfg --replications 2 --out "$tmp/sweep-run" --quiet
-want=$(awk -F, '$1 == "total_spend_cents" && $2 == "all" { print $4 }' "$tmp/sweep-run/summary.csv")
-got=$(awk -F, '$2 == "0.5" && $5 == "total_spend_cents" && $6 == "all" { print $8 }' "$tmp/sweep/sweep.csv")
-[ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "sweep point at the scenario's value ($got) differs from run ($want)"
-
-# Every shipped funding model loads and runs, on the same flows, with money conserved.
-models=$(ls model/funding/*.cfg | paste -sd, -)
-expect_status 0 "compare every shipped model" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding "$models" --replications 1 --out "$tmp/all-models" --quiet
-[ "$(awk -F, 'NR > 1 { print $NF }' "$tmp/all-models/event_fingerprints.csv" | sort -u | wc -l)" = 1 ] && ok || bad "shipped models saw different flows"
-for d in "$tmp"/all-models/models/*/; do
+  # Money is conserved to the cent: ledger rows = ledger summary = spend by payer = sum of components.
   awk -F, 'FNR == 1 { file++; next }
-    file == 1 { summary += $NF }
-    file == 2 && $2 == "spend_by_payer_cents" { payers += $4 }
-    END { if (summary != payers) { print "ledger " summary " != payers " payers; exit 1 } }'     "$d/ledger_summary.csv" "$d/replications.csv" && ok || bad "money not conserved under $(basename "$d")"
-done
-[ -s "$tmp/all-models/manifest.json" ] && grep -q '"sha256"' "$tmp/all-models/manifest.json" && ok || bad "compare manifest"
+    file == 1 { ledger[$1] += $NF }
+    file == 2 { summary[$1] += $NF }
+    file == 3 && $2 == "spend_by_payer_cents" { total[$1] += $4 }
+    file == 3 && $2 == "spend_cents" { comp[$1] += $4 }
+    END { bad = 0; n = 0
+          for (r in total) { n++
+            if (ledger[r] != total[r] || summary[r] != total[r] || comp[r] != total[r]) {
+              print "replication " r ": ledger " ledger[r] " summary " summary[r] " total " total[r] " components " comp[r]; bad = 1 } }
+          if (n == 0 || total[1] <= 0) { print "no spending found"; bad = 1 }
+          exit bad }' "$out/ledger.csv" "$out/ledger_summary.csv" "$out/replications.csv" \
+    && ok || bad "money conservation"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+  # A payment is never dated before the event that earned it.
+  awk -F, 'NR > 1 && $3 < $4 { print "payment before its event: " $0; exit 1 }' "$out/ledger.csv" && ok || bad "payment dates"
+}
+
+# The output folder: what --ledger decides, and that a failed, killed or later run never mixes
+# with earlier results.
+# The earlier results are those of a small run with its ledger: what is checked (every file
+# byte for byte, the ledger gone after a run without it) does not depend on their size.
+section_folder() {
+  local out="$tmp/out" before after sig pid
+  expect_status 0 "earlier results" "$essim" run tests/fault/small.cfg --out "$out" --ledger --quiet
+  [ -s "$out/ledger.csv" ] && ok || bad "--ledger wrote no ledger.csv"
+
+  # Without --ledger there is no full ledger (the default job: a comparison).
+  expect_status 0 "run without ledger" "$essim" run scenarios/default.cfg --out "$tmp/noledger" --replications 1 --quiet
+  [ ! -e "$tmp/noledger/ledger.csv" ] && ok || bad "ledger.csv written without --ledger"
+
+  # A failing run leaves the previous results untouched, and leaves no temporary folder.
+  before=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
+  expect_status 2 "bad scenario over existing results" "$essim" run tests/bad/out-of-range.cfg --out "$out"
+  after=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
+  [ "$before" = "$after" ] && ok || bad "a failed run changed earlier results"
+  ls -d "$tmp"/out.* >/dev/null 2>&1 && bad "temporary folder left behind" || ok
+
+  # A run killed midway (SIGKILL, SIGTERM) leaves the previous results exactly as they were.
+  for sig in KILL TERM; do
+    "$essim" run scenarios/province.cfg --replications 8 --jobs 1 --out "$out" --quiet >/dev/null 2>&1 &
+    pid=$!
+    sleep 1
+    kill -s "$sig" "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    after=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
+    [ "$before" = "$after" ] && ok || bad "a run killed by SIG$sig changed earlier results"
+  done
+
+  # A successful run replaces the folder as a whole: a file of the earlier run that this one
+  # does not write disappears.  (A file essim did not write makes it refuse: output_safety.sh.)
+  expect_status 0 "rerun over existing results" "$essim" run scenarios/default.cfg --out "$out" --replications 1 --quiet
+  [ ! -e "$out/ledger.csv" ] && ok || bad "old ledger.csv mixed with new results"
+
+  # An output folder that cannot be written: exit 1 with the path in the message.
+  expect_status 1 "unwritable output" "$essim" run scenarios/default.cfg --out /proc/essim-cannot-write --replications 1 --quiet
+  grep -q "/proc/essim-cannot-write" "$tmp/stderr" && ok || bad "unwritable output message lacks the path"
+}
+
+section_compare() {
+  # essim compare: usage, outputs, identical flows across models, a model against itself.
+  expect_status 2 "compare without --funding" "$essim" compare scenarios/peel.cfg
+  expect_status 2 "--funding with run" "$essim" run scenarios/peel.cfg --funding model/funding/ies-thin-slice.cfg
+  expect_status 2 "compare with a missing model" "$essim" compare scenarios/peel.cfg --funding "$tmp/none.cfg"
+  expect_status 2 "compare with a bad model" "$essim" compare scenarios/peel.cfg --funding tests/bad/funding/negative-amount.cfg
+  grep -q "negative-amount.cfg:5:" "$tmp/stderr" && ok || bad "compare's bad model message lacks FILE:LINE"
+  cmp_out="$tmp/compare"
+  expect_status 0 "compare two models" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding model/funding/ies-thin-slice.cfg,tests/data/funding-doubled.cfg --replications 2 --out "$cmp_out" --quiet
+  for f in comparison.csv comparison_differences.csv event_fingerprints.csv plots/spend_by_component.png plots/cost_per_outcome_by_stream.svg plots/provider_cash_position.png models/1-ies-thin-slice-illustrative/summary.csv models/2-doubled-outcomes-test/ledger_summary.csv; do
+    [ -s "$cmp_out/$f" ] && ok || bad "compare output $f missing"
+  done
+  # the same events, replication by replication, under both models
+  awk -F, 'NR > 1 { fp[$2] = fp[$2] " " $4 } END { for (r in fp) { split(fp[r], a, " "); if (a[1] != a[2]) exit 1 } }' "$cmp_out/event_fingerprints.csv" && ok || bad "event fingerprints differ across models"
+  # a model compared with itself differs by exactly zero, with a zero-width interval
+  awk -F, 'NR > 1 && $1 == $2 && ($(NF-2) != 0 || $(NF-1) != 0 || $NF != 0) { exit 1 }' "$cmp_out/comparison_differences.csv" && ok || bad "self-comparison not zero"
+  expect_status 0 "behavioural compare" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding tests/data/funding-pays-a.cfg --behavioural --replications 2 --out "$tmp/behave" --quiet
+  [ -s "$tmp/behave/creaming.csv" ] && ok || bad "creaming.csv missing"
+  # With --precision each model would stop at its own count (here 10 and 18 replications); paired
+  # differences need the same replications under every model, so all run to the largest.
+  expect_status 0 "compare with --precision" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding model/funding/ies-thin-slice.cfg,model/funding/eo-legacy-block.cfg --behavioural --precision 0.05 --max-replications 20 --out "$tmp/cmp-precise" --quiet
+  reps() { awk -F, 'NR > 1 { print $1 }' "$1" | sort -nu | paste -sd' '; }
+  a=$(reps "$tmp"/cmp-precise/models/1-*/replications.csv)
+  b=$(reps "$tmp"/cmp-precise/models/2-*/replications.csv)
+  n=$(awk -F, 'NR > 1 && $3 == "clients_served" && $4 == "all" { print $5 }' "$tmp/cmp-precise/comparison_differences.csv" | sort -u)
+  [ -n "$a" ] && [ "$a" = "$b" ] && [ "$n" = "$(wc -w <<<"$a")" ] && ok || bad "compare --precision: replications '$a' and '$b', $n paired"
+}
+
+section_sweep() {
+  # essim sweep: usage, a bad path, outputs, and a point at the scenario's own value reproducing run.
+  expect_status 2 "sweep without --param" "$essim" sweep scenarios/peel.cfg
+  expect_status 2 "sweep with a bad --param" "$essim" sweep scenarios/peel.cfg --param outcomes.need_effect
+  expect_status 2 "sweep of an unknown key" "$essim" sweep scenarios/peel.cfg --param outcomes.nope=1,2
+  grep -q "no such scenario key" "$tmp/stderr" && ok || bad "unknown sweep key message"
+  expect_status 2 "sweep value out of range" "$essim" sweep scenarios/peel.cfg --param outcomes.need_effect=0.5,99
+  grep -q "out of range" "$tmp/stderr" && ok || bad "sweep range message"
+  expect_status 0 "sweep" "$essim" sweep scenarios/muskoka-kawarthas.cfg --param outcomes.need_effect=0.25,0.5 --replications 2 --out "$tmp/sweep" --quiet
+  for f in sweep.csv plots/sweep_employment_rate.png plots/sweep_cost_per_outcome.svg; do
+    [ -s "$tmp/sweep/$f" ] && ok || bad "sweep output $f missing"
+  done
+  # a setting whose values are names, not numbers: drawn as categories
+  expect_status 0 "sweep of a named setting" "$essim" sweep scenarios/muskoka-kawarthas.cfg --param 'catchments.[0].routing=nearest,least_loaded' --replications 2 --out "$tmp/sweep-named" --quiet
+  [ -s "$tmp/sweep-named/plots/sweep_employment_rate.svg" ] && ok || bad "sweep of a named setting drew no plot"
+  expect_status 0 "run for the sweep check" "$essim" run scenarios/muskoka-kawarthas.cfg --replications 2 --out "$tmp/sweep-run" --quiet
+  want=$(awk -F, '$1 == "total_spend_cents" && $2 == "all" { print $4 }' "$tmp/sweep-run/summary.csv")
+  got=$(awk -F, '$2 == "0.5" && $5 == "total_spend_cents" && $6 == "all" { print $8 }' "$tmp/sweep/sweep.csv")
+  [ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "sweep point at the scenario's value ($got) differs from run ($want)"
+}
+
+section_models() {
+  # Every shipped funding model loads and runs, on the same flows, with money conserved.
+  models=$(ls model/funding/*.cfg | paste -sd, -)
+  expect_status 0 "compare every shipped model" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding "$models" --replications 1 --out "$tmp/all-models" --quiet
+  [ "$(awk -F, 'NR > 1 { print $NF }' "$tmp/all-models/event_fingerprints.csv" | sort -u | wc -l)" = 1 ] && ok || bad "shipped models saw different flows"
+  for d in "$tmp"/all-models/models/*/; do
+    awk -F, 'FNR == 1 { file++; next }
+      file == 1 { summary += $NF }
+      file == 2 && $2 == "spend_by_payer_cents" { payers += $4 }
+      END { if (summary != payers) { print "ledger " summary " != payers " payers; exit 1 } }'     "$d/ledger_summary.csv" "$d/replications.csv" && ok || bad "money not conserved under $(basename "$d")"
+  done
+  [ -s "$tmp/all-models/manifest.json" ] && grep -q '"sha256"' "$tmp/all-models/manifest.json" && ok || bad "compare manifest"
+
+}
+
+for section in "${sections[@]}"; do
+  if [ "$(type -t "section_$section")" != function ]; then
+    echo "cli.sh: no section '$section' (usage run folder compare sweep models)"
+    exit 2
+  fi
+  "section_$section"
+done
+echo "cli ${sections[*]}: $pass passed, $fail failed"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]

@@ -4,13 +4,22 @@
 # the commit.  Cases: tests/golden/NAME.args holds "SCENARIO ARGS...", NAME.sha256 the hashes,
 # NAME.summary.csv the case's summary.csv, so that a failure says which files changed and which
 # measures moved, by how much (tests/golden_explain.py).
+# Usage: tests/golden.sh ESSIM [NAME...]   (from the repo root; no NAME runs every case).  ctest
+# runs each case as its own test, golden_NAME.
 set -u
 essim=$1
+shift
+cases=()
+for name in "$@"; do
+  [ -f "tests/golden/$name.args" ] || { echo "golden: no case tests/golden/$name.args"; exit 2; }
+  cases+=("tests/golden/$name.args")
+done
+((${#cases[@]})) || cases=(tests/golden/*.args)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
-for args_file in tests/golden/*.args; do
+for args_file in "${cases[@]}"; do
   name=$(basename "$args_file" .args)
   read -r -a args <"$args_file"
   stored="tests/golden/$name.summary.csv"
