@@ -49,5 +49,5 @@ awk -v label="$label" -v w="$wall2" -v s="$sim2" -v e="$events" -v sw="$stub2" -
   printf "%s --jobs 2: %.1f s wall: simulation %.1f s (%.0f %%), output %.1f s (%.0f %%), plots %.1f s (%.0f %%); %d events, %.2f M events/s simulated  (target: printed with its shares)\n", label, w, s, 100 * s / w, out, 100 * out / w, plots, 100 * plots / w, e, e / s / 1e6
   printf "default job --jobs 2 speed-up over --jobs 1: simulation %.2fx (%.1f s -> %.1f s), whole command without plots %.2fx (%.1f s -> %.1f s)  (target: printed with the load: load average %s before, %s after, on %d cores)\n", ss1 / ss, ss1, ss, sw1 / sw, sw1, sw, lb, la, ncores
   # How much of the machine the --jobs 2 run got: up to 2 cores when idle, less under load.
-  if (cpu2 > 0) printf "default job --jobs 2 without plots got %.2f cores on average (%.1f CPU-s in %.1f s wall; 2 when the machine is idle)\n", cpu2 / sw, cpu2, sw
+  if (cpu2 > 0) printf "default job --jobs 2 without plots got %.2f cores on average (%.1f CPU-s in %.1f s wall; 2 when the machine is idle), %.2f M events per CPU second\n", cpu2 / sw, cpu2, sw, e / cpu2 / 1e6
 }'
