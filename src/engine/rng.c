@@ -71,6 +71,92 @@ static const gsl_rng_type xoshiro_type = {
 
 const gsl_rng_type *es_rng_xoshiro256p = &xoshiro_type;
 
+/* ---- per-entity substreams ------------------------------------------------------------- */
+
+static inline uint64_t fmix64(uint64_t z)
+{
+    z = (z ^ (z >> 33)) * 0xff51afd7ed558ccdULL;
+    z = (z ^ (z >> 33)) * 0xc4ceb9fe1a85ec53ULL;
+    return z ^ (z >> 33);
+}
+
+uint64_t es_rng_entity_key(uint64_t scenario_seed, uint32_t replication, uint64_t entity)
+{
+    uint64_t s = scenario_seed ^ 0x5ca1ab1e0ddba11ULL; /* apart from the named streams' keys */
+    uint64_t a = es_splitmix64(&s);
+    s = a ^ ((uint64_t)replication * 0xd1342543de82ef95ULL);
+    uint64_t b = es_splitmix64(&s);
+    s = b ^ entity;
+    return es_splitmix64(&s);
+}
+
+/* The purposes of one entity start their sequences far apart on the Weyl sequence: the
+ * constant is odd and no small multiple of SplitMix64's increment. */
+static inline uint64_t purpose_key(uint64_t key, uint32_t purpose)
+{
+    return key + (uint64_t)purpose * 0xd6e8feb86659fd93ULL;
+}
+
+/* SplitMix64's output at position n of the sequence that starts at the substream's key, mixed
+ * once more (MurmurHash3's finaliser) so that substreams whose keys happen to lie near one
+ * another on the Weyl sequence are not shifted copies. */
+static inline uint64_t substream_u64(uint64_t key, uint32_t n)
+{
+    uint64_t s = key + (uint64_t)n * 0x9e3779b97f4a7c15ULL;
+    return fmix64(es_splitmix64(&s));
+}
+
+uint64_t es_rng_entity_u64(uint64_t key, uint32_t purpose, uint32_t n)
+{
+    return substream_u64(purpose_key(key, purpose), n);
+}
+
+typedef struct entity_state {
+    uint64_t key; /* of the substream: the entity's key for the purpose */
+    uint32_t *counter;
+    uint32_t own; /* the counter while unbound */
+} entity_state;
+
+static void entity_set(void *vstate, unsigned long seed)
+{
+    entity_state *st = vstate;
+    st->key = seed;
+    st->own = 0;
+    st->counter = &st->own;
+}
+
+static inline uint64_t entity_next(entity_state *st)
+{
+    return substream_u64(st->key, (*st->counter)++);
+}
+
+static unsigned long entity_get(void *vstate)
+{
+    return (unsigned long)(entity_next(vstate) >> 32);
+}
+
+static double entity_get_double(void *vstate)
+{
+    return (double)(entity_next(vstate) >> 11) * 0x1.0p-53;
+}
+
+static const gsl_rng_type entity_type = {
+    "essim-entity", 0xffffffffUL, 0, sizeof(entity_state),
+    &entity_set,    &entity_get,  &entity_get_double,
+};
+
+gsl_rng *es_rng_entity_alloc(void)
+{
+    return gsl_rng_alloc(&entity_type);
+}
+
+void es_rng_entity_bind(gsl_rng *r, uint64_t key, uint32_t purpose, uint32_t *counter)
+{
+    entity_state *st = r->state;
+    st->key = purpose_key(key, purpose);
+    st->counter = counter;
+}
+
 const gsl_rng_type *es_rng_type_by_name(const char *name)
 {
     if (strcmp(name, "xoshiro256+") == 0)

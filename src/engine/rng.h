@@ -26,6 +26,25 @@ const gsl_rng_type *es_rng_type_by_name(const char *name);
 gsl_rng *es_rng_alloc(const gsl_rng_type *type, uint64_t scenario_seed, uint32_t replication,
                       const char *stream);
 
+/* Per-entity random numbers, for common random numbers that survive changes elsewhere.
+ *
+ * An entity (a client, say) draws from its own substreams, one per purpose, each keyed by
+ * (scenario seed, replication, entity key, purpose): whatever another entity does, its numbers
+ * do not move.  The generator is counter-based: the n-th number of a substream is a hash of
+ * its key and n, so an entity needs no generator state of its own, only a counter per
+ * purpose.  One es_rng_entity generator serves every entity of a replication: bind it to the
+ * entity's key and counter just before drawing (the GSL distribution functions then work
+ * unchanged); each number drawn advances that counter. */
+uint64_t es_rng_entity_key(uint64_t scenario_seed, uint32_t replication, uint64_t entity);
+/* A generator for es_rng_entity_bind; NULL when out of memory. */
+gsl_rng *es_rng_entity_alloc(void);
+/* Draws from now on come from the entity's substream for `purpose`, from its number *counter
+ * on; *counter must outlive the binding. */
+void es_rng_entity_bind(gsl_rng *r, uint64_t key, uint32_t purpose, uint32_t *counter);
+/* The n-th 64-bit number of the entity's substream for `purpose` (what the bound generator
+ * draws). */
+uint64_t es_rng_entity_u64(uint64_t key, uint32_t purpose, uint32_t n);
+
 /* SplitMix64 step, exposed for seeding and hashing elsewhere. */
 uint64_t es_splitmix64(uint64_t *state);
 

@@ -18,11 +18,12 @@
 /* ---- leaving service ---------------------------------------------------------------------- */
 
 /* Status 3 months after exit, as the open data reports it. */
-int es_followup_status_after_3m(es_model *m, const es_client *c, int exit_col)
+int es_followup_status_after_3m(es_model *m, es_client *c, int exit_col)
 {
     if (m->sim.now + 3.0 * DAYS_PER_MONTH > m->p->horizon_days)
         return OPEN_NULL;
-    if (gsl_rng_uniform(m->rng_outcome) < m->p->outcomes.followup_unknown_prob)
+    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) <
+        m->p->outcomes.followup_unknown_prob)
         return OPEN_UNKN;
     if (exit_col == OPEN_EMP)
         return c->job_end_days >= m->sim.now + 3.0 * DAYS_PER_MONTH ? OPEN_EMP : OPEN_UNEMP;
@@ -55,13 +56,19 @@ void es_followup_start_job(es_model *m, uint32_t index)
     es_client *c = &m->clients[index];
     const es_stream_params *sp = &p->streams[c->stream];
     if (!m->lm_on) { /* with a labour market, hours and wage come from the vacancy */
-        double hours = o->hours_mean + (o->hours_sd > 0 ? gsl_ran_gaussian_ziggurat(m->rng_outcome, o->hours_sd) : 0.0);
+        double noise = o->hours_sd > 0
+                           ? gsl_ran_gaussian_ziggurat(es_client_rng(m, c, ES_DRAW_OUTCOME),
+                                                       o->hours_sd)
+                           : 0.0;
+        double hours = o->hours_mean + noise;
         c->hours = (float)fmin(60.0, fmax(1.0, hours));
-        c->wage = (float)es_model_draw_wage(m, o->wage_mean, m->rng_outcome);
+        c->wage = (float)es_model_draw_wage(m, o->wage_mean, es_client_rng(m, c, ES_DRAW_OUTCOME));
     }
     double monthly_rate = -log(sp->retention_3m_prob) / 3.0;
-    double months = monthly_rate > 0.0 ? gsl_ran_exponential(m->rng_outcome, 1.0 / monthly_rate)
-                                       : INFINITY;
+    double months = monthly_rate > 0.0
+                        ? gsl_ran_exponential(es_client_rng(m, c, ES_DRAW_OUTCOME),
+                                              1.0 / monthly_rate)
+                        : INFINITY;
     c->job_start_days = m->sim.now;
     c->job_end_days = m->sim.now + months * DAYS_PER_MONTH;
     c->next_checkpoint = 0;
@@ -123,7 +130,8 @@ void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c)
     es_model_notify(m, &out);
     if (k == 1) {
         if ((c->source == ES_SRC_OW || c->source == ES_SRC_ODSP) && !c->left_income_support &&
-            gsl_rng_uniform(m->rng_outcome) < p->outcomes.income_support_exit_prob) {
+            gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) <
+                p->outcomes.income_support_exit_prob) {
             c->left_income_support = 1; /* once: a returning client is no longer on it */
             es_model_emit(m, ES_MS_INCOME_SUPPORT_EXIT, c);
         }
@@ -143,7 +151,8 @@ void es_followup_on_job_loss(es_model *m, uint32_t index, es_client *c)
         es_model_notify(m, &out);
     }
     es_model_emit(m, ES_MS_JOB_LOSS, c);
-    if (gsl_rng_uniform(m->rng_outcome) < m->p->outcomes.return_to_service_prob) {
+    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) <
+        m->p->outcomes.return_to_service_prob) {
         c->drop_days = INFINITY;
         es_intake(m, index, true); /* back through a door: a new assessment, a new plan */
         return;

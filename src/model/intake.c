@@ -36,7 +36,7 @@ double es_intake_next_arrival(es_model *m, int stream, double from)
     return es_model_next_event_time(m, m->rng_arrivals[stream], intake_rate, stream, from);
 }
 
-static int draw_cd(es_model *m, int catchment)
+static int draw_cd(es_model *m, es_client *c, int catchment)
 {
     const es_params *p = m->p;
     int g = p->catchments[catchment].geo_index;
@@ -46,7 +46,7 @@ static int draw_cd(es_model *m, int catchment)
     double total = 0.0;
     for (int k = 0; k < gc->ncds; k++)
         total += (double)p->geography.cds[gc->cd_index[k]].population;
-    double u = gsl_rng_uniform(m->rng_clients) * total;
+    double u = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_ATTRIBUTES)) * total;
     for (int k = 0; k < gc->ncds; k++) {
         u -= (double)p->geography.cds[gc->cd_index[k]].population;
         if (u < 0.0)
@@ -59,7 +59,8 @@ static void assess(es_model *m, es_client *c)
 {
     const es_params *p = m->p;
     double noise = p->assessment_noise_sd > 0.0
-                       ? gsl_ran_gaussian_ziggurat(m->rng_assess, p->assessment_noise_sd)
+                       ? gsl_ran_gaussian_ziggurat(es_client_rng(m, c, ES_DRAW_ASSESS),
+                                                   p->assessment_noise_sd)
                        : 0.0;
     c->stream = (int16_t)es_stream_of(p->thresholds, p->nstreams, c->need + noise);
 }
@@ -104,16 +105,24 @@ void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx)
         return;
     }
     es_client *c = &m->clients[index];
-    int cd = a->cd_index >= 0 ? a->cd_index : draw_cd(m, a->catchment);
+    /* the client's numbers are its own: keyed by its arrival process and its rank in it */
+    uint64_t entity = (uint64_t)stream << 40 | ++m->drawn_keys[stream];
+    *c = (es_client){.id = ++m->next_client_id,
+                     .draw_key = es_rng_entity_key(p->seed, m->replication, entity),
+                     .catchment = (int16_t)a->catchment, .drop_days = INFINITY};
+    int cd = a->cd_index >= 0 ? a->cd_index : draw_cd(m, c, a->catchment);
     es_attributes at;
     bool rural = cd >= 0 && es_cd_is_rural(p, &p->geography.cds[cd]);
-    es_attributes_draw(p, m->rng_clients, rural, &at);
-    *c = (es_client){.id = ++m->next_client_id, .catchment = (int16_t)a->catchment,
-                     .cd = (int16_t)cd, .source = (uint8_t)at.source,
-                     .channel = (uint8_t)at.channel, .disability = at.disability,
-                     .language_barrier = at.language_barrier, .rural = at.rural,
-                     .youth = at.age == ES_AGE_15_24, .drop_days = INFINITY};
-    c->need = (float)es_need_score(p, &at, m->rng_clients);
+    gsl_rng *r = es_client_rng(m, c, ES_DRAW_ATTRIBUTES);
+    es_attributes_draw(p, r, rural, &at);
+    c->cd = (int16_t)cd;
+    c->source = (uint8_t)at.source;
+    c->channel = (uint8_t)at.channel;
+    c->disability = at.disability;
+    c->language_barrier = at.language_barrier;
+    c->rural = at.rural;
+    c->youth = at.age == ES_AGE_15_24;
+    c->need = (float)es_need_score(p, &at, r);
     es_intake(m, index, false);
 }
 
@@ -131,7 +140,7 @@ void es_intake_on_review(es_model *m, uint32_t index, es_client *c)
      * less the time already spent in it */
     double elapsed = m->sim.now - c->phase_start_days;
     const es_dist *phase_days = &m->p->streams[c->stream].services[c->phase].days;
-    double redrawn = es_model_draw(m->rng_service, phase_days);
+    double redrawn = es_model_draw(es_client_rng(m, c, ES_DRAW_SERVICE), phase_days);
     es_model_cancel(m, &c->timer);
     es_service_schedule_phase(m, index, fmax(0.0, redrawn - elapsed));
 }

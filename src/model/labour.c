@@ -171,10 +171,6 @@ static int init_rngs(es_labour *l, uint32_t rep)
 {
     const es_params *p = l->p;
     const gsl_rng_type *t = es_rng_type_by_name(p->rng);
-    if (!(l->rng_match = es_rng_alloc(t, p->seed, rep, "matching")) ||
-        !(l->rng_subsidy = es_rng_alloc(t, p->seed, rep, "subsidies")) ||
-        !(l->rng_stacking = es_rng_alloc(t, p->seed, rep, "stacking")))
-        return ES_ENOMEM;
     l->rng_post = calloc((size_t)(l->nstreams ? l->nstreams : 1), sizeof *l->rng_post);
     if (!l->rng_post)
         return ES_ENOMEM;
@@ -218,9 +214,6 @@ void es_labour_destroy(es_labour *l)
         for (int i = 0; i < l->nstreams; i++)
             gsl_rng_free(l->rng_post[i]);
     free(l->rng_post);
-    gsl_rng_free(l->rng_match);
-    gsl_rng_free(l->rng_subsidy);
-    gsl_rng_free(l->rng_stacking);
     free(l->streams);
     free(l->boundaries);
     free(l->by_catchment);

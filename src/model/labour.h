@@ -63,7 +63,6 @@ typedef struct es_labour {
     int nstreams;
     es_posting_stream *streams;
     gsl_rng **rng_post; /* per posting stream: times and attributes of its vacancies */
-    gsl_rng *rng_match, *rng_subsidy, *rng_stacking;
     int nboundaries;
     double *boundaries; /* days where conditions change, increasing */
     uint64_t posted_by_industry[ES_MAX_INDUSTRIES];

@@ -26,7 +26,7 @@ static const es_provider_params *provider_params(const es_model *m, const es_cli
 }
 
 /* Whether a job-ready client offered a vacancy is hired into it. */
-static bool accepts(es_model *m, const es_client *c, const es_vacancy *x)
+static bool accepts(es_model *m, es_client *c, const es_vacancy *x)
 {
     const es_params *p = m->p;
     const es_labour_params *lm = &p->labour;
@@ -35,7 +35,7 @@ static bool accepts(es_model *m, const es_client *c, const es_vacancy *x)
                    (c->trained ? lm->training_effect : 0.0) +
                    (provider_params(m, c)->job_developers ? lm->developer_effect : 0.0) +
                    (c->subsidy_offered ? lm->subsidy_effect : 0.0);
-    return gsl_rng_uniform(m->lm.rng_match) < 1.0 / (1.0 + exp(-logit));
+    return gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_MATCH)) < 1.0 / (1.0 + exp(-logit));
 }
 
 /* A catchment's clients in job search, linked through es_client.search_prev and .search_next. */
@@ -106,7 +106,7 @@ static void hire(es_model *m, uint32_t index, uint32_t v, bool listed)
     c->wage = x.wage;
     c->stacked = 0;
     if (c->hours < p->funded_hours_per_week && lm->stacking_prob > 0.0 &&
-        gsl_rng_uniform(m->lm.rng_stacking) < lm->stacking_prob) {
+        gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_STACKING)) < lm->stacking_prob) {
         uint32_t w = first_open(m, c->catchment);
         if (w != ES_NONE) {
             es_vacancy y = take_vacancy(m, w, true);
@@ -134,7 +134,8 @@ void es_matching_enter_search(es_model *m, uint32_t index)
     es_lm_catchment *lc = &m->lm.by_catchment[c->catchment];
     es_model_cancel(m, &c->review);
     es_model_cancel(m, &c->transfer);
-    c->subsidy_offered = gsl_rng_uniform(m->lm.rng_subsidy) < m->p->streams[c->stream].subsidy_prob;
+    c->subsidy_offered = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SUBSIDY)) <
+                         m->p->streams[c->stream].subsidy_prob;
     c->phase_start_days = m->sim.now;
     lc->search_started++;
     int tried = 0;

@@ -86,6 +86,12 @@ int es_model_fiscal_index(const es_model *m, double day)
     return es_fiscal_index(&m->fiscal, day);
 }
 
+gsl_rng *es_client_rng(es_model *m, es_client *c, es_draw purpose)
+{
+    es_rng_entity_bind(m->rng_entity, c->draw_key, (uint32_t)purpose, &c->draws[purpose]);
+    return m->rng_entity;
+}
+
 int es_model_new_client(es_model *m, uint32_t *index)
 {
     if (m->nfree) {
@@ -138,15 +144,11 @@ static int alloc_rngs(es_model *m)
     const gsl_rng_type *t = es_rng_type_by_name(m->p->rng);
     uint64_t seed = m->p->seed;
     uint32_t rep = m->replication;
-    gsl_rng **slots[] = {&m->rng_clients, &m->rng_assess, &m->rng_service, &m->rng_outcome,
-                         &m->rng_patience, &m->rng_route, &m->rng_contest, &m->rng_behaviour};
-    const char *names[] = {"clients", "assessment", "service", "outcome", "patience", "routing",
-                           "contestability", "behaviour"};
-    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
-        if (!(*slots[i] = es_rng_alloc(t, seed, rep, names[i])))
-            return ES_ENOMEM;
+    if (!(m->rng_entity = es_rng_entity_alloc()))
+        return ES_ENOMEM;
     m->rng_arrivals = calloc((size_t)m->narrivals, sizeof *m->rng_arrivals);
-    if (!m->rng_arrivals)
+    m->drawn_keys = calloc((size_t)m->narrivals, sizeof *m->drawn_keys);
+    if (!m->rng_arrivals || !m->drawn_keys)
         return ES_ENOMEM;
     for (int i = 0; i < m->narrivals; i++) {
         const es_arrival_stream *a = &m->arrivals[i];
@@ -277,10 +279,8 @@ void es_model_destroy(es_model *m)
     free(m->staff_hours_done);
     free(m->provider_capacity);
     free(m->provider_catchment);
-    gsl_rng *rngs[] = {m->rng_clients, m->rng_assess, m->rng_service, m->rng_outcome,
-                       m->rng_patience, m->rng_route, m->rng_contest, m->rng_behaviour};
-    for (size_t i = 0; i < sizeof rngs / sizeof rngs[0]; i++)
-        gsl_rng_free(rngs[i]);
+    gsl_rng_free(m->rng_entity);
+    free(m->drawn_keys);
     if (m->rng_arrivals)
         for (int i = 0; i < m->narrivals; i++)
             gsl_rng_free(m->rng_arrivals[i]);

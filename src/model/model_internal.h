@@ -39,6 +39,10 @@ double es_model_next_event_time(es_model *m, gsl_rng *r, rate_fn rate_at, int st
  * through es_model_client_event, it is given the model, the index and the client. */
 typedef void (*es_client_handler)(es_model *m, uint32_t index, es_client *c);
 
+/* The client's generator for one purpose: the replication's entity generator bound to the
+ * client's substream.  Take it just before drawing: the next call rebinds it. */
+gsl_rng *es_client_rng(es_model *m, es_client *c, es_draw purpose);
+
 /* routing.c */
 int es_routing_choose_site(es_model *m, const es_client *c, int exclude_provider);
 void es_routing_dip_capacity(es_model *m, int site);
@@ -58,7 +62,7 @@ void es_service_on_dropout(es_model *m, uint32_t index, es_client *c);
 void es_service_on_transfer(es_model *m, uint32_t index, es_client *c);
 
 /* followup.c */
-int es_followup_status_after_3m(es_model *m, const es_client *c, int exit_col);
+int es_followup_status_after_3m(es_model *m, es_client *c, int exit_col);
 void es_followup_schedule_next(es_model *m, uint32_t index);
 void es_followup_start_job(es_model *m, uint32_t index);
 void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c);

@@ -89,9 +89,9 @@ void es_service_begin(es_model *m, uint32_t index)
     c->state = ES_CLIENT_IN_SERVICE;
     c->service_start_days = m->sim.now;
     c->parked = p->behaviour.enabled &&
-                gsl_rng_uniform(m->rng_behaviour) < m->park_prob[c->stream];
+                gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_BEHAVIOUR)) < m->park_prob[c->stream];
     add_staff_load(m, c, +1.0);
-    if (gsl_rng_uniform(m->rng_service) < p->outcomes.plan_error_prob) {
+    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) < p->outcomes.plan_error_prob) {
         open_plan(m, c); /* a plan opened in error is closed and replaced at once */
         close_plan(m, c, ES_CLOSE_IN_ERROR);
     }
@@ -103,16 +103,19 @@ void es_service_begin(es_model *m, uint32_t index)
 
     c->services_left = 1u << ES_SVC_EMPLOYMENT;
     const es_service_params *spec = &sp->services[ES_SVC_SPECIALIZED];
-    if (spec->prob > 0.0 && (c->disability || gsl_rng_uniform(m->rng_service) < spec->prob))
+    if (spec->prob > 0.0 &&
+        (c->disability || gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) < spec->prob))
         c->services_left |= 1u << ES_SVC_SPECIALIZED;
-    if (gsl_rng_uniform(m->rng_service) < sp->services[ES_SVC_TRAINING].prob)
+    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) < sp->services[ES_SVC_TRAINING].prob)
         c->services_left |= 1u << ES_SVC_TRAINING;
     double planned = 0.0, durations[ES_NSERVICES] = {0};
     for (int s = 0; s < ES_NSERVICES; s++)
         if (c->services_left & (1u << s))
-            planned += durations[s] = es_model_draw(m->rng_service, &sp->services[s].days);
-    c->drop_days = gsl_rng_uniform(m->rng_service) < sp->dropout_prob
-                       ? m->sim.now + gsl_rng_uniform(m->rng_service) * planned
+            planned += durations[s] =
+                es_model_draw(es_client_rng(m, c, ES_DRAW_SERVICE), &sp->services[s].days);
+    c->drop_days = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) < sp->dropout_prob
+                       ? m->sim.now +
+                             gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) * planned
                        : INFINITY;
     c->phase = (uint8_t)next_phase(c);
     es_service_schedule_phase(m, index, durations[c->phase]);
@@ -120,8 +123,8 @@ void es_service_begin(es_model *m, uint32_t index)
     if (p->outcomes.reassessment_days > 0.0 && p->outcomes.reassessment_days < planned)
         es_sim_schedule(&m->sim, p->outcomes.reassessment_days, (uint32_t)m->ev_review, index,
                         &c->review);
-    if (gsl_rng_uniform(m->rng_service) < p->outcomes.transfer_request_prob)
-        es_sim_schedule(&m->sim, gsl_rng_uniform(m->rng_service) * planned,
+    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) < p->outcomes.transfer_request_prob)
+        es_sim_schedule(&m->sim, gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) * planned,
                         (uint32_t)m->ev_transfer, index, &c->transfer);
 }
 
@@ -144,7 +147,8 @@ int es_service_join_site(es_model *m, uint32_t index)
     } else {
         m->waiting++;
         if (sp->patience_days > 0.0) {
-            double patience = gsl_ran_exponential(m->rng_patience, sp->patience_days);
+            double patience =
+                gsl_ran_exponential(es_client_rng(m, c, ES_DRAW_PATIENCE), sp->patience_days);
             es_sim_schedule(&m->sim, patience, (uint32_t)m->ev_renege, index, &c->timer);
         }
     }
@@ -237,7 +241,7 @@ static void complete_services(es_model *m, uint32_t index)
     const es_stream_params *sp = &p->streams[c->stream];
     es_stream_counts *sc = &m->by_stream[c->stream];
     sc->completed++;
-    if (gsl_rng_uniform(m->rng_outcome) < sp->training_exit_prob) {
+    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < sp->training_exit_prob) {
         sc->training_exits++;
         es_service_exit(m, index, ES_CLOSE_TRAINING);
         return;
@@ -248,7 +252,7 @@ static void complete_services(es_model *m, uint32_t index)
                    p->outcomes.source_effect[c->source] -
                    (c->parked ? p->behaviour.parked_job_effect : 0.0);
     double prob = sp->job_start_prob <= 0.0 ? 0.0 : 1.0 / (1.0 + exp(-logit));
-    bool ready = gsl_rng_uniform(m->rng_outcome) < prob;
+    bool ready = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < prob;
     if (ready && m->lm_on)
         es_matching_enter_search(m, index); /* job-ready: the job must come from a vacancy */
     else
@@ -281,15 +285,16 @@ void es_service_on_phase_end(es_model *m, uint32_t index, es_client *c)
     }
     c->phase = (uint8_t)next_phase(c);
     const es_dist *phase_days = &m->p->streams[c->stream].services[c->phase].days;
-    es_service_schedule_phase(m, index, es_model_draw(m->rng_service, phase_days));
+    es_service_schedule_phase(m, index,
+                              es_model_draw(es_client_rng(m, c, ES_DRAW_SERVICE), phase_days));
 }
 
 void es_service_on_dropout(es_model *m, uint32_t index, es_client *c)
 {
     c->timer = 0;
     m->by_stream[c->stream].dropped++;
-    es_service_exit(m, index,
-                    gsl_rng_uniform(m->rng_outcome) < 0.5 ? ES_CLOSE_OTHER : ES_CLOSE_UNKNOWN);
+    bool other = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < 0.5;
+    es_service_exit(m, index, other ? ES_CLOSE_OTHER : ES_CLOSE_UNKNOWN);
 }
 
 int es_model_transfer(es_model *m, uint32_t index, bool written_consent)
@@ -324,6 +329,7 @@ int es_model_transfer(es_model *m, uint32_t index, bool written_consent)
 void es_service_on_transfer(es_model *m, uint32_t index, es_client *c)
 {
     c->transfer = 0;
-    bool consent = gsl_rng_uniform(m->rng_service) < m->p->outcomes.transfer_consent_prob;
+    bool consent = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) <
+                   m->p->outcomes.transfer_consent_prob;
     es_model_transfer(m, index, consent);
 }

@@ -37,8 +37,28 @@ typedef enum es_client_state {
     ES_CLIENT_FOLLOW_UP, /* exited employed, followed to the 12-month checkpoint */
 } es_client_state;
 
+/* What a client draws random numbers for: each purpose is a substream of the client's own
+ * (engine/rng.h, es_rng_entity_*), so a change to one client's path, or to how many numbers
+ * one purpose takes, moves no other client's numbers and no other purpose's. */
+typedef enum es_draw {
+    ES_DRAW_ATTRIBUTES, /* census division, attributes, need */
+    ES_DRAW_ASSESS,     /* assessment noise, at intake and at every reassessment */
+    ES_DRAW_SERVICE,    /* plans, phases, services, dropout, transfers */
+    ES_DRAW_OUTCOME,    /* readiness, job starts without a labour market, retention, follow-up */
+    ES_DRAW_PATIENCE,   /* how long the client waits before reneging */
+    ES_DRAW_BEHAVIOUR,  /* parked by the provider (behavioural mode) */
+    ES_DRAW_MATCH,      /* accepting a vacancy */
+    ES_DRAW_SUBSIDY,    /* a wage subsidy offered */
+    ES_DRAW_STACKING,   /* a second job stacked on the first */
+    ES_NDRAWS
+} es_draw;
+
 typedef struct es_client {
     uint64_t id;
+    uint64_t draw_key;         /* the key of the client's random numbers (es_rng_entity_key of
+                                * its arrival process and rank in it, which changes elsewhere
+                                * do not shift) */
+    uint32_t draws[ES_NDRAWS]; /* numbers drawn so far, by purpose */
     double arrival_days;       /* intake of the current episode */
     double service_start_days;
     double phase_start_days, phase_end_days; /* the current service phase */
@@ -119,13 +139,13 @@ typedef struct es_model {
     double wage_s2, wage_sigma; /* of the lognormal wages: log(1 + cv^2) and its square root */
     es_labour lm;
 
-    gsl_rng *rng_clients, *rng_assess, *rng_service, *rng_outcome, *rng_patience, *rng_route,
-        *rng_contest, *rng_behaviour;
+    gsl_rng *rng_entity; /* bound to one client's substream at a time (es_client_rng) */
     double park_prob[ES_MAX_STREAMS]; /* behavioural mode */
     int value_priority[ES_MAX_STREAMS];
     int narrivals;
     es_arrival_stream *arrivals;
     gsl_rng **rng_arrivals;
+    uint64_t *drawn_keys; /* by arrival process: clients it has brought (their draw keys) */
 
     es_client *clients;
     uint32_t *free_clients;

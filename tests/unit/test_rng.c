@@ -330,6 +330,87 @@ static void exponential_mean_and_variance(void **state)
     gsl_rng_free(r);
 }
 
+/* ---- per-entity substreams ---------------------------------------------------------------- */
+
+/* An entity's numbers depend on its key, purpose and count only: drawing for other entities
+ * (or other purposes) in between changes none of them. */
+static void entity_numbers_do_not_depend_on_other_entities(void **state)
+{
+    (void)state;
+    gsl_rng *r = es_rng_entity_alloc();
+    assert_non_null(r);
+    uint64_t a = es_rng_entity_key(42, 3, 1), b = es_rng_entity_key(42, 3, 2);
+    uint32_t ca = 0, cb = 0, ca2 = 0;
+    double alone[50], mixed[50];
+    for (int i = 0; i < 50; i++) {
+        es_rng_entity_bind(r, a, 0, &ca);
+        alone[i] = gsl_rng_uniform(r);
+    }
+    for (int i = 0; i < 50; i++) {
+        es_rng_entity_bind(r, b, 0, &cb);
+        (void)gsl_rng_uniform(r);
+        es_rng_entity_bind(r, a, 1, &cb); /* another purpose of the same entity */
+        (void)gsl_ran_gaussian_ziggurat(r, 1.0);
+        es_rng_entity_bind(r, a, 0, &ca2);
+        mixed[i] = gsl_rng_uniform(r);
+    }
+    assert_memory_equal(alone, mixed, sizeof alone);
+    assert_int_equal(ca, 50);
+    assert_int_equal(ca2, 50);
+    /* the bound generator draws es_rng_entity_u64's numbers */
+    uint32_t c = 7;
+    es_rng_entity_bind(r, a, 2, &c);
+    assert_true(gsl_rng_get(r) == (unsigned long)(es_rng_entity_u64(a, 2, 7) >> 32));
+    assert_int_equal(c, 8);
+    gsl_rng_free(r);
+}
+
+static void entity_keys_differ_by_seed_replication_and_entity(void **state)
+{
+    (void)state;
+    uint64_t k = es_rng_entity_key(1, 1, 1);
+    assert_true(k != es_rng_entity_key(2, 1, 1));
+    assert_true(k != es_rng_entity_key(1, 2, 1));
+    assert_true(k != es_rng_entity_key(1, 1, 2));
+    assert_true(k == es_rng_entity_key(1, 1, 1));
+    assert_true(es_rng_entity_u64(k, 0, 0) != es_rng_entity_u64(k, 1, 0));
+}
+
+/* Many entities, a few numbers each (as clients draw): the pooled numbers are uniform and
+ * consecutive entities are uncorrelated.  Fixed keys; tolerances are 5 standard errors. */
+static void entity_numbers_are_uniform_across_entities(void **state)
+{
+    (void)state;
+    gsl_rng *r = es_rng_entity_alloc();
+    assert_non_null(r);
+    enum { N = 100000, K = 4, BINS = 20 };
+    double sum = 0.0, cross = 0.0, prev_first = 0.5;
+    int bins[BINS] = {0};
+    for (uint64_t e = 0; e < N; e++) {
+        uint32_t count = 0;
+        es_rng_entity_bind(r, es_rng_entity_key(2026, 1, e), 3, &count);
+        for (int k = 0; k < K; k++) {
+            double u = gsl_rng_uniform(r);
+            assert_true(u >= 0.0 && u < 1.0);
+            sum += u;
+            bins[(int)(u * BINS)]++;
+            if (k == 0) {
+                cross += (u - 0.5) * (prev_first - 0.5);
+                prev_first = u;
+            }
+        }
+    }
+    double n = (double)N * K;
+    assert_true(fabs(sum / n - 0.5) < 5.0 * sqrt(1.0 / 12.0 / n));
+    /* correlation of the first numbers of consecutive entities: sd of the mean product is 1/12/sqrt(N) */
+    assert_true(fabs(cross / N) < 5.0 * (1.0 / 12.0) / sqrt((double)N));
+    double chi2 = 0.0, expected = n / BINS;
+    for (int b = 0; b < BINS; b++)
+        chi2 += (bins[b] - expected) * (bins[b] - expected) / expected;
+    assert_true(chi2 < 43.8); /* chi-square, 19 degrees of freedom, p = 0.001 */
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +426,9 @@ int main(void)
         cmocka_unit_test(type_by_name),
         cmocka_unit_test(uniform_lies_in_the_half_open_unit_interval),
         cmocka_unit_test(exponential_mean_and_variance),
+        cmocka_unit_test(entity_numbers_do_not_depend_on_other_entities),
+        cmocka_unit_test(entity_keys_differ_by_seed_replication_and_entity),
+        cmocka_unit_test(entity_numbers_are_uniform_across_entities),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
