@@ -291,11 +291,20 @@ static int read_layers(config_t *cfg, const es_layers *l, const char *path, es_e
 
 int es_config_read(config_t *cfg, const char *path, es_error *err)
 {
+    return es_config_read_layered(cfg, path, NULL, 0, err);
+}
+
+int es_config_read_layered(config_t *cfg, const char *path, const char *const *overlays,
+                           int noverlays, es_error *err)
+{
     es_layers l;
     int rc = es_layers_read(&l, path, NULL, NULL, err);
     if (rc)
         return rc;
-    rc = read_layers(cfg, &l, path, err);
+    for (int i = 0; !rc && i < noverlays; i++)
+        rc = es_layers_append(&l, path, overlays[i], err);
+    if (!rc)
+        rc = read_layers(cfg, &l, path, err);
     es_layers_free(&l);
     return rc;
 }

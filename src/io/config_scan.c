@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/input_file.h"
 
@@ -670,5 +671,48 @@ int es_layers_read(es_layers *l, const char *path, es_config_include_fn each, vo
         rc = scan_file(&ctx, path, path, 0, true, 0, NULL);
     if (rc)
         es_layers_free(l);
+    return rc;
+}
+
+/* The name schema.c's messages rebuild an overlay's file from (source_path there puts the main
+ * file's folder before a relative name): the path inside that folder when it is there, else an
+ * absolute path. */
+static char *overlay_source(const char *main_path, const char *shown)
+{
+    const char *slash = strrchr(main_path, '/');
+    if (shown[0] == '/' || !slash)
+        return copy_text(shown, NULL);
+    size_t dir = (size_t)(slash - main_path);
+    if (strncmp(shown, main_path, dir) == 0 && shown[dir] == '/')
+        return copy_text(shown + dir + 1, NULL);
+    char cwd[4096];
+    return getcwd(cwd, sizeof cwd) ? copy_text(cwd, shown) : NULL;
+}
+
+int es_layers_append(es_layers *l, const char *main_path, const char *overlay, es_error *err)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", overlay);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    int64_t used = 0;
+    for (int k = 0; k < l->nlayers; k++)
+        used += (int64_t)l->layer[k].len;
+    scan_ctx ctx = {.out = l, .path = overlay, .dir = dir, .err = err,
+                    .bytes_left = ES_CONFIG_MAX_BYTES - used};
+    int first = l->nfiles;
+    int rc = begin_layer(&ctx, first, 1);
+    if (!rc)
+        rc = scan_file(&ctx, overlay, overlay, 0, true, 0, NULL);
+    for (int k = first; !rc && k < l->nfiles; k++) {
+        char *source = overlay_source(main_path, l->shown[k]);
+        if (!source)
+            return out_of_memory(&ctx, overlay);
+        free(l->source[k]);
+        l->source[k] = source;
+    }
     return rc;
 }

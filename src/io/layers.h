@@ -70,6 +70,18 @@ int es_layers_read(es_layers *l, const char *path, es_config_include_fn each, vo
                    es_error *err);
 void es_layers_free(es_layers *l);
 
+/* Reads an overlay (`--overlay FILE`) and the files it @includes into layers after those
+ * already in *l, which it overrides as any later layer does; its @includes resolve against its
+ * own folder, and its messages name it as given.  `main_path` is the scenario's path (the
+ * names schema.c's messages rebuild are made for it).  On failure *l is still whole, for
+ * es_layers_free. */
+int es_layers_append(es_layers *l, const char *main_path, const char *overlay, es_error *err);
+
+/* es_config_read of `path` with `noverlays` overlay files read after it, in order
+ * (src/io/config_read.c). */
+int es_config_read_layered(config_t *cfg, const char *path, const char *const *overlays,
+                           int noverlays, es_error *err);
+
 /* Where line `line` (from 1) of a layer's text comes from; a line past the end counts on from
  * the last line (libconfig reports an error at the end of the text one line below it). */
 es_line_origin es_layer_origin(const es_layer *layer, int line);

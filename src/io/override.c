@@ -1,5 +1,7 @@
-/* --param PATH=VALUE: one scenario key set from the command line, before the key table
- * validates the file (so an override is checked like any value written in the scenario).
+/* --param PATH=VALUE (sweep) and --set PATH=VALUE: one scenario key set from the command line,
+ * after the files and before the key table validates them (so an override is checked like any
+ * value written in the scenario).  A --set value's provenance is "--set"; --param keeps the
+ * file's.
  *
  * PATH names an element of a list by its `name` key or by its index:
  * `catchments[Peel].providers[Peel Provider 1].caseload_capacity`, or libconfig's
@@ -36,6 +38,7 @@ static void pattern_of(const char *path, char *out, size_t len)
 }
 
 #define PATH_MAX_CHARS 512
+
 #define NAMES_SHOWN 5
 
 /* The names of a list's elements, for a message: "'a', 'b', 'c'" (the first few). */
@@ -81,13 +84,13 @@ static bool all_digits(const char *s)
 
 /* `list[NAME]`, the list's index path in `out` and the first `shown` characters of ov->path:
  * appends ".[i]" to out. */
-static int name_to_index(const config_t *cfg, const es_override *ov, int shown, const char *name,
-                         char *out, size_t len, es_error *err)
+static int name_to_index(const config_t *cfg, const es_override *ov, const char *option,
+                         int shown, const char *name, char *out, size_t len, es_error *err)
 {
     const config_setting_t *list = config_lookup(cfg, out);
     if (!list || !config_setting_is_list(list))
         return es_error_set(err, ES_EINVAL, NULL, 0,
-                            "--param %s: the scenario has no list '%.*s'", ov->path, shown,
+                            "%s %s: the scenario has no list '%.*s'", option, ov->path, shown,
                             ov->path);
     int i = element_named(list, name);
     if (i < 0 && all_digits(name))
@@ -96,18 +99,18 @@ static int name_to_index(const config_t *cfg, const es_override *ov, int shown, 
         char names[256];
         element_names(list, names, sizeof names);
         return es_error_set(err, ES_EINVAL, NULL, 0,
-                            "--param %s: no element of '%.*s' is named '%s' (its names: %s)",
+                            "%s %s: no element of '%.*s' is named '%s' (its names: %s)", option,
                             ov->path, shown, ov->path, name, names[0] ? names : "none");
     }
     size_t j = strlen(out);
     if ((size_t)snprintf(out + j, len - j, ".[%d]", i) >= len - j)
-        return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: too long a path", ov->path);
+        return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s: too long a path", option, ov->path);
     return ES_OK;
 }
 
 /* Translates ov->path into libconfig's index path. */
-static int index_path(const config_t *cfg, const es_override *ov, char *out, size_t len,
-                      es_error *err)
+static int index_path(const config_t *cfg, const es_override *ov, const char *option, char *out,
+                      size_t len, es_error *err)
 {
     size_t j = 0;
     out[0] = '\0';
@@ -115,11 +118,11 @@ static int index_path(const config_t *cfg, const es_override *ov, char *out, siz
         if (*c == '[' && j > 0 && out[j - 1] != '.') { /* key[NAME] */
             const char *close = strchr(c, ']');
             if (!close)
-                return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: '[' without ']'",
+                return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s: '[' without ']'", option,
                                     ov->path);
             char name[256];
             snprintf(name, sizeof name, "%.*s", (int)(close - c - 1), c + 1);
-            int rc = name_to_index(cfg, ov, (int)(c - ov->path), name, out, len, err);
+            int rc = name_to_index(cfg, ov, option, (int)(c - ov->path), name, out, len, err);
             if (rc)
                 return rc;
             j = strlen(out);
@@ -127,24 +130,26 @@ static int index_path(const config_t *cfg, const es_override *ov, char *out, siz
             continue;
         }
         if (j + 1 >= len)
-            return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: too long a path", ov->path);
+            return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s: too long a path", option,
+                                ov->path);
         out[j++] = *c++;
         out[j] = '\0';
     }
     return ES_OK;
 }
 
-int es_override_apply(config_t *cfg, const es_override *ov, es_error *err)
+static int apply(config_t *cfg, const es_override *ov, const char *option, es_error *err)
 {
     char path[PATH_MAX_CHARS];
-    int rc = index_path(cfg, ov, path, sizeof path, err);
+    int rc = index_path(cfg, ov, option, path, sizeof path, err);
     if (rc)
         return rc;
     char pattern[PATH_MAX_CHARS];
     pattern_of(path, pattern, sizeof pattern);
     const es_key *k = es_schema_find(S, pattern);
     if (!k)
-        return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: no such scenario key", ov->path);
+        return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s: no such scenario key", option,
+                            ov->path);
     config_setting_t *st = config_lookup(cfg, path);
     if (!st) {
         char parent[PATH_MAX_CHARS];
@@ -155,20 +160,21 @@ int es_override_apply(config_t *cfg, const es_override *ov, es_error *err)
             es_schema_find(S, parent) && es_schema_find(S, parent)->type == ES_KEY_GROUP) {
             group = config_setting_add(config_root_setting(cfg), parent, CONFIG_TYPE_GROUP);
             if (group && !config_setting_name(group)) /* libconfig 1.5 could not copy the name */
-                return es_error_set(err, ES_ENOMEM, NULL, 0, "--param %s: out of memory", ov->path);
+                return es_error_set(err, ES_ENOMEM, NULL, 0, "%s %s: out of memory", option,
+                                    ov->path);
         }
         if (!group || config_setting_type(group) != CONFIG_TYPE_GROUP)
             return es_error_set(err, ES_EINVAL, NULL, 0,
-                                "--param %s: the scenario has no group to hold it", ov->path);
+                                "%s %s: the scenario has no group to hold it", option, ov->path);
         int type = k->type == ES_KEY_INT ? CONFIG_TYPE_INT64
                    : k->type == ES_KEY_BOOL ? CONFIG_TYPE_BOOL
                    : (k->type == ES_KEY_STRING || k->type == ES_KEY_DATE) ? CONFIG_TYPE_STRING
                                                                           : CONFIG_TYPE_FLOAT;
         st = config_setting_add(group, dot ? dot + 1 : path, type);
         if (st && !config_setting_name(st))
-            return es_error_set(err, ES_ENOMEM, NULL, 0, "--param %s: out of memory", ov->path);
+            return es_error_set(err, ES_ENOMEM, NULL, 0, "%s %s: out of memory", option, ov->path);
         if (!st)
-            return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: cannot add it", ov->path);
+            return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s: cannot add it", option, ov->path);
     }
     char *end;
     int ok = 1;
@@ -179,7 +185,7 @@ int es_override_apply(config_t *cfg, const es_override *ov, es_error *err)
         long long v = strtoll(ov->value, &end, 10);
         if (errno == ERANGE)
             return es_error_set(err, ES_EINVAL, NULL, 0,
-                                "--param %s=%s: does not fit in a 64-bit integer", ov->path,
+                                "%s %s=%s: does not fit in a 64-bit integer", option, ov->path,
                                 ov->value);
         ok = *ov->value && !*end;
         if (ok) /* the key table's range is checked with the file's values, after this */
@@ -189,7 +195,7 @@ int es_override_apply(config_t *cfg, const es_override *ov, es_error *err)
     case CONFIG_TYPE_FLOAT: {
         double v = strtod(ov->value, &end);
         if (errno == ERANGE)
-            return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s=%s: %s", ov->path,
+            return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s=%s: %s", option, ov->path,
                                 ov->value, fabs(v) > 1.0 ? "too large a number"
                                                          : "too small a number (below 1e-307)");
         ok = *ov->value && !*end && config_setting_set_float(st, v);
@@ -202,14 +208,41 @@ int es_override_apply(config_t *cfg, const es_override *ov, es_error *err)
     case CONFIG_TYPE_STRING:
         ok = config_setting_set_string(st, ov->value);
         if (!ok || !config_setting_get_string(st)) /* the only way it fails: copying the text */
-            return es_error_set(err, ES_ENOMEM, NULL, 0, "--param %s: out of memory", ov->path);
+            return es_error_set(err, ES_ENOMEM, NULL, 0, "%s %s: out of memory", option, ov->path);
         break;
     default:
-        return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s: only single values can be set",
+        return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s: only single values can be set", option,
                             ov->path);
     }
     if (!ok)
-        return es_error_set(err, ES_EINVAL, NULL, 0, "--param %s=%s: not a valid %s", ov->path,
+        return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s=%s: not a valid %s", option, ov->path,
                             ov->value, es_key_type_name(k->type));
+    if (strcmp(option, "--set") == 0) { /* its provenance, for diff and the key table's messages */
+        st->file = "--set";
+        st->line = 0;
+    }
     return ES_OK;
+}
+
+int es_override_apply(config_t *cfg, const es_override *ov, es_error *err)
+{
+    return apply(cfg, ov, "--param", err);
+}
+
+int es_override_apply_set(config_t *cfg, const es_override *ov, es_error *err)
+{
+    return apply(cfg, ov, "--set", err);
+}
+
+config_setting_t *es_override_lookup(const config_t *cfg, const char *path)
+{
+    es_override ov;
+    if (snprintf(ov.path, sizeof ov.path, "%s", path) >= (int)sizeof ov.path)
+        return NULL;
+    char index[PATH_MAX_CHARS];
+    es_error ignored;
+    es_error_clear(&ignored);
+    if (index_path(cfg, &ov, "--set", index, sizeof index, &ignored) != ES_OK)
+        return NULL;
+    return config_lookup(cfg, index);
 }

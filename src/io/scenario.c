@@ -11,6 +11,7 @@
 
 #include "engine/rng.h"
 #include "io/geography.h"
+#include "io/layers.h"
 #include "io/input_file.h"
 #include "io/names.h"
 #include "model/assessment.h"
@@ -528,9 +529,21 @@ static int add_includes(es_scenario *s, const char *scenario, es_error *err)
 int es_scenario_read(config_t *cfg, const es_schema *schema, const char *path,
                      const es_override *overrides, int noverrides, es_error *err)
 {
-    int rc = es_config_read(cfg, path, err);
+    return es_scenario_read_layered(cfg, schema, path, NULL, overrides, noverrides, err);
+}
+
+int es_scenario_read_layered(config_t *cfg, const es_schema *schema, const char *path,
+                             const es_scenario_changes *ch, const es_override *overrides,
+                             int noverrides, es_error *err)
+{
+    static const es_scenario_changes none;
+    if (!ch)
+        ch = &none;
+    int rc = es_config_read_layered(cfg, path, ch->overlays, ch->noverlays, err);
     if (rc)
         return rc;
+    for (int i = 0; !rc && i < ch->nsets; i++)
+        rc = es_override_apply_set(cfg, &ch->sets[i], err);
     for (int i = 0; !rc && i < noverrides; i++)
         rc = es_override_apply(cfg, &overrides[i], err);
     if (!rc)
@@ -548,10 +561,16 @@ int es_scenario_load(es_scenario *s, const char *path, es_error *err)
 int es_scenario_load_with(es_scenario *s, const char *path, const es_override *overrides,
                           int noverrides, es_error *err)
 {
+    return es_scenario_load_layered(s, path, NULL, overrides, noverrides, err);
+}
+
+int es_scenario_load_layered(es_scenario *s, const char *path, const es_scenario_changes *ch,
+                             const es_override *overrides, int noverrides, es_error *err)
+{
     memset(s, 0, sizeof *s);
     copy_name(s->file, sizeof s->file, path);
     config_t cfg;
-    int rc = es_scenario_read(&cfg, S, path, overrides, noverrides, err);
+    int rc = es_scenario_read_layered(&cfg, S, path, ch, overrides, noverrides, err);
     if (rc)
         return rc;
     es_params *p = &s->params;
@@ -585,6 +604,10 @@ int es_scenario_load_with(es_scenario *s, const char *path, const es_override *o
     if (!rc) {
         add_input(s, path);
         rc = add_includes(s, path, err);
+    }
+    for (int i = 0; !rc && ch && i < ch->noverlays; i++) { /* includes: the overlay's folder */
+        add_input(s, ch->overlays[i]);
+        rc = add_includes(s, ch->overlays[i], err);
     }
     if (!rc) {
         for (int i = 0; i < s->nfunding_files; i++)

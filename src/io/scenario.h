@@ -2,6 +2,8 @@
 #ifndef ES_IO_SCENARIO_H
 #define ES_IO_SCENARIO_H
 
+#include <stdbool.h>
+
 #include "engine/error.h"
 #include "funding/funding.h"
 #include "io/schema.h"
@@ -64,6 +66,29 @@ typedef struct es_override {
 int es_scenario_load_with(es_scenario *s, const char *path, const es_override *overrides,
                           int noverrides, es_error *err);
 
+/* What is read over a scenario's own layers, in this order: overlay files (--overlay), each an
+ * input (s->inputs) with the files it @includes; --set values, whose provenance is "--set";
+ * then the --param values of a sweep point. */
+typedef struct es_scenario_changes {
+    const char *const *overlays;
+    int noverlays;
+    const es_override *sets;
+    int nsets;
+} es_scenario_changes;
+
+/* es_scenario_load_with after the changes (NULL: none). */
+int es_scenario_load_layered(es_scenario *s, const char *path, const es_scenario_changes *ch,
+                             const es_override *overrides, int noverrides, es_error *err);
+
+/* es_scenario_read after the changes (NULL: none). */
+int es_scenario_read_layered(config_t *cfg, const es_schema *schema, const char *path,
+                             const es_scenario_changes *ch, const es_override *overrides,
+                             int noverrides, es_error *err);
+
+/* The setting at a path as es_override and es_scenario_diff_params write it (names or indexes
+ * in brackets), or NULL. */
+config_setting_t *es_override_lookup(const config_t *cfg, const char *path);
+
 /* Reads a scenario or funding-model file, applies the overrides (scenario keys; none for a
  * funding model) and validates it against `schema`.  On failure `cfg` holds nothing to destroy. */
 int es_scenario_read(config_t *cfg, const es_schema *schema, const char *path,
@@ -72,6 +97,8 @@ int es_scenario_read(config_t *cfg, const es_schema *schema, const char *path,
 /* Applies one override to a parsed scenario (src/io/override.c): the key must be in the key
  * table; a key the file lacks is added where its group exists (or is a top-level group). */
 int es_override_apply(config_t *cfg, const es_override *ov, es_error *err);
+/* The same for --set: its messages name --set, and the setting's provenance becomes "--set". */
+int es_override_apply_set(config_t *cfg, const es_override *ov, es_error *err);
 
 /* Checks the name of element `n` of a list of named things (`what`: "stream"), with its
  * FILE:LINE: a valid name, and not one of the `n` before it, found `stride` bytes apart from

@@ -27,7 +27,8 @@ static void source_path(const config_setting_t *setting, const char *main_file, 
 {
     const char *f = es_schema_setting_file(setting, main_file);
     const char *slash = main_file ? strrchr(main_file, '/') : NULL;
-    if (f == main_file || f[0] == '/' || !slash || strcmp(f, main_file) == 0)
+    /* "--set": a value given on the command line (override.c) */
+    if (f == main_file || f[0] == '/' || f[0] == '-' || !slash || strcmp(f, main_file) == 0)
         snprintf(out, len, "%s", f);
     else
         snprintf(out, len, "%.*s/%s", (int)(slash - main_file), main_file, f);
