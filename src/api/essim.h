@@ -48,6 +48,12 @@ typedef struct essim_request {
     int nparams;
     const char *const *dirs;   /* merge: the slice folders */
     int ndirs;
+    const char *const *overlays; /* run, compare, check, diff: files of keys read over the
+                                  * scenario, in order (--overlay) */
+    int noverlays;
+    const char *const *sets;   /* run, compare, check, diff: "PATH=VALUE", read after the
+                                * overlays and checked by the key table (--set) */
+    int nsets;
 
     int replications;     /* 0: from the scenario */
     long long seed;       /* < 0: from the scenario */
@@ -112,6 +118,13 @@ bool essim_built_with_mpi(void);
  * essim_stopped gives the recorded signal, or 0. */
 bool essim_stop(int sig);
 int essim_stopped(void);
+
+/* Loads the scenarios of `a` and `b` (each with its overlays and sets) and prints every key
+ * whose effective value differs, one a line: "PATH: A_VALUE (FILE:LINE) -> B_VALUE (FILE:LINE)",
+ * where FILE:LINE is what set the value ("--set", or "default" for a key no file sets), or
+ * "no differences".  *ndiffering, if not NULL, is the number of lines. */
+int essim_diff(const essim_request *a, const essim_request *b, FILE *out, int *ndiffering,
+               es_error *err);
 
 /* Prints the key reference of "scenario" or "funding" files (Markdown); ES_EINVAL for any
  * other kind. */

@@ -25,6 +25,8 @@ struct essim_job {
     bool ran;
     es_output_folder out;
     bool out_open;
+    es_override *sets;          /* rq.sets, parsed */
+    es_scenario_changes changes; /* rq.overlays and the sets, for the loader */
 };
 
 static int job_oom(es_error *err)
@@ -50,13 +52,44 @@ static es_run_options options_of(const essim_request *rq)
     };
 }
 
+/* The request's --overlay files and --set values as the loader takes them; *sets is the
+ * caller's to free. */
+static int changes_of(const essim_request *rq, es_override **sets, es_scenario_changes *ch,
+                      es_error *err)
+{
+    *sets = NULL;
+    *ch = (es_scenario_changes){.overlays = rq->overlays, .noverlays = rq->noverlays};
+    if (rq->nsets <= 0)
+        return ES_OK;
+    if (!(*sets = calloc((size_t)rq->nsets, sizeof **sets)))
+        return job_oom(err);
+    for (int i = 0; i < rq->nsets; i++) {
+        const char *eq = strchr(rq->sets[i], '=');
+        es_override *o = &(*sets)[i];
+        if (!eq || eq == rq->sets[i])
+            return es_error_set(err, ES_EINVAL, NULL, 0, "--set %s: takes PATH=VALUE",
+                                rq->sets[i]);
+        if ((size_t)(eq - rq->sets[i]) >= sizeof o->path || strlen(eq + 1) >= sizeof o->value)
+            return es_error_set(err, ES_EINVAL, NULL, 0, "--set %s: too long a path or value",
+                                rq->sets[i]);
+        snprintf(o->path, sizeof o->path, "%.*s", (int)(eq - rq->sets[i]), rq->sets[i]);
+        snprintf(o->value, sizeof o->value, "%s", eq + 1);
+    }
+    ch->sets = *sets;
+    ch->nsets = rq->nsets;
+    return ES_OK;
+}
+
 static int load_scenario(essim_job *j, es_error *err)
 {
     if (!j->rq.scenario)
         return es_error_set(err, ES_EINVAL, NULL, 0, "the job names no scenario file");
+    int rc = changes_of(&j->rq, &j->sets, &j->changes, err);
+    if (rc)
+        return rc;
     if (!(j->scenario = malloc(sizeof *j->scenario)))
         return job_oom(err);
-    return es_scenario_load(j->scenario, j->rq.scenario, err);
+    return es_scenario_load_layered(j->scenario, j->rq.scenario, &j->changes, NULL, 0, err);
 }
 
 /* A run of a scenario that lists several funding models is a comparison of them. */
@@ -96,6 +129,10 @@ static int decide_compare(essim_job *j, es_error *err)
 static int decide_sweep(essim_job *j, es_error *err)
 {
     j->kind = ESSIM_KIND_SWEEP;
+    if (j->rq.noverlays > 0 || j->rq.nsets > 0) /* es_sweep_run loads each point from the file */
+        return es_error_set(err, ES_EINVAL, NULL, 0,
+                            "sweep does not take --set or --overlay yet (each point is loaded "
+                            "from the scenario file with its --param values only)");
     if (j->rq.nparams < 1 || j->rq.nparams > ES_MAX_SWEEP_PARAMS)
         return es_error_set(err, ES_EINVAL, NULL, 0, "sweep takes one or two settings, not %d",
                             j->rq.nparams);
@@ -174,6 +211,7 @@ void essim_job_free(essim_job *j)
         free(j->sweep);
     }
     free(j->scenario);
+    free(j->sets);
     free(j);
 }
 
@@ -310,4 +348,144 @@ int essim_reference_write(const char *kind, FILE *out, es_error *err)
                             "reference takes 'scenario' or 'funding', not '%s'", kind);
     return ferror(out) ? es_error_set(err, ES_EIO, NULL, 0, "cannot write the reference")
                        : ES_OK;
+}
+
+/* ---- essim diff ------------------------------------------------------------------------------ */
+
+/* One side of a diff: its scenario as loaded and its merged settings, for the provenance of
+ * each value (es_scenario keeps values, not where they came from). */
+typedef struct diff_side {
+    const char *path;
+    es_override *sets;
+    es_scenario_changes changes;
+    es_scenario *scenario;
+    config_t cfg, funding_cfg;
+    bool has_cfg, has_funding_cfg;
+} diff_side;
+
+static int diff_side_load(diff_side *d, const essim_request *rq, es_error *err)
+{
+    d->path = rq->scenario;
+    if (!d->path)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "diff: a side names no scenario file");
+    int rc = changes_of(rq, &d->sets, &d->changes, err);
+    if (!rc && !(d->scenario = malloc(sizeof *d->scenario)))
+        rc = job_oom(err);
+    if (!rc)
+        rc = es_scenario_load_layered(d->scenario, d->path, &d->changes, NULL, 0, err);
+    if (!rc)
+        rc = es_scenario_read_layered(&d->cfg, &es_scenario_schema, d->path, &d->changes, NULL,
+                                      0, err);
+    d->has_cfg = rc == ES_OK;
+    if (!rc && d->scenario->has_funding) {
+        rc = es_scenario_read(&d->funding_cfg, &es_funding_schema, d->scenario->funding_files[0],
+                              NULL, 0, err);
+        d->has_funding_cfg = rc == ES_OK;
+    }
+    return rc;
+}
+
+static void diff_side_free(diff_side *d)
+{
+    if (d->has_cfg)
+        config_destroy(&d->cfg);
+    if (d->has_funding_cfg)
+        config_destroy(&d->funding_cfg);
+    free(d->scenario);
+    free(d->sets);
+}
+
+/* Where a side's value of `path` was set: "FILE:LINE", "--set", or "default". */
+static void value_origin(const config_t *cfg, const char *main_file, const char *path, char *out,
+                         size_t len)
+{
+    const config_setting_t *st = es_override_lookup(cfg, path);
+    if (!st) { /* an element the loader made, as a provider's one site: the key of its parent */
+        char parent[512];
+        snprintf(parent, sizeof parent, "%s", path);
+        char *open = strrchr(parent, '['), *key = strrchr(parent, '.');
+        char *name = open ? open : NULL;
+        while (name && name > parent && name[-1] != '.')
+            name--;
+        if (name && name > parent && key > open) {
+            memmove(name, key + 1, strlen(key + 1) + 1);
+            st = es_override_lookup(cfg, parent);
+        }
+    }
+    const char *f = st ? config_setting_source_file(st) : NULL;
+    if (!f) {
+        snprintf(out, len, "default");
+        return;
+    }
+    if (strcmp(f, "--set") == 0) {
+        snprintf(out, len, "--set");
+        return;
+    }
+    /* as schema.c's messages rebuild it: an included file's name is relative to the main
+     * file's folder */
+    const char *slash = strrchr(main_file, '/');
+    int line = (int)config_setting_source_line(st);
+    if (f[0] == '/' || !slash || strcmp(f, main_file) == 0)
+        snprintf(out, len, "%s:%d", f, line);
+    else
+        snprintf(out, len, "%.*s/%s:%d", (int)(slash - main_file), main_file, f, line);
+}
+
+typedef struct diff_printer {
+    FILE *out;
+    const diff_side *a, *b;
+    bool funding;
+    int rows;
+} diff_printer;
+
+static void print_difference(const char *path, const char *va, const char *vb, void *user)
+{
+    diff_printer *p = user;
+    char wa[1200], wb[1200];
+    const diff_side *a = p->a, *b = p->b;
+    if (p->funding) {
+        value_origin(&a->funding_cfg, a->scenario->funding_files[0], path, wa, sizeof wa);
+        value_origin(&b->funding_cfg, b->scenario->funding_files[0], path, wb, sizeof wb);
+    } else {
+        value_origin(&a->cfg, a->path, path, wa, sizeof wa);
+        value_origin(&b->cfg, b->path, path, wb, sizeof wb);
+    }
+    /* an element one side lacks has no origin there */
+    fprintf(p->out, "%s: %s%s%s%s -> %s%s%s%s\n", path, va, strcmp(va, "(absent)") ? " (" : "",
+            strcmp(va, "(absent)") ? wa : "", strcmp(va, "(absent)") ? ")" : "", vb,
+            strcmp(vb, "(absent)") ? " (" : "", strcmp(vb, "(absent)") ? wb : "",
+            strcmp(vb, "(absent)") ? ")" : "");
+    p->rows++;
+}
+
+int essim_diff(const essim_request *a, const essim_request *b, FILE *out, int *ndiffering,
+               es_error *err)
+{
+    diff_side da = {0}, db = {0};
+    int rc = diff_side_load(&da, a, err);
+    if (!rc)
+        rc = diff_side_load(&db, b, err);
+    diff_printer p = {.out = out, .a = &da, .b = &db};
+    if (!rc) {
+        es_scenario_diff_params(&da.scenario->params, &db.scenario->params, print_difference, &p);
+        if (da.scenario->has_funding && db.scenario->has_funding) {
+            p.funding = true;
+            es_scenario_diff_funding(&da.scenario->funding, &db.scenario->funding,
+                                     print_difference, &p);
+        } else if (da.scenario->has_funding != db.scenario->has_funding) {
+            fprintf(out, "funding: %s -> %s\n",
+                    da.scenario->has_funding ? da.scenario->funding_files[0] : "(none)",
+                    db.scenario->has_funding ? db.scenario->funding_files[0] : "(none)");
+            p.rows++;
+        }
+        if (p.rows == 0)
+            fputs("no differences\n", out);
+        if (ferror(out))
+            rc = es_error_set(err, ES_EIO, NULL, 0, "cannot write the differences");
+    }
+    if (ndiffering)
+        *ndiffering = p.rows;
+    diff_side_free(&da);
+    diff_side_free(&db);
+    return rc;
 }

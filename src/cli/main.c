@@ -26,6 +26,8 @@ static const char usage[] =
     "  merge DIR... [--out DIR]\n"
     "                    combine the slices of one run (run --replication-range) into the\n"
     "                    output folder a single run of every replication would write\n"
+    "  diff A [B]        print every key whose effective value differs between scenarios A\n"
+    "                    and B (or A and A with --set/--overlay), with the FILE:LINE of each\n"
     "  reference KIND    print the key reference of 'scenario' or 'funding' files (Markdown)\n"
     "\n"
     "Options for run, compare and sweep:\n"
@@ -44,6 +46,11 @@ static const char usage[] =
     "  --param PATH=V,...  sweep: a scenario setting and its values (twice for a grid)\n"
     "  --behavioural       compare: providers respond to prices (parking, intake selection);\n"
     "                      writes creaming.csv against each model's accounting run\n"
+    "  --set PATH=VALUE    run, compare, check, diff: set one scenario key after the file and\n"
+    "                      its overlays, checked like a value in the file (repeatable), e.g.\n"
+    "                      --set 'catchments[Peel].providers[Peel Provider 1].caseload_capacity=40'\n"
+    "  --overlay FILE      run, compare, check, diff: a file of keys read over the scenario, in\n"
+    "                      order (repeatable); an input, listed and hashed in manifest.json\n"
     "  --quiet             print nothing but errors\n"
     "\n"
     "  --help, --version\n"
@@ -91,6 +98,21 @@ static void draw_progress(void *user, int done, int total)
     fflush(stderr);
 }
 
+#define ES_CLI_CHANGES_MAX 64 /* --set and --overlay, each */
+
+/* --set and --overlay, shared by every command that loads a scenario; 0 or an exit status. */
+static int add_change(int c, const char *arg, essim_request *o, const char **sets,
+                      const char **overlays)
+{
+    int *n = c == 'S' ? &o->nsets : &o->noverlays;
+    if (*n == ES_CLI_CHANGES_MAX)
+        return usage_error(c == 'S' ? "at most %s --set" : "at most %s --overlay", "64");
+    if (c == 'S' && !strchr(arg, '='))
+        return usage_error("--set takes PATH=VALUE, not '%s'", arg);
+    (c == 'S' ? sets : overlays)[(*n)++] = arg;
+    return 0;
+}
+
 typedef struct run_args {
     essim_request rq;
     const char *out;
@@ -98,6 +120,8 @@ typedef struct run_args {
     char funding_list[4096]; /* compare: --funding, cut at its commas */
     const char *funding[8];
     const char *params[2]; /* sweep */
+    const char *sets[ES_CLI_CHANGES_MAX];
+    const char *overlays[ES_CLI_CHANGES_MAX];
 } run_args;
 
 /* An option that takes a count: its letter for getopt, its range, and where the count goes. */
@@ -138,7 +162,9 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
         {"funding", required_argument, NULL, 'f'}, {"behavioural", no_argument, NULL, 'b'},
         {"param", required_argument, NULL, 'p'},   {"precision", required_argument, NULL, 'P'},
         {"max-replications", required_argument, NULL, 'M'},
-        {"replication-range", required_argument, NULL, 'R'}, {NULL, 0, NULL, 0},
+        {"replication-range", required_argument, NULL, 'R'},
+        {"set", required_argument, NULL, 'S'},     {"overlay", required_argument, NULL, 'O'},
+        {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     a->rq = (essim_request){.command = cmd, .seed = -1, .command_line = command_line};
@@ -212,6 +238,15 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
             o->behavioural = true;
             break;
         case 'q': a->quiet = true; break;
+        case 'S':
+        case 'O': {
+            if (cmd == ESSIM_SWEEP)
+                return usage_error("%s", "sweep does not take --set or --overlay yet");
+            int rc = add_change(c, optarg, o, a->sets, a->overlays);
+            if (rc)
+                return rc;
+            break;
+        }
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
@@ -236,6 +271,8 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
     o->scenario = argv[optind];
     o->funding_files = a->funding;
     o->params = a->params;
+    o->sets = a->sets;
+    o->overlays = a->overlays;
     return 0;
 }
 
@@ -323,20 +360,76 @@ static int cmd_merge(int argc, char **argv)
     return do_job(&rq, out, quiet);
 }
 
-static int cmd_check(int argc, char **argv)
+/* The options of check and diff, --set and --overlay; the files left go in files[]. */
+static int parse_changes(int argc, char **argv, essim_request *rq, const char **sets,
+                         const char **overlays, const char **files, int *nfiles, int maxfiles)
 {
-    if (argc != 2)
-        return usage_error("%s", "check takes exactly one SCENARIO file");
+    static const struct option longopts[] = {{"set", required_argument, NULL, 'S'},
+                                              {"overlay", required_argument, NULL, 'O'},
+                                              {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c != 'S' && c != 'O')
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        int rc = add_change(c, optarg, rq, sets, overlays);
+        if (rc)
+            return rc;
+    }
+    *nfiles = 0;
+    for (int i = optind; i < argc; i++) {
+        if (*nfiles == maxfiles)
+            return -1;
+        files[(*nfiles)++] = argv[i];
+    }
+    rq->sets = sets;
+    rq->overlays = overlays;
+    return 0;
+}
+
+/* diff A B, or diff A --set/--overlay: the changes apply to the second side (B, or A again). */
+static int cmd_diff(int argc, char **argv)
+{
+    static const char *sets[ES_CLI_CHANGES_MAX], *overlays[ES_CLI_CHANGES_MAX];
+    const char *files[2];
+    int nfiles;
+    essim_request b = {.command = ESSIM_CHECK, .seed = -1};
+    int rc = parse_changes(argc, argv, &b, sets, overlays, files, &nfiles, 2);
+    if (rc > 0)
+        return rc;
+    if (rc < 0 || nfiles == 0 || (nfiles == 1 && b.nsets == 0 && b.noverlays == 0))
+        return usage_error("%s", "diff takes scenarios A and B, or A with --set or --overlay");
+    essim_request a = {.command = ESSIM_CHECK, .scenario = files[0], .seed = -1};
+    b.scenario = files[nfiles - 1];
     es_error err;
     es_error_clear(&err);
-    essim_request rq = {.command = ESSIM_CHECK, .scenario = argv[1], .seed = -1};
+    if (essim_diff(&a, &b, stdout, NULL, &err))
+        return fail(&err);
+    return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    static const char *sets[ES_CLI_CHANGES_MAX], *overlays[ES_CLI_CHANGES_MAX];
+    const char *files[1];
+    int nfiles;
+    essim_request rq = {.command = ESSIM_CHECK, .seed = -1};
+    int rc = parse_changes(argc, argv, &rq, sets, overlays, files, &nfiles, 1);
+    if (rc > 0)
+        return rc;
+    if (rc < 0 || nfiles != 1)
+        return usage_error("%s", "check takes exactly one SCENARIO file");
+    rq.scenario = files[0];
+    es_error err;
+    es_error_clear(&err);
     essim_job *job;
     if (essim_job_new(&job, &rq, &err))
         return fail(&err);
     essim_summary s;
     essim_job_summary(job, &s);
     essim_job_free(job);
-    printf("%s: ok (%d streams, %d catchments%s%s)\n", argv[1], s.streams, s.catchments,
+    printf("%s: ok (%d streams, %d catchments%s%s)\n", rq.scenario, s.streams, s.catchments,
            s.funding[0] ? ", funding model " : "", s.funding);
     return 0;
 }
@@ -423,6 +516,8 @@ static int dispatch(int argc, char **argv)
         return cmd_run_like(argc - 1, argv + 1, ESSIM_COMPARE);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_run_like(argc - 1, argv + 1, ESSIM_SWEEP);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
     if (strcmp(cmd, "reference") == 0)
         return cmd_reference(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
