@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Changing a scenario without copying it: --set PATH=VALUE (a number, a string, a boolean, a list
+# element by name) and --overlay FILE change the effective scenario as `essim diff` shows and
+# change what a run computes; an overlay's errors point at its own FILE:LINE; the manifest lists
+# and hashes every overlay; a scenario diffed against itself has no differences.
+# Usage: tests/overlay.sh ESSIM   (from the repo root)
+set -u
+essim=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+run() { # STATUS DESCRIPTION COMMAND...: the exit status, stdout in $tmp/out, stderr in $tmp/err
+  local want=$1 what=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want ($(head -c 300 "$tmp/err"))"; fi
+}
+has() { # DESCRIPTION FILE FIXED-TEXT
+  if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in $(head -c 600 "$2")"; fi
+}
+mean_wait() { awk -F, '$1 == "mean_wait_days" && $2 == "all" { print $4 }' "$1/summary.csv"; }
+
+peel=scenarios/peel.cfg
+mmc=tests/data/mmc.cfg
+short=(--replications 1 --quiet --set scenario.horizon_days=2000 --set scenario.warmup_days=100)
+
+# --- a scenario against itself, and usage -----------------------------------------------------
+run 0 "diff A A" "$essim" diff "$peel" "$peel"
+has "diff A A" "$tmp/out" "no differences"
+run 2 "diff with nothing to compare" "$essim" diff "$peel"
+
+# --- --set of every kind, as diff shows it -----------------------------------------------------
+run 0 "diff --set number, string, boolean, element by name" "$essim" diff "$peel" \
+  --set outcomes.funded_hours_per_week=30 --set 'scenario.name=Peel reform' \
+  --set labour_market.enabled=false \
+  --set 'catchments[Peel].providers[Peel Provider 1].sites[Peel].caseload_capacity=3392'
+has "--set number" "$tmp/out" "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:97) -> 30 (--set)"
+has "--set string" "$tmp/out" "scenario.name: Peel (prototype) (scenarios/peel.cfg:6) -> Peel reform (--set)"
+has "--set boolean" "$tmp/out" "labour_market.enabled: true (default) -> false (--set)"
+has "--set element by name" "$tmp/out" \
+  "catchments[Peel].providers[Peel Provider 1].sites[Peel].caseload_capacity: 6784 (scenarios/../model/catchments/peel.cfg:9) -> 3392 (--set)"
+
+# --- --set checked by the key table ------------------------------------------------------------
+run 2 "--set unknown key" "$essim" check "$peel" --set outcomes.no_such_key=1
+has "--set unknown key" "$tmp/err" "--set outcomes.no_such_key: no such scenario key"
+run 2 "--set out of range" "$essim" check "$peel" --set outcomes.funded_hours_per_week=-1
+has "--set out of range" "$tmp/err" "--set: 'outcomes.funded_hours_per_week' = -1 is out of range"
+run 2 "--set not a boolean" "$essim" check "$peel" --set labour_market.enabled=maybe
+has "--set not a boolean" "$tmp/err" "not a valid boolean"
+run 2 "--set unknown element" "$essim" check "$peel" --set 'catchments[Nowhere].arrivals_per_day=1'
+has "--set unknown element" "$tmp/err" "no element of 'catchments' is named 'Nowhere'"
+run 2 "--set without =" "$essim" run "$peel" --set outcomes.funded_hours_per_week
+run 2 "sweep --set" "$essim" sweep "$mmc" --param scenario.seed=1,2 --set scenario.seed=3
+
+# --- a --set changes what a run computes -------------------------------------------------------
+servers='catchments[queue].providers[servers].caseload_capacity'
+run 0 "base run" "$essim" run "$mmc" "${short[@]}" --out "$tmp/base"
+run 0 "run --set capacity 12" "$essim" run "$mmc" "${short[@]}" --set "$servers=12" --out "$tmp/more"
+base_wait=$(mean_wait "$tmp/base")
+more_wait=$(mean_wait "$tmp/more")
+if awk -v a="$base_wait" -v b="$more_wait" 'BEGIN { exit !(a > 0 && b < a / 2) }'; then ok
+else bad "12 servers instead of 10 should cut mean_wait_days: $base_wait -> $more_wait"; fi
+
+# --- an overlay: its keys, its @includes, its errors, the manifest -----------------------------
+mkdir -p "$tmp/ov"
+printf '# more servers\nscenario = { name = "M/M/12"; };\n@include "servers.cfg"\n' >"$tmp/ov/reform.cfg"
+printf 'catchments = ( { name = "queue"; arrivals_per_day = 9.0;\n  providers = ( { name = "servers"; caseload_capacity = 12; } ); } );\n' \
+  >"$tmp/ov/servers.cfg"
+run 0 "diff A --overlay" "$essim" diff "$mmc" --overlay "$tmp/ov/reform.cfg"
+has "overlay key" "$tmp/out" "scenario.name: M/M/10 lambda=9 mu=1 ($mmc:4) -> M/M/12 ($tmp/ov/reform.cfg:2)"
+has "overlay include" "$tmp/out" "caseload_capacity: 10 ($mmc:12) -> 12 ($tmp/ov/servers.cfg:2)"
+run 0 "run --overlay" "$essim" run "$mmc" "${short[@]}" --overlay "$tmp/ov/reform.cfg" --out "$tmp/reform"
+if cmp -s "$tmp/reform/summary.csv" "$tmp/more/summary.csv"; then ok
+else bad "the overlay and the --set of the same capacity should give the same summary.csv"; fi
+for f in "$tmp/ov/reform.cfg" "$tmp/ov/servers.cfg"; do
+  sum=$(sha256sum "$f" | cut -d' ' -f1)
+  has "manifest lists and hashes $f" "$tmp/reform/manifest.json" "{\"file\": \"$f\", \"sha256\": \"$sum\"}"
+done
+run 2 "--out holding an overlay" "$essim" run "$mmc" "${short[@]}" --overlay "$tmp/ov/reform.cfg" --out "$tmp/ov"
+has "--out holding an overlay" "$tmp/err" "which this run reads"
+
+printf '# a bad value\n\noutcomes = {\n  funded_hours_per_week = -3.0;\n};\n' >"$tmp/ov/bad-value.cfg"
+run 2 "overlay bad value" "$essim" check "$peel" --overlay "$tmp/ov/bad-value.cfg"
+has "overlay bad value at its line" "$tmp/err" "$tmp/ov/bad-value.cfg:4: 'outcomes.funded_hours_per_week' = -3 is out of range"
+printf 'outcomes = {\n  funded_hours_per_week = 30.0;\n  no_such_key = 1;\n};\n' >"$tmp/ov/unknown.cfg"
+run 2 "overlay unknown key" "$essim" check "$peel" --overlay "$tmp/ov/unknown.cfg"
+has "overlay unknown key at its line" "$tmp/err" "$tmp/ov/unknown.cfg:3: unknown key 'outcomes.no_such_key'"
+printf 'outcomes = {\n  funded_hours_per_week = ;\n};\n' >"$tmp/ov/syntax.cfg"
+run 2 "overlay syntax error" "$essim" run "$peel" --overlay "$tmp/ov/syntax.cfg" --out "$tmp/never"
+has "overlay syntax error at its line" "$tmp/err" "$tmp/ov/syntax.cfg:2: syntax error"
+run 2 "missing overlay" "$essim" check "$peel" --overlay "$tmp/ov/none.cfg"
+
+# --- the shipped reform, relative to the scenario's folder -------------------------------------
+run 0 "diff the 30-hour reform" "$essim" diff "$peel" --overlay scenarios/overlays/thirty-hours.cfg
+has "the 30-hour reform" "$tmp/out" \
+  "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:97) -> 30 (scenarios/overlays/thirty-hours.cfg:5)"
+run 0 "--set over an overlay" "$essim" diff "$peel" --overlay scenarios/overlays/thirty-hours.cfg \
+  --set outcomes.funded_hours_per_week=20
+has "--set over an overlay" "$tmp/out" "no differences"
+
+echo "overlay: $pass passed, $fail failed"
+[ "$fail" = 0 ]
