@@ -32,7 +32,7 @@ check() { # what, then the essim arguments (without --out)
 }
 scn=scenarios/muskoka-kawarthas.cfg
 check "run" run "$scn" --replications 5 --seed 11 --ledger
-check "run --precision" run "$scn" --precision 0.05 --max-replications 12
+check "run --precision" run "$scn" --precision 0.05 --max-replications 30
 check "compare --behavioural" compare "$scn" --funding model/funding/ies-thin-slice.cfg,model/funding/eo-legacy-block.cfg \
   --behavioural --replications 3
 check "sweep" sweep "$scn" --param outcomes.need_effect=0.5,1.0 --replications 3

@@ -113,17 +113,21 @@ int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *fu
     }
     es_run_options fixed = *opt;
     fixed.precision = 0.0;
+    fixed.max_replications = 0;
     fixed.replications = most;
     for (int i = 0; i < nfiles; i++) {
         if (c->runs[i].nreps == most && (!c->behavioural || c->accounting[i].nreps == most))
             continue;
         bool reached = c->runs[i].precision_reached;
+        int cap = c->runs[i].precision_cap;
         es_experiment_destroy(&c->runs[i]);
         es_experiment_destroy(&c->accounting[i]);
         int rc = run_model(c, s, i, &fixed, err);
         if (rc)
             return rc;
         c->runs[i].precision_reached = reached;
+        c->runs[i].precision = opt->precision;
+        c->runs[i].precision_cap = cap;
     }
     return ES_OK;
 }

@@ -50,11 +50,19 @@ typedef struct es_experiment {
     int nreps;
     es_replication *reps;
     double wall_seconds;
+    double precision;       /* --precision asked (0: none) */
+    int precision_cap;      /* the most replications it could run */
     bool precision_reached; /* with --precision: every headline half-width within it */
     unsigned first_number;  /* number of reps[0]: 1, or a slice's first replication */
     bool slice;             /* a slice of the scenario's replications: write slice.essim */
     int total_replications; /* of the whole run the slice belongs to */
 } es_experiment;
+
+/* --precision: replications run before the stopping rule is first tried (more when the
+ * scenario asks for more), and the cap when --max-replications is not given.  See
+ * docs/experiments.md, "Output analysis". */
+#define ES_PRECISION_FIRST_STAGE 20
+#define ES_PRECISION_DEFAULT_CAP 100
 
 /* Runs every replication of a loaded scenario under its own funding model. */
 int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_options *opt,
@@ -139,6 +147,9 @@ typedef struct es_manifest_info {
     const char *command;
     int replications;
     double wall_seconds;
+    double precision;        /* --precision asked (0: none), its cap and whether it was met */
+    int precision_cap;
+    bool precision_reached;
     int nextra_inputs; /* e.g. the funding models of a comparison */
     const char *extra_inputs[16];
 } es_manifest_info;

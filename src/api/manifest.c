@@ -145,6 +145,12 @@ int es_manifest_write(const char *folder, const es_manifest_info *info, es_error
     fprintf(f, ",\n  \"seed\": %llu,\n  \"replications\": %d,\n  \"rng\": ",
             (unsigned long long)s->params.seed, info->replications);
     json_string(f, s->params.rng);
+    if (info->precision > 0.0)
+        fprintf(f,
+                ",\n  \"precision\": {\"asked\": %g, \"first_stage\": %d, \"cap\": %d, "
+                "\"reached\": %s}",
+                info->precision, ES_PRECISION_FIRST_STAGE, info->precision_cap,
+                info->precision_reached ? "true" : "false");
     fprintf(f, ",\n  \"created_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n  \"inputs\": [", stamp,
             info->wall_seconds);
     hash_failure bad = {0};

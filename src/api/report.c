@@ -186,6 +186,18 @@ static void summary(es_text *t, const es_experiment *x)
                       "files behind them are fingerprinted so the results can be reproduced "
                       "exactly.</p>\n",
                    x->nreps);
+    if (x->precision > 0.0)
+        es_text_printf(t,
+                       "<p>The number of replications was chosen by the run (--precision %g): "
+                       "%s after %d of at most %d. See docs/experiments.md for the stopping "
+                       "rule and its coverage.</p>\n",
+                       x->precision,
+                       x->precision_reached
+                           ? "every headline measure's 95 % half-width was within the asked "
+                             "share of its mean"
+                           : "<b>the asked precision was not reached</b>: the headline "
+                             "measures' half-widths were still wider than asked",
+                       x->nreps, x->precision_cap);
 }
 
 static void stream_table(es_text *t, const es_experiment *x)
