@@ -6,7 +6,11 @@
 
 int es_csv_open(es_csv_writer *w, const char *path, es_error *err)
 {
-    snprintf(w->path, sizeof w->path, "%s", path);
+    size_t len = strlen(path);
+    if (len >= sizeof w->path) /* its name is kept for the messages of later writes */
+        return es_error_set(err, ES_EIO, NULL, 0, "cannot write %.200s...: the path is too long",
+                            path);
+    memcpy(w->path, path, len + 1);
     w->col = 0;
     w->f = fopen(path, "w");
     if (!w->f)
