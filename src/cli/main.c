@@ -48,7 +48,7 @@ static const char usage[] =
     "                      writes creaming.csv against each model's accounting run\n"
     "  --set PATH=VALUE    run, compare, check, diff: set one scenario key after the file and\n"
     "                      its overlays, checked like a value in the file (repeatable), e.g.\n"
-    "                      --set 'catchments[Peel].providers[Peel Provider 1].caseload_capacity=40'\n"
+    "                      --set 'streams[A].service.mean_days=45' (a list element by name)\n"
     "  --overlay FILE      run, compare, check, diff: a file of keys read over the scenario, in\n"
     "                      order (repeatable); an input, listed and hashed in manifest.json\n"
     "  --quiet             print nothing but errors\n"
