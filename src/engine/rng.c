@@ -54,20 +54,22 @@ static void xoshiro_set(void *vstate, unsigned long seed)
         st->s[i] = es_splitmix64(&sm);
 }
 
-static unsigned long xoshiro_get(void *vstate)
-{
-    return (unsigned long)(xoshiro_next(vstate) >> 32);
-}
+/* A gsl_rng_type over a 64-bit generator NAME_next(state *): 32-bit integers from its high
+ * bits, doubles in [0, 1) from its top 53 bits. */
+#define ES_RNG_TYPE(name, label, state)                                                        \
+    static unsigned long name##_get(void *vstate)                                             \
+    {                                                                                          \
+        return (unsigned long)(name##_next(vstate) >> 32);                                     \
+    }                                                                                          \
+    static double name##_get_double(void *vstate)                                             \
+    {                                                                                          \
+        return (double)(name##_next(vstate) >> 11) * 0x1.0p-53;                               \
+    }                                                                                          \
+    static const gsl_rng_type name##_type = {label,           0xffffffffUL,      0,             \
+                                             sizeof(state),   &name##_set,       &name##_get,   \
+                                             &name##_get_double}
 
-static double xoshiro_get_double(void *vstate)
-{
-    return (double)(xoshiro_next(vstate) >> 11) * 0x1.0p-53;
-}
-
-static const gsl_rng_type xoshiro_type = {
-    "xoshiro256+", 0xffffffffUL, 0, sizeof(xoshiro_state),
-    &xoshiro_set,  &xoshiro_get,  &xoshiro_get_double,
-};
+ES_RNG_TYPE(xoshiro, "xoshiro256+", xoshiro_state);
 
 const gsl_rng_type *es_rng_xoshiro256p = &xoshiro_type;
 
@@ -130,20 +132,7 @@ static inline uint64_t entity_next(entity_state *st)
     return substream_u64(st->key, (*st->counter)++);
 }
 
-static unsigned long entity_get(void *vstate)
-{
-    return (unsigned long)(entity_next(vstate) >> 32);
-}
-
-static double entity_get_double(void *vstate)
-{
-    return (double)(entity_next(vstate) >> 11) * 0x1.0p-53;
-}
-
-static const gsl_rng_type entity_type = {
-    "essim-entity", 0xffffffffUL, 0, sizeof(entity_state),
-    &entity_set,    &entity_get,  &entity_get_double,
-};
+ES_RNG_TYPE(entity, "essim-entity", entity_state);
 
 gsl_rng *es_rng_entity_alloc(void)
 {
