@@ -114,10 +114,11 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* Lines that say when the folder was written and how long it took (and, in the manifest, the
- * digest of report.html, which carries the time): the only bytes two runs may differ in. */
+ * digests of the report.html files, top level and per model, which carry the time): the only
+ * bytes two runs may differ in. */
 static int timed_line(const char *line, size_t len)
 {
-    static const char *const marks[] = {"\"created_utc\"", "\"wall_seconds\"", "\"report.html\"",
+    static const char *const marks[] = {"\"created_utc\"", "\"wall_seconds\"", "report.html\"",
                                         "; written 20"};
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
         size_t m = strlen(marks[i]);
