@@ -360,6 +360,13 @@ static int cmd_merge(int argc, char **argv)
     return do_job(&rq, out, quiet);
 }
 
+/* What check and diff are given: --set and --overlay, and the files. */
+typedef struct changes {
+    const char *sets[ES_CLI_CHANGES_MAX], *overlays[ES_CLI_CHANGES_MAX];
+    const char *files[2];
+    int nfiles;
+} changes;
+
 /* The options of check and diff, --set and --overlay; the files left go in files[]. */
 static int parse_changes(int argc, char **argv, essim_request *rq, const char **sets,
                          const char **overlays, const char **files, int *nfiles, int maxfiles)
@@ -391,17 +398,15 @@ static int parse_changes(int argc, char **argv, essim_request *rq, const char **
 /* diff A B, or diff A --set/--overlay: the changes apply to the second side (B, or A again). */
 static int cmd_diff(int argc, char **argv)
 {
-    static const char *sets[ES_CLI_CHANGES_MAX], *overlays[ES_CLI_CHANGES_MAX];
-    const char *files[2];
-    int nfiles;
+    static changes ch;
     essim_request b = {.command = ESSIM_CHECK, .seed = -1};
-    int rc = parse_changes(argc, argv, &b, sets, overlays, files, &nfiles, 2);
+    int rc = parse_changes(argc, argv, &b, ch.sets, ch.overlays, ch.files, &ch.nfiles, 2);
     if (rc > 0)
         return rc;
-    if (rc < 0 || nfiles == 0 || (nfiles == 1 && b.nsets == 0 && b.noverlays == 0))
+    if (rc < 0 || ch.nfiles == 0 || (ch.nfiles == 1 && b.nsets == 0 && b.noverlays == 0))
         return usage_error("%s", "diff takes scenarios A and B, or A with --set or --overlay");
-    essim_request a = {.command = ESSIM_CHECK, .scenario = files[0], .seed = -1};
-    b.scenario = files[nfiles - 1];
+    essim_request a = {.command = ESSIM_CHECK, .scenario = ch.files[0], .seed = -1};
+    b.scenario = ch.files[ch.nfiles - 1];
     es_error err;
     es_error_clear(&err);
     if (essim_diff(&a, &b, stdout, NULL, &err))
@@ -411,16 +416,14 @@ static int cmd_diff(int argc, char **argv)
 
 static int cmd_check(int argc, char **argv)
 {
-    static const char *sets[ES_CLI_CHANGES_MAX], *overlays[ES_CLI_CHANGES_MAX];
-    const char *files[1];
-    int nfiles;
+    static changes ch;
     essim_request rq = {.command = ESSIM_CHECK, .seed = -1};
-    int rc = parse_changes(argc, argv, &rq, sets, overlays, files, &nfiles, 1);
+    int rc = parse_changes(argc, argv, &rq, ch.sets, ch.overlays, ch.files, &ch.nfiles, 1);
     if (rc > 0)
         return rc;
-    if (rc < 0 || nfiles != 1)
+    if (rc < 0 || ch.nfiles != 1)
         return usage_error("%s", "check takes exactly one SCENARIO file");
-    rq.scenario = files[0];
+    rq.scenario = ch.files[0];
     es_error err;
     es_error_clear(&err);
     essim_job *job;

@@ -53,3 +53,9 @@ int es_calloc_pair(void *first_ptr, void *second_ptr, size_t count, size_t size)
     es_free_pair(first_ptr, second_ptr);
     return ES_ENOMEM;
 }
+
+void es_free_all(void *const *blocks, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(blocks[i]);
+}

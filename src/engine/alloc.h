@@ -22,4 +22,11 @@ int es_grow_pool(void *records_ptr, size_t record_size, uint32_t **free_list, si
 int es_calloc_pair(void *first_ptr, void *second_ptr, size_t count, size_t size);
 void es_free_pair(void *first_ptr, void *second_ptr);
 
+/* Frees every block of a list: what a destroy function owns, said once.
+ * ES_FREE_ALL(a->x, a->y, ...) frees each (NULL is fine); the caller then resets the struct. */
+void es_free_all(void *const *blocks, size_t n);
+#define ES_FREE_ALL(...)                                                                       \
+    es_free_all((void *const[]){__VA_ARGS__},                                                  \
+                sizeof((void *const[]){__VA_ARGS__}) / sizeof(void *))
+
 #endif

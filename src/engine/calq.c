@@ -319,14 +319,8 @@ int es_calq_init(es_calq *q, size_t capacity_hint)
 
 void es_calq_destroy(es_calq *q)
 {
-    free(q->heap);
-    free(q->parked);
-    free(q->next);
-    free(q->prev);
-    free(q->slots);
-    free(q->free_slots);
-    free(q->bucket_head);
-    free(q->bucket_bits);
+    ES_FREE_ALL(q->heap, q->parked, q->next, q->prev, q->slots, q->free_slots, q->bucket_head,
+                q->bucket_bits);
     *q = (es_calq){0};
 }
 

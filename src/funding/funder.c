@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/alloc.h"
 #include "engine/error.h"
 #include "model/calendar.h"
 
@@ -119,18 +120,13 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
 void es_funder_destroy(es_funder *f)
 {
     es_eligibility_destroy(&f->eligibility);
-    free(f->provider_catchment);
-    free(f->paid_in_year);
-    free(f->held);
-    free(f->kpi);
-    free(f->kpi_paid_fy);
-    free(f->budget_used);
+    ES_FREE_ALL(f->provider_catchment, f->paid_in_year, f->held, f->kpi, f->kpi_paid_fy,
+                f->budget_used, f->claw);
+    f->provider_catchment = NULL;
+    f->paid_in_year = f->held = NULL;
     f->budget_used = NULL;
     f->kpi = NULL;
     f->kpi_paid_fy = NULL;
-    free(f->claw);
-    f->provider_catchment = NULL;
-    f->paid_in_year = f->held = NULL;
     f->claw = NULL;
 }
 

@@ -213,12 +213,8 @@ void es_labour_destroy(es_labour *l)
     if (l->rng_post)
         for (int i = 0; i < l->nstreams; i++)
             gsl_rng_free(l->rng_post[i]);
-    free(l->rng_post);
-    free(l->streams);
-    free(l->boundaries);
-    free(l->by_catchment);
-    free(l->vacancies);
-    free(l->free_list);
+    ES_FREE_ALL(l->rng_post, l->streams, l->boundaries, l->by_catchment, l->vacancies,
+                l->free_list);
     *l = (es_labour){0};
 }
 

@@ -273,27 +273,15 @@ void es_model_destroy(es_model *m)
     if (m->sites)
         for (int i = 0; i < m->nsites; i++)
             es_pool_destroy(&m->sites[i].pool);
-    free(m->sites);
-    free(m->provider_replacements);
-    free(m->staff_load);
-    free(m->staff_hours_done);
-    free(m->provider_capacity);
-    free(m->provider_catchment);
     gsl_rng_free(m->rng_entity);
-    free(m->drawn_keys);
     if (m->rng_arrivals)
         for (int i = 0; i < m->narrivals; i++)
             gsl_rng_free(m->rng_arrivals[i]);
-    free(m->rng_arrivals);
-    free(m->arrivals);
     es_sim_destroy(&m->sim);
-    free(m->clients);
-    free(m->free_clients);
-    free(m->months);
-    free(m->open_site);
-    free(m->open_cd);
-    free(m->assisted_site);
-    free(m->assisted_cd);
+    ES_FREE_ALL(m->sites, m->provider_replacements, m->staff_load, m->staff_hours_done,
+                m->provider_capacity, m->provider_catchment, m->drawn_keys, m->rng_arrivals,
+                m->arrivals, m->clients, m->free_clients, m->months, m->open_site, m->open_cd,
+                m->assisted_site, m->assisted_cd);
     if (m->lm_on)
         es_labour_destroy(&m->lm);
     *m = (es_model){0};
