@@ -334,7 +334,7 @@ int es_model_collect(const es_model *m, es_results *r)
     uint64_t wrong = 0, replaced = 0, ssm_replaced = 0;
     for (int t = 0; t < p->nstreams; t++)
         for (int a = 0; a < p->nstreams; a++) {
-            char group[80];
+            char group[128]; /* two stream names of at most 31 bytes (the key table) */
             snprintf(group, sizeof group, "true %s, assessed %s", p->streams[t].name,
                      p->streams[a].name);
             ADD("assessment_share", group, ratio((double)m->confusion[t][a], (double)m->arrived));
