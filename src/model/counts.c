@@ -93,6 +93,13 @@ void es_counts_observe(es_model *m, const es_model_event *ev)
     case ES_MS_PLAN_AGREED:
         count_service_start(m, ev);
         break;
+    case ES_MS_RENEGE:
+        m->by_stream[ev->stream].reneged++;
+        break;
+    case ES_MS_TRANSFER:
+        m->by_stream[ev->stream].transfers++;
+        m->transfers_done++;
+        break;
     case ES_MS_JOB_START:
         count_job_start(m, ev);
         break;

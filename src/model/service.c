@@ -263,7 +263,6 @@ void es_service_on_renege(es_model *m, uint32_t index, es_client *c)
 {
     c->timer = 0;
     es_pool_renege(&m->sites[c->site].pool, m->sim.now, c->ticket);
-    m->by_stream[c->stream].reneged++;
     m->waiting--;
     m->exited++;
     es_model_emit(m, ES_MS_RENEGE, c);
@@ -315,8 +314,6 @@ int es_model_transfer(es_model *m, uint32_t index, bool written_consent)
     es_model_cancel(m, &c->transfer);
     close_plan(m, c, ES_CLOSE_OTHER);
     leave_site(m, c);
-    m->by_stream[c->stream].transfers++;
-    m->transfers_done++;
     c->site = (int16_t)site;
     c->arrival_days = m->sim.now; /* waits again, counted from the transfer */
     if (es_service_join_site(m, index))
