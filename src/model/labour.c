@@ -244,14 +244,14 @@ static es_index_list open_list(es_labour *l, int catchment)
                            .head = &lc->open_head, .tail = &lc->open_tail};
 }
 
-void es_open_append(es_labour *l, uint32_t v)
+void es_vacancy_list_append(es_labour *l, uint32_t v)
 {
     es_index_list_append(open_list(l, l->vacancies[v].catchment), v);
     if (++l->open_now > l->peak_open)
         l->peak_open = l->open_now;
 }
 
-void es_open_remove(es_labour *l, uint32_t v)
+void es_vacancy_list_remove(es_labour *l, uint32_t v)
 {
     es_vacancy *x = &l->vacancies[v];
     es_lm_catchment *lc = &l->by_catchment[x->catchment];
@@ -265,7 +265,7 @@ void es_vacancy_close(es_labour *l, uint32_t v)
 {
     es_vacancy *x = &l->vacancies[v];
     es_lm_catchment *lc = &l->by_catchment[x->catchment];
-    es_open_remove(l, v);
+    es_vacancy_list_remove(l, v);
     if (x->by_others) {
         lc->filled_by_others++;
         es_tally_add(&lc->fill_days, x->close_days - x->posted_days);
@@ -275,7 +275,7 @@ void es_vacancy_close(es_labour *l, uint32_t v)
     es_vacancy_release(l, v);
 }
 
-void es_open_sweep(es_labour *l, int catchment, double now, int n)
+void es_vacancy_sweep(es_labour *l, int catchment, double now, int n)
 {
     es_lm_catchment *lc = &l->by_catchment[catchment];
     for (int i = 0; i < n; i++) {

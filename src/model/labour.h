@@ -89,13 +89,13 @@ uint32_t es_vacancy_alloc(es_labour *l);
 void es_vacancy_release(es_labour *l, uint32_t v);
 
 /* The catchment's open list, oldest first. */
-void es_open_append(es_labour *l, uint32_t v);
-void es_open_remove(es_labour *l, uint32_t v);
+void es_vacancy_list_append(es_labour *l, uint32_t v);
+void es_vacancy_list_remove(es_labour *l, uint32_t v);
 /* Takes a vacancy whose close time has come off its list and counts how it closed. */
 void es_vacancy_close(es_labour *l, uint32_t v);
 /* Looks at up to `n` open vacancies of a catchment from the sweep position and closes those
  * whose time has come, so that the list holds little more than the vacancies still open. */
-void es_open_sweep(es_labour *l, int catchment, double now, int n);
+void es_vacancy_sweep(es_labour *l, int catchment, double now, int n);
 
 /* Open vacancies at `now` and what the still-listed closed ones became (for results). */
 void es_labour_count_open(const es_labour *l, int catchment, double now, uint64_t *open,

@@ -76,7 +76,7 @@ static es_vacancy take_vacancy(es_model *m, uint32_t v, bool listed)
     es_vacancy x = m->lm.vacancies[v];
     es_lm_catchment *lc = &m->lm.by_catchment[x.catchment];
     if (listed)
-        es_open_remove(&m->lm, v);
+        es_vacancy_list_remove(&m->lm, v);
     es_vacancy_release(&m->lm, v);
     lc->filled_by_clients++;
     es_tally_add(&lc->fill_days, m->sim.now - x.posted_days);
@@ -228,7 +228,7 @@ void es_matching_on_vacancy(es_sim *sim, const es_event *ev, void *ctx)
     lc->posted++;
     m->lm.posted_by_industry[industry]++;
     m->months[(int)fmin(m->nmonths - 1, sim->now / DAYS_PER_MONTH)].vacancies_posted++;
-    es_open_sweep(&m->lm, s->catchment, sim->now, 2);
+    es_vacancy_sweep(&m->lm, s->catchment, sim->now, 2);
     uint32_t ci = lc->search_head;
     for (int k = 0; k < lm->offers_per_search && ci != ES_NONE; k++) {
         uint32_t after = m->clients[ci].search_next;
@@ -240,7 +240,7 @@ void es_matching_on_vacancy(es_sim *sim, const es_event *ev, void *ctx)
         }
         ci = after;
     }
-    es_open_append(&m->lm, v);
+    es_vacancy_list_append(&m->lm, v);
 }
 
 /* A placement's wage subsidy has run its months with the job still on. */
