@@ -233,12 +233,11 @@ static const struct {
     {"cost_per_employed_12m_cents", 1e4},    /* $100 */
 };
 
-/* Stein's two-stage rule: from the first stage's n0 replications, the count at which every
- * headline measure's 95 % half-width would be within `precision` of its mean (or of its
- * near-zero scale), n0 (hw0 / allowed)^2, the largest over the measures.  The count depends on
- * the first stage alone, so — unlike stopping the first time a running variance happens to be
- * small — the interval at the end keeps its coverage (docs/experiments.md: measured 91.5 %
- * for the sequential rule against 95 % nominal on an M/M/1, and what this rule gives). */
+/* Stein's two-stage rule: from the spread of the first n replications, the count at which
+ * every headline measure's 95 % half-width would be within `precision` of its mean (or of its
+ * near-zero scale), n (hw / allowed)^2, the largest over the measures.  The count comes from
+ * the spread, not from waiting until a running interval happens to be narrow, so the interval
+ * at the end keeps its coverage (docs/experiments.md, "Output analysis"). */
 static long long replications_needed(const es_experiment *x, int n0, double precision)
 {
     long long need = n0;
@@ -316,14 +315,12 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
         jobs = 1;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int done = 0, target = p->replications;
-    int rc = ES_OK;
-    rc = run_batch(x, done, target, jobs, opt, err);
-    x->nreps = target;
-    /* The second stage: as many more as the first stage says are needed; then, while the
-     * intervals over all of them are still wider than asked (the first stage's variance was
-     * small by chance), one more at a time, re-estimating the count from all so far — each
-     * count tried in order, so where the run stops does not depend on --jobs or ranks. */
+    int rc = run_batch(x, 0, p->replications, jobs, opt, err);
+    x->nreps = p->replications;
+    /* The second stage: as many more as the first stage's spread says are needed; then, while
+     * the intervals over all of them are still wider than asked (the first stage's variance was
+     * small by chance), as many as the spread of all so far says.  The counts depend only on
+     * the replications, so where the run stops does not depend on --jobs or ranks. */
     while (!rc && opt->precision > 0.0) {
         long long need = replications_needed(x, x->nreps, opt->precision);
         if (need <= x->nreps) {
@@ -332,9 +329,8 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
         }
         if (x->nreps >= cap)
             break;
-        done = x->nreps;
-        target = need < cap ? (int)need : cap;
-        rc = run_batch(x, done, target, jobs, opt, err);
+        int target = need < cap ? (int)need : cap;
+        rc = run_batch(x, x->nreps, target, jobs, opt, err);
         x->nreps = target;
     }
     p->replications = x->nreps;

@@ -24,7 +24,7 @@ typedef struct es_run_options {
     const char *command; /* the command line, recorded in manifest.json */
     double precision;     /* > 0: add replications until every headline measure's 95 % half-width
                            * is within this share of its mean (or max_replications is reached) */
-    int max_replications; /* with precision; 0: 100 */
+    int max_replications; /* with precision; 0: ES_PRECISION_DEFAULT_CAP */
     int range_first, range_last; /* > 0: run only replications range_first..range_last (1-based,
                                   * both included) of the scenario's, and keep them for essim
                                   * merge (slice.essim in the output folder) */
