@@ -121,4 +121,29 @@ static inline void bench_mmc_print(const char *base, const bench_mmc_options *op
            (double)events / seconds);
 }
 
+/* One M/M/c run: its mean wait and its events; false when out of memory. */
+typedef bool bench_mmc_run_fn(const bench_mmc_options *opt, double *mean_wait, uint64_t *events);
+
+/* Times `run` (best CPU time of BENCH_MMC_REPEATS runs, or one with --once) and prints its
+ * line under `name`; the exit status for main: 0, or 1 when a run ran out of memory. */
+static inline int bench_mmc_main(const char *name, const bench_mmc_options *opt,
+                                 bench_mmc_run_fn *run)
+{
+    double best = INFINITY, mean_wait = NAN;
+    uint64_t events = 0;
+    for (int i = 0; i < (opt->once ? 1 : BENCH_MMC_REPEATS); i++) {
+        double start = bench_cpu_seconds();
+        bool ok = run(opt, &mean_wait, &events);
+        double elapsed = bench_cpu_seconds() - start;
+        if (!ok) {
+            fprintf(stderr, "%s: out of memory\n", name);
+            return 1;
+        }
+        if (elapsed < best)
+            best = elapsed;
+    }
+    bench_mmc_print(name, opt, best, events, mean_wait);
+    return 0;
+}
+
 #endif

@@ -120,24 +120,15 @@ free_rngs:
     return status;
 }
 
+static bool essim_run(const bench_mmc_options *opt, double *mean_wait, uint64_t *events)
+{
+    return mmc_run(opt, mean_wait, events) == ES_OK;
+}
+
 int main(int argc, char **argv)
 {
     bench_mmc_options opt;
     if (!bench_mmc_parse(argc, argv, false, &opt))
         return 2;
-    double best = INFINITY, mean_wait = NAN;
-    uint64_t events = 0;
-    for (int i = 0; i < (opt.once ? 1 : BENCH_MMC_REPEATS); i++) {
-        double start = bench_cpu_seconds();
-        int status = mmc_run(&opt, &mean_wait, &events);
-        double elapsed = bench_cpu_seconds() - start;
-        if (status != ES_OK) {
-            fprintf(stderr, "bench_mmc: out of memory\n");
-            return 1;
-        }
-        if (elapsed < best)
-            best = elapsed;
-    }
-    bench_mmc_print("essim", &opt, best, events, mean_wait);
-    return 0;
+    return bench_mmc_main("essim", &opt, essim_run);
 }

@@ -191,19 +191,5 @@ int main(int argc, char **argv)
     bench_mmc_options opt;
     if (!bench_mmc_parse(argc, argv, true, &opt))
         return 2;
-    double best = INFINITY, mean_wait = NAN;
-    uint64_t events = 0;
-    for (int i = 0; i < (opt.once ? 1 : BENCH_MMC_REPEATS); i++) {
-        double start = bench_cpu_seconds();
-        bool ok = limit_run(&opt, &mean_wait, &events);
-        double elapsed = bench_cpu_seconds() - start;
-        if (!ok) {
-            fprintf(stderr, "bench_mmc_limit: out of memory\n");
-            return 1;
-        }
-        if (elapsed < best)
-            best = elapsed;
-    }
-    bench_mmc_print(opt.pop_push ? "C-limit-pp" : "C-limit", &opt, best, events, mean_wait);
-    return 0;
+    return bench_mmc_main(opt.pop_push ? "C-limit-pp" : "C-limit", &opt, limit_run);
 }
