@@ -653,17 +653,30 @@ void es_layers_free(es_layers *l)
     memset(l, 0, sizeof *l);
 }
 
+/* The folder @includes of `path` resolve against: its directory, or "." for a bare name.  A
+ * path too long for `dir` is refused rather than cut (a cut folder would find other files). */
+static int folder_of(const char *path, char *dir, size_t len, es_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(dir, len, ".");
+        return ES_OK;
+    }
+    size_t n = (size_t)(slash - path);
+    if (n >= len)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "%.200s...: the path is too long", path);
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    return ES_OK;
+}
+
 int es_layers_read(es_layers *l, const char *path, es_config_include_fn each, void *user,
                    es_error *err)
 {
     memset(l, 0, sizeof *l);
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
+    if (folder_of(path, dir, sizeof dir, err))
+        return ES_EINVAL;
     scan_ctx ctx = {.out = l, .path = path, .dir = dir, .err = err,
                     .bytes_left = ES_CONFIG_MAX_BYTES, .on_include = each, .user = user};
     int rc = begin_layer(&ctx, 0, 1);
@@ -692,12 +705,8 @@ static char *overlay_source(const char *main_path, const char *shown)
 int es_layers_append(es_layers *l, const char *main_path, const char *overlay, es_error *err)
 {
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s", overlay);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
+    if (folder_of(overlay, dir, sizeof dir, err))
+        return ES_EINVAL;
     int64_t used = 0;
     for (int k = 0; k < l->nlayers; k++)
         used += (int64_t)l->layer[k].len;
