@@ -55,7 +55,7 @@ static const es_key scenario_keys[] = {
     {"scenario.warmup_days", ES_KEY_FLOAT, false, "0", 0, 36525, NULL, "Statistics on waiting and queues are reset at this time (warm-up deletion); must be below horizon_days.", PARAMS(warmup_days)},
     {"scenario.seed", ES_KEY_INT, false, "20210101", 0, 9.2e18, NULL, "Scenario seed; each random stream's seed is a hash of (seed, replication, stream name).", PARAMS(seed)},
     {"scenario.replications", ES_KEY_INT, false, "10", 1, 100000, NULL, "Number of replications (overridden by --replications).", PARAMS(replications)},
-    {"scenario.rng", ES_KEY_STRING, false, "xoshiro256+", 1, 31, NULL, "Random-number generator: xoshiro256+ (fast, default) or any GSL generator name such as taus2 or mt19937.", PARAMS(rng)},
+    {"scenario.rng", ES_KEY_STRING, false, "xoshiro256+", 1, 31, NULL, "Random-number generator of the processes that belong to no client (arrivals, vacancy postings): xoshiro256+ (fast, default) or any GSL generator name such as taus2 or mt19937. Each client draws from its own counter-based substreams whatever this says (docs/experiments.md).", PARAMS(rng)},
     {"scenario.funding_model", ES_KEY_STRING, false, NULL, 1, 511, NULL, "Funding model file, relative to the scenario's folder; none means no payments.", ES_UNBOUND},
     {"scenario.funding_models", ES_KEY_STRINGS, false, NULL, 0, 0, NULL, "Several funding model files instead of one: essim run then compares them on the same client flows, as essim compare does (the first is the baseline).", ES_UNBOUND},
 
