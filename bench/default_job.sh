@@ -5,7 +5,7 @@
 #
 # Three runs: --jobs 2 as a user runs it; --jobs 2 with bench/stub on PATH, a gnuplot that
 # draws nothing (essim refuses to run without one); --jobs 1 with the stub.  Simulation is the
-# manifest's wall_seconds (the replications' wall time, summed over the funding models' runs);
+# manifest's wall_seconds (the replications' wall time: both models are priced from one run);
 # output = the stub run's wall - its simulation; plots = the real run's time outside simulation
 # minus the stub run's, so the three shares add up to the real run's wall time.
 # Usage: bench/default_job.sh [ESSIM] [REPLICATIONS]   (default build/essim, the scenario's 10)

@@ -128,7 +128,13 @@ section_compare() {
   expect_status 2 "compare with a bad model" "$essim" compare scenarios/peel.cfg --funding tests/bad/funding/negative-amount.cfg
   grep -q "negative-amount.cfg:5:" "$tmp/stderr" && ok || bad "compare's bad model message lacks FILE:LINE"
   cmp_out="$tmp/compare"
-  expect_status 0 "compare two models" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding model/funding/ies-thin-slice.cfg,tests/data/funding-doubled.cfg --replications 2 --out "$cmp_out" --quiet
+  expect_status 0 "compare two models" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding model/funding/ies-thin-slice.cfg,tests/data/funding-doubled.cfg --replications 2 --ledger --out "$cmp_out" --quiet
+  # Price once: the comparison simulates each replication once and prices it under both models;
+  # the second model's CSVs, full ledger included, are those of a run under that model alone.
+  expect_status 0 "run under the second model alone" "$essim" run scenarios/muskoka-kawarthas.cfg --set "scenario.funding_model=$PWD/tests/data/funding-doubled.cfg" --replications 2 --ledger --out "$tmp/alone" --quiet
+  for f in "$tmp"/alone/*.csv; do
+    cmp -s "$f" "$cmp_out/models/2-doubled-outcomes-test/$(basename "$f")" && ok || bad "price once: $(basename "$f") of the second model differs from a run under it alone"
+  done
   for f in comparison.csv comparison_differences.csv event_fingerprints.csv plots/spend_by_component.png plots/cost_per_outcome_by_stream.svg plots/provider_cash_position.png models/1-ies-thin-slice-illustrative/summary.csv models/2-doubled-outcomes-test/ledger_summary.csv; do
     [ -s "$cmp_out/$f" ] && ok || bad "compare output $f missing"
   done

@@ -47,9 +47,10 @@ static void expected_net_revenue(const es_experiment *x, const es_funding_model 
     }
 }
 
-/* Runs the scenario under model i (after its accounting run, in a behavioural comparison). */
-static int run_model(es_comparison *c, const es_scenario *s, int i, const es_run_options *opt,
-                     es_error *err)
+/* Runs the scenario under model i (after its accounting run, in a behavioural comparison,
+ * unless `priced`: the accounting runs were priced together already). */
+static int run_model(es_comparison *c, const es_scenario *s, int i, bool priced,
+                     const es_run_options *opt, es_error *err)
 {
     es_scenario *with_model = malloc(sizeof *with_model); /* ~1 MB: on the heap, reentrant */
     if (!with_model)
@@ -61,7 +62,7 @@ static int run_model(es_comparison *c, const es_scenario *s, int i, const es_run
     if (c->nmodels < i + 1)
         c->nmodels = i + 1;
     if (c->behavioural) {
-        int rc = es_experiment_run(&c->accounting[i], with_model, opt, err);
+        int rc = priced ? ES_OK : es_experiment_run(&c->accounting[i], with_model, opt, err);
         if (rc) {
             free(with_model);
             return rc;
@@ -73,6 +74,34 @@ static int run_model(es_comparison *c, const es_scenario *s, int i, const es_run
     }
     int rc = es_experiment_run(&c->runs[i], with_model, opt, err);
     free(with_model);
+    return rc;
+}
+
+/* An accounting comparison, priced once: one simulation per replication, every model's funder
+ * observing it (the funding layer schedules nothing and draws no random numbers, so this is
+ * what running each model on its own would give, byte for byte, in a fraction of the time). */
+static int run_priced(es_comparison *c, es_experiment *xs, const es_scenario *s, int n,
+                      const es_run_options *opt, es_error *err)
+{
+    es_scenario *with_model[ES_MAX_COMPARED] = {0}; /* ~1 MB each: on the heap, reentrant */
+    int rc = ES_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        with_model[i] = malloc(sizeof *with_model[i]);
+        if (!with_model[i]) {
+            rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for a funding model's scenario");
+            break;
+        }
+        *with_model[i] = *s;
+        with_model[i]->has_funding = 1;
+        with_model[i]->funding = c->models[i];
+        with_model[i]->params.behaviour.enabled = false;
+    }
+    if (!rc) {
+        c->nmodels = n;
+        rc = es_experiment_run_priced(xs, n, (const es_scenario *const *)with_model, opt, err);
+    }
+    for (int i = 0; i < n; i++)
+        free(with_model[i]);
     return rc;
 }
 
@@ -94,16 +123,19 @@ int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *fu
                                     c->models[i].name);
     }
     c->behavioural = opt->behavioural;
-    for (int i = 0; i < nfiles; i++) {
-        int rc = run_model(c, s, i, opt, err);
-        if (rc)
-            return rc;
-    }
+    /* the accounting runs, priced once; in a behavioural comparison each model's providers
+     * then respond to what its accounting run says they earn, in runs of their own */
+    int rc = run_priced(c, c->behavioural ? c->accounting : c->runs, s, nfiles, opt, err);
+    for (int i = 0; c->behavioural && i < nfiles && !rc; i++)
+        rc = run_model(c, s, i, true, opt, err);
+    if (rc)
+        return rc;
     if (opt->precision <= 0.0)
         return ES_OK;
-    /* Paired differences need the same replications under every model: each model stopped
-     * when its own measures were precise enough; run again, to the largest count, those that
-     * stopped earlier (their replications repeat exactly: replication r is seeded by r). */
+    /* Paired differences need the same replications under every model: the accounting runs
+     * stopped together, but each behavioural run stopped when its own measures were precise
+     * enough; run again, to the largest count, those that stopped earlier (their replications
+     * repeat exactly: replication r is seeded by r). */
     int most = 0;
     for (int i = 0; i < nfiles; i++) {
         if (c->runs[i].nreps > most)
@@ -122,7 +154,7 @@ int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *fu
         int cap = c->runs[i].precision_cap;
         es_experiment_destroy(&c->runs[i]);
         es_experiment_destroy(&c->accounting[i]);
-        int rc = run_model(c, s, i, &fixed, err);
+        rc = run_model(c, s, i, false, &fixed, err);
         if (rc)
             return rc;
         c->runs[i].precision_reached = reached;

@@ -54,61 +54,97 @@ static int nproviders_of(const es_params *p)
     return n;
 }
 
-int es_replication_run(es_replication *rep, const es_params *p, const es_funding_model *f,
-                       unsigned number, bool full_ledger, es_error *err)
+/* What one funding model needs to price a run: its funder, and where full ledger rows go. */
+typedef struct pricing {
+    es_funder funder;
+    ledger_sink sink;
+} pricing;
+
+static int price_init(pricing *pr, es_replication *rep, const es_params *p,
+                      const es_funding_model *f, unsigned number, bool full_ledger, es_error *err)
 {
-    memset(rep, 0, sizeof *rep);
-    rep->number = number;
-    es_results_init(&rep->results);
+    pr->sink = (ledger_sink){.replication = number};
+    int ncomp = f ? f->ncomponents + 1 : 1; /* + holdback release */
+    int rc = es_ledger_init(&rep->ledger, es_params_months(p), ncomp, p->nstreams, p->ncatchments);
+    if (!rc)
+        rc = es_finance_init(&rep->finance, nproviders_of(p), es_params_months(p));
+    if (!rc && f)
+        rc = es_funder_init(&pr->funder, f, p, &rep->ledger, &rep->finance);
+    if (!rc && f && full_ledger) {
+        rep->ledger_rows = tmpfile();
+        if (!rep->ledger_rows)
+            return es_error_set(err, ES_EIO, NULL, 0, "cannot create a temporary ledger file");
+        pr->sink.out = rep->ledger_rows;
+        rep->ledger.sink = write_ledger_row;
+        rep->ledger.sink_ctx = &pr->sink;
+    }
+    return rc;
+}
+
+/* After the run: model k's payments checked and turned into its spend measures. */
+static int price_finish(pricing *pr, es_replication *rep, const es_params *p,
+                        const es_funding_model *f, unsigned number, es_error *err)
+{
+    if (pr->funder.failed)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory in the funding layer");
+    if (es_funder_overflow(&pr->funder))
+        return es_error_set(err, ES_ERANGE, f->file, 0,
+                            "replication %u: the payments of component '%s' go beyond $%lld "
+                            "(amount x multipliers x payments): essim stops rather than let its "
+                            "totals overflow; lower the amount or the multipliers",
+                            number, es_funder_overflow(&pr->funder)->name,
+                            (long long)(ES_MONEY_MAX_CENTS / 100));
+    es_funder_finish(&pr->funder);
+    int rc = es_spend_measures(&rep->results, &rep->ledger, f, &pr->funder, p);
+    if (!rc)
+        rc = es_spend_provider_cash_measures(&rep->results, &rep->finance, p);
+    return rc;
+}
+
+int es_replication_run_priced(es_replication *const *reps, int n, const es_params *p,
+                              const es_funding_model *const *models, unsigned number,
+                              bool full_ledger, es_error *err)
+{
+    pricing pr[ES_MAX_PRICED];
+    memset(pr, 0, sizeof pr);
+    if (n < 1 || n > ES_MAX_PRICED)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "a run priced by %d funding models", n);
+    for (int k = 0; k < n; k++) { /* records the caller can destroy, whatever happens */
+        memset(reps[k], 0, sizeof *reps[k]);
+        reps[k]->number = number;
+        es_results_init(&reps[k]->results);
+    }
     es_model m;
     int rc = es_model_init(&m, p, number, err);
     if (rc)
         return rc;
-    int ncomp = f ? f->ncomponents + 1 : 1; /* + holdback release */
-    es_funder funder = {0};
-    rc = es_ledger_init(&rep->ledger, es_params_months(p), ncomp, p->nstreams, p->ncatchments);
+    for (int k = 0; k < n && !rc; k++)
+        rc = price_init(&pr[k], reps[k], p, models[k], number, full_ledger, err);
+    uint64_t fingerprint = 0xcbf29ce484222325ULL;
     if (!rc)
-        rc = es_finance_init(&rep->finance, nproviders_of(p), es_params_months(p));
-    if (!rc && f)
-        rc = es_funder_init(&funder, f, p, &rep->ledger, &rep->finance);
-    ledger_sink sink = {.replication = number};
-    if (!rc && f && full_ledger) {
-        rep->ledger_rows = tmpfile();
-        if (!rep->ledger_rows)
-            rc = es_error_set(err, ES_EIO, NULL, 0, "cannot create a temporary ledger file");
-        sink.out = rep->ledger_rows;
-        rep->ledger.sink = write_ledger_row;
-        rep->ledger.sink_ctx = &sink;
-    }
-    rep->event_fingerprint = 0xcbf29ce484222325ULL;
-    if (!rc)
-        rc = es_model_add_observer(&m, fingerprint_event, &rep->event_fingerprint);
-    if (!rc && f)
-        rc = es_model_add_observer(&m, es_funder_observe, &funder);
+        rc = es_model_add_observer(&m, fingerprint_event, &fingerprint);
+    for (int k = 0; k < n && !rc; k++)
+        if (models[k])
+            rc = es_model_add_observer(&m, es_funder_observe, &pr[k].funder);
     if (!rc)
         rc = es_model_run(&m, err);
-    if (!rc && funder.failed)
-        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory in the funding layer");
-    if (!rc && es_funder_overflow(&funder))
-        rc = es_error_set(err, ES_ERANGE, f->file, 0,
-                          "replication %u: the payments of component '%s' go beyond $%lld "
-                          "(amount x multipliers x payments): essim stops rather than let its "
-                          "totals overflow; lower the amount or the multipliers",
-                          number, es_funder_overflow(&funder)->name,
-                          (long long)(ES_MONEY_MAX_CENTS / 100));
-    if (!rc)
+    for (int k = 0; k < n && !rc; k++) {
+        es_replication *rep = reps[k];
+        rep->event_fingerprint = fingerprint;
+        rep->events = m.sim.events_done;
         rc = es_model_collect(&m, &rep->results);
-    if (!rc && f) {
-        es_funder_finish(&funder);
-        rc = es_spend_measures(&rep->results, &rep->ledger, f, &funder, p);
-        if (!rc)
-            rc = es_spend_provider_cash_measures(&rep->results, &rep->finance, p);
+        if (!rc && models[k])
+            rc = price_finish(&pr[k], rep, p, models[k], number, err);
     }
-    rep->events = m.sim.events_done;
-    if (!rc)
-        es_model_take_open_tables(&m, &rep->open);
-    rep->ledger.sink = NULL;
-    es_funder_destroy(&funder);
+    if (!rc) {
+        es_model_take_open_tables(&m, &reps[0]->open);
+        for (int k = 1; k < n && !rc; k++)
+            rc = es_open_tables_copy(&reps[k]->open, &reps[0]->open);
+    }
+    for (int k = 0; k < n; k++) {
+        reps[k]->ledger.sink = NULL;
+        es_funder_destroy(&pr[k].funder);
+    }
     es_model_destroy(&m);
     if (rc && !err->status)
         es_error_set(err, rc, NULL, 0, rc == ES_EINVAL ? "a measure or group name too long to record "
@@ -116,6 +152,12 @@ int es_replication_run(es_replication *rep, const es_params *p, const es_funding
                                                      : "out of memory collecting replication %u",
                      number);
     return rc;
+}
+
+int es_replication_run(es_replication *rep, const es_params *p, const es_funding_model *f,
+                       unsigned number, bool full_ledger, es_error *err)
+{
+    return es_replication_run_priced(&rep, 1, p, &f, number, full_ledger, err);
 }
 
 void es_replication_destroy(es_replication *rep)
@@ -130,7 +172,8 @@ void es_replication_destroy(es_replication *rep)
 }
 
 typedef struct worker_shared {
-    es_experiment *x;
+    es_experiment *xs; /* priced together from one run per replication */
+    int nx;
     bool full_ledger;
     const es_run_options *opt; /* its progress callback, told on rank 0 */
     int first, last; /* replications [first, last) of this batch, 0-based */
@@ -162,8 +205,15 @@ static void *worker(void *arg)
         int i = w->first + w->rank + k * w->ranks;
         es_error err;
         es_error_clear(&err);
-        int rc = es_replication_run(&w->x->reps[i], &w->x->scenario.params, w->x->funding,
-                                    w->x->first_number + (unsigned)i, w->full_ledger, &err);
+        es_replication *reps[ES_MAX_PRICED];
+        const es_funding_model *models[ES_MAX_PRICED];
+        for (int m = 0; m < w->nx; m++) {
+            reps[m] = &w->xs[m].reps[i];
+            models[m] = w->xs[m].funding;
+        }
+        int rc = es_replication_run_priced(reps, w->nx, &w->xs[0].scenario.params, models,
+                                           w->xs[0].first_number + (unsigned)i, w->full_ledger,
+                                           &err);
         if (rc) {
             pthread_mutex_lock(&w->lock);
             if (!atomic_load(&w->failed) || i < w->first_error_rep) {
@@ -181,8 +231,8 @@ static void *worker(void *arg)
 
 /* Runs replications [first, last) on `jobs` threads of each MPI rank (the ranks share them
  * out, then exchange them); results depend on neither. */
-static int run_batch(es_experiment *x, int first, int last, int jobs, const es_run_options *opt,
-                     es_error *err)
+static int run_batch(es_experiment *xs, int nx, int first, int last, int jobs,
+                     const es_run_options *opt, es_error *err)
 {
     int rank = es_parallel_rank(), ranks = es_parallel_size();
     int mine = last - first > rank ? (last - first - rank + ranks - 1) / ranks : 0;
@@ -190,7 +240,7 @@ static int run_batch(es_experiment *x, int first, int last, int jobs, const es_r
         jobs = mine;
     if (jobs > 256)
         jobs = 256;
-    worker_shared w = {.x = x, .full_ledger = opt->full_ledger, .opt = opt, .first = first,
+    worker_shared w = {.xs = xs, .nx = nx, .full_ledger = opt->full_ledger, .opt = opt, .first = first,
                        .last = last, .rank = rank, .ranks = ranks, .mine = mine};
     atomic_init(&w.next, 0);
     atomic_init(&w.done, 0);
@@ -213,7 +263,10 @@ static int run_batch(es_experiment *x, int first, int last, int jobs, const es_r
             err->status = ES_ENOMEM;
         failed_index = w.first_error_rep;
     }
-    return es_parallel_exchange(x, first, last, failed_index, err);
+    int rc = ES_OK;
+    for (int k = 0; k < nx && !rc; k++)
+        rc = es_parallel_exchange(&xs[k], first, last, failed_index, err);
+    return rc;
 }
 
 /* The headline measures --precision watches, each with the scale below which its mean counts
@@ -262,8 +315,10 @@ static long long replications_needed(const es_experiment *x, int n0, double prec
     return need;
 }
 
-int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_options *opt,
-                      es_error *err)
+/* Sets x up to run scenario s under the run options: seed, replication count, slice and the
+ * --precision stage sizes.  Returns the most replications it may run, or -1 with err set. */
+static int experiment_setup(es_experiment *x, const es_scenario *s, const es_run_options *opt,
+                            es_error *err)
 {
     memset(x, 0, sizeof *x);
     x->scenario = *s;
@@ -279,11 +334,11 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
         if (opt->precision > 0.0)
             return es_error_set(err, ES_EINVAL, NULL, 0,
                                 "--replication-range and --precision do not go together: a "
-                                "slice cannot know when the whole run is precise enough");
+                                "slice cannot know when the whole run is precise enough"), -1;
         if (opt->range_last < opt->range_first || opt->range_last > p->replications)
             return es_error_set(err, ES_EINVAL, NULL, 0,
                                 "--replication-range %d:%d is not within the run's %d replications",
-                                opt->range_first, opt->range_last, p->replications);
+                                opt->range_first, opt->range_last, p->replications), -1;
         x->slice = true;
         x->total_replications = p->replications;
         x->first_number = (unsigned)opt->range_first;
@@ -300,43 +355,74 @@ int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_optio
             return es_error_set(err, ES_EINVAL, NULL, 0,
                                 "--max-replications %d is below the %d replications --precision "
                                 "runs first (the scenario's count, and at least %d)",
-                                cap, p->replications, ES_PRECISION_FIRST_STAGE);
+                                cap, p->replications, ES_PRECISION_FIRST_STAGE), -1;
         x->precision = opt->precision;
         x->precision_cap = cap;
     } else if (opt->max_replications > 0) {
         return es_error_set(err, ES_EINVAL, NULL, 0,
-                            "--max-replications goes with --precision");
+                            "--max-replications goes with --precision"), -1;
     }
     x->reps = calloc((size_t)cap, sizeof *x->reps);
     if (!x->reps)
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for %d replications", cap);
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for %d replications", cap), -1;
+    return cap;
+}
+
+int es_experiment_run_priced(es_experiment *xs, int n, const es_scenario *const *s,
+                             const es_run_options *opt, es_error *err)
+{
+    if (n < 1 || n > ES_MAX_PRICED)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "%d funding models priced at once", n);
+    memset(xs, 0, (size_t)n * sizeof *xs);
+    int cap = 0;
+    for (int k = 0; k < n; k++) {
+        cap = experiment_setup(&xs[k], s[k], opt, err);
+        if (cap < 0)
+            return err->status;
+    }
+    int first_stage = xs[0].scenario.params.replications;
     int jobs = opt->jobs > 0 ? opt->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (jobs < 1)
         jobs = 1;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = run_batch(x, 0, p->replications, jobs, opt, err);
-    x->nreps = p->replications;
+    int rc = run_batch(xs, n, 0, first_stage, jobs, opt, err);
+    int nreps = first_stage;
+    for (int k = 0; k < n; k++)
+        xs[k].nreps = nreps;
     /* The second stage: as many more as the first stage's spread says are needed; then, while
      * the intervals over all of them are still wider than asked (the first stage's variance was
      * small by chance), as many as the spread of all so far says.  The counts depend only on
-     * the replications, so where the run stops does not depend on --jobs or ranks. */
+     * the replications, so where the run stops does not depend on --jobs or ranks; priced
+     * together, the models stop at the count the least precise of them needs. */
     while (!rc && opt->precision > 0.0) {
-        long long need = replications_needed(x, x->nreps, opt->precision);
-        if (need <= x->nreps) {
-            x->precision_reached = true;
-            break;
+        long long need = 0;
+        for (int k = 0; k < n; k++) {
+            long long nk = replications_needed(&xs[k], nreps, opt->precision);
+            xs[k].precision_reached = nk <= nreps;
+            if (nk > need)
+                need = nk;
         }
-        if (x->nreps >= cap)
+        if (need <= nreps || nreps >= cap)
             break;
         int target = need < cap ? (int)need : cap;
-        rc = run_batch(x, x->nreps, target, jobs, opt, err);
-        x->nreps = target;
+        rc = run_batch(xs, n, nreps, target, jobs, opt, err);
+        nreps = target;
+        for (int k = 0; k < n; k++)
+            xs[k].nreps = nreps;
     }
-    p->replications = x->nreps;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    x->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    double wall = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    for (int k = 0; k < n; k++) /* the group's time counted once, on its first member */
+        xs[k].scenario.params.replications = nreps;
+    xs[0].wall_seconds = wall;
     return rc;
+}
+
+int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_options *opt,
+                      es_error *err)
+{
+    return es_experiment_run_priced(x, 1, &s, opt, err);
 }
 
 int es_experiment_measure(const es_experiment *x, const char *measure, const char *group,

@@ -49,7 +49,8 @@ typedef struct es_experiment {
     const es_funding_model *funding; /* NULL: no payments */
     int nreps;
     es_replication *reps;
-    double wall_seconds;
+    double wall_seconds;    /* of its replications; when priced with others (compare), of the
+                               whole group on its first member and 0 on the rest */
     double precision;       /* --precision asked (0: none) */
     int precision_cap;      /* the most replications it could run */
     bool precision_reached; /* with --precision: every headline half-width within it */
@@ -67,6 +68,14 @@ typedef struct es_experiment {
 /* Runs every replication of a loaded scenario under its own funding model. */
 int es_experiment_run(es_experiment *x, const es_scenario *s, const es_run_options *opt,
                       es_error *err);
+
+/* Price once: n scenarios that differ in their funding model only (an accounting comparison)
+ * run as one simulation per replication, each model's funder observing the same events, so
+ * xs[k] holds what es_experiment_run(&xs[k], s[k], ...) would, byte for byte.  With
+ * --precision all stop together, at the first count where every model's headline measures
+ * are precise enough (or at the cap). */
+int es_experiment_run_priced(es_experiment *xs, int n, const es_scenario *const *s,
+                             const es_run_options *opt, es_error *err);
 void es_experiment_destroy(es_experiment *x);
 
 /* Mean and 95 % Student-t half-width over replications of a whole-run measure; returns the
@@ -77,6 +86,15 @@ int es_experiment_measure(const es_experiment *x, const char *measure, const cha
 /* Runs one replication into `rep` (numbered from 1). */
 int es_replication_run(es_replication *rep, const es_params *p, const es_funding_model *f,
                        unsigned number, bool full_ledger, es_error *err);
+
+/* Runs one replication and prices it under n funding models (models[k] NULL: no payments),
+ * one record each: the same model events, results and open-data counts in every record, each
+ * model's ledger, cash and spend measures in its own.  The records can be destroyed whatever
+ * it returns. */
+#define ES_MAX_PRICED 8
+int es_replication_run_priced(es_replication *const *reps, int n, const es_params *p,
+                              const es_funding_model *const *models, unsigned number,
+                              bool full_ledger, es_error *err);
 void es_replication_destroy(es_replication *rep);
 
 /* Slices: the replications of a run with --replication-range, saved as FOLDER/slice.essim
@@ -146,7 +164,8 @@ typedef struct es_manifest_info {
     const es_scenario *scenario;
     const char *command;
     int replications;
-    double wall_seconds;
+    double wall_seconds;    /* of its replications; when priced with others (compare), of the
+                               whole group on its first member and 0 on the rest */
     double precision;        /* --precision asked (0: none), its cap and whether it was met */
     int precision_cap;
     bool precision_reached;

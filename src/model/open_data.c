@@ -47,6 +47,14 @@ int es_open_data_init(es_model *m)
     return m->open_site && m->assisted_site && m->open_cd && m->assisted_cd ? ES_OK : ES_ENOMEM;
 }
 
+static uint64_t *es_dup_u64(const uint64_t *v, size_t n)
+{
+    uint64_t *d = malloc((n ? n : 1) * sizeof *d);
+    if (d && n)
+        memcpy(d, v, n * sizeof *d);
+    return d;
+}
+
 void es_model_take_open_tables(es_model *m, es_open_tables *t)
 {
     *t = (es_open_tables){.first_fiscal_year = m->first_fiscal_year,
@@ -55,6 +63,27 @@ void es_model_take_open_tables(es_model *m, es_open_tables *t)
                           .site = m->open_site, .cd = m->open_cd,
                           .assisted_site = m->assisted_site, .assisted_cd = m->assisted_cd};
     m->open_site = m->open_cd = m->assisted_site = m->assisted_cd = NULL;
+}
+
+/* A copy of t's counts for another replication record priced from the same model run. */
+int es_open_tables_copy(es_open_tables *to, const es_open_tables *t)
+{
+    size_t fy = (size_t)t->nfiscal_years, ncd = (size_t)(t->ncds ? t->ncds : 1);
+    size_t n_site = fy * (size_t)t->nsites, n_cd = fy * ncd;
+    *to = *t;
+    to->site = to->cd = to->assisted_site = to->assisted_cd = NULL;
+    if (t->site && !(to->site = es_dup_u64(t->site, n_site * ES_OPEN_DATA_COLUMNS)))
+        goto fail;
+    if (t->cd && !(to->cd = es_dup_u64(t->cd, n_cd * ES_OPEN_DATA_COLUMNS)))
+        goto fail;
+    if (t->assisted_site && !(to->assisted_site = es_dup_u64(t->assisted_site, n_site)))
+        goto fail;
+    if (t->assisted_cd && !(to->assisted_cd = es_dup_u64(t->assisted_cd, n_cd)))
+        goto fail;
+    return ES_OK;
+fail:
+    es_open_tables_destroy(to);
+    return ES_ENOMEM;
 }
 
 void es_open_tables_destroy(es_open_tables *t)

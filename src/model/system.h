@@ -26,7 +26,7 @@
 #include "model/labour.h"
 #include "model/params.h"
 
-#define ES_MAX_OBSERVERS 8
+#define ES_MAX_OBSERVERS 16 /* counts, fingerprint and a funder per compared model */
 #define ES_WAIT_HIST_DAYS 365  /* waits counted day by day up to a year */
 #define ES_OPEN_DATA_COLUMNS 12 /* exit: emp, te, unemp, oth, unkn, null; the same at 3 months */
 
@@ -221,6 +221,9 @@ typedef struct es_open_tables {
 
 /* Moves the open-data counts out of the model (the caller destroys them). */
 void es_model_take_open_tables(es_model *m, es_open_tables *t);
+/* Copies t's counts into `to` (for a second funding model priced from the same run);
+ * ES_ENOMEM leaves `to` empty. */
+int es_open_tables_copy(es_open_tables *to, const es_open_tables *t);
 void es_open_tables_destroy(es_open_tables *t);
 /* The region (est_region) of census division cd in the open data: the first catchment of the
  * scenario that covers it, or -1. */
