@@ -25,6 +25,24 @@ expect_status() { # STATUS DESCRIPTION COMMAND...
 section_usage() {
   expect_status 0 "--help" "$essim" --help
   grep -q "usage: essim" "$tmp/stdout" && ok || bad "--help prints usage"
+  # every command has its own help, with its options and an example that works
+  for command in run compare sweep check diff merge reference; do
+    expect_status 0 "$command --help" "$essim" "$command" --help
+    grep -q "^usage: essim $command" "$tmp/stdout" && grep -q "^Example:" "$tmp/stdout" && ok || bad "$command --help: no usage or example"
+    example=$(sed -n '/^Example:/{n;s/^  essim //;p}' "$tmp/stdout")
+    case $command in
+      check | diff | reference)
+        # shellcheck disable=SC2086 # the example is words, as a user would type them
+        eval "set -- $example"
+        expect_status 0 "the example of $command --help" "$essim" "$@" ;;
+    esac
+  done
+  expect_status 0 "-h after other arguments" "$essim" run scenarios/peel.cfg -h
+  grep -q "^usage: essim run" "$tmp/stdout" && ok || bad "run ... -h is not run's help"
+  ! grep -q -- "--funding LIST" "$tmp/stdout" && ok || bad "run's help lists compare's --funding"
+  # short options for the common flags
+  expect_status 0 "short options" "$essim" run scenarios/muskoka-kawarthas.cfg -r 1 -s 3 -j 1 -o "$tmp/short" -q
+  [ -s "$tmp/short/summary.csv" ] && [ ! -s "$tmp/stdout" ] && ok || bad "run -r -s -j -o -q"
   expect_status 0 "--version" "$essim" --version
   head -1 "$tmp/stdout" | grep -Eq '^essim [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "--version format"
   expect_status 2 "no command" "$essim"
@@ -34,7 +52,16 @@ section_usage() {
   expect_status 2 "bad --jobs" "$essim" run scenarios/default.cfg --jobs x
   expect_status 2 "bad --precision" "$essim" run scenarios/default.cfg --precision 5
   expect_status 2 "missing scenario" "$essim" run "$tmp/none.cfg"
-  grep -q "none.cfg: cannot open file" "$tmp/stderr" && ok || bad "missing scenario message"
+  grep -qx "essim: $tmp/none.cfg: no such file" "$tmp/stderr" && ok || bad "missing scenario message"
+  # a mistyped path or key gets the nearest that exists
+  expect_status 2 "mistyped scenario" "$essim" check scenarios/peell.cfg
+  grep -qx "essim: scenarios/peell.cfg: no such file (did you mean scenarios/peel.cfg?)" "$tmp/stderr" && ok || bad "no nearest file for a typo: $(cat "$tmp/stderr")"
+  expect_status 2 "scenario without its extension" "$essim" check scenarios/peel
+  grep -q "did you mean scenarios/peel.cfg?" "$tmp/stderr" && ok || bad "no nearest file without the extension"
+  expect_status 2 "mistyped --set key" "$essim" check scenarios/peel.cfg --set 'catchments[Peel].providers[0].caseload_capacty=3'
+  grep -q "did you mean 'catchments\[Peel\].providers\[0\].caseload_capacity'?" "$tmp/stderr" && ok || bad "no nearest key for a --set typo: $(cat "$tmp/stderr")"
+  expect_status 2 "mistyped --param group" "$essim" sweep scenarios/peel.cfg --param scenaro.seed=1,2
+  grep -q "did you mean 'scenario.seed'?" "$tmp/stderr" && ok || bad "no nearest key for a --param typo"
   expect_status 2 "scenario is a folder" "$essim" check scenarios
   grep -qx "essim: scenarios: is a folder, not a file" "$tmp/stderr" && ok || bad "folder scenario message"
   expect_status 0 "check default" "$essim" check scenarios/default.cfg

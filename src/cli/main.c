@@ -11,51 +11,7 @@
 #include <unistd.h>
 
 #include "api/essim.h"
-
-static const char usage[] =
-    "usage: essim COMMAND [OPTIONS]\n"
-    "\n"
-    "Commands:\n"
-    "  run SCENARIO      run the scenario's replications and write the output folder\n"
-    "  sweep SCENARIO --param PATH=V1,V2,... [--param PATH2=...]\n"
-    "                    run the scenario over a grid of one or two settings (same seed)\n"
-    "  check SCENARIO    validate a scenario (and its funding model) only\n"
-    "  compare SCENARIO --funding A.cfg,B.cfg,...\n"
-    "                    run the scenario under each funding model on the same client flows\n"
-    "                    (common random numbers) and write paired comparisons\n"
-    "  merge DIR... [--out DIR]\n"
-    "                    combine the slices of one run (run --replication-range) into the\n"
-    "                    output folder a single run of every replication would write\n"
-    "  diff A [B]        print every key whose effective value differs between scenarios A\n"
-    "                    and B (or A and A with --set/--overlay), with the FILE:LINE of each\n"
-    "  reference KIND    print the key reference of 'scenario' or 'funding' files (Markdown)\n"
-    "\n"
-    "Options for run, compare and sweep:\n"
-    "  --out DIR           output folder (default out/), replaced as a whole on success;\n"
-    "                      only a new, empty or essim-written folder (see the user guide)\n"
-    "  --replications N    number of replications (default: the scenario's, else 10)\n"
-    "  --seed N            scenario seed (default: the scenario's)\n"
-    "  --jobs N            worker threads (default: number of cores); results do not depend on it\n"
-    "  --precision P       add replications until every headline measure's 95% confidence\n"
-    "                      half-width is within P (e.g. 0.05) of its mean\n"
-    "  --max-replications N  the most --precision may run (default 100)\n"
-    "  --replication-range A:B  run: only replications A to B (1-based, both included) of\n"
-    "                      the run's; the folder keeps them for essim merge\n"
-    "  --ledger            also write ledger.csv with every payment\n"
-    "  --funding LIST      compare: funding-model files, comma-separated (the first is the baseline)\n"
-    "  --param PATH=V,...  sweep: a scenario setting and its values (twice for a grid)\n"
-    "  --behavioural       compare: providers respond to prices (parking, intake selection);\n"
-    "                      writes creaming.csv against each model's accounting run\n"
-    "  --set PATH=VALUE    run, compare, check, diff: set one scenario key after the file and\n"
-    "                      its overlays, checked like a value in the file (repeatable), e.g.\n"
-    "                      --set 'streams[A].service.mean_days=45' (a list element by name)\n"
-    "  --overlay FILE      run, compare, check, diff: a file of keys read over the scenario, in\n"
-    "                      order (repeatable); an input, listed and hashed in manifest.json\n"
-    "  --quiet             print nothing but errors\n"
-    "\n"
-    "  --help, --version\n"
-    "\n"
-    "Exit status: 0 success, 1 runtime failure (I/O, memory), 2 bad input.\n";
+#include "cli/help.h"
 
 static char command_line[4096];
 
@@ -180,7 +136,7 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:r:s:j:q", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': a->out = optarg; break;
         case 'p':
@@ -276,27 +232,31 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
     return 0;
 }
 
+/* "s" after a count other than one: "1 replication", "2 replications". */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 static void print_done(const essim_job *job, const essim_summary *s, const char *out)
 {
     if (s->precision_asked && s->kind == ESSIM_KIND_RUN && !s->precision_reached && s->slices == 0)
         fprintf(stderr, "essim: note: the headline measures' 95%% half-widths are not all within "
-                        "the asked precision of their means after %d replications "
+                        "the asked precision of their means after %d replication%s "
                         "(--max-replications)\n",
-                s->replications);
+                s->replications, PLURAL(s->replications));
     (void)job;
     if (s->slices > 0)
-        printf("essim: %s: %d slices, %d replications; results in %s\n", s->name, s->slices,
-               s->replications, out);
+        printf("essim: %s: %d slice%s, %d replication%s; results in %s\n", s->name, s->slices,
+               PLURAL(s->slices), s->replications, PLURAL(s->replications), out);
     else if (s->kind == ESSIM_KIND_RUN)
-        printf("essim: %s: %d replications, %llu events in %.2f s; results in %s\n", s->name,
-               s->replications, (unsigned long long)s->events, s->wall_seconds, out);
+        printf("essim: %s: %d replication%s, %llu events in %.2f s; results in %s\n", s->name,
+               s->replications, PLURAL(s->replications), (unsigned long long)s->events,
+               s->wall_seconds, out);
     else if (s->kind == ESSIM_KIND_COMPARISON)
-        printf("essim: %s: %d funding models x %d replications, %s; results in %s\n", s->name,
-               s->models, s->replications,
+        printf("essim: %s: %d funding models x %d replication%s, %s; results in %s\n", s->name,
+               s->models, s->replications, PLURAL(s->replications),
                s->behavioural ? "providers responding to prices" : "on the same client flows", out);
     else if (s->kind == ESSIM_KIND_SWEEP)
-        printf("essim: %s: %d sweep points x %d replications; results in %s\n", s->name,
-               s->points, s->replications, out);
+        printf("essim: %s: %d sweep points x %d replication%s; results in %s\n", s->name,
+               s->points, s->replications, PLURAL(s->replications), out);
 }
 
 /* A job from its request to its output folder: inputs read and the folder checked and locked
@@ -346,7 +306,7 @@ static int cmd_merge(int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'q': quiet = true; break;
@@ -495,13 +455,22 @@ static int dispatch(int argc, char **argv)
         used += (size_t)snprintf(command_line + used, sizeof command_line - used, "%s%s",
                                  i ? " " : "", i == 0 ? "essim" : argv[i]);
     if (argc < 2) {
-        fputs(usage, stderr);
+        essim_cli_usage(stderr);
         return 2;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage, stdout);
+        if (strcmp(cmd, "help") == 0 && argc > 2 && essim_cli_command_help(argv[2], stdout) == 0)
+            return 0;
+        essim_cli_usage(stdout);
         return 0;
+    }
+    for (int i = 2; i < argc; i++) { /* essim COMMAND ... --help: that command's help */
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if ((strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) &&
+            essim_cli_command_help(cmd, stdout) == 0)
+            return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("essim %s\n", ESSIM_VERSION);

@@ -524,8 +524,13 @@ static int read_bytes(scan_ctx *ctx, const char *path, int include_line, const s
     if (problem == ES_INPUT_ERRNO && includer)
         return es_error_set(ctx->err, ES_EINVAL, includer->path, include_line,
                             "cannot open include file");
+    char near[4096];
+    if (problem == ES_INPUT_ERRNO && errnum == ENOENT && es_input_nearest(path, near, sizeof near))
+        return es_error_set(ctx->err, ES_EINVAL, path, 0, "no such file (did you mean %s?)", near);
+    if (problem == ES_INPUT_ERRNO && errnum == ENOENT)
+        return es_error_set(ctx->err, ES_EINVAL, path, 0, "no such file");
     if (problem == ES_INPUT_ERRNO)
-        return es_error_set(ctx->err, ES_EINVAL, path, 0, "cannot open file");
+        return es_error_set(ctx->err, ES_EINVAL, path, 0, "cannot open file: %s", strerror(errnum));
     if (problem == ES_INPUT_TOO_BIG) {
         char why[128];
         snprintf(why, sizeof why, "larger than %lld MiB together with the files that include it "

@@ -1,10 +1,13 @@
 #include "io/input_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "io/text.h"
 
 static es_input_problem kind_of(const struct stat *st, int64_t max_bytes)
 {
@@ -79,4 +82,35 @@ const char *es_input_why(es_input_problem problem, int errnum, int64_t max_bytes
         break;
     }
     return strerror(errnum);
+}
+
+int es_input_nearest(const char *path, char *out, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    char folder[4096];
+    if (slash && (size_t)(slash - path) >= sizeof folder)
+        return 0;
+    snprintf(folder, sizeof folder, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    if (slash == path) /* a file at the root */
+        snprintf(folder, sizeof folder, "/");
+    DIR *d = opendir(folder);
+    if (!d)
+        return 0;
+    size_t best_d = strlen(name) / 3 + 3; /* beyond the limit: nothing near */
+    int found = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.' && name[0] != '.')
+            continue;
+        size_t n = strlen(name), dist = es_edit_distance(name, e->d_name);
+        if (n && strncmp(e->d_name, name, n) == 0 && e->d_name[n] == '.')
+            dist = 1; /* the name without its extension: peel for peel.cfg */
+        if (dist > 0 && dist < best_d) {
+            best_d = dist;
+            found = snprintf(out, len, "%.*s%s", slash ? (int)(slash - path + 1) : 0, path,
+                             e->d_name) < (int)len;
+        }
+    }
+    closedir(d);
+    return found;
 }

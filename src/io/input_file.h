@@ -27,6 +27,11 @@ typedef enum es_input_problem {
 es_input_problem es_input_open(const char *path, int64_t max_bytes, FILE **out, int64_t *size,
                                int *errnum);
 
+/* The entry of path's folder whose name is nearest path's (a typo: within a third of the
+ * name's length, plus 2 edits), as path's folder + that name, into out; 0 when none is near
+ * or the folder cannot be read. */
+int es_input_nearest(const char *path, char *out, size_t len);
+
 /* What is wrong, for a message: "is a folder, not a file", "is larger than 16 MiB", strerror. */
 const char *es_input_why(es_input_problem problem, int errnum, int64_t max_bytes, char *buf,
                          size_t len);

@@ -138,6 +138,37 @@ static int index_path(const config_t *cfg, const es_override *ov, const char *op
     return ES_OK;
 }
 
+/* The key nearest to a mistyped path, as the user would write it: the path with its last name
+ * replaced when the nearest key is in the same group (catchments[Peel].providers[0].X), else
+ * the key's pattern with NAME for each list element (catchments[NAME].name).  0 when none is
+ * near. */
+static int suggestion(const char *path, const char *pattern, char *out, size_t len)
+{
+    const char *near = es_schema_nearest(S, pattern);
+    if (!near)
+        return 0;
+    const char *dot = strrchr(pattern, '.'), *near_dot = strrchr(near, '.');
+    size_t parent = dot ? (size_t)(dot - pattern) : 0;
+    if ((near_dot ? (size_t)(near_dot - near) : 0) == parent && strncmp(near, pattern, parent) == 0) {
+        const char *path_dot = strrchr(path, '.');
+        snprintf(out, len, "%.*s%s", path_dot ? (int)(path_dot - path + 1) : 0, path,
+                 near_dot ? near_dot + 1 : near);
+        return 1;
+    }
+    size_t j = 0;
+    for (const char *c = near; *c && j + 8 < len; c++) {
+        if (strncmp(c, ".[]", 3) == 0) {
+            memcpy(out + j, "[NAME]", 6);
+            j += 6;
+            c += 2;
+        } else {
+            out[j++] = *c;
+        }
+    }
+    out[j] = '\0';
+    return 1;
+}
+
 static int apply(config_t *cfg, const es_override *ov, const char *option, es_error *err)
 {
     char path[PATH_MAX_CHARS];
@@ -147,9 +178,15 @@ static int apply(config_t *cfg, const es_override *ov, const char *option, es_er
     char pattern[PATH_MAX_CHARS];
     pattern_of(path, pattern, sizeof pattern);
     const es_key *k = es_schema_find(S, pattern);
-    if (!k)
+    if (!k) {
+        char near[PATH_MAX_CHARS];
+        if (suggestion(ov->path, pattern, near, sizeof near))
+            return es_error_set(err, ES_EINVAL, NULL, 0,
+                                "%s %s: no such scenario key (did you mean '%s'?)", option,
+                                ov->path, near);
         return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s: no such scenario key", option,
                             ov->path);
+    }
     config_setting_t *st = config_lookup(cfg, path);
     if (!st) {
         char parent[PATH_MAX_CHARS];

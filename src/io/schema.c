@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/error.h"
+#include "io/text.h"
 
 #define PATTERN_MAX 256
 
@@ -85,32 +86,6 @@ static int parent_is(const char *path, const char *parent)
     return strlen(parent) == plen && strncmp(path, parent, plen) == 0;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 64;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 static const char *nearest_key(const es_schema *s, const char *parent, const char *name)
 {
     const char *best = NULL;
@@ -121,7 +96,7 @@ static const char *nearest_key(const es_schema *s, const char *parent, const cha
         const char *cand = last_component(s->keys[i].path);
         if (strcmp(cand, "*") == 0)
             continue;
-        size_t d = edit_distance(name, cand);
+        size_t d = es_edit_distance(name, cand);
         if (d < best_d) {
             best_d = d;
             best = cand;
@@ -129,6 +104,31 @@ static const char *nearest_key(const es_schema *s, const char *parent, const cha
     }
     size_t limit = strlen(name) / 3 + 2;
     return best_d <= limit ? best : NULL;
+}
+
+const char *es_schema_nearest(const es_schema *s, const char *pattern)
+{
+    const char *dot = strrchr(pattern, '.');
+    char parent[PATTERN_MAX];
+    snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - pattern) : 0, pattern);
+    const char *near = nearest_key(s, parent, last_component(pattern));
+    if (near) /* the key of that name among the group's */
+        for (size_t i = 0; i < s->nkeys; i++)
+            if (parent_is(s->keys[i].path, parent) &&
+                strcmp(last_component(s->keys[i].path), near) == 0)
+                return s->keys[i].path;
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < s->nkeys; i++) {
+        if (strcmp(last_component(s->keys[i].path), "*") == 0)
+            continue;
+        size_t d = es_edit_distance(pattern, s->keys[i].path);
+        if (d < best_d) {
+            best_d = d;
+            best = s->keys[i].path;
+        }
+    }
+    return best_d <= strlen(pattern) / 3 + 2 ? best : NULL;
 }
 
 static int setting_number(const config_setting_t *st, double *out)

@@ -112,6 +112,11 @@ int es_schema_validate(const es_schema *schema, const config_t *cfg, es_error *e
 
 const es_key *es_schema_find(const es_schema *schema, const char *pattern);
 
+/* The key nearest to a pattern that names none (a typo): the nearest last component among the
+ * keys of the same group, else the nearest whole pattern; NULL when nothing is close (edit
+ * distance above a third of the name, plus 2).  For "did you mean" in messages. */
+const char *es_schema_nearest(const es_schema *schema, const char *pattern);
+
 /* Reads the string key `pattern` (its last component) from `parent`, falling back on the
  * table's default: ES_ENOENT when absent without a default.  For keys read by hand; bound keys
  * load with es_schema_load. */

@@ -28,4 +28,8 @@ void es_strings_printf(es_strings *l, const char *fmt, ...) __attribute__((forma
 const char *const *es_strings_array(const es_strings *l);
 void es_strings_free(es_strings *l);
 
+/* Edits (insert, delete, replace a byte) from a to b; 64 when either is over 63 bytes.  For
+ * "did you mean" suggestions. */
+size_t es_edit_distance(const char *a, const char *b);
+
 #endif
