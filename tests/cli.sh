@@ -81,6 +81,24 @@ section_run() {
     [ -s "$out/$f" ] && ok || bad "missing output $f"
   done
   [ ! -s "$tmp/stdout" ] && ok || bad "--quiet printed something"
+  [ ! -s "$tmp/stderr" ] && ok || bad "--quiet printed progress"
+
+  # The progress line: plain lines on stderr when it is not a terminal, naming the phase and
+  # what is simulated; the calendar run in steps for it changes no result.
+  expect_status 0 "run with progress" "$essim" run scenarios/muskoka-kawarthas.cfg -r 2 -j 2 -o "$tmp/told"
+  grep -q "^essim: simulating: 2.0 of 2 replications (100 %)$" "$tmp/stderr" && ok || bad "no progress line at the end: $(cat "$tmp/stderr")"
+  grep -q "^essim: writing the output folder" "$tmp/stderr" && ok || bad "the output phase is silent"
+  ! grep -q $'\r' "$tmp/stderr" && ok || bad "progress redraws a line that is not on a terminal"
+  expect_status 0 "the same run, quiet" "$essim" run scenarios/muskoka-kawarthas.cfg -r 2 -j 2 -o "$tmp/untold" -q
+  for f in "$tmp"/told/*.csv; do
+    cmp -s "$f" "$tmp/untold/$(basename "$f")" && ok || bad "progress changed $(basename "$f")"
+  done
+  expect_status 0 "compare with progress" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding model/funding/ies-thin-slice.cfg,model/funding/eo-legacy-block.cfg -r 1 -o "$tmp/told-cmp"
+  grep -q "^essim: simulating 2 funding models, priced together: " "$tmp/stderr" && ok || bad "compare's progress does not say what it simulates"
+  if command -v script >/dev/null; then # on a terminal: one line, redrawn
+    script -qec "$essim run scenarios/muskoka-kawarthas.cfg -r 1 -o $tmp/tty" /dev/null >"$tmp/tty.log" 2>&1
+    grep -q $'\r\\[====================\\] writing the output folder' "$tmp/tty.log" && ok || bad "no progress line redrawn on a terminal"
+  fi
 
   # Clients are conserved in every replication: arrived = waiting + in service + exited.
   awk -F, 'NR > 1 && $3 == "all" { v[$1 "," $2] = $4; r[$1] = 1 }

@@ -72,7 +72,12 @@ static int run_model(es_comparison *c, const es_scenario *s, int i, bool priced,
         memcpy(with_model->params.behaviour.value_by_stream, c->value_by_stream[i],
                sizeof c->value_by_stream[i]);
     }
-    int rc = es_experiment_run(&c->runs[i], with_model, opt, err);
+    char what[sizeof c->models[i].name + 40];
+    snprintf(what, sizeof what, "%s%s", c->models[i].name,
+             c->behavioural ? " (providers responding)" : "");
+    es_run_options told = *opt;
+    told.progress_what = what;
+    int rc = es_experiment_run(&c->runs[i], with_model, &told, err);
     free(with_model);
     return rc;
 }
@@ -98,7 +103,12 @@ static int run_priced(es_comparison *c, es_experiment *xs, const es_scenario *s,
     }
     if (!rc) {
         c->nmodels = n;
-        rc = es_experiment_run_priced(xs, n, (const es_scenario *const *)with_model, opt, err);
+        char what[96];
+        snprintf(what, sizeof what, "%d funding model%s%s", n, n == 1 ? "" : "s, priced together",
+                 c->behavioural ? " (accounting runs)" : "");
+        es_run_options told = *opt; /* the progress line says what is simulated */
+        told.progress_what = what;
+        rc = es_experiment_run_priced(xs, n, (const es_scenario *const *)with_model, &told, err);
     }
     for (int i = 0; i < n; i++)
         free(with_model[i]);

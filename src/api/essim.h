@@ -35,9 +35,24 @@ typedef enum essim_kind {
     ESSIM_KIND_CHECK,
 } essim_kind;
 
-/* Told after every replication that finishes (from whichever worker thread finished it, one
- * call at a time): how many of the current batch are done, of how many. */
-typedef void essim_progress_fn(void *user, int done, int total);
+/* What a job is doing, for a progress line. */
+typedef enum essim_phase {
+    ESSIM_PHASE_SIMULATING, /* replications: done of total */
+    ESSIM_PHASE_WRITING,    /* the output folder: tables, plots, report (done 0 of total 1) */
+} essim_phase;
+
+typedef struct essim_progress {
+    essim_phase phase;
+    const char *what; /* what is being simulated, for people: a funding model's name, "2 funding
+                       * models, priced together", "point 3 of 8"; "" for a plain run */
+    double done;      /* replications finished, plus the simulated share of those under way */
+    int total;        /* replications of the current batch (--precision runs batches) */
+} essim_progress;
+
+/* Told while replications run, from whichever worker thread advanced, one call at a time, a
+ * few times a second at most and whenever a replication finishes; then once as the output
+ * folder is written. */
+typedef void essim_progress_fn(void *user, const essim_progress *p);
 
 typedef struct essim_request {
     essim_command command;

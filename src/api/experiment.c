@@ -105,6 +105,14 @@ int es_replication_run_priced(es_replication *const *reps, int n, const es_param
                               const es_funding_model *const *models, unsigned number,
                               bool full_ledger, es_error *err)
 {
+    return es_replication_run_told(reps, n, p, models, number, full_ledger, NULL, NULL, err);
+}
+
+int es_replication_run_told(es_replication *const *reps, int n, const es_params *p,
+                            const es_funding_model *const *models, unsigned number,
+                            bool full_ledger, void (*on_progress)(void *ctx, double fraction),
+                            void *progress_ctx, es_error *err)
+{
     pricing pr[ES_MAX_PRICED];
     memset(pr, 0, sizeof pr);
     if (n < 1 || n > ES_MAX_PRICED)
@@ -126,6 +134,8 @@ int es_replication_run_priced(es_replication *const *reps, int n, const es_param
     for (int k = 0; k < n && !rc; k++)
         if (models[k])
             rc = es_model_add_observer(&m, es_funder_observe, &pr[k].funder);
+    if (on_progress)
+        es_model_set_progress(&m, on_progress, progress_ctx);
     if (!rc)
         rc = es_model_run(&m, err);
     for (int k = 0; k < n && !rc; k++) {
@@ -171,6 +181,8 @@ void es_replication_destroy(es_replication *rep)
     rep->ledger_rows = NULL;
 }
 
+#define ES_MAX_WORKERS 256
+
 typedef struct worker_shared {
     es_experiment *xs; /* priced together from one run per replication */
     int nx;
@@ -185,19 +197,50 @@ typedef struct worker_shared {
     es_error first_error;
     int first_error_rep;
     pthread_mutex_t lock;
+    atomic_uint part[ES_MAX_WORKERS]; /* per worker: thousandths of its replication simulated */
+    struct timespec last_told;        /* under lock */
 } worker_shared;
 
-/* Tells the caller's progress callback, one call at a time. */
-static void tell_progress(worker_shared *w)
+typedef struct worker_slot {
+    worker_shared *w;
+    int slot;
+} worker_slot;
+
+/* Tells the caller's progress callback, one call at a time: when a replication finishes
+ * (`finished`), else at most five times a second. */
+static void tell_progress(worker_shared *w, bool finished)
 {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
     pthread_mutex_lock(&w->lock);
-    w->opt->progress(w->opt->progress_user, atomic_load(&w->done), w->mine);
+    double since = (double)(now.tv_sec - w->last_told.tv_sec) +
+                   1e-9 * (double)(now.tv_nsec - w->last_told.tv_nsec);
+    if (finished || since >= 0.2) {
+        double done = atomic_load(&w->done);
+        for (int t = 0; t < ES_MAX_WORKERS; t++)
+            done += atomic_load(&w->part[t]) / 1000.0;
+        const char *what = w->opt->progress_what;
+        essim_progress p = {.phase = ESSIM_PHASE_SIMULATING, .what = what ? what : "",
+                            .done = done < w->mine ? done : w->mine, .total = w->mine};
+        w->opt->progress(w->opt->progress_user, &p);
+        w->last_told = now;
+    }
     pthread_mutex_unlock(&w->lock);
+}
+
+/* es_model_set_progress's hook: how far this worker's replication has got. */
+static void on_replication_progress(void *ctx, double fraction)
+{
+    worker_slot *ws = ctx;
+    atomic_store(&ws->w->part[ws->slot], (unsigned)(fraction * 1000.0));
+    tell_progress(ws->w, false);
 }
 
 static void *worker(void *arg)
 {
-    worker_shared *w = arg;
+    worker_slot *ws = arg;
+    worker_shared *w = ws->w;
+    bool told = w->opt->progress && w->rank == 0;
     for (;;) {
         int k = atomic_fetch_add(&w->next, 1);
         if (k >= w->mine || atomic_load(&w->failed))
@@ -211,9 +254,9 @@ static void *worker(void *arg)
             reps[m] = &w->xs[m].reps[i];
             models[m] = w->xs[m].funding;
         }
-        int rc = es_replication_run_priced(reps, w->nx, &w->xs[0].scenario.params, models,
-                                           w->xs[0].first_number + (unsigned)i, w->full_ledger,
-                                           &err);
+        int rc = es_replication_run_told(reps, w->nx, &w->xs[0].scenario.params, models,
+                                         w->xs[0].first_number + (unsigned)i, w->full_ledger,
+                                         told ? on_replication_progress : NULL, ws, &err);
         if (rc) {
             pthread_mutex_lock(&w->lock);
             if (!atomic_load(&w->failed) || i < w->first_error_rep) {
@@ -223,9 +266,10 @@ static void *worker(void *arg)
             atomic_store(&w->failed, 1);
             pthread_mutex_unlock(&w->lock);
         }
+        atomic_store(&w->part[ws->slot], 0);
         atomic_fetch_add(&w->done, 1);
-        if (w->opt->progress && w->rank == 0)
-            tell_progress(w);
+        if (told)
+            tell_progress(w, true);
     }
 }
 
@@ -238,31 +282,44 @@ static int run_batch(es_experiment *xs, int nx, int first, int last, int jobs,
     int mine = last - first > rank ? (last - first - rank + ranks - 1) / ranks : 0;
     if (jobs > mine)
         jobs = mine;
-    if (jobs > 256)
-        jobs = 256;
-    worker_shared w = {.xs = xs, .nx = nx, .full_ledger = opt->full_ledger, .opt = opt, .first = first,
-                       .last = last, .rank = rank, .ranks = ranks, .mine = mine};
-    atomic_init(&w.next, 0);
-    atomic_init(&w.done, 0);
-    atomic_init(&w.failed, 0);
-    pthread_mutex_init(&w.lock, NULL);
-    pthread_t threads[256];
+    if (jobs > ES_MAX_WORKERS)
+        jobs = ES_MAX_WORKERS;
+    worker_shared *w = calloc(1, sizeof *w); /* ~3 kB of atomics: on the heap */
+    worker_slot *slots = calloc(ES_MAX_WORKERS, sizeof *slots);
+    if (!w || !slots) {
+        free(w);
+        free(slots);
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory starting the workers");
+    }
+    *w = (worker_shared){.xs = xs, .nx = nx, .full_ledger = opt->full_ledger, .opt = opt,
+                         .first = first, .last = last, .rank = rank, .ranks = ranks, .mine = mine};
+    atomic_init(&w->next, 0);
+    atomic_init(&w->done, 0);
+    atomic_init(&w->failed, 0);
+    for (int t = 0; t < ES_MAX_WORKERS; t++) {
+        atomic_init(&w->part[t], 0);
+        slots[t] = (worker_slot){.w = w, .slot = t};
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_t threads[ES_MAX_WORKERS];
     int started = 0;
     for (int t = 1; t < jobs; t++)
-        if (pthread_create(&threads[started], NULL, worker, &w) == 0)
+        if (pthread_create(&threads[started], NULL, worker, &slots[started + 1]) == 0)
             started++;
     if (mine > 0)
-        worker(&w);
+        worker(&slots[0]);
     for (int t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
-    pthread_mutex_destroy(&w.lock);
+    pthread_mutex_destroy(&w->lock);
     int failed_index = -1;
-    if (atomic_load(&w.failed)) {
-        *err = w.first_error;
+    if (atomic_load(&w->failed)) {
+        *err = w->first_error;
         if (!err->status)
             err->status = ES_ENOMEM;
-        failed_index = w.first_error_rep;
+        failed_index = w->first_error_rep;
     }
+    free(w);
+    free(slots);
     int rc = ES_OK;
     for (int k = 0; k < nx && !rc; k++)
         rc = es_parallel_exchange(&xs[k], first, last, failed_index, err);

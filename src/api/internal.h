@@ -28,8 +28,9 @@ typedef struct es_run_options {
     int range_first, range_last; /* > 0: run only replications range_first..range_last (1-based,
                                   * both included) of the scenario's, and keep them for essim
                                   * merge (slice.essim in the output folder) */
-    void (*progress)(void *user, int done, int total); /* see essim_progress_fn; may be NULL */
+    essim_progress_fn *progress; /* may be NULL */
     void *progress_user;
+    const char *progress_what; /* essim_progress.what while simulating; NULL: "" */
 } es_run_options;
 
 typedef struct es_replication {
@@ -95,6 +96,12 @@ int es_replication_run(es_replication *rep, const es_params *p, const es_funding
 int es_replication_run_priced(es_replication *const *reps, int n, const es_params *p,
                               const es_funding_model *const *models, unsigned number,
                               bool full_ledger, es_error *err);
+/* The same, telling on_progress (when not NULL) the share of the horizon simulated, as
+ * es_model_set_progress does. */
+int es_replication_run_told(es_replication *const *reps, int n, const es_params *p,
+                            const es_funding_model *const *models, unsigned number,
+                            bool full_ledger, void (*on_progress)(void *ctx, double fraction),
+                            void *progress_ctx, es_error *err);
 void es_replication_destroy(es_replication *rep);
 
 /* Slices: the replications of a run with --replication-range, saved as FOLDER/slice.essim

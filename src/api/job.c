@@ -273,6 +273,9 @@ int essim_job_write(essim_job *j, es_error *err)
     if (!j->ran || !j->out_open)
         return es_error_set(err, ES_EINVAL, NULL, 0, "the job has not run, or has no output folder");
     int rc = ES_OK;
+    if (essim_is_root() && j->kind != ESSIM_KIND_CHECK && j->opt.progress)
+        j->opt.progress(j->opt.progress_user,
+                        &(essim_progress){.phase = ESSIM_PHASE_WRITING, .what = "", .total = 1});
     if (essim_is_root()) {
         switch (j->kind) {
         case ESSIM_KIND_RUN: rc = es_output_write(j->run, &j->out, err); break;

@@ -89,9 +89,14 @@ int es_sweep_run(es_sweep *sw, const char *scenario_path, const es_run_options *
     if (!scn)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep's scenario");
     int rc = ES_OK;
+    es_run_options told = *opt; /* the progress line names the point */
+    char what[64];
+    told.progress_what = what;
     for (int j = 0; j < n2 && !rc; j++)
-        for (int i = 0; i < n1 && !rc; i++)
-            rc = run_point(sw, scn, scenario_path, i, j, opt, err);
+        for (int i = 0; i < n1 && !rc; i++) {
+            snprintf(what, sizeof what, "point %d of %d", j * n1 + i + 1, n1 * n2);
+            rc = run_point(sw, scn, scenario_path, i, j, &told, err);
+        }
     free(scn);
     return rc;
 }

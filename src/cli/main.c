@@ -12,6 +12,7 @@
 
 #include "api/essim.h"
 #include "cli/help.h"
+#include "cli/progress.h"
 
 static char command_line[4096];
 
@@ -42,16 +43,6 @@ static int parse_long(const char *text, long long min, long long max, long long 
         return -1;
     *out = v;
     return 0;
-}
-
-/* The progress bar, on a terminal only. */
-static void draw_progress(void *user, int done, int total)
-{
-    (void)user;
-    int width = 30, filled = total ? done * width / total : width;
-    fprintf(stderr, "\r[%.*s%*s] %d/%d replications", filled, "==============================",
-            width - filled, "", done, total);
-    fflush(stderr);
 }
 
 #define ES_CLI_CHANGES_MAX 64 /* --set and --overlay, each */
@@ -266,19 +257,21 @@ static int do_job(const essim_request *rq, const char *out, bool quiet)
     es_error err;
     es_error_clear(&err);
     essim_request r = *rq;
-    bool bar = !quiet && essim_is_root() && isatty(STDERR_FILENO);
-    if (bar)
-        r.progress = draw_progress;
+    essim_cli_progress line; /* on stderr: redrawn on a terminal, plain lines otherwise */
+    essim_cli_progress_init(&line, stderr, isatty(STDERR_FILENO));
+    if (!quiet && essim_is_root()) {
+        r.progress = essim_cli_progress_draw;
+        r.progress_user = &line;
+    }
     essim_job *job;
     if (essim_job_new(&job, &r, &err))
         return fail(&err);
     int rc = essim_job_open_output(job, out, &err);
     if (!rc)
         rc = essim_job_run(job, &err);
-    if (bar)
-        fputs("\r\033[K", stderr);
     if (!rc)
         rc = essim_job_write(job, &err);
+    essim_cli_progress_end(&line);
     if (!rc && !quiet && essim_is_root()) {
         essim_summary s;
         essim_job_summary(job, &s);

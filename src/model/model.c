@@ -369,12 +369,26 @@ static void report_last_month(es_model *m)
     }
 }
 
+void es_model_set_progress(es_model *m, void (*fn)(void *ctx, double fraction), void *ctx)
+{
+    m->on_progress = fn;
+    m->progress_ctx = ctx;
+}
+
 int es_model_run(es_model *m, es_error *err)
 {
     int rc = es_model_start(m, err);
     if (rc)
         return rc;
-    es_sim_run(&m->sim, m->p->horizon_days);
+    double horizon = m->p->horizon_days;
+    int steps = m->on_progress ? ES_MODEL_PROGRESS_STEPS : 1;
+    for (int k = 1; k <= steps && !m->sim.stopped; k++) {
+        /* events up to and including `until` run; the clock then stands at `until`, and no
+         * handler runs before the next step, so the steps make the events of one run */
+        es_sim_run(&m->sim, k == steps ? horizon : horizon * k / steps);
+        if (m->on_progress)
+            m->on_progress(m->progress_ctx, (double)k / steps);
+    }
     report_last_month(m);
     if (m->sim.stopped)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory in replication %u",

@@ -193,6 +193,9 @@ typedef struct es_model {
     int nobservers;
     es_observer_fn observers[ES_MAX_OBSERVERS];
     void *observer_ctx[ES_MAX_OBSERVERS];
+
+    void (*on_progress)(void *ctx, double fraction); /* es_model_set_progress */
+    void *progress_ctx;
 } es_model;
 
 int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_error *err);
@@ -203,6 +206,11 @@ int es_model_add_observer(es_model *m, es_observer_fn fn, void *ctx);
 int es_model_start(es_model *m, es_error *err);
 /* es_model_start, then runs the replication to the horizon. */
 int es_model_run(es_model *m, es_error *err);
+/* Tells fn, from es_model_run, the share of the horizon simulated so far, ES_MODEL_PROGRESS_STEPS
+ * times a run (the calendar is run in that many steps of simulated time, which changes no
+ * event and no result). */
+#define ES_MODEL_PROGRESS_STEPS 50
+void es_model_set_progress(es_model *m, void (*fn)(void *ctx, double fraction), void *ctx);
 /* Appends the replication's measures (see docs/data-dictionary.md). */
 int es_model_collect(const es_model *m, es_results *r);
 

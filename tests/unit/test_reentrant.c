@@ -31,14 +31,18 @@ typedef struct job_case {
     int rc;
     es_error err;
     atomic_int progress_calls;
+    atomic_int progress_writing; /* calls in the writing phase */
+    atomic_int progress_wrong;   /* calls with done outside [0, total] */
 } job_case;
 
-static void count_progress(void *user, int done, int total)
+static void count_progress(void *user, const essim_progress *p)
 {
     job_case *c = user;
-    (void)done;
-    (void)total;
     atomic_fetch_add(&c->progress_calls, 1);
+    if (p->phase == ESSIM_PHASE_WRITING)
+        atomic_fetch_add(&c->progress_writing, 1);
+    if (!(p->done >= 0.0 && p->done <= p->total) || !p->what)
+        atomic_fetch_add(&c->progress_wrong, 1);
 }
 
 static void setup_cases(job_case cases[2])
@@ -90,6 +94,8 @@ static void check_ran(const job_case *c)
         fail_msg("%s into %s: status %d: %s:%d: %s", c->rq.scenario, c->out, c->rc, c->err.file,
                  c->err.line, c->err.msg);
     assert_true(atomic_load(&c->progress_calls) > 0);
+    assert_int_equal(atomic_load(&c->progress_writing), 1);
+    assert_int_equal(atomic_load(&c->progress_wrong), 0);
 }
 
 static char *slurp(const char *path, size_t *len)
