@@ -173,6 +173,32 @@ section_sweep() {
   want=$(awk -F, '$1 == "total_spend_cents" && $2 == "all" { print $4 }' "$tmp/sweep-run/summary.csv")
   got=$(awk -F, '$2 == "0.5" && $5 == "total_spend_cents" && $6 == "all" { print $8 }' "$tmp/sweep/sweep.csv")
   [ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "sweep point at the scenario's value ($got) differs from run ($want)"
+
+  # Paired differences against the first point (sweep_differences.csv).  Stream A's
+  # job_start_prob at its shipped 0.97 twice (a point run again equal to the base), then 0.90.
+  expect_status 0 "sweep with paired differences" "$essim" sweep scenarios/muskoka-kawarthas.cfg --param 'streams.[0].job_start_prob=0.97,0.97,0.90' --replications 3 --out "$tmp/sweep-diff" --quiet
+  local d="$tmp/sweep-diff/sweep_differences.csv"
+  # a point equal to the base differs by exactly 0, with a zero-width interval, over 3 pairs
+  awk -F, 'NR > 1 && $2 == "0.97" { n++; if ($5 != "0.97" || $9 != 3 || $10 != 0 || $11 != 0 || $12 != 0) exit 1 }
+    END { exit n > 100 ? 0 : 1 }' "$d" && ok || bad "a sweep point equal to the base does not differ by exactly 0"
+  # the change moves stream A's employment rate at exit: the whole interval below 0
+  awk -F, 'NR > 1 && $2 == "0.90" && $7 == "employment_rate_at_exit" && $8 == "A" { found = 1; if (!($12 < 0)) exit 1 }
+    END { exit found ? 0 : 1 }' "$d" && ok || bad "lowering stream A's job_start_prob did not lower A's employment rate"
+  # stream C, untouched: its paired half-width is under half the unpaired one (from the two
+  # points' own intervals in sweep.csv; measured 14 times narrower)
+  awk -F, 'FNR == 1 { file++; next }
+    file == 1 && $5 == "employment_rate_at_exit" && $6 == "C" { h[$2] = ($10 - $9) / 2 }
+    file == 2 && $2 == "0.90" && $7 == "employment_rate_at_exit" && $8 == "C" { p = ($12 - $11) / 2 }
+    END { u = sqrt(h["0.97"] ^ 2 + h["0.90"] ^ 2); if (!(p > 0 && p < u / 2)) { print "paired " p ", unpaired " u; exit 1 } }' \
+    "$tmp/sweep-diff/sweep.csv" "$d" && ok || bad "stream C's paired difference is not narrower than the unpaired one"
+  # With --precision the points stop at their own counts (here 30 and 20): the second pairs
+  # over the 20 replications both ran, and the command says so.
+  expect_status 0 "sweep with --precision" "$essim" sweep scenarios/peel.cfg --param 'streams.[0].job_start_prob=0.97,0.5' --precision 0.05 --max-replications 30 --out "$tmp/sweep-precise"
+  n=$(awk -F, '$2 == "0.5" && $5 == "clients_served" && $6 == "all" { print $7 }' "$tmp/sweep-precise/sweep.csv")
+  m=$(awk -F, '$2 == "0.97" && $5 == "clients_served" && $6 == "all" { print $7 }' "$tmp/sweep-precise/sweep.csv")
+  p=$(awk -F, '$2 == "0.5" && $7 == "clients_served" && $8 == "all" { print $9 }' "$tmp/sweep-precise/sweep_differences.csv")
+  [ -n "$n" ] && [ "$n" != "$m" ] && [ "$p" = "$((n < m ? n : m))" ] && ok || bad "sweep --precision: points of $m and $n replications paired over $p"
+  grep -q "pairs each point with the first over the replications both ran" "$tmp/stdout" && ok || bad "sweep --precision does not say how points are paired"
 }
 
 section_models() {

@@ -90,7 +90,9 @@ int essim_job_write(essim_job *job, es_error *err);
 typedef struct essim_summary {
     essim_kind kind;
     char name[256];       /* the scenario's name */
-    int replications;     /* per model or point */
+    int replications;     /* per model or point (a sweep: the first point's) */
+    int replications_fewest, replications_most; /* sweep: over its points (with --precision
+                                                 * each stops at its own count) */
     int models;           /* comparison */
     int points;           /* sweep */
     int slices;           /* merge */

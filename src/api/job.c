@@ -320,7 +320,13 @@ void essim_job_summary(const essim_job *j, essim_summary *s)
         snprintf(s->name, sizeof s->name, "%s", j->sweep->scenario_name);
         s->points = j->sweep->npoints;
         if (j->ran && j->sweep->npoints > 0)
-            s->replications = j->sweep->points[0].nreps;
+            s->replications = s->replications_fewest = s->replications_most =
+                j->sweep->points[0].nreps;
+        for (int i = 0; j->ran && i < j->sweep->npoints; i++) {
+            int n = j->sweep->points[i].nreps;
+            s->replications_fewest = n < s->replications_fewest ? n : s->replications_fewest;
+            s->replications_most = n > s->replications_most ? n : s->replications_most;
+        }
         break;
     }
 }

@@ -294,9 +294,15 @@ static void print_done(const essim_job *job, const essim_summary *s, const char 
         printf("essim: %s: %d funding models x %d replications, %s; results in %s\n", s->name,
                s->models, s->replications,
                s->behavioural ? "providers responding to prices" : "on the same client flows", out);
-    else if (s->kind == ESSIM_KIND_SWEEP)
+    else if (s->kind == ESSIM_KIND_SWEEP && s->replications_fewest == s->replications_most)
         printf("essim: %s: %d sweep points x %d replications; results in %s\n", s->name,
                s->points, s->replications, out);
+    else if (s->kind == ESSIM_KIND_SWEEP)
+        printf("essim: %s: %d sweep points of %d to %d replications (--precision; %d at the "
+               "first): sweep_differences.csv pairs each point with the first over the "
+               "replications both ran; results in %s\n",
+               s->name, s->points, s->replications_fewest, s->replications_most,
+               s->replications, out);
 }
 
 /* A job from its request to its output folder: inputs read and the folder checked and locked
