@@ -23,6 +23,10 @@ static const char usage[] =
     "  compare SCENARIO --funding A.cfg,B.cfg,...\n"
     "                    run the scenario under each funding model on the same client flows\n"
     "                    (common random numbers) and write paired comparisons\n"
+    "  compare BASE --against REFORM.cfg | --overlay-arm REFORM-OVERLAY.cfg ...\n"
+    "                    run the base and each arm (a scenario, or an overlay read over the\n"
+    "                    base) with the same seed and write paired comparisons; says whether\n"
+    "                    client flows differ between the arms\n"
     "  merge DIR... [--out DIR]\n"
     "                    combine the slices of one run (run --replication-range) into the\n"
     "                    output folder a single run of every replication would write\n"
@@ -44,6 +48,10 @@ static const char usage[] =
     "  --ledger            also write ledger.csv with every payment\n"
     "  --funding LIST      compare: funding-model files, comma-separated (the first is the baseline)\n"
     "  --param PATH=V,...  sweep: a scenario setting and its values (twice for a grid)\n"
+    "  --against FILE      compare: an arm that is another scenario (repeatable, up to 7 arms\n"
+    "                      with --overlay-arm; the arm is named by its scenario.name)\n"
+    "  --overlay-arm FILE  compare: an arm that is the base with this overlay read over it\n"
+    "                      (repeatable; named by the file's name)\n"
     "  --behavioural       compare: providers respond to prices (parking, intake selection);\n"
     "                      writes creaming.csv against each model's accounting run\n"
     "  --set PATH=VALUE    run, compare, check, diff: set one scenario key after the file and\n"
@@ -120,6 +128,7 @@ typedef struct run_args {
     char funding_list[4096]; /* compare: --funding, cut at its commas */
     const char *funding[8];
     const char *params[2]; /* sweep */
+    essim_arm arms[8];     /* compare: --against and --overlay-arm, in order */
     const char *sets[ES_CLI_CHANGES_MAX];
     const char *overlays[ES_CLI_CHANGES_MAX];
 } run_args;
@@ -164,6 +173,7 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
         {"max-replications", required_argument, NULL, 'M'},
         {"replication-range", required_argument, NULL, 'R'},
         {"set", required_argument, NULL, 'S'},     {"overlay", required_argument, NULL, 'O'},
+        {"against", required_argument, NULL, 'A'}, {"overlay-arm", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -232,6 +242,14 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
             o->range_last = last;
             break;
         }
+        case 'A':
+        case 'W':
+            if (cmd != ESSIM_COMPARE)
+                return usage_error("%s", "--against and --overlay-arm go with compare");
+            if (o->narms == 7)
+                return usage_error("compare takes at most %s arms", "7");
+            a->arms[o->narms++] = (essim_arm){.file = optarg, .overlay = c == 'W'};
+            break;
         case 'b':
             if (cmd != ESSIM_COMPARE)
                 return usage_error("%s", "--behavioural goes with compare");
@@ -254,8 +272,12 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
                                         [ESSIM_SWEEP] = "sweep"};
     if (optind != argc - 1)
         return usage_error("%s takes exactly one SCENARIO file", names[cmd]);
-    if (cmd == ESSIM_COMPARE && !funding)
-        return usage_error("%s", "compare needs --funding A.cfg,B.cfg,...");
+    if (cmd == ESSIM_COMPARE && !funding && o->narms == 0)
+        return usage_error("%s", "compare needs --funding A.cfg,B.cfg,... or arms (--against "
+                                 "SCENARIO, --overlay-arm FILE)");
+    if (funding && o->narms > 0)
+        return usage_error("%s", "compare takes --funding or arms (--against, --overlay-arm), "
+                                 "not both: an arm carries its own funding model");
     if (cmd == ESSIM_SWEEP && o->nparams == 0)
         return usage_error("%s", "sweep needs --param PATH=V1,V2,...");
     if (funding) {
@@ -271,6 +293,7 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
     o->scenario = argv[optind];
     o->funding_files = a->funding;
     o->params = a->params;
+    o->arms = a->arms;
     o->sets = a->sets;
     o->overlays = a->overlays;
     return 0;
@@ -290,6 +313,16 @@ static void print_done(const essim_job *job, const essim_summary *s, const char 
     else if (s->kind == ESSIM_KIND_RUN)
         printf("essim: %s: %d replications, %llu events in %.2f s; results in %s\n", s->name,
                s->replications, (unsigned long long)s->events, s->wall_seconds, out);
+    else if (s->kind == ESSIM_KIND_COMPARISON && s->arms && s->flows_differ)
+        printf("essim: %s: the base and %d arms x %d replications (common random numbers); "
+               "client flows differ between the arms in %d of %d replications, as a reform's "
+               "do: the differences are the reform's, not of price alone; results in %s\n",
+               s->name, s->models - 1, s->replications, s->flows_differ, s->replications, out);
+    else if (s->kind == ESSIM_KIND_COMPARISON && s->arms)
+        printf("essim: %s: the base and %d arms x %d replications (common random numbers); "
+               "client flows are the same in every arm: only what is paid differs; results in "
+               "%s\n",
+               s->name, s->models - 1, s->replications, out);
     else if (s->kind == ESSIM_KIND_COMPARISON)
         printf("essim: %s: %d funding models x %d replications, %s; results in %s\n", s->name,
                s->models, s->replications,
