@@ -25,6 +25,8 @@ expect_status() { # STATUS DESCRIPTION COMMAND...
 section_usage() {
   expect_status 0 "--help" "$essim" --help
   grep -q "usage: essim" "$tmp/stdout" && ok || bad "--help prints usage"
+  expect_status 0 "compare --help" "$essim" compare --help
+  grep -q -- "--overlay-arm FILE" "$tmp/stdout" && ok || bad "compare --help does not describe arms"
   expect_status 0 "--version" "$essim" --version
   head -1 "$tmp/stdout" | grep -Eq '^essim [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "--version format"
   expect_status 2 "no command" "$essim"

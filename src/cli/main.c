@@ -369,6 +369,11 @@ static int do_job(const essim_request *rq, const char *out, bool quiet)
 
 static int cmd_run_like(int argc, char **argv, essim_command cmd)
 {
+    for (int i = 1; i < argc; i++) /* essim compare --help: the one usage, which covers it */
+        if (strcmp(argv[i], "--help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
     run_args a;
     int status = parse_run_args(argc, argv, cmd, &a);
     if (status)
