@@ -43,6 +43,8 @@ section_usage() {
   # short options for the common flags
   expect_status 0 "short options" "$essim" run scenarios/muskoka-kawarthas.cfg -r 1 -s 3 -j 1 -o "$tmp/short" -q
   [ -s "$tmp/short/summary.csv" ] && [ ! -s "$tmp/stdout" ] && ok || bad "run -r -s -j -o -q"
+  expect_status 0 "compare --help" "$essim" compare --help
+  grep -q -- "--overlay-arm FILE" "$tmp/stdout" && ok || bad "compare --help does not describe arms"
   expect_status 0 "--version" "$essim" --version
   head -1 "$tmp/stdout" | grep -Eq '^essim [0-9]+\.[0-9]+\.[0-9]+$' && ok || bad "--version format"
   expect_status 2 "no command" "$essim"
@@ -197,6 +199,38 @@ section_compare() {
   b=$(reps "$tmp"/cmp-precise/models/2-*/replications.csv)
   n=$(awk -F, 'NR > 1 && $3 == "clients_served" && $4 == "all" { print $5 }' "$tmp/cmp-precise/comparison_differences.csv" | sort -u)
   [ -n "$a" ] && [ "$a" = "$b" ] && [ "$n" = "$(wc -w <<<"$a")" ] && ok || bad "compare --precision: replications '$a' and '$b', $n paired"
+
+  # A reform against its base: arms that are scenarios (--against) or overlays read over the
+  # base (--overlay-arm), each run on its own with the same seed (common random numbers).
+  printf 'outcomes = {\n  funded_hours_per_week = 20.0;\n};\n' >"$tmp/same-as-base.cfg" # the base's value
+  printf 'outcomes = {\n  funded_hours_per_week = -5.0;\n};\n' >"$tmp/bad-arm.cfg"
+  expect_status 2 "compare with a bad overlay arm" "$essim" compare scenarios/peel.cfg --overlay-arm "$tmp/bad-arm.cfg" --out "$tmp/arm-bad"
+  grep -q "^essim: $tmp/bad-arm.cfg:2: " "$tmp/stderr" && ok || bad "a bad overlay arm's message lacks FILE:LINE"
+  expect_status 2 "compare with a bad scenario arm" "$essim" compare scenarios/peel.cfg --against tests/bad/out-of-range.cfg --out "$tmp/arm-bad"
+  grep -q "^essim: tests/bad/out-of-range.cfg:3: " "$tmp/stderr" && ok || bad "a bad scenario arm's message lacks FILE:LINE"
+  expect_status 2 "compare with arms and --funding" "$essim" compare scenarios/peel.cfg --against scenarios/peel-30-hour-outcome.cfg --funding model/funding/ies-thin-slice.cfg
+  expect_status 2 "an arm named as the base" "$essim" compare scenarios/peel.cfg --against scenarios/peel.cfg --out "$tmp/arm-bad"
+  local arms="$tmp/arms"
+  expect_status 0 "compare a reform against its base" "$essim" compare scenarios/peel.cfg --overlay-arm "$tmp/same-as-base.cfg" --against scenarios/peel-30-hour-outcome.cfg --overlay-arm scenarios/overlays/thirty-hours.cfg --replications 2 --out "$arms"
+  for f in comparison.csv comparison_differences.csv event_fingerprints.csv report.html plots/spend_by_component.svg arms/1-peel-prototype/summary.csv arms/2-same-as-base-cfg/summary.csv arms/3-peel-prototype-funded-outcome-at-30-h-week/ledger_summary.csv arms/4-thirty-hours-cfg/report.html; do
+    [ -s "$arms/$f" ] && ok || bad "compare of arms: output $f missing"
+  done
+  head -1 "$arms/comparison_differences.csv" | grep -q '^arm,baseline,' && ok || bad "compare of arms: differences not headed by arm"
+  # an arm equal to the base: the same flows and exactly 0 differences, with zero-width intervals
+  awk -F, 'NR > 1 && $1 == "same-as-base.cfg" { n++; if ($(NF-2) != 0 || $(NF-1) != 0 || $NF != 0) exit 1 } END { exit n > 100 ? 0 : 1 }' \
+    "$arms/comparison_differences.csv" && ok || bad "an arm equal to the base does not differ by exactly 0"
+  # the 30-hour rule: fewer funded 12-month outcomes, the whole interval below 0, from the
+  # scenario and from the overlay alike (the same change, the same numbers)
+  local cut
+  cut=$(awk -F, 'NR > 1 && $(NF-5) == "funded_outcomes_12m" && $(NF-4) == "all" && $NF < 0 { print $(NF-2) }' "$arms/comparison_differences.csv" | sort -u)
+  [ -n "$cut" ] && [ "$(wc -l <<<"$cut")" = 1 ] && ok || bad "the 30-hour arms do not cut funded outcomes alike ('$cut')"
+  # flows: the arm equal to the base has its fingerprints, the reform arms do not; said plainly
+  awk -F, 'NR > 1 { fp[$1 "," $2] = $NF } END { for (r = 1; r <= 2; r++) if (fp["Peel (prototype)," r] != fp["same-as-base.cfg," r] || fp["Peel (prototype)," r] == fp["thirty-hours.cfg," r]) exit 1 }' \
+    "$arms/event_fingerprints.csv" && ok || bad "compare of arms: fingerprints"
+  grep -q "client flows differ between the arms in 2 of 2 replications" "$tmp/stdout" && ok || bad "compare of arms does not say flows differ"
+  grep -q "<b>Client flows differ between the arms</b>" "$arms/report.html" && ok || bad "the report of arms does not say flows differ"
+  expect_status 0 "compare an arm equal to its base" "$essim" compare scenarios/muskoka-kawarthas.cfg --overlay-arm "$tmp/same-as-base.cfg" --replications 2 --out "$tmp/arms-same"
+  grep -q "client flows are the same in every arm" "$tmp/stdout" && ok || bad "compare of an arm equal to the base does not say flows are the same"
 }
 
 section_sweep() {
@@ -218,6 +252,32 @@ section_sweep() {
   want=$(awk -F, '$1 == "total_spend_cents" && $2 == "all" { print $4 }' "$tmp/sweep-run/summary.csv")
   got=$(awk -F, '$2 == "0.5" && $5 == "total_spend_cents" && $6 == "all" { print $8 }' "$tmp/sweep/sweep.csv")
   [ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "sweep point at the scenario's value ($got) differs from run ($want)"
+
+  # Paired differences against the first point (sweep_differences.csv).  Stream A's
+  # job_start_prob at its shipped 0.97 twice (a point run again equal to the base), then 0.90.
+  expect_status 0 "sweep with paired differences" "$essim" sweep scenarios/muskoka-kawarthas.cfg --param 'streams.[0].job_start_prob=0.97,0.97,0.90' --replications 3 --out "$tmp/sweep-diff" --quiet
+  local d="$tmp/sweep-diff/sweep_differences.csv"
+  # a point equal to the base differs by exactly 0, with a zero-width interval, over 3 pairs
+  awk -F, 'NR > 1 && $2 == "0.97" { n++; if ($5 != "0.97" || $9 != 3 || $10 != 0 || $11 != 0 || $12 != 0) exit 1 }
+    END { exit n > 100 ? 0 : 1 }' "$d" && ok || bad "a sweep point equal to the base does not differ by exactly 0"
+  # the change moves stream A's employment rate at exit: the whole interval below 0
+  awk -F, 'NR > 1 && $2 == "0.90" && $7 == "employment_rate_at_exit" && $8 == "A" { found = 1; if (!($12 < 0)) exit 1 }
+    END { exit found ? 0 : 1 }' "$d" && ok || bad "lowering stream A's job_start_prob did not lower A's employment rate"
+  # stream C, untouched: its paired half-width is under half the unpaired one (from the two
+  # points' own intervals in sweep.csv; measured 14 times narrower)
+  awk -F, 'FNR == 1 { file++; next }
+    file == 1 && $5 == "employment_rate_at_exit" && $6 == "C" { h[$2] = ($10 - $9) / 2 }
+    file == 2 && $2 == "0.90" && $7 == "employment_rate_at_exit" && $8 == "C" { p = ($12 - $11) / 2 }
+    END { u = sqrt(h["0.97"] ^ 2 + h["0.90"] ^ 2); if (!(p > 0 && p < u / 2)) { print "paired " p ", unpaired " u; exit 1 } }' \
+    "$tmp/sweep-diff/sweep.csv" "$d" && ok || bad "stream C's paired difference is not narrower than the unpaired one"
+  # With --precision the points stop at their own counts (here 30 and 20): the second pairs
+  # over the 20 replications both ran, and the command says so.
+  expect_status 0 "sweep with --precision" "$essim" sweep scenarios/peel.cfg --param 'streams.[0].job_start_prob=0.97,0.5' --precision 0.05 --max-replications 30 --out "$tmp/sweep-precise"
+  n=$(awk -F, '$2 == "0.5" && $5 == "clients_served" && $6 == "all" { print $7 }' "$tmp/sweep-precise/sweep.csv")
+  m=$(awk -F, '$2 == "0.97" && $5 == "clients_served" && $6 == "all" { print $7 }' "$tmp/sweep-precise/sweep.csv")
+  p=$(awk -F, '$2 == "0.5" && $7 == "clients_served" && $8 == "all" { print $9 }' "$tmp/sweep-precise/sweep_differences.csv")
+  [ -n "$n" ] && [ "$n" != "$m" ] && [ "$p" = "$((n < m ? n : m))" ] && ok || bad "sweep --precision: points of $m and $n replications paired over $p"
+  grep -q "pairs each point with the first over the replications both ran" "$tmp/stdout" && ok || bad "sweep --precision does not say how points are paired"
 }
 
 section_models() {

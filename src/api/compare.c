@@ -1,9 +1,12 @@
-/* essim compare: one scenario, several funding models, the same client flows.
+/* essim compare: one scenario, several funding models, the same client flows; or a base
+ * scenario against arms (other scenarios, or overlays read over it).
  *
  * Accounting comparisons: each model runs the scenario with the same seed, so every
  * replication sees the same random numbers; the funding layer draws none and schedules
  * nothing, so the event logs are identical (event_fingerprints.csv shows it) and differences
- * between models are differences of prices only.  Differences are paired by replication. */
+ * between models are differences of prices only.  Arms run with the same seed too, each as an
+ * experiment of its own: their flows may differ, and their differences are then those of the
+ * reform, paired by common random numbers.  Differences are paired by replication. */
 #include "api/internal.h"
 
 #include <errno.h>
@@ -47,20 +50,26 @@ static void expected_net_revenue(const es_experiment *x, const es_funding_model 
     }
 }
 
-/* Runs the scenario under model i (after its accounting run, in a behavioural comparison,
- * unless `priced`: the accounting runs were priced together already). */
-static int run_model(es_comparison *c, const es_scenario *s, int i, bool priced,
-                     const es_run_options *opt, es_error *err)
+/* Runs arm i as it is, or the scenario under model i (after its accounting run, in a
+ * behavioural comparison, unless `priced`: the accounting runs were priced together already). */
+static int run_model(es_comparison *c, int i, bool priced, const es_run_options *opt,
+                     es_error *err)
 {
+    if (c->nmodels < i + 1)
+        c->nmodels = i + 1;
+    es_run_options told = *opt; /* the progress line names the arm or model */
+    char what[sizeof c->names[i] + 40];
+    told.progress_what = what;
+    snprintf(what, sizeof what, "%s", c->names[i]);
+    if (c->arms)
+        return es_experiment_run(&c->runs[i], c->scenarios[i], &told, err);
     es_scenario *with_model = malloc(sizeof *with_model); /* ~1 MB: on the heap, reentrant */
     if (!with_model)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for a funding model's scenario");
-    *with_model = *s;
+    *with_model = *c->scenarios[i];
     with_model->has_funding = 1;
     with_model->funding = c->models[i];
     with_model->params.behaviour.enabled = false;
-    if (c->nmodels < i + 1)
-        c->nmodels = i + 1;
     if (c->behavioural) {
         int rc = priced ? ES_OK : es_experiment_run(&c->accounting[i], with_model, opt, err);
         if (rc) {
@@ -72,11 +81,8 @@ static int run_model(es_comparison *c, const es_scenario *s, int i, bool priced,
         memcpy(with_model->params.behaviour.value_by_stream, c->value_by_stream[i],
                sizeof c->value_by_stream[i]);
     }
-    char what[sizeof c->models[i].name + 40];
-    snprintf(what, sizeof what, "%s%s", c->models[i].name,
-             c->behavioural ? " (providers responding)" : "");
-    es_run_options told = *opt;
-    told.progress_what = what;
+    if (c->behavioural)
+        snprintf(what, sizeof what, "%s (providers responding)", c->names[i]);
     int rc = es_experiment_run(&c->runs[i], with_model, &told, err);
     free(with_model);
     return rc;
@@ -115,6 +121,42 @@ static int run_priced(es_comparison *c, es_experiment *xs, const es_scenario *s,
     return rc;
 }
 
+/* Paired differences need the same replications in every run.  With --precision, the
+ * accounting runs of a funding comparison stop together, but each behavioural run, and each
+ * arm, stops when its own measures are precise enough: run again, to the largest count, those
+ * that stopped earlier (their replications repeat exactly: replication r is seeded by r). */
+static int equal_replications(es_comparison *c, const es_run_options *opt, es_error *err)
+{
+    if (opt->precision <= 0.0)
+        return ES_OK;
+    int most = 0;
+    for (int i = 0; i < c->nmodels; i++) {
+        if (c->runs[i].nreps > most)
+            most = c->runs[i].nreps;
+        if (c->behavioural && c->accounting[i].nreps > most)
+            most = c->accounting[i].nreps;
+    }
+    es_run_options fixed = *opt;
+    fixed.precision = 0.0;
+    fixed.max_replications = 0;
+    fixed.replications = most;
+    for (int i = 0; i < c->nmodels; i++) {
+        if (c->runs[i].nreps == most && (!c->behavioural || c->accounting[i].nreps == most))
+            continue;
+        bool reached = c->runs[i].precision_reached;
+        int cap = c->runs[i].precision_cap;
+        es_experiment_destroy(&c->runs[i]);
+        es_experiment_destroy(&c->accounting[i]);
+        int rc = run_model(c, i, false, &fixed, err);
+        if (rc)
+            return rc;
+        c->runs[i].precision_reached = reached;
+        c->runs[i].precision = opt->precision;
+        c->runs[i].precision_cap = cap;
+    }
+    return ES_OK;
+}
+
 int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *funding_files,
                    int nfiles, const es_run_options *opt, es_error *err)
 {
@@ -131,47 +173,65 @@ int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *fu
                 return es_error_set(err, ES_EINVAL, funding_files[i], 0,
                                     "two funding models are named \"%s\": names must differ",
                                     c->models[i].name);
+        snprintf(c->names[i], sizeof c->names[i], "%s", c->models[i].name);
+        c->scenarios[i] = s;
     }
     c->behavioural = opt->behavioural;
     /* the accounting runs, priced once; in a behavioural comparison each model's providers
      * then respond to what its accounting run says they earn, in runs of their own */
     int rc = run_priced(c, c->behavioural ? c->accounting : c->runs, s, nfiles, opt, err);
     for (int i = 0; c->behavioural && i < nfiles && !rc; i++)
-        rc = run_model(c, s, i, true, opt, err);
-    if (rc)
-        return rc;
-    if (opt->precision <= 0.0)
-        return ES_OK;
-    /* Paired differences need the same replications under every model: the accounting runs
-     * stopped together, but each behavioural run stopped when its own measures were precise
-     * enough; run again, to the largest count, those that stopped earlier (their replications
-     * repeat exactly: replication r is seeded by r). */
-    int most = 0;
-    for (int i = 0; i < nfiles; i++) {
-        if (c->runs[i].nreps > most)
-            most = c->runs[i].nreps;
-        if (c->behavioural && c->accounting[i].nreps > most)
-            most = c->accounting[i].nreps;
+        rc = run_model(c, i, true, opt, err);
+    if (!rc)
+        rc = equal_replications(c, opt, err);
+    memset(c->scenarios, 0, sizeof c->scenarios); /* the caller's, valid while it ran */
+    return rc;
+}
+
+int es_compare_run_arms(es_comparison *c, const es_compare_arm *arms, int narms,
+                        const es_run_options *opt, es_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (narms < 2 || narms > ES_MAX_COMPARED)
+        return es_error_set(err, ES_EINVAL, NULL, 0,
+                            "compare takes a base and 1 to %d arms, not %d", ES_MAX_COMPARED - 1,
+                            narms - 1);
+    if (opt->behavioural)
+        return es_error_set(err, ES_EINVAL, NULL, 0,
+                            "--behavioural compares funding models (--funding), not arms");
+    c->arms = true;
+    for (int i = 0; i < narms; i++) {
+        for (int j = 0; j < i; j++)
+            if (strcmp(arms[j].name, arms[i].name) == 0)
+                return es_error_set(err, ES_EINVAL, arms[i].file, 0,
+                                    "an arm named \"%s\" is there already: arms' names must "
+                                    "differ (a scenario arm is named by its scenario.name, an "
+                                    "overlay arm by its file)",
+                                    arms[i].name);
+        snprintf(c->names[i], sizeof c->names[i], "%s", arms[i].name);
+        c->arm_files[i] = arms[i].file;
+        c->scenarios[i] = arms[i].scenario;
     }
-    es_run_options fixed = *opt;
-    fixed.precision = 0.0;
-    fixed.max_replications = 0;
-    fixed.replications = most;
-    for (int i = 0; i < nfiles; i++) {
-        if (c->runs[i].nreps == most && (!c->behavioural || c->accounting[i].nreps == most))
-            continue;
-        bool reached = c->runs[i].precision_reached;
-        int cap = c->runs[i].precision_cap;
-        es_experiment_destroy(&c->runs[i]);
-        es_experiment_destroy(&c->accounting[i]);
-        rc = run_model(c, s, i, false, &fixed, err);
-        if (rc)
-            return rc;
-        c->runs[i].precision_reached = reached;
-        c->runs[i].precision = opt->precision;
-        c->runs[i].precision_cap = cap;
+    int rc = ES_OK;
+    for (int i = 0; i < narms && !rc; i++) /* one experiment each: they differ in more than price */
+        rc = run_model(c, i, false, opt, err);
+    if (!rc)
+        rc = equal_replications(c, opt, err);
+    memset(c->scenarios, 0, sizeof c->scenarios);
+    return rc;
+}
+
+int es_compare_flows_differ(const es_comparison *c)
+{
+    int differ = 0;
+    const es_experiment *base = &c->runs[0];
+    for (int r = 0; r < base->nreps; r++) {
+        bool same = true;
+        for (int m = 1; m < c->nmodels && r < c->runs[m].nreps; m++)
+            same &= c->runs[m].reps[r].event_fingerprint == base->reps[r].event_fingerprint;
+        differ += !same;
     }
-    return ES_OK;
+    return differ;
 }
 
 void es_compare_destroy(es_comparison *c)
@@ -199,7 +259,7 @@ static int creaming_rows(es_csv_writer *w, const void *ctx, es_error *err)
             double share_b = mean_of(&c->runs[m], "service_share", g, NULL);
             double rate_a = mean_of(&c->accounting[m], "employment_rate_at_exit", g, NULL);
             double rate_b = mean_of(&c->runs[m], "employment_rate_at_exit", g, NULL);
-            es_csv_text(w, c->models[m].name);
+            es_csv_text(w, c->names[m]);
             es_csv_text(w, g);
             es_csv_num(w, nearbyint(c->value_by_stream[m][s] * 100.0) / 100.0);
             es_csv_num(w, mean_of(&c->runs[m], "parked_share", g, NULL));
@@ -226,7 +286,7 @@ static int comparison_rows(es_csv_writer *w, const void *ctx, es_error *err)
     (void)err;
     const model_summaries *ms = ctx;
     for (int m = 0; m < ms->c->nmodels; m++) {
-        const char *model = ms->c->models[m].name;
+        const char *model = ms->c->names[m];
         es_aggregate_write_rows(w, &ms->agg[m], NULL, &model, 1, false);
     }
     return ES_OK;
@@ -238,7 +298,7 @@ static int differences_rows(es_csv_writer *w, const void *ctx, es_error *err)
     (void)err;
     const model_summaries *ms = ctx;
     for (int m = 0; m < ms->c->nmodels; m++) {
-        const char *prefix[] = {ms->c->models[m].name, ms->c->models[0].name};
+        const char *prefix[] = {ms->c->names[m], ms->c->names[0]};
         es_aggregate_write_rows(w, &ms->agg[m], &ms->agg[0], prefix, 2, false);
     }
     return ES_OK;
@@ -254,14 +314,18 @@ static int write_summaries(const es_comparison *c, const char *dir, es_error *er
     for (int m = 0; !rc && m < c->nmodels; m++)
         rc = es_aggregate_build(&ms.agg[m], &c->runs[m].reps[0].results,
                                 sizeof c->runs[m].reps[0], c->runs[m].nreps, err);
+    /* the first column names what was compared: funding models, or arms */
     if (!rc)
         rc = es_csv_write_table(dir, "comparison.csv",
-                                "model,measure,group,replications,mean,ci95_low,ci95_high",
+                                c->arms ? "arm,measure,group,replications,mean,ci95_low,ci95_high"
+                                        : "model,measure,group,replications,mean,ci95_low,ci95_high",
                                 comparison_rows, &ms, err);
     if (!rc)
         rc = es_csv_write_table(dir, "comparison_differences.csv",
-                                "model,baseline,measure,group,replications,mean_difference,"
-                                "ci95_low,ci95_high",
+                                c->arms ? "arm,baseline,measure,group,replications,mean_difference,"
+                                          "ci95_low,ci95_high"
+                                        : "model,baseline,measure,group,replications,mean_difference,"
+                                          "ci95_low,ci95_high",
                                 differences_rows, &ms, err);
     for (int m = 0; m < c->nmodels; m++)
         es_aggregate_free(&ms.agg[m]);
@@ -278,7 +342,7 @@ static int fingerprint_rows(es_csv_writer *w, const void *ctx, es_error *err)
             const es_replication *rep = &c->runs[m].reps[r];
             char hex[24];
             snprintf(hex, sizeof hex, "%016llx", (unsigned long long)rep->event_fingerprint);
-            es_csv_text(w, c->models[m].name);
+            es_csv_text(w, c->names[m]);
             es_csv_int(w, rep->number);
             es_csv_int(w, (int64_t)rep->events);
             es_csv_text(w, hex);
@@ -329,7 +393,7 @@ static int draw(const es_comparison *c, const char *plots, const char *script,
 {
     es_strings names = {0};
     for (int m = 0; !keys && m < c->nmodels; m++)
-        es_strings_printf(&names, "%s", c->models[m].name);
+        es_strings_printf(&names, "%s", c->names[m]);
     const es_strings *k = keys ? keys : &names;
     int rc;
     if (data->failed || k->failed || (tics && tics->failed))
@@ -353,7 +417,7 @@ static int draw_spend(const es_comparison *c, const char *plots, es_error *err)
     for (int t = 0; t < ES_NCOMPONENT_TYPES; t++)
         es_strings_printf(&types, "%s", es_component_type_names[t]);
     for (int m = 0; m < c->nmodels; m++) {
-        es_strings_printf(&models, "%s", c->models[m].name);
+        es_strings_printf(&models, "%s", c->names[m]);
         es_text_printf(&b, "%d", m);
         for (int t = 0; t < ES_NCOMPONENT_TYPES; t++)
             es_text_printf(&b, " %.4f",
@@ -448,6 +512,20 @@ static int draw_compare_plots(const es_comparison *c, const char *dir, es_error 
     return rc;
 }
 
+/* An arm's input files that the manifest does not list yet (the base's are listed). */
+static void add_arm_inputs(es_manifest_info *info, const es_scenario *arm)
+{
+    for (int i = 0; i < arm->ninputs; i++) {
+        bool listed = false;
+        for (int k = 0; k < info->scenario->ninputs && !listed; k++)
+            listed = strcmp(info->scenario->inputs[k], arm->inputs[i]) == 0;
+        for (int k = 0; k < info->nextra_inputs && !listed; k++)
+            listed = strcmp(info->extra_inputs[k], arm->inputs[i]) == 0;
+        if (!listed && info->nextra_inputs < ES_MANIFEST_EXTRA_INPUTS)
+            info->extra_inputs[info->nextra_inputs++] = arm->inputs[i];
+    }
+}
+
 static int fill_comparison(const char *tmp, const void *ctx, es_manifest_info *info,
                            es_error *err)
 {
@@ -458,8 +536,9 @@ static int fill_comparison(const char *tmp, const void *ctx, es_manifest_info *i
         rc = write_summaries(c, tmp, err);
     if (!rc)
         rc = es_csv_write_table(tmp, "event_fingerprints.csv",
-                                "model,replication,events,event_fingerprint", fingerprint_rows, c,
-                                err);
+                                c->arms ? "arm,replication,events,event_fingerprint"
+                                        : "model,replication,events,event_fingerprint",
+                                fingerprint_rows, c, err);
     if (!rc && c->behavioural)
         rc = es_csv_write_table(tmp, "creaming.csv",
                                 "model,stream,expected_net_revenue_per_client,parked_share,"
@@ -471,10 +550,10 @@ static int fill_comparison(const char *tmp, const void *ctx, es_manifest_info *i
         rc = draw_compare_plots(c, tmp, err);
     char *models = NULL;
     if (!rc)
-        rc = es_output_subfolder(tmp, "models", &models, err);
+        rc = es_output_subfolder(tmp, c->arms ? "arms" : "models", &models, err);
     for (int m = 0; !rc && m < c->nmodels; m++) {
         char name[ES_NAME_MAX * 2], numbered[ES_NAME_MAX * 2 + 16], *folder;
-        slug(c->models[m].name, name, sizeof name);
+        slug(c->names[m], name, sizeof name);
         snprintf(numbered, sizeof numbered, "%d-%s", m + 1, name);
         rc = es_output_subfolder(models, numbered, &folder, err);
         if (!rc)
@@ -488,9 +567,11 @@ static int fill_comparison(const char *tmp, const void *ctx, es_manifest_info *i
                                .replications = c->runs[0].nreps};
     for (int m = 0; m < c->nmodels; m++) {
         info->wall_seconds += c->runs[m].wall_seconds + c->accounting[m].wall_seconds;
-        if (info->nextra_inputs < 16)
+        if (!c->arms)
             info->extra_inputs[info->nextra_inputs++] = c->models[m].file;
     }
+    for (int m = 1; c->arms && m < c->nmodels; m++)
+        add_arm_inputs(info, &c->runs[m].scenario);
     return rc;
 }
 

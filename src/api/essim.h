@@ -21,7 +21,8 @@
 typedef enum essim_command {
     ESSIM_RUN,     /* a scenario's replications; a comparison when the scenario lists several
                     * funding models (funding_models = [...]) */
-    ESSIM_COMPARE, /* a scenario under each of funding_files, on the same client flows */
+    ESSIM_COMPARE, /* a scenario under each of funding_files, on the same client flows; or
+                    * the scenario (the base) against arms, on common random numbers */
     ESSIM_SWEEP,   /* a scenario over a grid of one or two settings (params) */
     ESSIM_MERGE,   /* the slices of one run (dirs) into the folder a single run would write */
     ESSIM_CHECK,   /* load and validate only */
@@ -54,11 +55,21 @@ typedef struct essim_progress {
  * folder is written. */
 typedef void essim_progress_fn(void *user, const essim_progress *p);
 
+/* compare: an arm to set against the base scenario, on common random numbers. */
+typedef struct essim_arm {
+    const char *file;
+    bool overlay; /* an overlay read over the base (after its own --overlay and --set), not a
+                   * scenario of its own (which takes the --overlay and --set too) */
+} essim_arm;
+
 typedef struct essim_request {
     essim_command command;
     const char *scenario;      /* run, compare, sweep, check */
     const char *const *funding_files; /* compare: the funding models (the first is the baseline) */
     int nfunding_files;
+    const essim_arm *arms;     /* compare: instead of funding_files, arms against the scenario
+                                * (the base), each run with the same seed (up to 7) */
+    int narms;
     const char *const *params; /* sweep: "PATH=V1,V2,..." (one or two) */
     int nparams;
     const char *const *dirs;   /* merge: the slice folders */
@@ -105,8 +116,12 @@ int essim_job_write(essim_job *job, es_error *err);
 typedef struct essim_summary {
     essim_kind kind;
     char name[256];       /* the scenario's name */
-    int replications;     /* per model or point */
-    int models;           /* comparison */
+    int replications;     /* per model or point (a sweep: the first point's) */
+    int replications_fewest, replications_most; /* sweep: over its points (with --precision
+                                                 * each stops at its own count) */
+    int models;           /* comparison: funding models, or arms with the base */
+    bool arms;            /* comparison of arms */
+    int flows_differ;     /* comparison: replications whose client flows differ between runs */
     int points;           /* sweep */
     int slices;           /* merge */
     uint64_t events;      /* run */

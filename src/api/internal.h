@@ -166,6 +166,10 @@ int es_output_subfolder(const char *dir, const char *name, char **path, es_error
 bool es_output_stop(int sig);
 int es_output_stopped(void);
 
+/* Inputs a manifest lists beyond its scenario's: a comparison's funding models (8 at most),
+ * or its arms' files (each arm's scenario with what it includes). */
+#define ES_MANIFEST_EXTRA_INPUTS (ES_MAX_INPUT_FILES * 2)
+
 /* manifest.json in an output folder: version, command, seed, SHA-256 of inputs and outputs. */
 typedef struct es_manifest_info {
     const es_scenario *scenario;
@@ -176,8 +180,8 @@ typedef struct es_manifest_info {
     double precision;        /* --precision asked (0: none), its cap and whether it was met */
     int precision_cap;
     bool precision_reached;
-    int nextra_inputs; /* e.g. the funding models of a comparison */
-    const char *extra_inputs[16];
+    int nextra_inputs; /* e.g. the funding models of a comparison, the arms' files */
+    const char *extra_inputs[ES_MANIFEST_EXTRA_INPUTS];
 } es_manifest_info;
 
 int es_manifest_write(const char *folder, const es_manifest_info *info, es_error *err);
@@ -190,13 +194,18 @@ typedef int (*es_output_fill)(const char *dir, const void *ctx, es_manifest_info
 int es_output_transaction(es_output_folder *o, es_output_fill fill, const void *ctx,
                           es_error *err);
 
-/* Comparing funding models on the same client flows. */
+/* Comparing funding models on the same client flows, or arms (a reform's scenarios) against a
+ * base on common random numbers. */
 #define ES_MAX_COMPARED 8
 
 typedef struct es_comparison {
-    int nmodels;
+    int nmodels; /* runs compared: funding models, or arms (the base first) */
     bool behavioural;
-    es_funding_model models[ES_MAX_COMPARED];
+    bool arms; /* scenarios compared, not funding models: client flows may differ */
+    char names[ES_MAX_COMPARED][ES_NAME_MAX * 2]; /* each run's: its model's, or its arm's */
+    const char *arm_files[ES_MAX_COMPARED];       /* arms: the scenario or overlay file of each */
+    const es_scenario *scenarios[ES_MAX_COMPARED]; /* while it runs: each run's scenario */
+    es_funding_model models[ES_MAX_COMPARED]; /* funding models compared (unused for arms) */
     es_experiment runs[ES_MAX_COMPARED]; /* same scenario and seed: common random numbers */
     /* behavioural comparisons: each model's accounting run, and the expected net revenue per
      * client by stream (dollars) that providers respond to, estimated from it */
@@ -207,6 +216,20 @@ typedef struct es_comparison {
 /* Loads each funding file against the scenario and runs the scenario under each. */
 int es_compare_run(es_comparison *c, const es_scenario *s, const char *const *funding_files,
                    int nfiles, const es_run_options *opt, es_error *err);
+/* An arm of a comparison of scenarios: its scenario as loaded, its name and the file that made
+ * it (a scenario, or an overlay read over the base). */
+typedef struct es_compare_arm {
+    const es_scenario *scenario;
+    const char *name, *file;
+} es_compare_arm;
+/* Runs each arm (arms[0] the base) as an experiment of its own, with the same seed and
+ * replications: the arms differ in more than funding, so they are not priced together.  With
+ * --precision, every arm is brought to the largest count any needed.  Names must differ. */
+int es_compare_run_arms(es_comparison *c, const es_compare_arm *arms, int narms,
+                        const es_run_options *opt, es_error *err);
+/* The replications in which some run's event fingerprint differs from the first run's: 0 when
+ * every run saw the same client flows. */
+int es_compare_flows_differ(const es_comparison *c);
 void es_compare_destroy(es_comparison *c);
 /* Writes the comparison folder: comparison.csv, comparison_differences.csv (paired, against
  * the first model), event_fingerprints.csv, plots, and models/NAME/ with each run's files. */

@@ -17,8 +17,10 @@ struct essim_job {
     essim_kind kind;
     es_run_options opt;
     es_scenario *scenario; /* run, compare, check; sweep: the first load, when it loads */
-    const char *files[ES_MAX_COMPARED]; /* comparison: the funding models */
+    const char *files[ES_MAX_COMPARED]; /* comparison: the funding models, or the arms' files */
     int nfiles;
+    es_scenario *arms[ES_MAX_COMPARED]; /* comparison of arms: each arm's scenario (not the base) */
+    char arm_names[ES_MAX_COMPARED][ES_NAME_MAX * 2];
     es_experiment *run;   /* run and merge */
     es_comparison *cmp;   /* comparison */
     es_sweep *sweep;
@@ -113,8 +115,55 @@ static int decide_run(essim_job *j, es_error *err)
     return ES_OK;
 }
 
+/* Loads arm i (from 0) of a comparison of arms: a scenario with the request's overlays and
+ * sets, or the base scenario with them and then the arm's overlay. */
+static int load_arm(essim_job *j, int i, es_error *err)
+{
+    const essim_arm *arm = &j->rq.arms[i];
+    if (!(j->arms[i] = malloc(sizeof *j->arms[i])))
+        return job_oom(err);
+    es_scenario_changes ch = j->changes;
+    const char **overlays = NULL;
+    if (arm->overlay) {
+        if (!(overlays = calloc((size_t)ch.noverlays + 1, sizeof *overlays)))
+            return job_oom(err);
+        for (int k = 0; k < ch.noverlays; k++)
+            overlays[k] = ch.overlays[k];
+        overlays[ch.noverlays++] = arm->file;
+        ch.overlays = overlays;
+    }
+    int rc = es_scenario_load_layered(j->arms[i], arm->overlay ? j->rq.scenario : arm->file, &ch,
+                                      NULL, 0, err);
+    free(overlays);
+    const char *slash = strrchr(arm->file, '/');
+    snprintf(j->arm_names[i], sizeof j->arm_names[i], "%s",
+             !arm->overlay ? j->arms[i]->params.name : slash ? slash + 1 : arm->file);
+    return rc;
+}
+
+/* compare SCENARIO --against/--overlay-arm: the base, then each arm. */
+static int decide_arms(essim_job *j, es_error *err)
+{
+    if (j->rq.nfunding_files > 0 || j->rq.behavioural)
+        return es_error_set(err, ES_EINVAL, NULL, 0,
+                            "compare takes funding models (--funding, --behavioural) or arms "
+                            "(--against, --overlay-arm), not both");
+    if (j->rq.narms > ES_MAX_COMPARED - 1)
+        return es_error_set(err, ES_EINVAL, NULL, 0, "compare takes 1 to %d arms, not %d",
+                            ES_MAX_COMPARED - 1, j->rq.narms);
+    j->kind = ESSIM_KIND_COMPARISON;
+    int rc = load_scenario(j, err);
+    for (int i = 0; i < j->rq.narms && !rc; i++) {
+        j->files[j->nfiles++] = j->rq.arms[i].file; /* protected like the scenario */
+        rc = load_arm(j, i, err);
+    }
+    return rc;
+}
+
 static int decide_compare(essim_job *j, es_error *err)
 {
+    if (j->rq.narms > 0)
+        return decide_arms(j, err);
     if (j->rq.nfunding_files < 1 || j->rq.nfunding_files > ES_MAX_COMPARED)
         return es_error_set(err, ES_EINVAL, NULL, 0, "compare takes 1 to %d funding models, not %d",
                             ES_MAX_COMPARED, j->rq.nfunding_files);
@@ -211,6 +260,8 @@ void essim_job_free(essim_job *j)
         free(j->sweep);
     }
     free(j->scenario);
+    for (int i = 0; i < ES_MAX_COMPARED; i++)
+        free(j->arms[i]);
     free(j->sets);
     free(j);
 }
@@ -243,6 +294,16 @@ int essim_job_open_output(essim_job *j, const char *dir, es_error *err)
     return rc;
 }
 
+static int run_arms(essim_job *j, es_error *err)
+{
+    es_compare_arm arms[ES_MAX_COMPARED] = {
+        {.scenario = j->scenario, .name = j->scenario->params.name, .file = j->rq.scenario}};
+    for (int i = 0; i < j->rq.narms; i++)
+        arms[i + 1] = (es_compare_arm){.scenario = j->arms[i], .name = j->arm_names[i],
+                                       .file = j->rq.arms[i].file};
+    return es_compare_run_arms(j->cmp, arms, j->rq.narms + 1, &j->opt, err);
+}
+
 int essim_job_run(essim_job *j, es_error *err)
 {
     if (j->ran)
@@ -260,7 +321,9 @@ int essim_job_run(essim_job *j, es_error *err)
     case ESSIM_KIND_COMPARISON:
         if (!(j->cmp = calloc(1, sizeof *j->cmp)))
             return job_oom(err);
-        rc = es_compare_run(j->cmp, j->scenario, j->files, j->nfiles, &j->opt, err);
+        rc = j->rq.narms > 0 ? run_arms(j, err)
+                             : es_compare_run(j->cmp, j->scenario, j->files, j->nfiles, &j->opt,
+                                              err);
         break;
     case ESSIM_KIND_SWEEP: rc = es_sweep_run(j->sweep, j->rq.scenario, &j->opt, err); break;
     }
@@ -315,15 +378,24 @@ void essim_job_summary(const essim_job *j, essim_summary *s)
             s->events += j->run->reps[i].events;
         break;
     case ESSIM_KIND_COMPARISON:
-        s->models = j->nfiles;
-        if (j->ran)
+        s->arms = j->rq.narms > 0;
+        s->models = s->arms ? j->rq.narms + 1 : j->nfiles;
+        if (j->ran) {
             s->replications = j->cmp->runs[0].nreps;
+            s->flows_differ = es_compare_flows_differ(j->cmp);
+        }
         break;
     case ESSIM_KIND_SWEEP:
         snprintf(s->name, sizeof s->name, "%s", j->sweep->scenario_name);
         s->points = j->sweep->npoints;
         if (j->ran && j->sweep->npoints > 0)
-            s->replications = j->sweep->points[0].nreps;
+            s->replications = s->replications_fewest = s->replications_most =
+                j->sweep->points[0].nreps;
+        for (int i = 0; j->ran && i < j->sweep->npoints; i++) {
+            int n = j->sweep->points[i].nreps;
+            s->replications_fewest = n < s->replications_fewest ? n : s->replications_fewest;
+            s->replications_most = n > s->replications_most ? n : s->replications_most;
+        }
         break;
     }
 }

@@ -446,18 +446,84 @@ static void cell(es_text *t, const es_experiment *x, const char *measure, const 
     es_text_printf(t, "<td class=n>%s<br><small>%s to %s</small></td>", m, lo, hi);
 }
 
+/* The end of a row of a table of input files: the path and its SHA-256. */
+static void file_cells(es_text *t, const char *file)
+{
+    char hex[65];
+    if (es_sha256_file(file, hex) != 0)
+        snprintf(hex, sizeof hex, "unreadable");
+    es_text_html(t, file);
+    es_text_printf(t, "</td><td><code>%s</code></td></tr>\n", hex);
+}
+
+static void models_table(es_text *t, const es_comparison *c)
+{
+    es_text_printf(t, "<p>Funding models compared (the first is the baseline of the paired "
+                      "differences):</p>\n<table class=files><tr><th>Model</th><th>Currency, "
+                      "prices of</th><th>File</th><th>SHA-256</th></tr>\n");
+    for (int m = 0; m < c->nmodels; m++) {
+        const es_funding_model *f = &c->models[m];
+        es_text_printf(t, "<tr><td>");
+        es_text_html(t, f->name);
+        es_text_printf(t, "</td><td>%s, %d</td><td>", f->currency, f->price_year);
+        file_cells(t, f->file);
+    }
+    es_text_printf(t, "</table>\n<p>Each model's own folder (models/) has its ledger, provider "
+                      "finances and the full tables; docs/funding-models.md explains each model "
+                      "and the source of every figure.</p>\n");
+}
+
+static void arms_table(es_text *t, const es_comparison *c)
+{
+    es_text_printf(t, "<p>Arms compared (the first is the base of the paired differences; an "
+                      "arm is a scenario, or an overlay read over the base):</p>\n<table "
+                      "class=files><tr><th>Arm</th><th>Funding model</th><th>File</th>"
+                      "<th>SHA-256</th></tr>\n");
+    for (int m = 0; m < c->nmodels; m++) {
+        const es_funding_model *f = c->runs[m].funding;
+        es_text_printf(t, "<tr><td>");
+        es_text_html(t, c->names[m]);
+        es_text_printf(t, "</td><td>");
+        es_text_html(t, f ? f->name : "none");
+        es_text_printf(t, "</td><td>");
+        file_cells(t, c->arm_files[m]);
+    }
+    es_text_printf(t, "</table>\n<p>Each arm's own folder (arms/) has its ledger, provider "
+                      "finances, full tables and report; essim diff BASE ARM lists every "
+                      "setting in which an arm differs from the base.</p>\n");
+}
+
 int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
 {
     const es_experiment *base = &c->runs[0];
     const es_params *p = &base->scenario.params;
     es_text t = {0};
     char title[ES_NAME_MAX * 2 + 40];
-    snprintf(title, sizeof title, "%s: funding models compared", p->name);
+    snprintf(title, sizeof title, "%s: %s compared", p->name,
+             c->arms ? "base and reform arms" : "funding models");
     page_start(&t, title);
     es_text_printf(&t, "<h2>What the comparison finds</h2>\n");
     char arrived[32];
     thousands(arrived, sizeof arrived, get(base, "clients_arrived", "all"));
-    if (c->behavioural) {
+    if (c->arms) {
+        int differ = es_compare_flows_differ(c);
+        es_text_printf(&t, "<p>%d arms (the first is the base) ran with the same seed and %d "
+                           "replications: each client draws the same random numbers in every "
+                           "arm. ",
+                       c->nmodels, base->nreps);
+        if (differ)
+            es_text_printf(&t, "<b>Client flows differ between the arms</b> (the event "
+                               "fingerprints differ in %d of %d replications: see "
+                               "event_fingerprints.csv). That is expected of a reform: the "
+                               "differences are those of the reform, in who is served, when and "
+                               "with what outcome as well as in what is paid, paired by common "
+                               "random numbers &mdash; not differences of price alone. ",
+                           differ, base->nreps);
+        else
+            es_text_printf(&t, "Client flows are the same in every arm (every replication's "
+                               "event log has the same fingerprint): the arms differ in what "
+                               "is paid only. ");
+    } else if (c->behavioural) {
         es_text_printf(&t, "<p>The same %s arriving clients met %d funding models, and providers "
                            "responded to each model's prices (which clients they serve first, "
                            "which they park), so services and outcomes differ by model. ",
@@ -482,7 +548,7 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
         format_value(per, sizeof per, get(&c->runs[m], "cost_per_employed_12m_cents", "all"),
                      U_DOLLARS_FROM_CENTS);
         es_text_printf(&t, "Under <i>");
-        es_text_html(&t, c->models[m].name);
+        es_text_html(&t, c->names[m]);
         es_text_printf(&t, "</i> the payer at the top spends %s, %s per job held 12 months; "
                            "providers' margin is %.0f %%. ", spend, per,
                        100 * get(&c->runs[m], "provider_margin", "all"));
@@ -492,7 +558,7 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
     es_text_printf(&t, "<h2>Side by side</h2>\n<table><tr><th>Measure</th>");
     for (int m = 0; m < c->nmodels; m++) {
         es_text_printf(&t, "<th>");
-        es_text_html(&t, c->models[m].name);
+        es_text_html(&t, c->names[m]);
         es_text_printf(&t, "</th>");
     }
     es_text_printf(&t, "</tr>\n");
@@ -519,28 +585,16 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
     for (size_t i = 0; i < sizeof plots / sizeof plots[0]; i++)
         if (!rc)
             rc = embed_svg(&t, folder, plots[i][0], plots[i][1], err);
-    es_text_printf(&t, "<h2>Outcomes by stream (%s)</h2>\n", c->behavioural ? "first model" : "every model");
+    es_text_printf(&t, "<h2>Outcomes by stream (%s)</h2>\n",
+                   c->arms ? "the base" : c->behavioural ? "first model" : "every model");
     stream_table(&t, base);
     employer_table(&t, base);
     es_text_printf(&t, "<h2>Assumptions and sources</h2>\n");
     assumptions(&t, base, false);
-    es_text_printf(&t, "<p>Funding models compared (the first is the baseline of the paired "
-                       "differences):</p>\n<table class=files><tr><th>Model</th><th>Currency, "
-                       "prices of</th><th>File</th><th>SHA-256</th></tr>\n");
-    for (int m = 0; m < c->nmodels; m++) {
-        const es_funding_model *f = &c->models[m];
-        char hex[65];
-        if (es_sha256_file(f->file, hex) != 0)
-            snprintf(hex, sizeof hex, "unreadable");
-        es_text_printf(&t, "<tr><td>");
-        es_text_html(&t, f->name);
-        es_text_printf(&t, "</td><td>%s, %d</td><td>", f->currency, f->price_year);
-        es_text_html(&t, f->file);
-        es_text_printf(&t, "</td><td><code>%s</code></td></tr>\n", hex);
-    }
-    es_text_printf(&t, "</table>\n<p>Each model's own folder (models/) has its ledger, provider "
-                       "finances and the full tables; docs/funding-models.md explains each model "
-                       "and the source of every figure.</p>\n");
+    if (c->arms)
+        arms_table(&t, c);
+    else
+        models_table(&t, c);
     es_text_printf(&t, "<h2>Reproducing these results</h2>\n");
     inputs(&t, base);
     return page_finish(&t, folder, rc, err);

@@ -119,6 +119,15 @@ static int point_aggregate(const es_sweep_point *pt, es_aggregate *a, es_error *
     return es_aggregate_build(a, pt->results, sizeof pt->results[0], pt->nreps, err);
 }
 
+/* The settings that make the point: parameter_1, value_1, parameter_2, value_2. */
+static void point_settings(const es_sweep *sw, const es_sweep_point *pt, const char *cells[4])
+{
+    cells[0] = sw->params[0].path;
+    cells[1] = sw->params[0].values[pt->value_index[0]];
+    cells[2] = sw->nparams > 1 ? sw->params[1].path : "";
+    cells[3] = sw->nparams > 1 ? sw->params[1].values[pt->value_index[1]] : "";
+}
+
 /* Every point's summary rows, after the settings that make the point. */
 static int sweep_rows(es_csv_writer *w, const void *ctx, es_error *err)
 {
@@ -127,10 +136,8 @@ static int sweep_rows(es_csv_writer *w, const void *ctx, es_error *err)
         const es_sweep_point *pt = &sw->points[k];
         es_aggregate a;
         int rc = point_aggregate(pt, &a, err);
-        const char *prefix[] = {
-            sw->params[0].path, sw->params[0].values[pt->value_index[0]],
-            sw->nparams > 1 ? sw->params[1].path : "",
-            sw->nparams > 1 ? sw->params[1].values[pt->value_index[1]] : ""};
+        const char *prefix[4];
+        point_settings(sw, pt, prefix);
         if (!rc)
             es_aggregate_write_rows(w, &a, NULL, prefix, 4, false);
         es_aggregate_free(&a);
@@ -138,6 +145,31 @@ static int sweep_rows(es_csv_writer *w, const void *ctx, es_error *err)
             return rc;
     }
     return ES_OK;
+}
+
+/* Every point against the base (the first point), replication by replication: the paired
+ * differences of api/aggregate.h.  Replication r is seeded alike at every point, so a point
+ * pairs with the base over the replications both ran: all of them, or with --precision (points
+ * stop at their own counts) the first of them, as many as the point that ran fewer. */
+static int differences_rows(es_csv_writer *w, const void *ctx, es_error *err)
+{
+    const es_sweep *sw = ctx;
+    es_aggregate base;
+    int rc = point_aggregate(&sw->points[0], &base, err);
+    const char *base_settings[4], *settings[4];
+    point_settings(sw, &sw->points[0], base_settings);
+    for (int k = 0; !rc && k < sw->npoints; k++) {
+        es_aggregate a;
+        rc = point_aggregate(&sw->points[k], &a, err);
+        point_settings(sw, &sw->points[k], settings);
+        const char *prefix[] = {settings[0], settings[1], settings[2], settings[3],
+                                base_settings[1], base_settings[3]};
+        if (!rc)
+            es_aggregate_write_rows(w, &a, &base, prefix, 6, false);
+        es_aggregate_free(&a);
+    }
+    es_aggregate_free(&base);
+    return rc;
 }
 
 /* One curve per value of the second parameter: the measure against the first parameter,
@@ -222,6 +254,12 @@ static int fill_sweep(const char *tmp, const void *ctx, es_manifest_info *info, 
                             "parameter_1,value_1,parameter_2,value_2,measure,group,replications,"
                             "mean,ci95_low,ci95_high",
                             sweep_rows, sw, err);
+    if (!rc)
+        rc = es_csv_write_table(tmp, "sweep_differences.csv",
+                                "parameter_1,value_1,parameter_2,value_2,base_value_1,"
+                                "base_value_2,measure,group,replications,mean_difference,"
+                                "ci95_low,ci95_high",
+                                differences_rows, sw, err);
     char *plots = NULL;
     if (!rc)
         rc = es_output_subfolder(tmp, "plots", &plots, err);

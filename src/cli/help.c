@@ -28,9 +28,13 @@ static const command_help commands[] = {
      "run the scenario's replications and write the output folder (report.html first);\n"
      "a scenario that lists several funding models is compared, as compare does",
      "essim run scenarios/muskoka-kawarthas.cfg -r 4 -o out/mk"},
-    {"compare", COMPARE, "compare SCENARIO --funding A.cfg,B.cfg,... [OPTIONS]",
+    {"compare", COMPARE,
+     "compare SCENARIO --funding A.cfg,B.cfg,... [OPTIONS]\n"
+     "       essim compare BASE --against REFORM.cfg | --overlay-arm REFORM-OVERLAY.cfg ... [OPTIONS]",
      "price the same client flows under each funding model (common random numbers; each\n"
-     "replication simulated once) and write paired comparisons; the first model is the baseline",
+     "replication simulated once) and write paired comparisons; the first model is the baseline.\n"
+     "With --against or --overlay-arm: run the base and each arm (a scenario, or an overlay\n"
+     "read over the base) with the same seed, and say whether client flows differ",
      "essim compare scenarios/peel.cfg --funding model/funding/ies-performance.cfg,"
      "model/funding/eo-legacy-block.cfg -r 4 -o out/cmp"},
     {"sweep", SWEEP, "sweep SCENARIO --param PATH=V1,V2,... [--param PATH2=...] [OPTIONS]",
@@ -79,6 +83,12 @@ static const option_help options[] = {
     {"--ledger", RUN | COMPARE | SWEEP, "also write ledger.csv with every payment"},
     {"--funding LIST", COMPARE,
      "funding-model files, comma-separated (the first is the baseline)"},
+    {"--against FILE", COMPARE,
+     "an arm that is another scenario (repeatable, up to 7 arms with\n"
+     "--overlay-arm; the arm is named by its scenario.name)"},
+    {"--overlay-arm FILE", COMPARE,
+     "an arm that is the base with this overlay read over it\n"
+     "(repeatable; named by the file's name)"},
     {"--param PATH=V,...", SWEEP, "a scenario setting and its values (twice for a grid)"},
     {"--behavioural", COMPARE,
      "providers respond to prices (parking, intake selection);\n"

@@ -67,6 +67,7 @@ typedef struct run_args {
     char funding_list[4096]; /* compare: --funding, cut at its commas */
     const char *funding[8];
     const char *params[2]; /* sweep */
+    essim_arm arms[8];     /* compare: --against and --overlay-arm, in order */
     const char *sets[ES_CLI_CHANGES_MAX];
     const char *overlays[ES_CLI_CHANGES_MAX];
 } run_args;
@@ -111,6 +112,7 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
         {"max-replications", required_argument, NULL, 'M'},
         {"replication-range", required_argument, NULL, 'R'},
         {"set", required_argument, NULL, 'S'},     {"overlay", required_argument, NULL, 'O'},
+        {"against", required_argument, NULL, 'A'}, {"overlay-arm", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -179,6 +181,14 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
             o->range_last = last;
             break;
         }
+        case 'A':
+        case 'W':
+            if (cmd != ESSIM_COMPARE)
+                return usage_error("%s", "--against and --overlay-arm go with compare");
+            if (o->narms == 7)
+                return usage_error("compare takes at most %s arms", "7");
+            a->arms[o->narms++] = (essim_arm){.file = optarg, .overlay = c == 'W'};
+            break;
         case 'b':
             if (cmd != ESSIM_COMPARE)
                 return usage_error("%s", "--behavioural goes with compare");
@@ -201,8 +211,12 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
                                         [ESSIM_SWEEP] = "sweep"};
     if (optind != argc - 1)
         return usage_error("%s takes exactly one SCENARIO file", names[cmd]);
-    if (cmd == ESSIM_COMPARE && !funding)
-        return usage_error("%s", "compare needs --funding A.cfg,B.cfg,...");
+    if (cmd == ESSIM_COMPARE && !funding && o->narms == 0)
+        return usage_error("%s", "compare needs --funding A.cfg,B.cfg,... or arms (--against "
+                                 "SCENARIO, --overlay-arm FILE)");
+    if (funding && o->narms > 0)
+        return usage_error("%s", "compare takes --funding or arms (--against, --overlay-arm), "
+                                 "not both: an arm carries its own funding model");
     if (cmd == ESSIM_SWEEP && o->nparams == 0)
         return usage_error("%s", "sweep needs --param PATH=V1,V2,...");
     if (funding) {
@@ -218,6 +232,7 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
     o->scenario = argv[optind];
     o->funding_files = a->funding;
     o->params = a->params;
+    o->arms = a->arms;
     o->sets = a->sets;
     o->overlays = a->overlays;
     return 0;
@@ -241,13 +256,32 @@ static void print_done(const essim_job *job, const essim_summary *s, const char 
         printf("essim: %s: %d replication%s, %llu events in %.2f s; results in %s\n", s->name,
                s->replications, PLURAL(s->replications), (unsigned long long)s->events,
                s->wall_seconds, out);
+    else if (s->kind == ESSIM_KIND_COMPARISON && s->arms && s->flows_differ)
+        printf("essim: %s: the base and %d arm%s x %d replication%s (common random numbers); "
+               "client flows differ between the arms in %d of %d replication%s, as a reform's "
+               "do: the differences are the reform's, not of price alone; results in %s\n",
+               s->name, s->models - 1, PLURAL(s->models - 1), s->replications,
+               PLURAL(s->replications), s->flows_differ, s->replications,
+               PLURAL(s->replications), out);
+    else if (s->kind == ESSIM_KIND_COMPARISON && s->arms)
+        printf("essim: %s: the base and %d arm%s x %d replication%s (common random numbers); "
+               "client flows are the same in every arm: only what is paid differs; results in "
+               "%s\n",
+               s->name, s->models - 1, PLURAL(s->models - 1), s->replications,
+               PLURAL(s->replications), out);
     else if (s->kind == ESSIM_KIND_COMPARISON)
         printf("essim: %s: %d funding models x %d replication%s, %s; results in %s\n", s->name,
                s->models, s->replications, PLURAL(s->replications),
                s->behavioural ? "providers responding to prices" : "on the same client flows", out);
-    else if (s->kind == ESSIM_KIND_SWEEP)
+    else if (s->kind == ESSIM_KIND_SWEEP && s->replications_fewest == s->replications_most)
         printf("essim: %s: %d sweep points x %d replication%s; results in %s\n", s->name,
                s->points, s->replications, PLURAL(s->replications), out);
+    else if (s->kind == ESSIM_KIND_SWEEP)
+        printf("essim: %s: %d sweep points of %d to %d replications (--precision; %d at the "
+               "first): sweep_differences.csv pairs each point with the first over the "
+               "replications both ran; results in %s\n",
+               s->name, s->points, s->replications_fewest, s->replications_most,
+               s->replications, out);
 }
 
 /* A job from its request to its output folder: inputs read and the folder checked and locked

@@ -114,6 +114,16 @@ static void differences_pair_replications_by_key(void **state)
     row = es_aggregate_find(&a, "provider_margin", "all");
     assert_int_equal(es_aggregate_difference(&a, (size_t)row, &b, &t), -1);
     es_aggregate_free(&a);
+    /* a side that stopped earlier (--precision in a sweep) pairs over the replications both
+     * ran: the first two, whose SSM payments differ by 10 */
+    assert_int_equal(es_aggregate_build(&a, model, sizeof model[0], NREPS - 1, &err), ES_OK);
+    row = es_aggregate_find(&a, "spend_by_payer_cents", "ssm");
+    assert_int_equal(es_aggregate_difference(&a, (size_t)row, &b, &t), 0);
+    assert_int_equal(t.n, NREPS - 1);
+    assert_true(fabs(es_tally_mean(&t) - 10.0) < 1e-12);
+    assert_int_equal(es_aggregate_difference(&b, (size_t)es_aggregate_find(&b, "clients_arrived", "all"), &a, &t), 0);
+    assert_int_equal(t.n, NREPS - 1);
+    es_aggregate_free(&a);
     es_aggregate_free(&b);
     for (int r = 0; r < NREPS; r++) {
         es_results_destroy(&base[r]);
