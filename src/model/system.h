@@ -59,7 +59,8 @@ typedef struct es_client {
                                 * its arrival process and rank in it, which changes elsewhere
                                 * do not shift) */
     uint32_t draws[ES_NDRAWS]; /* numbers drawn so far, by purpose */
-    double arrival_days;       /* intake of the current episode */
+    double arrival_days;       /* intake of the current episode, or the latest transfer */
+    double intake_days;        /* intake of the current episode (its cohort) */
     double service_start_days;
     double phase_start_days, phase_end_days; /* the current service phase */
     double drop_days;          /* leaves services early at this time (INFINITY: never) */
@@ -170,13 +171,16 @@ typedef struct es_model {
 
     /* flow counts, every episode, for conservation */
     uint64_t arrived, returned, waiting, in_service, follow_up, exited;
+    uint64_t exits_counted; /* exits from the warm-up on (clients_exited); `exited` is every
+                             * exit, for conservation at every event */
     uint64_t plans_opened, plans_closed_by[ES_NCLOSURES], active_plans, plan_violations;
     uint64_t transfers_refused, transfers_done;
+    double staff_hours_before_warmup; /* staff hours worked before the warm-up ended */
     uint64_t confusion[ES_MAX_STREAMS][ES_MAX_STREAMS]; /* [true need][assessed] */
     uint64_t channel_count[ES_NCHANNELS];
     es_stream_counts by_stream[ES_MAX_STREAMS];
     es_source_counts by_source[ES_NSOURCES];
-    es_tally wait_days; /* after warm-up */
+    es_tally wait_days; /* service starts after warm-up */
     es_tally waited;    /* 1 when a client waited at all, after warm-up */
     /* service starts after warm-up by whole days waited, by stream; the last bin holds longer
      * waits */
