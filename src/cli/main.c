@@ -41,6 +41,9 @@ static const char usage[] =
     "  --max-replications N  the most --precision may run (default 100)\n"
     "  --replication-range A:B  run: only replications A to B (1-based, both included) of\n"
     "                      the run's; the folder keeps them for essim merge\n"
+    "  --warmup auto       choose the warm-up by MSER-5 from a pilot of the replications (the\n"
+    "                      daily mean wait and caseload); refused for scenarios whose inputs\n"
+    "                      change with the date (docs/experiments.md, \"Warm-up\")\n"
     "  --ledger            also write ledger.csv with every payment\n"
     "  --funding LIST      compare: funding-model files, comma-separated (the first is the baseline)\n"
     "  --param PATH=V,...  sweep: a scenario setting and its values (twice for a grid)\n"
@@ -161,6 +164,7 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
         {"ledger", no_argument, NULL, 'l'},       {"quiet", no_argument, NULL, 'q'},
         {"funding", required_argument, NULL, 'f'}, {"behavioural", no_argument, NULL, 'b'},
         {"param", required_argument, NULL, 'p'},   {"precision", required_argument, NULL, 'P'},
+        {"warmup", required_argument, NULL, 'W'},
         {"max-replications", required_argument, NULL, 'M'},
         {"replication-range", required_argument, NULL, 'R'},
         {"set", required_argument, NULL, 'S'},     {"overlay", required_argument, NULL, 'O'},
@@ -238,6 +242,13 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
             o->behavioural = true;
             break;
         case 'q': a->quiet = true; break;
+        case 'W':
+            if (strcmp(optarg, "auto") != 0)
+                return usage_error("--warmup takes 'auto' (a fixed warm-up is the scenario's "
+                                   "scenario.warmup_days, or --set scenario.warmup_days=DAYS), "
+                                   "not '%s'", optarg);
+            o->warmup_auto = true;
+            break;
         case 'S':
         case 'O': {
             if (cmd == ESSIM_SWEEP)
@@ -284,6 +295,9 @@ static void print_done(const essim_job *job, const essim_summary *s, const char 
                         "(--max-replications)\n",
                 s->replications);
     (void)job;
+    if (s->warmup_auto)
+        printf("essim: %s: warm-up %g days, chosen by MSER-5 (--warmup auto)\n", s->name,
+               s->warmup_days);
     if (s->slices > 0)
         printf("essim: %s: %d slices, %d replications; results in %s\n", s->name, s->slices,
                s->replications, out);

@@ -162,9 +162,25 @@ static void count_cohort(es_model *m, const es_model_event *ev)
     }
 }
 
+/* The daily series, when asked for: every day, warm-up or not. */
+static void count_day(es_model *m, const es_model_event *ev)
+{
+    es_daily_series *d = m->daily;
+    int day = (int)ev->time;
+    if (day < 0 || day >= d->ndays)
+        return;
+    if (ev->kind == ES_MS_PLAN_AGREED) {
+        d->wait_sum[day] += ev->since_arrival_days;
+        d->starts[day]++;
+    }
+    d->in_system[day] = (double)(m->waiting + m->in_service);
+}
+
 void es_counts_observe(es_model *m, const es_model_event *ev)
 {
     count_month(m, ev);
+    if (m->daily)
+        count_day(m, ev);
     if (ev->kind != ES_MS_PERIOD && kept_cohort(m, ev->intake_days))
         count_cohort(m, ev);
     if (ev->time < m->p->warmup_days)

@@ -123,6 +123,17 @@ typedef struct es_month_snapshot {
 
 #define ES_MODEL_CLIENT_EVENTS 9
 
+/* Day-by-day series of one replication, for choosing a warm-up (api/warmup.c): the waits of
+ * the service starts of each day (their sum and number) and the clients in the system (waiting
+ * or in service) after the day's last event, NAN for a day without one.  The caller owns the
+ * arrays (ndays of each) and hands them to the model before it runs. */
+typedef struct es_daily_series {
+    int ndays;
+    double *wait_sum;
+    uint64_t *starts;
+    double *in_system;
+} es_daily_series;
+
 typedef struct es_model {
     const es_params *p;
     uint32_t replication;
@@ -193,6 +204,8 @@ typedef struct es_model {
 
     int nmonths;
     es_month_snapshot *months;
+
+    es_daily_series *daily; /* NULL: not recorded */
 
     int nobservers;
     es_observer_fn observers[ES_MAX_OBSERVERS];
