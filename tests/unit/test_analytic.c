@@ -143,6 +143,29 @@ static void backlog_warmup_reads_steady_state(void **state)
     es_experiment_destroy(&x);
 }
 
+/* --warmup auto on the same queue: MSER-5 on the daily waits and caseload must delete the
+ * backlog (it drains at mu - lambda = 2 a day: about 1,500 days) and so read time to job within
+ * 10 % and 3 standard errors of 0.5, with a warm-up well inside the first half of the run. */
+static void backlog_warmup_auto_finds_the_transient(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/mm1-backlog.cfg", TEST_DATA_DIR);
+    es_error err;
+    assert_int_equal(es_scenario_load(&scn, path, &err), ES_OK);
+    scn.params.warmup_days = 0.0;
+    es_run_options opt = {.seed = -1, .jobs = 2, .warmup_auto = true};
+    es_experiment x;
+    assert_int_equal(es_experiment_run(&x, &scn, &opt, &err), ES_OK);
+    double warmup = x.scenario.params.warmup_days, se, w = rep_mean(&x, "mean_days_to_job", &se);
+    printf("  --warmup auto: %g days; mean_days_to_job %.5f se %.5f\n", warmup, w, se);
+    assert_true(x.warmup_auto);
+    assert_true(warmup >= 1400.0 && warmup <= scn.params.horizon_days / 2);
+    assert_true(fabs(w - 0.5) <= 0.05);
+    assert_near_theory(&x, "mean_days_to_job", 0.5);
+    es_experiment_destroy(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +173,7 @@ int main(void)
         cmocka_unit_test(mmc_matches_erlang_c),
         cmocka_unit_test(md1_matches_pollaczek_khinchine),
         cmocka_unit_test(backlog_warmup_reads_steady_state),
+        cmocka_unit_test(backlog_warmup_auto_finds_the_transient),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
