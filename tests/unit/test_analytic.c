@@ -47,18 +47,11 @@ static double rep_mean(const es_experiment *x, const char *measure, double *se)
 
 static void assert_near_theory(const es_experiment *x, const char *measure, double theory)
 {
-    es_tally t;
-    es_tally_reset(&t);
-    for (int r = 0; r < x->nreps; r++) {
-        double v;
-        assert_int_equal(es_results_get(&x->reps[r].results, measure, "all", &v), 0);
-        es_tally_add(&t, v);
-    }
-    double se = es_tally_stderr(&t);
-    printf("  %-18s mean %.5f  theory %.5f  se %.5f  (%.2f se)\n", measure, es_tally_mean(&t),
-           theory, se, fabs(es_tally_mean(&t) - theory) / se);
+    double se, mean = rep_mean(x, measure, &se);
+    printf("  %-18s mean %.5f  theory %.5f  se %.5f  (%.2f se)\n", measure, mean, theory, se,
+           fabs(mean - theory) / se);
     assert_true(se > 0.0);
-    assert_true(fabs(es_tally_mean(&t) - theory) <= 3.0 * se);
+    assert_true(fabs(mean - theory) <= 3.0 * se);
 }
 
 static void mm1_matches_theory(void **state)
