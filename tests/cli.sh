@@ -124,6 +124,19 @@ section_run() {
 
   # A payment is never dated before the event that earned it.
   awk -F, 'NR > 1 && $3 < $4 { print "payment before its event: " $0; exit 1 }' "$out/ledger.csv" && ok || bad "payment dates"
+
+  # --warmup auto: chosen and recorded on a stationary scenario; refused (exit 2, saying why)
+  # for one whose inputs change with the date, and for anything but 'auto'.
+  expect_status 0 "--warmup auto" "$essim" run tests/data/mm1-backlog.cfg --warmup auto --replications 3 --out "$tmp/wu"
+  grep -q 'warm-up [0-9]* days, chosen by MSER-5' "$tmp/stdout" && ok || bad "--warmup auto printed no warm-up"
+  grep -q '"warmup": {"days": [1-9][0-9]*, "chosen_by": "MSER-5' "$tmp/wu/manifest.json" && ok || bad "manifest.json has no chosen warm-up"
+  expect_status 2 "--warmup auto on a dated scenario" "$essim" run scenarios/recession.cfg --warmup auto --out "$tmp/wu-dated"
+  grep -q 'scenarios/recession.cfg: --warmup auto needs inputs that do not change with the date' "$tmp/stderr" \
+    && ok || bad "dated scenario: $(cat "$tmp/stderr")"
+  [ ! -e "$tmp/wu-dated/summary.csv" ] && ok || bad "a refused --warmup auto wrote results"
+  expect_status 2 "--warmup auto on a compare of a dated scenario" "$essim" compare scenarios/recession.cfg --warmup auto \
+    --funding model/funding/ies-performance.cfg --out "$tmp/wu-cmp"
+  expect_status 2 "--warmup 100" "$essim" run tests/data/mm1-backlog.cfg --warmup 100 --out "$tmp/wu-n"
 }
 
 # The output folder: what --ledger decides, and that a failed, killed or later run never mixes

@@ -564,7 +564,8 @@ static int fill_comparison(const char *tmp, const void *ctx, es_manifest_info *i
     if (!rc)
         rc = es_compare_report(c, tmp, err);
     *info = (es_manifest_info){.scenario = &c->runs[0].scenario, .command = c->runs[0].command,
-                               .replications = c->runs[0].nreps};
+                               .replications = c->runs[0].nreps,
+                               .warmup_auto = c->runs[0].warmup_auto};
     for (int m = 0; m < c->nmodels; m++) {
         info->wall_seconds += c->runs[m].wall_seconds + c->accounting[m].wall_seconds;
         if (!c->arms)

@@ -89,6 +89,8 @@ typedef struct essim_request {
     double precision;     /* > 0: add replications until the headline half-widths are within it */
     int max_replications; /* with precision; 0: 100 */
     int range_first, range_last; /* run: only these replications (1-based), kept for merge */
+    bool warmup_auto;     /* run, compare, sweep: choose the warm-up by MSER-5 from a pilot of
+                           * the replications (refused for inputs that change with the date) */
     const char *command_line;    /* recorded in manifest.json */
     essim_progress_fn *progress; /* NULL: told nothing */
     void *progress_user;
@@ -127,6 +129,8 @@ typedef struct essim_summary {
     uint64_t events;      /* run */
     double wall_seconds;  /* run */
     bool precision_asked, precision_reached;
+    double warmup_days;   /* run, comparison: the warm-up deleted (0: none) */
+    bool warmup_auto;     /* chosen by --warmup auto */
     bool behavioural;
     int streams, catchments; /* check */
     char funding[256];       /* check: the scenario's funding model, or "" */

@@ -419,10 +419,30 @@ static int experiment_setup(es_experiment *x, const es_scenario *s, const es_run
         return es_error_set(err, ES_EINVAL, NULL, 0,
                             "--max-replications goes with --precision"), -1;
     }
+    if (opt->warmup_auto && x->slice)
+        return es_error_set(err, ES_EINVAL, NULL, 0,
+                            "--warmup auto and --replication-range do not go together: every "
+                            "slice must delete the same warm-up; choose it with a whole run and "
+                            "set scenario.warmup_days"), -1;
+    if (opt->warmup_auto && es_warmup_check_stationary(&x->scenario, x->funding, err))
+        return -1;
     x->reps = calloc((size_t)cap, sizeof *x->reps);
     if (!x->reps)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for %d replications", cap), -1;
     return cap;
+}
+
+/* --warmup auto: the pilot of the first stage's replications chooses the warm-up every priced
+ * model deletes (they share the flows, so one pilot serves all). */
+static int choose_warmup(es_experiment *xs, int n, int jobs, es_error *err)
+{
+    double days;
+    int rc = es_warmup_choose(&xs[0].scenario.params, xs[0].first_number, jobs, &days, err);
+    for (int k = 0; k < n && !rc; k++) {
+        xs[k].scenario.params.warmup_days = days;
+        xs[k].warmup_auto = true;
+    }
+    return rc;
 }
 
 int es_experiment_run_priced(es_experiment *xs, int n, const es_scenario *const *s,
@@ -443,7 +463,9 @@ int es_experiment_run_priced(es_experiment *xs, int n, const es_scenario *const 
         jobs = 1;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = run_batch(xs, n, 0, first_stage, jobs, opt, err);
+    int rc = opt->warmup_auto ? choose_warmup(xs, n, jobs, err) : ES_OK;
+    if (!rc)
+        rc = run_batch(xs, n, 0, first_stage, jobs, opt, err);
     int nreps = first_stage;
     for (int k = 0; k < n; k++)
         xs[k].nreps = nreps;

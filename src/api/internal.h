@@ -31,6 +31,7 @@ typedef struct es_run_options {
     essim_progress_fn *progress; /* may be NULL */
     void *progress_user;
     const char *progress_what; /* essim_progress.what while simulating; NULL: "" */
+    bool warmup_auto; /* the warm-up chosen by MSER-5 from a pilot (api/warmup.c) */
 } es_run_options;
 
 typedef struct es_replication {
@@ -58,7 +59,20 @@ typedef struct es_experiment {
     unsigned first_number;  /* number of reps[0]: 1, or a slice's first replication */
     bool slice;             /* a slice of the scenario's replications: write slice.essim */
     int total_replications; /* of the whole run the slice belongs to */
+    bool warmup_auto;       /* scenario.params.warmup_days was chosen by --warmup auto */
 } es_experiment;
+
+/* --warmup auto (api/warmup.c).  es_warmup_check_stationary refuses (ES_EINVAL, saying why) a
+ * scenario whose inputs change with the date: seasonal arrivals, a catchment that opens after
+ * the start, a minimum wage, labour-market conditions or shocks dated within the run, seasonal
+ * vacancies, or a funding model's contract-year schedule.  es_warmup_choose runs replications
+ * first_number .. first_number + p->replications - 1 on `jobs` threads, recording the daily
+ * mean wait and clients in the system, and gives the largest MSER-5 truncation over both series
+ * and every replication, in days; ES_EINVAL when a series has not settled within the first
+ * half of a replication. */
+int es_warmup_check_stationary(const es_scenario *s, const es_funding_model *f, es_error *err);
+int es_warmup_choose(const es_params *p, unsigned first_number, int jobs, double *days,
+                     es_error *err);
 
 /* --precision: replications run before the stopping rule is first tried (more when the
  * scenario asks for more), and the cap when --max-replications is not given.  See
@@ -180,6 +194,7 @@ typedef struct es_manifest_info {
     double precision;        /* --precision asked (0: none), its cap and whether it was met */
     int precision_cap;
     bool precision_reached;
+    bool warmup_auto; /* the scenario's warmup_days was chosen by --warmup auto */
     int nextra_inputs; /* e.g. the funding models of a comparison, the arms' files */
     const char *extra_inputs[ES_MANIFEST_EXTRA_INPUTS];
 } es_manifest_info;
@@ -263,6 +278,7 @@ typedef struct es_sweep {
     es_scenario scenario; /* the first point, for the manifest */
     const char *command;
     double wall_seconds;
+    bool warmup_auto; /* each point's warm-up chosen by --warmup auto */
 } es_sweep;
 
 /* Parses "PATH=V1,V2,..." into a sweep parameter. */

@@ -51,6 +51,7 @@ static es_run_options options_of(const essim_request *rq)
         .range_last = rq->range_last,
         .progress = rq->progress,
         .progress_user = rq->progress_user,
+        .warmup_auto = rq->warmup_auto,
     };
 }
 
@@ -374,6 +375,8 @@ void essim_job_summary(const essim_job *j, essim_summary *s)
         s->replications = j->run->nreps;
         s->wall_seconds = j->run->wall_seconds;
         s->precision_reached = j->run->precision_reached;
+        s->warmup_days = j->run->scenario.params.warmup_days;
+        s->warmup_auto = j->run->warmup_auto;
         for (int i = 0; i < j->run->nreps; i++)
             s->events += j->run->reps[i].events;
         break;
@@ -383,6 +386,8 @@ void essim_job_summary(const essim_job *j, essim_summary *s)
         if (j->ran) {
             s->replications = j->cmp->runs[0].nreps;
             s->flows_differ = es_compare_flows_differ(j->cmp);
+            s->warmup_days = j->cmp->runs[0].scenario.params.warmup_days;
+            s->warmup_auto = j->cmp->runs[0].warmup_auto;
         }
         break;
     case ESSIM_KIND_SWEEP:

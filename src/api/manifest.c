@@ -151,6 +151,10 @@ int es_manifest_write(const char *folder, const es_manifest_info *info, es_error
                 "\"reached\": %s}",
                 info->precision, ES_PRECISION_FIRST_STAGE, info->precision_cap,
                 info->precision_reached ? "true" : "false");
+    if (s->params.warmup_days > 0.0)
+        fprintf(f, ",\n  \"warmup\": {\"days\": %g, \"chosen_by\": \"%s\"}",
+                s->params.warmup_days, info->warmup_auto ? "MSER-5 (--warmup auto)"
+                                                         : "scenario.warmup_days");
     fprintf(f, ",\n  \"created_utc\": \"%s\",\n  \"wall_seconds\": %.3f,\n  \"inputs\": [", stamp,
             info->wall_seconds);
     hash_failure bad = {0};

@@ -185,7 +185,7 @@ static const es_measure measures[] = {
      ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ABSENT},
     {"mean_days_to_job", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
      "`all` or a stream", "days", "Mean days to job",
-     "mean, over job starts, of the days from the latest intake (or transfer) to the job start: waiting plus service",
+     "mean, over job starts, of the days from the latest intake (or transfer) to the job start: waiting plus service. After `scenario.warmup_days` when set: only clients whose intake came at or after it",
      ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ABSENT},
     {"prob_wait", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
      "`all` or a stream", "fraction", "Prob wait",

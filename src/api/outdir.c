@@ -550,7 +550,8 @@ static int fill_run(const char *dir, const void *ctx, es_manifest_info *info, es
     *info = (es_manifest_info){.scenario = &x->scenario, .command = x->command,
                                .replications = x->nreps, .wall_seconds = x->wall_seconds,
                                .precision = x->precision, .precision_cap = x->precision_cap,
-                               .precision_reached = x->precision_reached};
+                               .precision_reached = x->precision_reached,
+                               .warmup_auto = x->warmup_auto};
     int rc = es_output_files(x, dir, err);
     if (!rc && x->slice)
         rc = es_slice_write(x, dir, err);

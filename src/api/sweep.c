@@ -73,6 +73,10 @@ static int run_point(es_sweep *sw, es_scenario *scn, const char *scenario_path, 
     sw->wall_seconds += x.wall_seconds;
     if (sw->npoints == 1)
         sw->scenario = *scn; /* the first point's inputs, for the manifest */
+    /* --warmup auto: each point chooses its own; the manifest gives the largest */
+    if (x.scenario.params.warmup_days > sw->scenario.params.warmup_days)
+        sw->scenario.params.warmup_days = x.scenario.params.warmup_days;
+    sw->warmup_auto = x.warmup_auto;
     sw->command = opt->command;
     snprintf(sw->scenario_name, sizeof sw->scenario_name, "%s", scn->params.name);
     es_experiment_destroy(&x);
@@ -271,7 +275,8 @@ static int fill_sweep(const char *tmp, const void *ctx, es_manifest_info *info, 
                         "Cost per 12-month employment (thousands of CAD)", "sweep_cost_per_outcome", err);
     *info = (es_manifest_info){.scenario = &sw->scenario, .command = sw->command,
                                .replications = sw->npoints ? sw->points[0].nreps : 0,
-                               .wall_seconds = sw->wall_seconds};
+                               .wall_seconds = sw->wall_seconds,
+                               .warmup_auto = sw->warmup_auto};
     free(plots);
     return rc;
 }

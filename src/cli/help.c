@@ -80,6 +80,10 @@ static const option_help options[] = {
     {"--replication-range A:B", RUN,
      "only replications A to B (1-based, both included) of the run's;\n"
      "the folder keeps them for essim merge"},
+    {"--warmup auto", RUN | COMPARE | SWEEP,
+     "choose the warm-up by MSER-5 from a pilot of the replications (the\n"
+     "daily mean wait and caseload); refused for scenarios whose inputs\n"
+     "change with the date (docs/experiments.md, \"Warm-up\")"},
     {"--ledger", RUN | COMPARE | SWEEP, "also write ledger.csv with every payment"},
     {"--funding LIST", COMPARE,
      "funding-model files, comma-separated (the first is the baseline)"},

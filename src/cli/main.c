@@ -109,10 +109,11 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
         {"ledger", no_argument, NULL, 'l'},       {"quiet", no_argument, NULL, 'q'},
         {"funding", required_argument, NULL, 'f'}, {"behavioural", no_argument, NULL, 'b'},
         {"param", required_argument, NULL, 'p'},   {"precision", required_argument, NULL, 'P'},
+        {"warmup", required_argument, NULL, 'W'},
         {"max-replications", required_argument, NULL, 'M'},
         {"replication-range", required_argument, NULL, 'R'},
         {"set", required_argument, NULL, 'S'},     {"overlay", required_argument, NULL, 'O'},
-        {"against", required_argument, NULL, 'A'}, {"overlay-arm", required_argument, NULL, 'W'},
+        {"against", required_argument, NULL, 'A'}, {"overlay-arm", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
@@ -182,12 +183,12 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
             break;
         }
         case 'A':
-        case 'W':
+        case 'Y':
             if (cmd != ESSIM_COMPARE)
                 return usage_error("%s", "--against and --overlay-arm go with compare");
             if (o->narms == 7)
                 return usage_error("compare takes at most %s arms", "7");
-            a->arms[o->narms++] = (essim_arm){.file = optarg, .overlay = c == 'W'};
+            a->arms[o->narms++] = (essim_arm){.file = optarg, .overlay = c == 'Y'};
             break;
         case 'b':
             if (cmd != ESSIM_COMPARE)
@@ -195,6 +196,13 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
             o->behavioural = true;
             break;
         case 'q': a->quiet = true; break;
+        case 'W':
+            if (strcmp(optarg, "auto") != 0)
+                return usage_error("--warmup takes 'auto' (a fixed warm-up is the scenario's "
+                                   "scenario.warmup_days, or --set scenario.warmup_days=DAYS), "
+                                   "not '%s'", optarg);
+            o->warmup_auto = true;
+            break;
         case 'S':
         case 'O': {
             if (cmd == ESSIM_SWEEP)
@@ -249,6 +257,9 @@ static void print_done(const essim_job *job, const essim_summary *s, const char 
                         "(--max-replications)\n",
                 s->replications, PLURAL(s->replications));
     (void)job;
+    if (s->warmup_auto)
+        printf("essim: %s: warm-up %g days, chosen by MSER-5 (--warmup auto)\n", s->name,
+               s->warmup_days);
     if (s->slices > 0)
         printf("essim: %s: %d slice%s, %d replication%s; results in %s\n", s->name, s->slices,
                PLURAL(s->slices), s->replications, PLURAL(s->replications), out);

@@ -52,7 +52,7 @@ static const es_key scenario_keys[] = {
     {"scenario.name", ES_KEY_STRING, true, NULL, 1, 150, NULL, "Scenario name, shown in outputs.", PARAMS(name)},
     {"scenario.start_date", ES_KEY_DATE, false, "2021-01-01", NONE, "Calendar date of simulated day 0 (YYYY-MM-DD).", ES_UNBOUND},
     {"scenario.horizon_days", ES_KEY_FLOAT, false, "1826.25", 1, 36525, NULL, "Length of each replication, in days (1826.25 = five years).", PARAMS(horizon_days)},
-    {"scenario.warmup_days", ES_KEY_FLOAT, false, "0", 0, 36525, NULL, "Statistics on waiting and queues are reset at this time (warm-up deletion); must be below horizon_days.", PARAMS(warmup_days)},
+    {"scenario.warmup_days", ES_KEY_FLOAT, false, "0", 0, 36525, NULL, "Warm-up deletion: measures count events from this time on, and client outcomes of clients whose intake came at or after it (docs/experiments.md, Warm-up); must be below horizon_days.", PARAMS(warmup_days)},
     {"scenario.seed", ES_KEY_INT, false, "20210101", 0, 9.2e18, NULL, "Scenario seed; each random stream's seed is a hash of (seed, replication, stream name).", PARAMS(seed)},
     {"scenario.replications", ES_KEY_INT, false, "10", 1, 100000, NULL, "Number of replications (overridden by --replications).", PARAMS(replications)},
     {"scenario.rng", ES_KEY_STRING, false, "xoshiro256+", 1, 31, NULL, "Random-number generator of the processes that belong to no client (arrivals, vacancy postings): xoshiro256+ (fast, default) or any GSL generator name such as taus2 or mt19937. Each client draws from its own counter-based substreams whatever this says (docs/experiments.md).", PARAMS(rng)},

@@ -4,7 +4,16 @@
  *
  * Counts that are the state itself stay with their handlers: the number of clients in
  * follow-up (a live population that decides when the run may stop) and time-weighted integrals
- * such as caseload days, which are updated whenever the state changes, not at events. */
+ * such as caseload days, which are updated whenever the state changes, not at events.
+ *
+ * Warm-up deletion (scenario.warmup_days; docs/experiments.md, "Warm-up") is decided here, by
+ * the kind of each count: what happens in the system (intakes, service starts and their waits,
+ * reneging, transfers, exits) is counted for events at or after the warm-up; what happens to
+ * clients as a cohort (completions, exits and their outcomes, job starts and the days to them,
+ * retention checkpoints, job losses, income-support exits) is counted only for clients whose
+ * intake (of the current episode) was at or after the warm-up, so numerators and denominators
+ * of a rate come from the same clients.  The monthly series keep every month: they are what
+ * shows the warm-up.  Without a warm-up (0) every event counts. */
 #include "model/system.h"
 
 #include <math.h>
@@ -44,7 +53,41 @@ static void count_job_start(es_model *m, const es_model_event *ev)
     es_tally_add(&m->sites[ev->site].days_to_job, ev->since_arrival_days);
     if (ev->hours >= p->funded_hours_per_week)
         sc->completers_employed_20h++;
-    m->months[(int)fmin(m->nmonths - 1, ev->time / DAYS_PER_MONTH)].job_starts++;
+}
+
+/* A plan closes: the exit of one of the cohort's clients, and how it left. */
+static void count_service_end(es_model *m, const es_model_event *ev)
+{
+    es_stream_counts *sc = &m->by_stream[ev->stream];
+    es_source_counts *src = &m->by_source[ev->source];
+    es_site_state *site = &m->sites[ev->site];
+    src->closed++;
+    site->closed++;
+    if (ev->closure == ES_CLOSE_EMPLOYED) {
+        src->employed_at_exit++;
+        site->employed_at_exit++;
+    } else if (ev->closure == ES_CLOSE_TRAINING) {
+        sc->training_exits++;
+    } else if (ev->closure == ES_CLOSE_OTHER || ev->closure == ES_CLOSE_UNKNOWN) {
+        sc->dropped++; /* only a dropout leaves service with these reasons */
+    }
+}
+
+static bool kept_cohort(const es_model *m, double intake_days)
+{
+    return intake_days >= m->p->warmup_days;
+}
+
+void es_counts_completed(es_model *m, const es_client *c)
+{
+    if (kept_cohort(m, c->intake_days))
+        m->by_stream[c->stream].completed++;
+}
+
+void es_counts_stay(es_model *m, const es_client *c, double staff_hours)
+{
+    if (kept_cohort(m, c->intake_days))
+        m->by_stream[c->stream].staff_hours += staff_hours;
 }
 
 static void count_checkpoint(es_model *m, const es_model_event *ev)
@@ -75,30 +118,26 @@ static void count_intake(es_model *m, const es_model_event *ev)
     m->by_stream[ev->stream].assessed++;
     m->by_stream[ev->true_stream].true_need++;
     m->channel_count[ev->channel]++;
-    int month = (int)(ev->time / DAYS_PER_MONTH);
-    if (month < m->nmonths)
-        m->months[month].arrivals[ev->stream]++;
 }
 
-void es_counts_observe(es_model *m, const es_model_event *ev)
+/* The monthly series: every month, warm-up or not. */
+static void count_month(es_model *m, const es_model_event *ev)
+{
+    if (ev->kind == ES_MS_INTAKE) {
+        int month = (int)(ev->time / DAYS_PER_MONTH);
+        if (month < m->nmonths)
+            m->months[month].arrivals[ev->stream]++;
+    } else if (ev->kind == ES_MS_JOB_START) {
+        m->months[(int)fmin(m->nmonths - 1, ev->time / DAYS_PER_MONTH)].job_starts++;
+    }
+}
+
+/* Outcomes of the retained cohorts: clients whose intake was at or after the warm-up. */
+static void count_cohort(es_model *m, const es_model_event *ev)
 {
     switch (ev->kind) {
-    case ES_MS_INTAKE:
-        count_intake(m, ev);
-        break;
-    case ES_MS_REASSESSED:
-        m->by_stream[ev->previous_stream].reassessed_out++;
-        m->by_stream[ev->stream].reassessed_in++;
-        break;
-    case ES_MS_PLAN_AGREED:
-        count_service_start(m, ev);
-        break;
-    case ES_MS_RENEGE:
-        m->by_stream[ev->stream].reneged++;
-        break;
-    case ES_MS_TRANSFER:
-        m->by_stream[ev->stream].transfers++;
-        m->transfers_done++;
+    case ES_MS_SERVICE_END:
+        count_service_end(m, ev);
         break;
     case ES_MS_JOB_START:
         count_job_start(m, ev);
@@ -117,6 +156,56 @@ void es_counts_observe(es_model *m, const es_model_event *ev)
         break;
     case ES_MS_JOB_LOSS:
         m->by_stream[ev->stream].job_losses++;
+        break;
+    default:
+        break;
+    }
+}
+
+/* The daily series, when asked for: every day, warm-up or not. */
+static void count_day(es_model *m, const es_model_event *ev)
+{
+    es_daily_series *d = m->daily;
+    int day = (int)ev->time;
+    if (day < 0 || day >= d->ndays)
+        return;
+    if (ev->kind == ES_MS_PLAN_AGREED) {
+        d->wait_sum[day] += ev->since_arrival_days;
+        d->starts[day]++;
+    }
+    d->in_system[day] = (double)(m->waiting + m->in_service);
+}
+
+void es_counts_observe(es_model *m, const es_model_event *ev)
+{
+    count_month(m, ev);
+    if (m->daily)
+        count_day(m, ev);
+    if (ev->kind != ES_MS_PERIOD && kept_cohort(m, ev->intake_days))
+        count_cohort(m, ev);
+    if (ev->time < m->p->warmup_days)
+        return;
+    switch (ev->kind) { /* what happens in the system, from the warm-up on */
+    case ES_MS_INTAKE:
+        count_intake(m, ev);
+        break;
+    case ES_MS_REASSESSED:
+        m->by_stream[ev->previous_stream].reassessed_out++;
+        m->by_stream[ev->stream].reassessed_in++;
+        break;
+    case ES_MS_PLAN_AGREED:
+        count_service_start(m, ev);
+        break;
+    case ES_MS_RENEGE:
+        m->by_stream[ev->stream].reneged++;
+        m->exits_counted++;
+        break;
+    case ES_MS_SERVICE_END:
+        m->exits_counted++;
+        break;
+    case ES_MS_TRANSFER:
+        m->by_stream[ev->stream].transfers++;
+        m->transfers_done++;
         break;
     default:
         break;

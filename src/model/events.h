@@ -71,6 +71,9 @@ typedef struct es_model_event {
     double primary_hours; /* job events: hours of the main job (less than hours when stacked) */
     double wage;        /* job events: hourly wage, model currency */
     double since_arrival_days; /* job_start, plan_agreed: days since the client arrived */
+    double intake_days; /* client events: when the client's current episode began (its intake;
+                         * a transfer does not change it): its cohort, for warm-up deletion */
+    int closure;        /* service_end: why the plan closed (es_closure) */
     double months;      /* service_end: months the plan lasted; subsidy events: months subsidised */
     double staff_hours; /* period: staff hours the provider worked in the month just ended */
     int capacity;       /* period: the provider's (or catchment's) caseload places */

@@ -62,6 +62,15 @@ static int collect_stream(const es_model *m, es_results *r, const char *group,
     return rc;
 }
 
+/* Staff hours worked from the warm-up (or the start) to now. */
+static double staff_hours_after_warmup(const es_model *m)
+{
+    double staff = 0.0;
+    for (int i = 0; i < m->nproviders; i++)
+        staff += es_periods_staff_hours_until(m, i, m->sim.now);
+    return staff - m->staff_hours_before_warmup;
+}
+
 static void merge_tally(es_tally *into, const es_tally *t)
 {
     if (t->n == 0)
@@ -79,7 +88,7 @@ static const es_field_measure client_counts[] = {
     {"clients_returned", offsetof(es_model, returned), false},
     {"clients_waiting_end", offsetof(es_model, waiting), false},
     {"clients_in_service_end", offsetof(es_model, in_service), false},
-    {"clients_exited", offsetof(es_model, exited), false},
+    {"clients_exited", offsetof(es_model, exits_counted), false},
     {"clients_in_follow_up_end", offsetof(es_model, follow_up), false},
 };
 
@@ -93,9 +102,7 @@ static int collect_flows(const es_model *m, es_results *r)
     ADD("plans_active_end", "all", m->active_plans);
     ADD("plan_rule_violations", "all", m->plan_violations);
     ADD("transfers_refused_without_consent", "all", m->transfers_refused);
-    double staff = 0.0;
-    for (int i = 0; i < m->nproviders; i++)
-        staff += es_periods_staff_hours_until(m, i, m->sim.now);
+    double staff = staff_hours_after_warmup(m);
     ADD("staff_hours", "all", staff);
     for (int ch = 0; ch < ES_NCHANNELS; ch++)
         ADD("channel_share", es_channel_names[ch], ratio((double)m->channel_count[ch], (double)m->arrived));
@@ -326,9 +333,7 @@ int es_model_collect(const es_model *m, es_results *r)
     }
     ADD("mean_queue_length", "all", queue);
     ADD("utilisation", "all", ratio(busy_days, place_days));
-    double staff = 0.0;
-    for (int i = 0; i < m->nproviders; i++)
-        staff += es_periods_staff_hours_until(m, i, now);
+    double staff = staff_hours_after_warmup(m);
     ADD("staff_hours_per_client_served", "all", ratio(staff, (double)all.served));
 
     uint64_t wrong = 0, replaced = 0, ssm_replaced = 0;

@@ -23,6 +23,10 @@ typedef double (*rate_fn)(es_model *m, int stream, double day, double *next_chan
 void es_model_notify(es_model *m, const es_model_event *ev);
 /* The results observer (counts.c): counts an event into the model's counts. */
 void es_counts_observe(es_model *m, const es_model_event *ev);
+/* What the observer counts without an event of its own: a client completing its services
+ * (before any job search), and the staff hours of a stay in service that ends. */
+void es_counts_completed(es_model *m, const es_client *c);
+void es_counts_stay(es_model *m, const es_client *c, double staff_hours);
 es_model_event es_model_client_event(const es_model *m, es_milestone kind, const es_client *c);
 void es_model_emit(es_model *m, es_milestone kind, const es_client *c);
 double es_model_draw(gsl_rng *r, const es_dist *d);

@@ -28,7 +28,6 @@ void es_open_data_record(es_model *m, const es_client *c, int exit_col, int afte
         m->open_cd[es_open_cell(ncd, fy, c->cd, 6 + after3_col)]++;
         m->assisted_cd[(size_t)fy * (size_t)ncd + (size_t)c->cd]++;
     }
-    site->closed++;
     site->period_closed++;
 }
 

@@ -15,19 +15,19 @@
 #include "model/client.h"
 #include "model/model_internal.h"
 
+/* The warm-up ends: the time averages and integrals the handlers keep start again (queue
+ * length, utilisation, staff time, the peak of active clients).  What is counted from events
+ * the results observer leaves out by itself (counts.c). */
 void es_periods_on_warmup(es_sim *sim, const es_event *ev, void *ctx)
 {
     (void)ev;
     es_model *m = ctx;
-    es_tally_reset(&m->wait_days);
-    es_tally_reset(&m->waited);
-    memset(m->wait_hist, 0, sizeof m->wait_hist);
-    for (int s = 0; s < m->p->nstreams; s++)
-        es_tally_reset(&m->by_stream[s].wait_days);
-    for (int i = 0; i < m->nsites; i++) {
+    for (int i = 0; i < m->nsites; i++)
         es_pool_reset_stats(&m->sites[i].pool, sim->now);
-        es_tally_reset(&m->sites[i].wait_days);
-    }
+    m->staff_hours_before_warmup = 0.0;
+    for (int i = 0; i < m->nproviders; i++)
+        m->staff_hours_before_warmup += es_periods_staff_hours_until(m, i, sim->now);
+    m->peak_active = m->nclients - m->nfree;
 }
 
 void es_periods_on_month(es_sim *sim, const es_event *ev, void *ctx)

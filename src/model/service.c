@@ -33,8 +33,7 @@ static void add_staff_load(es_model *m, es_client *c, double sign)
         c->staff_rate = (float)(staff_hours_per_month(m->p, c) *
                                 (c->parked ? m->p->behaviour.parked_staff_share : 1.0));
     else
-        m->by_stream[c->stream].staff_hours +=
-            c->staff_rate * (m->sim.now - c->service_start_days) / DAYS_PER_MONTH;
+        es_counts_stay(m, c, c->staff_rate * (m->sim.now - c->service_start_days) / DAYS_PER_MONTH);
     es_timeavg *load = &m->staff_load[m->sites[c->site].provider];
     es_timeavg_set(load, m->sim.now, load->value + sign * c->staff_rate);
 }
@@ -204,8 +203,6 @@ void es_service_exit(es_model *m, uint32_t index, es_closure reason)
     leave_site(m, c);
     m->exited++;
     es_site_state *site = &m->sites[c->site];
-    es_source_counts *src = &m->by_source[c->source];
-    src->closed++;
     int exit_col = reason == ES_CLOSE_EMPLOYED     ? OPEN_EMP
                    : reason == ES_CLOSE_TRAINING   ? OPEN_TE
                    : reason == ES_CLOSE_UNEMPLOYED ? OPEN_UNEMP
@@ -213,9 +210,7 @@ void es_service_exit(es_model *m, uint32_t index, es_closure reason)
                                                    : OPEN_UNKN;
     if (reason == ES_CLOSE_EMPLOYED) {
         es_followup_start_job(m, index);
-        site->employed_at_exit++;
         site->period_employed++;
-        src->employed_at_exit++;
     } else {
         c->job_end_days = -INFINITY;
     }
@@ -223,6 +218,7 @@ void es_service_exit(es_model *m, uint32_t index, es_closure reason)
     m->months[(int)fmin(m->nmonths - 1, m->sim.now / DAYS_PER_MONTH)].plans_closed++;
     es_model_event ev = es_model_client_event(m, ES_MS_SERVICE_END, c);
     ev.months = (m->sim.now - c->service_start_days) / DAYS_PER_MONTH;
+    ev.closure = (int)reason;
     es_model_notify(m, &ev);
     if (reason == ES_CLOSE_EMPLOYED) {
         c->state = ES_CLIENT_FOLLOW_UP;
@@ -239,10 +235,8 @@ static void complete_services(es_model *m, uint32_t index)
     const es_params *p = m->p;
     es_client *c = &m->clients[index];
     const es_stream_params *sp = &p->streams[c->stream];
-    es_stream_counts *sc = &m->by_stream[c->stream];
-    sc->completed++;
+    es_counts_completed(m, c);
     if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < sp->training_exit_prob) {
-        sc->training_exits++;
         es_service_exit(m, index, ES_CLOSE_TRAINING);
         return;
     }
@@ -291,7 +285,6 @@ void es_service_on_phase_end(es_model *m, uint32_t index, es_client *c)
 void es_service_on_dropout(es_model *m, uint32_t index, es_client *c)
 {
     c->timer = 0;
-    m->by_stream[c->stream].dropped++;
     bool other = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < 0.5;
     es_service_exit(m, index, other ? ES_CLOSE_OTHER : ES_CLOSE_UNKNOWN);
 }

@@ -59,7 +59,8 @@ typedef struct es_client {
                                 * its arrival process and rank in it, which changes elsewhere
                                 * do not shift) */
     uint32_t draws[ES_NDRAWS]; /* numbers drawn so far, by purpose */
-    double arrival_days;       /* intake of the current episode */
+    double arrival_days;       /* intake of the current episode, or the latest transfer */
+    double intake_days;        /* intake of the current episode (its cohort) */
     double service_start_days;
     double phase_start_days, phase_end_days; /* the current service phase */
     double drop_days;          /* leaves services early at this time (INFINITY: never) */
@@ -122,6 +123,17 @@ typedef struct es_month_snapshot {
 
 #define ES_MODEL_CLIENT_EVENTS 9
 
+/* Day-by-day series of one replication, for choosing a warm-up (api/warmup.c): the waits of
+ * the service starts of each day (their sum and number) and the clients in the system (waiting
+ * or in service) after the day's last event, NAN for a day without one.  The caller owns the
+ * arrays (ndays of each) and hands them to the model before it runs. */
+typedef struct es_daily_series {
+    int ndays;
+    double *wait_sum;
+    uint64_t *starts;
+    double *in_system;
+} es_daily_series;
+
 typedef struct es_model {
     const es_params *p;
     uint32_t replication;
@@ -170,13 +182,16 @@ typedef struct es_model {
 
     /* flow counts, every episode, for conservation */
     uint64_t arrived, returned, waiting, in_service, follow_up, exited;
+    uint64_t exits_counted; /* exits from the warm-up on (clients_exited); `exited` is every
+                             * exit, for conservation at every event */
     uint64_t plans_opened, plans_closed_by[ES_NCLOSURES], active_plans, plan_violations;
     uint64_t transfers_refused, transfers_done;
+    double staff_hours_before_warmup; /* staff hours worked before the warm-up ended */
     uint64_t confusion[ES_MAX_STREAMS][ES_MAX_STREAMS]; /* [true need][assessed] */
     uint64_t channel_count[ES_NCHANNELS];
     es_stream_counts by_stream[ES_MAX_STREAMS];
     es_source_counts by_source[ES_NSOURCES];
-    es_tally wait_days; /* after warm-up */
+    es_tally wait_days; /* service starts after warm-up */
     es_tally waited;    /* 1 when a client waited at all, after warm-up */
     /* service starts after warm-up by whole days waited, by stream; the last bin holds longer
      * waits */
@@ -189,6 +204,8 @@ typedef struct es_model {
 
     int nmonths;
     es_month_snapshot *months;
+
+    es_daily_series *daily; /* NULL: not recorded */
 
     int nobservers;
     es_observer_fn observers[ES_MAX_OBSERVERS];

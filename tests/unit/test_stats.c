@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "engine/mser.h"
 #include "engine/stats.h"
 
 static uint64_t test_rand(uint64_t *state)
@@ -180,10 +181,35 @@ static void timeavg_reset_deletes_the_warm_up(void **state)
     assert_true(es_timeavg_mean(&a, 14.5) == 10.0 / 5.0);
 }
 
+/* MSER-5 cuts a series where its transient ends: 200 observations falling linearly to a
+ * steady level, then 800 of small alternating noise around it, truncated within one batch of
+ * the 200; a flat series is not truncated; a series still falling in its second half is
+ * flagged as not settled. */
+static void mser5_truncates_the_transient(void **state)
+{
+    (void)state;
+    double x[1000];
+    for (int i = 0; i < 1000; i++)
+        x[i] = (i < 200 ? 100.0 * (200 - i) / 200.0 : 0.0) + (i % 2 ? 0.5 : -0.5);
+    int at_limit;
+    size_t d = es_mser_truncation(x, 1000, ES_MSER_BATCH, &at_limit);
+    assert_true(d >= 195 && d <= 205);
+    assert_false(at_limit);
+    for (int i = 0; i < 1000; i++)
+        x[i] = i % 2 ? 1.0 : -1.0;
+    assert_int_equal(es_mser_truncation(x, 1000, ES_MSER_BATCH, &at_limit), 0);
+    for (int i = 0; i < 1000; i++)
+        x[i] = 1000.0 - i;
+    d = es_mser_truncation(x, 1000, ES_MSER_BATCH, &at_limit);
+    assert_int_equal(d, 500);
+    assert_true(at_limit);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tally_matches_two_pass_on_random_data),
+        cmocka_unit_test(mser5_truncates_the_transient),
         cmocka_unit_test(tally_small_counts),
         cmocka_unit_test(ci_halfwidth_uses_student_t),
         cmocka_unit_test(timeavg_on_a_step_function),
