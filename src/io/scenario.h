@@ -116,6 +116,12 @@ int es_scenario_monthly(const config_setting_t *season, const char *what, double
                         const char *file, es_error *err);
 
 /* The labour_market group (src/io/scenario_labour.c); needs the run dates and the geography. */
+/* Where the scenario's dated schedules go: es_params' own table, days from its start date. */
+static inline es_dated_sink es_scenario_dated_sink(es_params *p)
+{
+    return (es_dated_sink){&p->dated, p, p->start_year, p->start_month, p->start_day};
+}
+
 int es_load_labour_market(es_params *p, const config_t *cfg, const char *file, es_error *err);
 
 /* What differs between two loaded scenarios (src/io/scenario_diff.c): `each` is called with
