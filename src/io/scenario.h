@@ -58,7 +58,7 @@ int es_scenario_load(es_scenario *s, const char *path, es_error *err);
  * ("outcomes.need_effect", "streams.[2].job_start_prob"). */
 typedef struct es_override {
     char path[256];
-    char value[128];
+    char value[2048]; /* room for a dated schedule */
 } es_override;
 
 /* es_scenario_load with settings replaced (or added, where the schema knows the key) before
