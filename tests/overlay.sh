@@ -43,6 +43,28 @@ has "--set boolean" "$tmp/out" "labour_market.enabled: true (default) -> false (
 has "--set element by name" "$tmp/out" \
   "catchments[Peel].providers[Peel Provider 1].sites[Peel].caseload_capacity: 6784 (scenarios/../model/catchments/peel.cfg:9) -> 3392 (--set)"
 
+# --- --set of a dated value (a schedule in place of a number), as diff shows it ----------------
+run 0 "diff --set dated value" "$essim" diff "$peel" \
+  --set 'streams[A].job_start_prob=[ { from = "2021-01-01"; value = 0.97; }, { from = "2022-01-01"; value = 0.5; } ]' \
+  --set 'costs.staff_per_hour=( { from = "2019-01-01"; value = 45; }, { from = "2023-04-01"; value = 47.5; } )'
+has "--set dated value" "$tmp/out" \
+  "streams[A].job_start_prob: 0.97 (scenarios/../model/ontario.cfg:73) -> from 2021-01-01: 0.97, from 2022-01-01: 0.5 (--set)"
+has "--set dated value, parentheses" "$tmp/out" \
+  "costs.staff_per_hour: 45 (default) -> from 2019-01-01: 45, from 2023-04-01: 47.5 (--set)"
+run 0 "diff --set dated value back to a number" "$essim" diff "$peel" \
+  --set 'streams[A].job_start_prob=[ { from = "2021-01-01"; value = 0.97; }, { from = "2022-01-01"; value = 0.5; } ]' \
+  --set 'streams[A].job_start_prob=0.8'
+has "--set dated value, then a number" "$tmp/out" \
+  "streams[A].job_start_prob: 0.97 (scenarios/../model/ontario.cfg:73) -> 0.8 (--set)"
+run 2 "--set dated value starting late" "$essim" check "$peel" \
+  --set 'streams[A].job_start_prob=[ { from = "2022-01-01"; value = 0.5; } ]'
+has "--set dated value starting late" "$tmp/err" "its first 'from' is later"
+run 2 "--set dated value of a key that cannot be dated" "$essim" check "$peel" \
+  --set 'outcomes.funded_hours_per_week=[ { from = "2021-01-01"; value = 30; } ]'
+has "--set dated value of a key that cannot be dated" "$tmp/err" "cannot take dated values"
+run 2 "--set dated value, not a list" "$essim" check "$peel" --set 'streams[A].job_start_prob=[ 0.5 '
+has "--set dated value, not a list" "$tmp/err" "not a dated value"
+
 # --- --set checked by the key table ------------------------------------------------------------
 run 2 "--set unknown key" "$essim" check "$peel" --set outcomes.no_such_key=1
 has "--set unknown key" "$tmp/err" "--set outcomes.no_such_key: no such scenario key"
