@@ -310,6 +310,13 @@ static void claw_back(es_funder *f, const es_model_event *ev)
     claw_remove(f, e);
 }
 
+/* A component's amount for a stream, in force on `day`: a dated amount is taken by the date
+ * of the event that earns it, not the date it is paid. */
+static int64_t amount_on(const es_funding_model *m, const es_component *c, int stream, double day)
+{
+    return es_dated_cents(&m->dated, m, &c->amount_cents[stream], day);
+}
+
 static void book_costs(es_funder *f, const es_model_event *ev)
 {
     if (!f->finance || ev->provider < 0)
@@ -319,12 +326,17 @@ static void book_costs(es_funder *f, const es_model_event *ev)
     size_t row = (size_t)ev->provider * (size_t)nm;
     int month = es_ledger_month_of(ev->time, nm);
     int past = es_ledger_month_of(ev->time - ES_DAYS_PER_MONTH / 2.0, nm); /* the month just ended */
+    /* dated costs: the staff time of the month just ended at its rate, the overhead of the
+     * month starting at the rate of its first day */
+    double per_hour = es_dated_double(&p->dated, p, &p->staff_cost_per_hour,
+                                      ev->time - ES_DAYS_PER_MONTH / 2.0);
+    double per_place = es_dated_double(&p->dated, p, &p->overhead_per_place_per_month, ev->time);
     if (ev->time > 0.0)
         f->finance->cost[row + (size_t)past] +=
-            (int64_t)llround(ev->staff_hours * p->staff_cost_per_hour * 100.0);
+            (int64_t)llround(ev->staff_hours * per_hour * 100.0);
     if (ev->time + ES_DAYS_PER_MONTH / 2.0 < p->horizon_days)
         f->finance->cost[row + (size_t)month] +=
-            (int64_t)llround(ev->capacity * p->overhead_per_place_per_month * 100.0);
+            (int64_t)llround(ev->capacity * per_place * 100.0);
 }
 
 /* At the first period of a fiscal year the holdbacks of the year before are released. */
@@ -420,10 +432,10 @@ static void pay_performance(es_funder *f, const es_model_event *ev)
         es_model_event rewarded = *ev;
         rewarded.time = ev->time - 1.0;
         double base = m->cad_per_unit * contract_year_multiplier(f, comp, &rewarded) * k->place_years;
-        int64_t pot;
-        if (!price(f, i, comp->amount_cents[0], base, &pot))
+        int64_t pot, amount = amount_on(m, comp, 0, rewarded.time);
+        if (!price(f, i, amount, base, &pot))
             return;
-        int64_t earned = es_money_scale(comp->amount_cents[0], base * score); /* score <= 1 */
+        int64_t earned = es_money_scale(amount, base * score); /* score <= 1 */
         f->performance_unearned_cents += pot - earned;
         es_payment pay = {.date_days = ev->time + comp->lag_days, .event_days = ev->time,
                           .component = i, .event = ES_MS_PERIOD, .stream = -1, .source = -1,
@@ -465,7 +477,7 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
         int stream = period ? 0 : ev->stream;
         double factor = price_factor(f, c, ev);
         int64_t amount = 0;
-        if (factor != 0.0 && !price(f, i, c->amount_cents[stream], factor, &amount))
+        if (factor != 0.0 && !price(f, i, amount_on(m, c, stream, ev->time), factor, &amount))
             return;
         if (c->cap_per_client_cents > 0 && amount > c->cap_per_client_cents)
             amount = c->cap_per_client_cents;
@@ -515,10 +527,10 @@ static void accrue_last_performance(es_funder *f)
             if (comp->type != ES_COMP_PERFORMANCE || k->place_years <= 0.0)
                 continue;
             double base = m->cad_per_unit * contract_year_multiplier(f, comp, &last) * k->place_years;
-            int64_t pot;
-            if (!price(f, i, comp->amount_cents[0], base, &pot))
+            int64_t pot, amount = amount_on(m, comp, 0, last.time);
+            if (!price(f, i, amount, base, &pot))
                 return;
-            int64_t earned = es_money_scale(comp->amount_cents[0], base * performance_score(comp, k));
+            int64_t earned = es_money_scale(amount, base * performance_score(comp, k));
             f->performance_unearned_cents += pot - earned;
             f->due_after_horizon_cents += earned;
         }

@@ -89,6 +89,9 @@ typedef struct es_funding_model {
     int64_t provider_cap_per_year_cents; /* per fiscal year; 0 = none */
     double holdback_share;               /* withheld, released at the next fiscal year */
     es_eligibility eligibility;          /* what counts as a funded outcome; zero = IES rule */
+    /* amounts given as dated schedules, by offset in es_funding_model: a payment takes the
+     * amount in force on the day of the event that earns it (es_dated_cents) */
+    es_dated_table dated;
 } es_funding_model;
 
 /* The most money a replication may price, in cents ($23 quadrillion): every sum essim keeps

@@ -10,6 +10,7 @@
 #include "io/names.h"
 
 #define F (&es_funding_schema)
+#define FC(key) "funding.components.[]." key
 
 /* Copies a name, cut to the buffer (the schema bounds every name well below it). */
 static void copy_name(char *dst, size_t len, const char *src)
@@ -31,17 +32,35 @@ static double setting_dollars(const config_setting_t *a)
                                                        : (double)config_setting_get_int64(a);
 }
 
-static int load_amounts(es_component *c, const config_setting_t *g, const es_params *p,
-                        const char *file, es_error *err)
+/* An amount in cents into `field`: one value, or a dated schedule into the model's table. */
+static int read_amount(es_funding_model *f, const es_component *c, const config_setting_t *a,
+                       int64_t *field, const es_params *p, const char *file, es_error *err)
+{
+    if (config_setting_type(a) != CONFIG_TYPE_LIST) {
+        *field = (int64_t)llround(setting_dollars(a) * 100.0);
+        return ES_OK;
+    }
+    bool one = strcmp(config_setting_name(a), "amount") == 0;
+    const es_key *k = es_schema_find(F, one ? FC("amount") : FC("amounts.*"));
+    char path[256];
+    snprintf(path, sizeof path, "funding.components[%s].%s%s", c->name, one ? "" : "amounts.",
+             config_setting_name(a));
+    es_dated_sink sink = {&f->dated, f, p->start_year, p->start_month, p->start_day};
+    return es_schema_dated_read(k, a, &sink, field, path, file, err);
+}
+
+static int load_amounts(es_funding_model *f, es_component *c, const config_setting_t *g,
+                        const es_params *p, const char *file, es_error *err)
 {
     const config_setting_t *one = config_setting_get_member(g, "amount");
     const config_setting_t *amounts = config_setting_get_member(g, "amounts");
     if (one && amounts)
         return es_schema_error(err, one, file, "component '%s' has both amount and amounts", c->name);
     if (one) {
-        for (int k = 0; k < p->nstreams; k++)
-            c->amount_cents[k] = (int64_t)llround(setting_dollars(one) * 100.0);
-        return ES_OK;
+        int rc = ES_OK;
+        for (int k = 0; k < p->nstreams && !rc; k++)
+            rc = read_amount(f, c, one, &c->amount_cents[k], p, file, err);
+        return rc;
     }
     if (!amounts)
         return es_schema_error(err, g, file, "component '%s' needs amount or amounts", c->name);
@@ -56,7 +75,9 @@ static int load_amounts(es_component *c, const config_setting_t *g, const es_par
         if (s < 0)
             return es_schema_error(err, a, file, "component '%s' names stream '%s', which the scenario does not have",
                                    c->name, sname);
-        c->amount_cents[s] = (int64_t)llround(setting_dollars(a) * 100.0);
+        int rc = read_amount(f, c, a, &c->amount_cents[s], p, file, err);
+        if (rc)
+            return rc;
     }
     for (int k = 0; k < p->nstreams; k++)
         if (!config_setting_get_member(amounts, p->streams[k].name))
@@ -64,8 +85,6 @@ static int load_amounts(es_component *c, const config_setting_t *g, const es_par
                                    c->name, p->streams[k].name);
     return ES_OK;
 }
-
-#define FC(key) "funding.components.[]." key
 
 static int load_kpis(es_component *c, const config_setting_t *g, const char *file, es_error *err)
 {
@@ -88,8 +107,8 @@ static int load_kpis(es_component *c, const config_setting_t *g, const char *fil
     return rc;
 }
 
-static int load_component(es_component *c, const config_setting_t *g, const es_params *p,
-                          const char *file, es_error *err)
+static int load_component(es_funding_model *f, es_component *c, const config_setting_t *g,
+                          const es_params *p, const char *file, es_error *err)
 {
     const char *name = c->name, *type = es_component_type_names[c->type], *event, *payee;
     const config_setting_t *ns = config_setting_get_member(g, "name");
@@ -139,7 +158,7 @@ static int load_component(es_component *c, const config_setting_t *g, const es_p
         return es_schema_error(err, config_setting_get_member(g, "amounts"), file,
                                "%s component '%s' is paid per caseload place, not per stream: give 'amount'",
                                type, name);
-    rc = load_amounts(c, g, p, file, err);
+    rc = load_amounts(f, c, g, p, file, err);
     if (rc)
         return rc;
     if (c->per_month_of_service && (c->type != ES_COMP_FLOW_THROUGH || c->event != ES_MS_SERVICE_END))
@@ -188,7 +207,7 @@ int es_funding_load(es_funding_model *f, const char *path, const es_params *p, e
                                  &f->ncomponents, path, err);
     for (int i = 0; !rc && i < f->ncomponents; i++) {
         const config_setting_t *cg = config_setting_get_elem(list, (unsigned)i);
-        rc = load_component(&f->components[i], cg, p, path, err);
+        rc = load_component(f, &f->components[i], cg, p, path, err);
         /* caps and budgets are written in the file's currency; payments are compared in CAD */
         es_component *c = &f->components[i];
         c->cap_per_client_cents = es_money_scale(c->cap_per_client_cents, f->cad_per_unit);

@@ -115,8 +115,7 @@ static config_setting_t *add_like(config_setting_t *parent, const config_setting
     return dst;
 }
 
-/* A copy of src, whole, as the last member of parent. */
-static int copy_setting(config_setting_t *parent, const config_setting_t *src)
+int es_config_copy_setting(config_setting_t *parent, const config_setting_t *src)
 {
     config_setting_t *dst = add_like(parent, src);
     if (!dst)
@@ -140,7 +139,7 @@ static int copy_setting(config_setting_t *parent, const config_setting_t *src)
         break;
     default: /* group, list, array */
         for (int i = 0; ok && i < config_setting_length(src); i++)
-            ok = copy_setting(dst, config_setting_get_elem(src, (unsigned)i)) == ES_OK;
+            ok = es_config_copy_setting(dst, config_setting_get_elem(src, (unsigned)i)) == ES_OK;
         break;
     }
     return ok ? ES_OK : ES_ENOMEM;
@@ -149,7 +148,7 @@ static int copy_setting(config_setting_t *parent, const config_setting_t *src)
 static int emit_node(config_setting_t *parent, const merge_node *node)
 {
     if (!config_setting_is_group(node->src))
-        return copy_setting(parent, node->src);
+        return es_config_copy_setting(parent, node->src);
     config_setting_t *group = add_like(parent, node->src);
     if (!group)
         return ES_ENOMEM;

@@ -98,4 +98,8 @@ const char **es_layers_attach_sources(config_t *cfg, const es_layers *l);
 int es_layers_merge(config_t *out, config_t *const *parsed, int nparsed, const char *path,
                     es_error *err);
 
+/* A copy of src, whole, as the last member of parent, with src's file and line.  ES_ENOMEM
+ * when libconfig could not add it. */
+int es_config_copy_setting(config_setting_t *parent, const config_setting_t *src);
+
 #endif

@@ -11,12 +11,73 @@
 #include "io/scenario.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define S (&es_scenario_schema)
+
+#include "io/layers.h"
+
+static void mark_set(config_setting_t *st)
+{
+    st->file = "--set";
+    st->line = 0;
+    for (int i = 0; config_setting_is_aggregate(st) && i < config_setting_length(st); i++)
+        mark_set(config_setting_get_elem(st, (unsigned)i));
+}
+
+/* Whether a value is a dated schedule: "[ { from = ...; value = ...; }, ... ]" or "( ... )". */
+static bool dated_text(const char *v)
+{
+    v += strspn(v, " \t");
+    return *v == '[' || *v == '(';
+}
+
+/* Replaces `st` by the dated schedule `ov->value`, which libconfig parses as the list it
+ * writes: square brackets (as people write lists) or libconfig's parentheses.  The key table
+ * checks it afterwards, as it checks a schedule written in a file. */
+static int apply_dated(config_setting_t *st, const es_override *ov, const char *option,
+                       es_error *err)
+{
+    const char *v = ov->value + strspn(ov->value, " \t");
+    size_t n = strlen(v);
+    while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (strchr(v, '@')) /* no @include: essim reads every file itself */
+        return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s: a value cannot hold '@'", option,
+                            ov->path);
+    bool square = v[0] == '[' && n >= 2 && v[n - 1] == ']';
+    char text[sizeof ov->value + 16];
+    snprintf(text, sizeof text, "v = %s%.*s%s;", square ? "(" : "", (int)(square ? n - 2 : n),
+             square ? v + 1 : v, square ? ")" : "");
+    config_t tmp;
+    config_init(&tmp);
+    const config_setting_t *list = config_read_string(&tmp, text) ? config_lookup(&tmp, "v") : NULL;
+    int rc = ES_OK;
+    if (!list || config_setting_type(list) != CONFIG_TYPE_LIST) {
+        rc = es_error_set(err, ES_EINVAL, NULL, 0,
+                          "%s %s=%s: not a dated value [ { from = \"YYYY-MM-DD\"; value = X; }, "
+                          "... ]", option, ov->path, ov->value);
+    } else {
+        config_setting_t *parent = config_setting_parent(st);
+        char name[256];
+        snprintf(name, sizeof name, "%s", config_setting_name(st));
+        config_setting_t *dated = config_setting_remove_elem(parent, (unsigned)config_setting_index(st))
+                                      ? config_setting_add(parent, name, CONFIG_TYPE_LIST)
+                                      : NULL;
+        for (int i = 0; dated && !rc && i < config_setting_length(list); i++)
+            rc = es_config_copy_setting(dated, config_setting_get_elem(list, (unsigned)i));
+        if (!dated || !config_setting_name(dated) || rc)
+            rc = es_error_set(err, ES_ENOMEM, NULL, 0, "%s %s: out of memory", option, ov->path);
+        else if (strcmp(option, "--set") == 0)
+            mark_set(dated);
+    }
+    config_destroy(&tmp);
+    return rc;
+}
 
 /* The schema pattern of a concrete path: list indexes become []. */
 static void pattern_of(const char *path, char *out, size_t len)
@@ -212,6 +273,19 @@ static int apply(config_t *cfg, const es_override *ov, const char *option, es_er
             return es_error_set(err, ES_ENOMEM, NULL, 0, "%s %s: out of memory", option, ov->path);
         if (!st)
             return es_error_set(err, ES_EINVAL, NULL, 0, "%s %s: cannot add it", option, ov->path);
+    }
+    bool number = k->type == ES_KEY_FLOAT || k->type == ES_KEY_MONEY;
+    if (number && dated_text(ov->value))
+        return apply_dated(st, ov, option, err);
+    if (number && config_setting_type(st) == CONFIG_TYPE_LIST) { /* a schedule set to one value */
+        config_setting_t *parent = config_setting_parent(st);
+        char name[256];
+        snprintf(name, sizeof name, "%s", config_setting_name(st));
+        st = config_setting_remove_elem(parent, (unsigned)config_setting_index(st))
+                 ? config_setting_add(parent, name, CONFIG_TYPE_FLOAT)
+                 : NULL;
+        if (!st || !config_setting_name(st))
+            return es_error_set(err, ES_ENOMEM, NULL, 0, "%s %s: out of memory", option, ov->path);
     }
     char *end;
     int ok = 1;

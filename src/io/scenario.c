@@ -50,8 +50,9 @@ static int load_streams(es_params *p, const config_t *cfg, const char *file, es_
     int n = config_setting_length(list);
     for (int i = 0; i < n; i++)
         p->streams[i].target_share = 1.0 / n; /* equal shares unless the file says */
-    int rc = es_schema_load_list(S, ES_OWN_STREAM, list, p->streams, sizeof p->streams[0],
-                                 &p->nstreams, file, err);
+    es_dated_sink sink = es_scenario_dated_sink(p);
+    int rc = es_schema_load_list_dated(S, ES_OWN_STREAM, list, p->streams, sizeof p->streams[0],
+                                       &p->nstreams, file, &sink, err);
     for (int i = 0; !rc && i < n; i++) {
         const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
         const char *name = p->streams[i].name;
@@ -425,13 +426,10 @@ static int load_catchments(es_params *p, const config_t *cfg, const char *file, 
 static int load_run(es_params *p, const config_t *cfg, const char *file, es_error *err)
 {
     const config_setting_t *g = config_lookup(cfg, "scenario");
-    const char *date;
     int rc = es_name_check_at(config_setting_get_member(g, "name"), p->name, "scenario name",
                               file, err);
     if (rc)
         return rc;
-    es_schema_string(S, g, "scenario.start_date", &date);
-    es_parse_date(date, &p->start_year, &p->start_month, &p->start_day);
     if (p->warmup_days >= p->horizon_days)
         return es_schema_error(err, config_setting_get_member(g, "warmup_days"), file,
                                "'scenario.warmup_days' (%g) must be below horizon_days (%g)",
@@ -575,8 +573,13 @@ int es_scenario_load_layered(es_scenario *s, const char *path, const es_scenario
         return rc;
     es_params *p = &s->params;
     bool thresholds_given = false;
+    /* the start date first: dated values count their days from it */
+    const char *start = NULL;
+    es_schema_string(S, config_lookup(&cfg, "scenario"), "scenario.start_date", &start);
+    es_parse_date(start, &p->start_year, &p->start_month, &p->start_day);
+    es_dated_sink sink = es_scenario_dated_sink(p);
     /* every key bound to es_params; the steps below read the rest and check */
-    rc = es_schema_load(S, ES_OWN_PARAMS, config_root_setting(&cfg), p, path, err);
+    rc = es_schema_load_dated(S, ES_OWN_PARAMS, config_root_setting(&cfg), p, path, &sink, err);
     if (!rc)
         rc = load_run(p, &cfg, path, err);
     if (!rc)

@@ -58,7 +58,7 @@ int es_scenario_load(es_scenario *s, const char *path, es_error *err);
  * ("outcomes.need_effect", "streams.[2].job_start_prob"). */
 typedef struct es_override {
     char path[256];
-    char value[128];
+    char value[2048]; /* room for a dated schedule */
 } es_override;
 
 /* es_scenario_load with settings replaced (or added, where the schema knows the key) before
@@ -116,6 +116,12 @@ int es_scenario_monthly(const config_setting_t *season, const char *what, double
                         const char *file, es_error *err);
 
 /* The labour_market group (src/io/scenario_labour.c); needs the run dates and the geography. */
+/* Where the scenario's dated schedules go: es_params' own table, days from its start date. */
+static inline es_dated_sink es_scenario_dated_sink(es_params *p)
+{
+    return (es_dated_sink){&p->dated, p, p->start_year, p->start_month, p->start_day};
+}
+
 int es_load_labour_market(es_params *p, const config_t *cfg, const char *file, es_error *err);
 
 /* What differs between two loaded scenarios (src/io/scenario_diff.c): `each` is called with

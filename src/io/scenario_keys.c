@@ -6,13 +6,17 @@
 
 #define NONE 0, 0, NULL
 #define PROB 0, 1, NULL
-#define SHARE(path, def, doc, bind) {path, ES_KEY_FLOAT, false, def, 0, 1, NULL, doc, bind}
-#define WEIGHT(path, def, doc, bind) {path, ES_KEY_FLOAT, false, def, -10, 10, NULL, doc, bind}
+#define SHARE(path, def, doc, ...) {path, ES_KEY_FLOAT, false, def, 0, 1, NULL, doc, __VA_ARGS__}
+#define WEIGHT(path, def, doc, ...) {path, ES_KEY_FLOAT, false, def, -10, 10, NULL, doc, __VA_ARGS__}
 
 /* Where each bound key's value lives (the owners are listed in io/scenario.h). */
 #define PARAMS(m) ES_BIND(ES_OWN_PARAMS, es_params, m)
 #define LABOUR(m) ES_BIND(ES_OWN_LABOUR, es_labour_params, m)
 #define STREAM(m) ES_BIND(ES_OWN_STREAM, es_stream_params, m)
+/* keys that may be given as dated schedules: numbers the model uses when an event happens */
+#define PARAMS_DATED(m) ES_BIND_DATED(ES_OWN_PARAMS, es_params, m)
+#define LABOUR_DATED(m) ES_BIND_DATED(ES_OWN_LABOUR, es_labour_params, m)
+#define STREAM_DATED(m) ES_BIND_DATED(ES_OWN_STREAM, es_stream_params, m)
 #define CATCHMENT(m) ES_BIND(ES_OWN_CATCHMENT, es_catchment_params, m)
 #define PROVIDER(m) ES_BIND(ES_OWN_PROVIDER, es_provider_params, m)
 #define SITE(m) ES_BIND(ES_OWN_SITE, es_site_params, m)
@@ -65,7 +69,7 @@ static const es_key scenario_keys[] = {
     {"geography.phase3_start", ES_KEY_STRING, false, "2025-01", 7, 7, NULL, "Assumed IES start (YYYY-MM) for catchments whose start the CSV leaves blank (phase 3).", ES_UNBOUND},
 
     {"intake", ES_KEY_GROUP, false, NULL, NONE, "New clients from census-division populations.", ES_UNBOUND},
-    {"intake.per_1000_per_year", ES_KEY_FLOAT, false, "17.6", 0, 1000, NULL, "New clients per 1,000 population a year (about 250,000 a year province-wide; illustrative).", PARAMS(intake_per_1000)},
+    {"intake.per_1000_per_year", ES_KEY_FLOAT, false, "17.6", 0, 1000, NULL, "New clients per 1,000 population a year (about 250,000 a year province-wide; illustrative).", PARAMS_DATED(intake_per_1000)},
     {"intake.seasonality", ES_KEY_FLOATS, false, NULL, 0, 5, NULL, "Twelve multipliers of the intake rate, January to December (rescaled to mean 1); default flat.", ES_UNBOUND},
 
     {"clients", ES_KEY_GROUP, false, NULL, NONE, "How client attributes are drawn.", ES_UNBOUND},
@@ -109,10 +113,10 @@ static const es_key scenario_keys[] = {
     SHARE("channels.phone", "0.20", "Base share who phone.", PARAMS(channel_share[ES_CH_PHONE])),
     SHARE("channels.youth_online_shift", "0.15", "Share of youth (15-24) moved from in person to online.", PARAMS(youth_online_shift)),
     SHARE("channels.language_in_person_shift", "0.20", "Share of clients with a language barrier moved to in person.", PARAMS(language_in_person_shift)),
-    {"channels.minutes_in_person", ES_KEY_FLOAT, false, "60", 0, 600, NULL, "Staff minutes per in-person contact.", PARAMS(staff_minutes_per_contact[ES_CH_IN_PERSON])},
-    {"channels.minutes_online", ES_KEY_FLOAT, false, "30", 0, 600, NULL, "Staff minutes per online contact.", PARAMS(staff_minutes_per_contact[ES_CH_ONLINE])},
-    {"channels.minutes_phone", ES_KEY_FLOAT, false, "40", 0, 600, NULL, "Staff minutes per phone contact.", PARAMS(staff_minutes_per_contact[ES_CH_PHONE])},
-    {"channels.contacts_per_month", ES_KEY_FLOAT, false, "2", 0, 100, NULL, "Contacts per month of service.", PARAMS(contacts_per_month)},
+    {"channels.minutes_in_person", ES_KEY_FLOAT, false, "60", 0, 600, NULL, "Staff minutes per in-person contact.", PARAMS_DATED(staff_minutes_per_contact[ES_CH_IN_PERSON])},
+    {"channels.minutes_online", ES_KEY_FLOAT, false, "30", 0, 600, NULL, "Staff minutes per online contact.", PARAMS_DATED(staff_minutes_per_contact[ES_CH_ONLINE])},
+    {"channels.minutes_phone", ES_KEY_FLOAT, false, "40", 0, 600, NULL, "Staff minutes per phone contact.", PARAMS_DATED(staff_minutes_per_contact[ES_CH_PHONE])},
+    {"channels.contacts_per_month", ES_KEY_FLOAT, false, "2", 0, 100, NULL, "Contacts per month of service.", PARAMS_DATED(contacts_per_month)},
 
     {"assessment", ES_KEY_GROUP, false, NULL, NONE, "The common assessment tool, one for the province.", ES_UNBOUND},
     {"assessment.noise_sd", ES_KEY_FLOAT, false, "0.5", 0, 10, NULL, "Measurement noise added to the need score (an assumption: misclassification is reported in the field; sweepable).", PARAMS(assessment_noise_sd)},
@@ -123,56 +127,56 @@ static const es_key scenario_keys[] = {
     {"streams.[].target_share", ES_KEY_FLOAT, false, NULL, 0.001, 1, NULL, "Share of clients the assessment should place here (thresholds are calibrated to these; default equal shares).", STREAM(target_share)},
     {"streams.[].service", ES_KEY_GROUP, true, NULL, NONE, "Employment services (job search, matching, placement), which every client receives.", ES_UNBOUND},
     {"streams.[].service.distribution", ES_KEY_STRING, false, "exponential", 0, 0, "exponential|deterministic|gamma|lognormal", "Shape of the service-time distribution.", STREAM(services[ES_SVC_EMPLOYMENT].days.kind)},
-    {"streams.[].service.mean_days", ES_KEY_FLOAT, true, NULL, 0.001, 3650, NULL, "Mean duration in days.", STREAM(services[ES_SVC_EMPLOYMENT].days.mean)},
-    {"streams.[].service.cv", ES_KEY_FLOAT, false, "1", 0.01, 10, NULL, "Coefficient of variation, for gamma and lognormal.", STREAM(services[ES_SVC_EMPLOYMENT].days.cv)},
+    {"streams.[].service.mean_days", ES_KEY_FLOAT, true, NULL, 0.001, 3650, NULL, "Mean duration in days.", STREAM_DATED(services[ES_SVC_EMPLOYMENT].days.mean)},
+    {"streams.[].service.cv", ES_KEY_FLOAT, false, "1", 0.01, 10, NULL, "Coefficient of variation, for gamma and lognormal.", STREAM_DATED(services[ES_SVC_EMPLOYMENT].days.cv)},
     {"streams.[].training", ES_KEY_GROUP, false, NULL, NONE, "Training (skills, literacy, apprenticeship) before employment services.", ES_UNBOUND},
-    {"streams.[].training.prob", ES_KEY_FLOAT, false, "0", PROB, "Probability a client of the stream takes training.", STREAM(services[ES_SVC_TRAINING].prob)},
+    {"streams.[].training.prob", ES_KEY_FLOAT, false, "0", PROB, "Probability a client of the stream takes training.", STREAM_DATED(services[ES_SVC_TRAINING].prob)},
     {"streams.[].training.distribution", ES_KEY_STRING, false, "exponential", 0, 0, "exponential|deterministic|gamma|lognormal", "Shape of the training duration.", STREAM(services[ES_SVC_TRAINING].days.kind)},
-    {"streams.[].training.mean_days", ES_KEY_FLOAT, false, "90", 0.001, 3650, NULL, "Mean training duration in days.", STREAM(services[ES_SVC_TRAINING].days.mean)},
-    {"streams.[].training.cv", ES_KEY_FLOAT, false, "1", 0.01, 10, NULL, "Coefficient of variation.", STREAM(services[ES_SVC_TRAINING].days.cv)},
+    {"streams.[].training.mean_days", ES_KEY_FLOAT, false, "90", 0.001, 3650, NULL, "Mean training duration in days.", STREAM_DATED(services[ES_SVC_TRAINING].days.mean)},
+    {"streams.[].training.cv", ES_KEY_FLOAT, false, "1", 0.01, 10, NULL, "Coefficient of variation.", STREAM_DATED(services[ES_SVC_TRAINING].days.cv)},
     {"streams.[].specialized", ES_KEY_GROUP, false, NULL, NONE, "Specialised services (disability, mental health) before employment services.", ES_UNBOUND},
-    {"streams.[].specialized.prob", ES_KEY_FLOAT, false, "0", PROB, "Probability a client of the stream needs specialised services (clients with a disability always do when > 0).", STREAM(services[ES_SVC_SPECIALIZED].prob)},
+    {"streams.[].specialized.prob", ES_KEY_FLOAT, false, "0", PROB, "Probability a client of the stream needs specialised services (clients with a disability always do when > 0).", STREAM_DATED(services[ES_SVC_SPECIALIZED].prob)},
     {"streams.[].specialized.distribution", ES_KEY_STRING, false, "exponential", 0, 0, "exponential|deterministic|gamma|lognormal", "Shape of the specialised-service duration.", STREAM(services[ES_SVC_SPECIALIZED].days.kind)},
-    {"streams.[].specialized.mean_days", ES_KEY_FLOAT, false, "60", 0.001, 3650, NULL, "Mean duration in days.", STREAM(services[ES_SVC_SPECIALIZED].days.mean)},
-    {"streams.[].specialized.cv", ES_KEY_FLOAT, false, "1", 0.01, 10, NULL, "Coefficient of variation.", STREAM(services[ES_SVC_SPECIALIZED].days.cv)},
-    {"streams.[].staff_hours_per_month", ES_KEY_FLOAT, false, "2", 0, 200, NULL, "Staff hours per client per month of service, on top of contact time.", STREAM(staff_hours_per_month)},
-    {"streams.[].dropout_prob", ES_KEY_FLOAT, false, "0", PROB, "Probability a client leaves before completing services.", STREAM(dropout_prob)},
-    {"streams.[].training_exit_prob", ES_KEY_FLOAT, false, "0", PROB, "Probability a client who completes services leaves for training or education.", STREAM(training_exit_prob)},
-    {"streams.[].job_start_prob", ES_KEY_FLOAT, false, "0", PROB, "Probability that a completer in job search starts a job, for a client of the stream's mean need and source EO.", STREAM(job_start_prob)},
-    {"streams.[].retention_3m_prob", ES_KEY_FLOAT, false, "1", 0.0001, 1, NULL, "Probability a job lasts 3 months (a constant monthly hazard; it sets retention at 1, 6 and 12 months too).", STREAM(retention_3m_prob)},
-    {"streams.[].patience_days", ES_KEY_FLOAT, false, "0", 0, 3650, NULL, "Mean patience (exponential) of a waiting client before giving up; 0 = never gives up.", STREAM(patience_days)},
+    {"streams.[].specialized.mean_days", ES_KEY_FLOAT, false, "60", 0.001, 3650, NULL, "Mean duration in days.", STREAM_DATED(services[ES_SVC_SPECIALIZED].days.mean)},
+    {"streams.[].specialized.cv", ES_KEY_FLOAT, false, "1", 0.01, 10, NULL, "Coefficient of variation.", STREAM_DATED(services[ES_SVC_SPECIALIZED].days.cv)},
+    {"streams.[].staff_hours_per_month", ES_KEY_FLOAT, false, "2", 0, 200, NULL, "Staff hours per client per month of service, on top of contact time.", STREAM_DATED(staff_hours_per_month)},
+    {"streams.[].dropout_prob", ES_KEY_FLOAT, false, "0", PROB, "Probability a client leaves before completing services.", STREAM_DATED(dropout_prob)},
+    {"streams.[].training_exit_prob", ES_KEY_FLOAT, false, "0", PROB, "Probability a client who completes services leaves for training or education.", STREAM_DATED(training_exit_prob)},
+    {"streams.[].job_start_prob", ES_KEY_FLOAT, false, "0", PROB, "Probability that a completer in job search starts a job, for a client of the stream's mean need and source EO.", STREAM_DATED(job_start_prob)},
+    {"streams.[].retention_3m_prob", ES_KEY_FLOAT, false, "1", 0.0001, 1, NULL, "Probability a job lasts 3 months (a constant monthly hazard; it sets retention at 1, 6 and 12 months too).", STREAM_DATED(retention_3m_prob)},
+    {"streams.[].patience_days", ES_KEY_FLOAT, false, "0", 0, 3650, NULL, "Mean patience (exponential) of a waiting client before giving up; 0 = never gives up.", STREAM_DATED(patience_days)},
     {"streams.[].priority", ES_KEY_INT, false, "0", -100, 100, NULL, "Queue priority; higher is served first, ties in arrival order.", STREAM(priority)},
-    WEIGHT("streams.[].match_effect", "0", "Labour market: log-odds shift of the stream's clients being hired into a vacancy they are offered.", STREAM(match_effect)),
-    {"streams.[].subsidy_prob", ES_KEY_FLOAT, false, "0", PROB, "Labour market: probability a wage subsidy is offered with a job-ready client of the stream (the placement is then subsidised).", STREAM(subsidy_prob)},
+    WEIGHT("streams.[].match_effect", "0", "Labour market: log-odds shift of the stream's clients being hired into a vacancy they are offered.", STREAM_DATED(match_effect)),
+    {"streams.[].subsidy_prob", ES_KEY_FLOAT, false, "0", PROB, "Labour market: probability a wage subsidy is offered with a job-ready client of the stream (the placement is then subsidised).", STREAM_DATED(subsidy_prob)},
 
     {"outcomes", ES_KEY_GROUP, false, NULL, NONE, "Jobs, follow-up and income support.", ES_UNBOUND},
-    {"outcomes.need_effect", ES_KEY_FLOAT, false, "0.5", 0, 10, NULL, "Fall in the log-odds of a job start per unit of true need above the stream's mean need.", PARAMS(outcomes.need_effect)},
-    WEIGHT("outcomes.source_effect_OW", "-0.55", "Log-odds shift of a job start for Ontario Works clients.", PARAMS(outcomes.source_effect[ES_SRC_OW])),
-    WEIGHT("outcomes.source_effect_ODSP", "-0.7", "Log-odds shift of a job start for ODSP clients.", PARAMS(outcomes.source_effect[ES_SRC_ODSP])),
-    WEIGHT("outcomes.source_effect_none", "0", "Log-odds shift of a job start for clients with no source.", PARAMS(outcomes.source_effect[ES_SRC_NONE])),
-    {"outcomes.hours_mean", ES_KEY_FLOAT, false, "32", 1, 60, NULL, "Mean hours a week of a job (normal, 1 to 60).", PARAMS(outcomes.hours_mean)},
-    {"outcomes.hours_sd", ES_KEY_FLOAT, false, "8", 0, 40, NULL, "Standard deviation of hours a week.", PARAMS(outcomes.hours_sd)},
-    {"outcomes.wage_mean", ES_KEY_FLOAT, false, "18.60", 1, 500, NULL, "Mean hourly wage at job start when the scenario starts, dollars (prototype clients' mean at exit: $18.60); it rises with the minimum wage.", PARAMS(outcomes.wage_mean)},
+    {"outcomes.need_effect", ES_KEY_FLOAT, false, "0.5", 0, 10, NULL, "Fall in the log-odds of a job start per unit of true need above the stream's mean need.", PARAMS_DATED(outcomes.need_effect)},
+    WEIGHT("outcomes.source_effect_OW", "-0.55", "Log-odds shift of a job start for Ontario Works clients.", PARAMS_DATED(outcomes.source_effect[ES_SRC_OW])),
+    WEIGHT("outcomes.source_effect_ODSP", "-0.7", "Log-odds shift of a job start for ODSP clients.", PARAMS_DATED(outcomes.source_effect[ES_SRC_ODSP])),
+    WEIGHT("outcomes.source_effect_none", "0", "Log-odds shift of a job start for clients with no source.", PARAMS_DATED(outcomes.source_effect[ES_SRC_NONE])),
+    {"outcomes.hours_mean", ES_KEY_FLOAT, false, "32", 1, 60, NULL, "Mean hours a week of a job (normal, 1 to 60).", PARAMS_DATED(outcomes.hours_mean)},
+    {"outcomes.hours_sd", ES_KEY_FLOAT, false, "8", 0, 40, NULL, "Standard deviation of hours a week.", PARAMS_DATED(outcomes.hours_sd)},
+    {"outcomes.wage_mean", ES_KEY_FLOAT, false, "18.60", 1, 500, NULL, "Mean hourly wage at job start when the scenario starts, dollars (prototype clients' mean at exit: $18.60); it rises with the minimum wage.", PARAMS_DATED(outcomes.wage_mean)},
     {"outcomes.wage_cv", ES_KEY_FLOAT, false, "0.2", 0.001, 5, NULL, "Coefficient of variation of the wage (lognormal).", PARAMS(outcomes.wage_cv)},
     {"outcomes.funded_hours_per_week", ES_KEY_FLOAT, false, "20", 0, 60, NULL, "A funded outcome is at least this many hours a week at or above the minimum wage of the day.", PARAMS(funded_hours_per_week)},
-    {"outcomes.return_to_service_prob", ES_KEY_FLOAT, false, "0.3", PROB, "Probability a client who loses a job comes back for service.", PARAMS(outcomes.return_to_service_prob)},
-    {"outcomes.income_support_exit_prob", ES_KEY_FLOAT, false, "0.5", PROB, "Probability an OW or ODSP client employed at 3 months leaves income support.", PARAMS(outcomes.income_support_exit_prob)},
-    {"outcomes.followup_unknown_prob", ES_KEY_FLOAT, false, "0.1", PROB, "Probability a client's status 3 months after exit cannot be reached (unknown).", PARAMS(outcomes.followup_unknown_prob)},
-    {"outcomes.plan_error_prob", ES_KEY_FLOAT, false, "0.005", PROB, "Probability a service plan was opened in error.", PARAMS(outcomes.plan_error_prob)},
-    {"outcomes.transfer_request_prob", ES_KEY_FLOAT, false, "0.02", PROB, "Probability a client asks to change provider during service.", PARAMS(outcomes.transfer_request_prob)},
-    {"outcomes.transfer_consent_prob", ES_KEY_FLOAT, false, "0.8", PROB, "Probability the client gives written consent (a transfer happens only with consent).", PARAMS(outcomes.transfer_consent_prob)},
-    {"outcomes.reassessment_days", ES_KEY_FLOAT, false, "90", 0, 3650, NULL, "Days into service of the plan review, where the client is reassessed and may change stream; 0 = no review.", PARAMS(outcomes.reassessment_days)},
+    {"outcomes.return_to_service_prob", ES_KEY_FLOAT, false, "0.3", PROB, "Probability a client who loses a job comes back for service.", PARAMS_DATED(outcomes.return_to_service_prob)},
+    {"outcomes.income_support_exit_prob", ES_KEY_FLOAT, false, "0.5", PROB, "Probability an OW or ODSP client employed at 3 months leaves income support.", PARAMS_DATED(outcomes.income_support_exit_prob)},
+    {"outcomes.followup_unknown_prob", ES_KEY_FLOAT, false, "0.1", PROB, "Probability a client's status 3 months after exit cannot be reached (unknown).", PARAMS_DATED(outcomes.followup_unknown_prob)},
+    {"outcomes.plan_error_prob", ES_KEY_FLOAT, false, "0.005", PROB, "Probability a service plan was opened in error.", PARAMS_DATED(outcomes.plan_error_prob)},
+    {"outcomes.transfer_request_prob", ES_KEY_FLOAT, false, "0.02", PROB, "Probability a client asks to change provider during service.", PARAMS_DATED(outcomes.transfer_request_prob)},
+    {"outcomes.transfer_consent_prob", ES_KEY_FLOAT, false, "0.8", PROB, "Probability the client gives written consent (a transfer happens only with consent).", PARAMS_DATED(outcomes.transfer_consent_prob)},
+    {"outcomes.reassessment_days", ES_KEY_FLOAT, false, "90", 0, 3650, NULL, "Days into service of the plan review, where the client is reassessed and may change stream; 0 = no review.", PARAMS_DATED(outcomes.reassessment_days)},
     {"outcomes.minimum_wage", ES_KEY_LIST, false, NULL, 1, 32, NULL, "Minimum wage schedule; default: Ontario's general minimum wage from October 2019 to October 2025.", ES_UNBOUND},
     {"outcomes.minimum_wage.[].from", ES_KEY_DATE, true, NULL, NONE, "Date the rate takes effect.", ES_UNBOUND},
     {"outcomes.minimum_wage.[].dollars", ES_KEY_FLOAT, true, NULL, 0, 1000, NULL, "Dollars an hour.", WAGE_STEP(dollars)},
 
     {"contestability", ES_KEY_GROUP, false, NULL, NONE, "Performance reviews of providers and SSMs.", ES_UNBOUND},
     {"contestability.provider_review_days", ES_KEY_FLOAT, false, "365.25", 0, 36525, NULL, "Days between SSM reviews of providers (employment rate at exit since the last review); 0 = none.", PARAMS(contest.provider_review_days)},
-    {"contestability.provider_threshold", ES_KEY_FLOAT, false, "0.75", 0, 1, NULL, "A provider scoring below this share of its catchment's mean is replaced.", PARAMS(contest.provider_threshold)},
+    {"contestability.provider_threshold", ES_KEY_FLOAT, false, "0.75", 0, 1, NULL, "A provider scoring below this share of its catchment's mean is replaced.", PARAMS_DATED(contest.provider_threshold)},
     {"contestability.ssm_review_days", ES_KEY_FLOAT, false, "0", 0, 36525, NULL, "Days between provincial reviews of SSMs; 0 = none.", PARAMS(contest.ssm_review_days)},
-    {"contestability.ssm_threshold", ES_KEY_FLOAT, false, "0.75", 0, 1, NULL, "An SSM scoring below this share of the province's mean is replaced.", PARAMS(contest.ssm_threshold)},
+    {"contestability.ssm_threshold", ES_KEY_FLOAT, false, "0.75", 0, 1, NULL, "An SSM scoring below this share of the province's mean is replaced.", PARAMS_DATED(contest.ssm_threshold)},
     {"contestability.transition_days", ES_KEY_FLOAT, false, "90", 0, 3650, NULL, "Length of a transition.", PARAMS(contest.transition_days)},
-    {"contestability.capacity_dip", ES_KEY_FLOAT, false, "0.2", 0, 0.95, NULL, "Share of caseload capacity lost during a transition (caseload is transferred, not dropped).", PARAMS(contest.capacity_dip)},
+    {"contestability.capacity_dip", ES_KEY_FLOAT, false, "0.2", 0, 0.95, NULL, "Share of caseload capacity lost during a transition (caseload is transferred, not dropped).", PARAMS_DATED(contest.capacity_dip)},
 
     {"behaviour", ES_KEY_GROUP, false, NULL, NONE, "How providers respond to prices in behavioural comparisons (essim compare --behavioural); ASSUMED values, sweep them.", ES_UNBOUND},
     {"behaviour.elasticity", ES_KEY_FLOAT, false, "0.6", 0, 10, NULL, "Parking probability per unit of a stream's shortfall in expected net revenue per client, relative to the best-paying stream.", PARAMS(behaviour.elasticity)},
@@ -182,8 +186,8 @@ static const es_key scenario_keys[] = {
     {"behaviour.cream", ES_KEY_BOOL, false, "true", NONE, "Intake selection: waiting clients are served in order of their stream's expected net revenue.", PARAMS(behaviour.cream)},
 
     {"costs", ES_KEY_GROUP, false, NULL, NONE, "Providers' costs, for margins and cash positions.", ES_UNBOUND},
-    {"costs.staff_per_hour", ES_KEY_FLOAT, false, "45", 0, 10000, NULL, "Loaded cost of an hour of front-line staff time, dollars (ILLUSTRATIVE).", PARAMS(staff_cost_per_hour)},
-    {"costs.overhead_per_place_per_month", ES_KEY_FLOAT, false, "60", 0, 100000, NULL, "Overhead (rent, systems, management) per caseload place per month, dollars (ILLUSTRATIVE).", PARAMS(overhead_per_place_per_month)},
+    {"costs.staff_per_hour", ES_KEY_FLOAT, false, "45", 0, 10000, NULL, "Loaded cost of an hour of front-line staff time, dollars (ILLUSTRATIVE).", PARAMS_DATED(staff_cost_per_hour)},
+    {"costs.overhead_per_place_per_month", ES_KEY_FLOAT, false, "60", 0, 100000, NULL, "Overhead (rent, systems, management) per caseload place per month, dollars (ILLUSTRATIVE).", PARAMS_DATED(overhead_per_place_per_month)},
 
     {"labour_market", ES_KEY_GROUP, false, NULL, NONE, "Registered employers, vacancies and job matching; without it a job start is a probability and hours and wages come from outcomes.", ES_UNBOUND},
     {"labour_market.enabled", ES_KEY_BOOL, false, "true", NONE, "false keeps the group but switches the labour market off (job starts as a probability).", LABOUR(enabled)},
@@ -210,14 +214,14 @@ static const es_key scenario_keys[] = {
     {"labour_market.conditions.[].er", ES_KEY_INT, false, "0", 0, 9999, NULL, "Statistics Canada economic region code (e.g. 3550); 0 = every region without steps of its own.", CONDITION(er_uid)},
     {"labour_market.conditions.[].unemployment_rate", ES_KEY_FLOAT, true, NULL, 0.001, 0.9, NULL, "Unemployment rate in the region.", CONDITION(unemployment_rate)},
     {"labour_market.conditions.[].vacancy_rate", ES_KEY_FLOAT, true, NULL, 0.0001, 0.9, NULL, "Job vacancy rate in the region (vacancies / (payroll employment + vacancies)).", CONDITION(vacancy_rate)},
-    {"labour_market.match_base", ES_KEY_FLOAT, false, "1.5", -20, 20, NULL, "Log-odds that a job-ready client offered a vacancy is hired into it, before the effects below.", LABOUR(match_base)},
-    WEIGHT("labour_market.training_effect", "0.3", "Log-odds shift for a client who completed training.", LABOUR(training_effect)),
-    WEIGHT("labour_market.job_developer_effect", "0.5", "Log-odds shift for a client of a provider with job developers (providers' job_developers).", LABOUR(developer_effect)),
-    WEIGHT("labour_market.subsidy_effect", "0.7", "Log-odds shift when a wage subsidy comes with the client.", LABOUR(subsidy_effect)),
+    {"labour_market.match_base", ES_KEY_FLOAT, false, "1.5", -20, 20, NULL, "Log-odds that a job-ready client offered a vacancy is hired into it, before the effects below.", LABOUR_DATED(match_base)},
+    WEIGHT("labour_market.training_effect", "0.3", "Log-odds shift for a client who completed training.", LABOUR_DATED(training_effect)),
+    WEIGHT("labour_market.job_developer_effect", "0.5", "Log-odds shift for a client of a provider with job developers (providers' job_developers).", LABOUR_DATED(developer_effect)),
+    WEIGHT("labour_market.subsidy_effect", "0.7", "Log-odds shift when a wage subsidy comes with the client.", LABOUR_DATED(subsidy_effect)),
     {"labour_market.offers_per_search", ES_KEY_INT, false, "6", 1, 100, NULL, "Open vacancies a client entering job search is offered (oldest first); searchers a new vacancy is offered to.", LABOUR(offers_per_search)},
     {"labour_market.max_search_days", ES_KEY_FLOAT, false, "90", 0, 3650, NULL, "A job-ready client still unmatched after this long in job search leaves unemployed (the place is held meanwhile).", LABOUR(max_search_days)},
     {"labour_market.subsidy_months", ES_KEY_FLOAT, false, "6", 0.1, 12, NULL, "Length of a wage subsidy; outcome checkpoints up to its end are not funded outcomes.", LABOUR(subsidy_months)},
-    {"labour_market.stacking_prob", ES_KEY_FLOAT, false, "0.25", PROB, "Probability a client hired into a job under the funded hours also takes a second open vacancy (job stacking).", LABOUR(stacking_prob)},
+    {"labour_market.stacking_prob", ES_KEY_FLOAT, false, "0.25", PROB, "Probability a client hired into a job under the funded hours also takes a second open vacancy (job stacking).", LABOUR_DATED(stacking_prob)},
     {"labour_market.stacking_max_share", ES_KEY_FLOAT, false, "0.05", PROB, "Stacked jobs make funded outcomes for at most this share of the clients employed at each checkpoint, per catchment (IES rule: 5 %).", LABOUR(stacking_max_share)},
 
     {"shocks", ES_KEY_LIST, false, NULL, 1, 16, NULL, "Labour-market shocks of this scenario: multipliers of labour_market.conditions over a date range (e.g. a recession); a top-level list so that a scenario including model/ontario.cfg can add it.", ES_UNBOUND},
@@ -267,9 +271,9 @@ static const es_key funding_keys[] = {
     {"funding.components.[].event", ES_KEY_STRING, false, NULL, 0, 0, "intake|assessed|plan_agreed|service_start|service_end|training_completed|job_start|employed_1m|employed_3m|employed_6m|employed_12m|income_support_exit|subsidised_hire|subsidy_end|period", "The model event that earns the payment (required except for block components, which use period).", ES_UNBOUND},
     {"funding.components.[].payer", ES_KEY_STRING, false, "ssm", 0, 0, "province|ssm", "Who pays: the province (to SSMs) or the SSM (to providers, employers, clients).", COMPONENT(payer)},
     {"funding.components.[].payee", ES_KEY_STRING, false, NULL, 0, 0, "ssm|provider|employer|client", "Who is paid; default: ssm when the province pays, else provider.", ES_UNBOUND},
-    {"funding.components.[].amount", ES_KEY_MONEY, false, NULL, 0, 1e9, NULL, "Dollars (at most two decimals) for a client of any stream; give this or amounts.", ES_UNBOUND},
+    {"funding.components.[].amount", ES_KEY_MONEY, false, NULL, 0, 1e9, NULL, "Dollars (at most two decimals) for a client of any stream; give this or amounts.", ES_UNBOUND_DATED},
     {"funding.components.[].amounts", ES_KEY_GROUP, false, NULL, NONE, "Amount per stream: one key per stream name; give this or amount.", ES_UNBOUND},
-    {"funding.components.[].amounts.*", ES_KEY_MONEY, false, NULL, 0, 1e9, NULL, "Dollars (at most two decimals) paid for a client of that stream.", ES_UNBOUND},
+    {"funding.components.[].amounts.*", ES_KEY_MONEY, false, NULL, 0, 1e9, NULL, "Dollars (at most two decimals) paid for a client of that stream.", ES_UNBOUND_DATED},
     {"funding.components.[].per_month_of_service", ES_KEY_BOOL, false, "false", NONE, "flow_through at service_end: the amount is per month the plan lasted.", COMPONENT(per_month_of_service)},
     {"funding.components.[].per_month_of_subsidy", ES_KEY_BOOL, false, "false", NONE, "flow_through at subsidy_end: the amount is per month the wage subsidy was paid (a job that ends early is subsidised up to its end).", COMPONENT(per_month_of_subsidy)},
     {"funding.components.[].cap_per_client", ES_KEY_MONEY, false, "0", 0, 1e9, NULL, "Largest payment for one client's event, dollars; 0 = no cap.", COMPONENT(cap_per_client_cents)},

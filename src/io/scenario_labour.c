@@ -137,7 +137,8 @@ int es_load_labour_market(es_params *p, const config_t *cfg, const char *file, e
     *lm = (es_labour_params){0};
     if (!g)
         return ES_OK;
-    int rc = es_schema_load(S, ES_OWN_LABOUR, g, lm, file, err);
+    es_dated_sink sink = es_scenario_dated_sink(p);
+    int rc = es_schema_load_dated(S, ES_OWN_LABOUR, g, lm, file, &sink, err);
     if (rc || !lm->enabled)
         return rc;
     if (!p->has_geography)

@@ -188,6 +188,66 @@ int es_parse_date(const char *text, int *year, int *month, int *day)
     return 0;
 }
 
+/* The date of a dated schedule's entry as YYYYMMDD, or -1 when it has none or not a date. */
+static long entry_date(const config_setting_t *e)
+{
+    const config_setting_t *from = config_setting_get_member(e, "from");
+    const char *text = from ? config_setting_get_string(from) : NULL;
+    int y, m, d;
+    if (!text || es_parse_date(text, &y, &m, &d) != 0)
+        return -1;
+    return (long)y * 10000 + m * 100 + d;
+}
+
+int es_schema_check_dated(const es_key *k, const config_setting_t *st, const char *path,
+                          const char *file, es_error *err)
+{
+    if (!k->dated)
+        return es_schema_error(err, st, file,
+                               "'%s' must be a number: it cannot take dated values (the "
+                               "reference marks the keys that can)", path);
+    int n = config_setting_length(st);
+    if (n < 1 || n > ES_DATED_MAX_POINTS)
+        return es_schema_error(err, st, file, "dated '%s' must hold 1 to %d entries, not %d",
+                               path, ES_DATED_MAX_POINTS, n);
+    long last = 0;
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(st, (unsigned)i);
+        if (config_setting_type(e) != CONFIG_TYPE_GROUP)
+            return es_schema_error(err, e, file,
+                                   "each entry of dated '%s' must be a group "
+                                   "{ from = \"YYYY-MM-DD\"; value = X; }", path);
+        char entry[PATTERN_MAX + 100];
+        snprintf(entry, sizeof entry, "%s.[%d]", path, i);
+        for (int j = 0; j < config_setting_length(e); j++) {
+            const config_setting_t *m = config_setting_get_elem(e, (unsigned)j);
+            const char *name = config_setting_name(m);
+            if (strcmp(name, "from") != 0 && strcmp(name, "value") != 0)
+                return es_schema_error(err, m, file,
+                                       "unknown key '%s.%s' (a dated entry holds from and value)",
+                                       entry, name);
+        }
+        const config_setting_t *from = config_setting_get_member(e, "from");
+        const config_setting_t *value = config_setting_get_member(e, "value");
+        if (!from || !value)
+            return es_schema_error(err, e, file, "'%s' needs both from and value", entry);
+        long date = entry_date(e);
+        if (date < 0)
+            return es_schema_error(err, from, file, "'%s.from' is not a date \"YYYY-MM-DD\"",
+                                   entry);
+        if (i > 0 && date <= last)
+            return es_schema_error(err, from, file,
+                                   "'%s.from' must come after the entry before it: dates "
+                                   "strictly increasing", entry);
+        last = date;
+        snprintf(entry + strlen(entry), sizeof entry - strlen(entry), ".value");
+        int rc = check_number(k, value, file, entry, err);
+        if (rc)
+            return rc;
+    }
+    return ES_OK;
+}
+
 /* The index of `text` among the choices "a|b|c", or -1. */
 static int choice_index(const char *choices, const char *text)
 {
@@ -300,9 +360,12 @@ static int check_setting(const es_schema *s, const es_key *k, const config_setti
                          where at, es_error *err)
 {
     switch (k->type) {
-    case ES_KEY_INT:
     case ES_KEY_FLOAT:
     case ES_KEY_MONEY:
+        if (config_setting_type(st) == CONFIG_TYPE_LIST)
+            return es_schema_check_dated(k, st, at.path, at.file, err);
+        return check_number(k, st, at.file, at.path, err);
+    case ES_KEY_INT:
         return check_number(k, st, at.file, at.path, err);
     case ES_KEY_BOOL:
         if (config_setting_type(st) != CONFIG_TYPE_BOOL)
@@ -491,6 +554,12 @@ static const char *owner_relative(const es_schema *s, const es_key *k)
 int es_schema_load(const es_schema *s, int owner, const config_setting_t *group, void *base,
                    const char *file, es_error *err)
 {
+    return es_schema_load_dated(s, owner, group, base, file, NULL, err);
+}
+
+int es_schema_load_dated(const es_schema *s, int owner, const config_setting_t *group, void *base,
+                         const char *file, const es_dated_sink *sink, es_error *err)
+{
     for (size_t i = 0; i < s->nkeys; i++) {
         const es_key *k = &s->keys[i];
         if (k->owner != owner || k->field == ES_FIELD_NONE)
@@ -500,8 +569,13 @@ int es_schema_load(const es_schema *s, int owner, const config_setting_t *group,
             group ? config_setting_lookup((config_setting_t *)group, owner_relative(s, k)) : NULL;
         if (st) {
             int rc = check_setting(s, k, st, (where){k->path, k->path, file}, err);
+            if (rc == ES_OK && config_setting_type(st) == CONFIG_TYPE_LIST)
+                rc = es_schema_dated_read(k, st, sink, (char *)base + k->offset, k->path, file,
+                                          err);
             if (rc)
                 return rc;
+            if (config_setting_type(st) == CONFIG_TYPE_LIST)
+                continue; /* the field holds the value in force at the start */
         }
         key_value v;
         if (value_of(k, st, &v) == ES_OK)
@@ -513,10 +587,17 @@ int es_schema_load(const es_schema *s, int owner, const config_setting_t *group,
 int es_schema_load_list(const es_schema *s, int owner, const config_setting_t *list, void *first,
                         size_t stride, int *n, const char *file, es_error *err)
 {
+    return es_schema_load_list_dated(s, owner, list, first, stride, n, file, NULL, err);
+}
+
+int es_schema_load_list_dated(const es_schema *s, int owner, const config_setting_t *list,
+                              void *first, size_t stride, int *n, const char *file,
+                              const es_dated_sink *sink, es_error *err)
+{
     *n = list ? config_setting_length(list) : 0;
     for (int i = 0; i < *n; i++) {
-        int rc = es_schema_load(s, owner, config_setting_get_elem(list, (unsigned)i),
-                                (char *)first + (size_t)i * stride, file, err);
+        int rc = es_schema_load_dated(s, owner, config_setting_get_elem(list, (unsigned)i),
+                                      (char *)first + (size_t)i * stride, file, sink, err);
         if (rc)
             return rc;
     }
@@ -532,21 +613,39 @@ static void choice_name(const char *choices, int index, char *buf, size_t len)
     snprintf(buf, len, "%.*s", bar ? (int)(bar - c) : (int)strlen(c), c);
 }
 
+static void format_double(double d, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.15g", d); /* short when it reads back exactly, else all digits */
+    if (strtod(buf, NULL) != d)
+        snprintf(buf, len, "%.17g", d);
+}
+
+static void format_cents(int64_t i64, char *buf, size_t len)
+{
+    long long cents = llabs((long long)i64);
+    snprintf(buf, len, "%s%lld.%02lld", i64 < 0 ? "-" : "", cents / 100, cents % 100);
+}
+
+void es_schema_format_number(const es_key *k, double value, int64_t cents, char *buf, size_t len)
+{
+    if (k->type == ES_KEY_MONEY)
+        format_cents(cents, buf, len);
+    else
+        format_double(value, buf, len);
+}
+
 void es_schema_format(const es_key *k, const void *base, char *buf, size_t len)
 {
     const char *field = (const char *)base + k->offset;
     field_value fv = {0};
     if (k->field != ES_FIELD_TEXT)
         memcpy(&fv, field, value_size(k));
-    long long cents = k->field == ES_FIELD_INT64 ? llabs((long long)fv.i64) : 0;
     switch (k->field) {
     case ES_FIELD_NONE:
         snprintf(buf, len, "?");
         break;
     case ES_FIELD_DOUBLE:
-        snprintf(buf, len, "%.15g", fv.d); /* short when it reads back exactly, else all digits */
-        if (strtod(buf, NULL) != fv.d)
-            snprintf(buf, len, "%.17g", fv.d);
+        format_double(fv.d, buf, len);
         break;
     case ES_FIELD_INT:
     case ES_FIELD_ENUM:
@@ -557,7 +656,7 @@ void es_schema_format(const es_key *k, const void *base, char *buf, size_t len)
         break;
     case ES_FIELD_INT64:
         if (k->type == ES_KEY_MONEY)
-            snprintf(buf, len, "%s%lld.%02lld", fv.i64 < 0 ? "-" : "", cents / 100, cents % 100);
+            format_cents(fv.i64, buf, len);
         else
             snprintf(buf, len, "%lld", (long long)fv.i64);
         break;
@@ -576,14 +675,21 @@ void es_schema_format(const es_key *k, const void *base, char *buf, size_t len)
 int es_schema_diff(const es_schema *s, int owner, const char *element, const void *a,
                    const void *b, es_schema_diff_fn each, void *user)
 {
+    return es_schema_diff_dated(s, owner, element, a, b, NULL, NULL, each, user);
+}
+
+int es_schema_diff_dated(const es_schema *s, int owner, const char *element, const void *a,
+                         const void *b, const es_dated_view *view_a, const es_dated_view *view_b,
+                         es_schema_diff_fn each, void *user)
+{
     int n = 0;
     for (size_t i = 0; i < s->nkeys; i++) {
         const es_key *k = &s->keys[i];
         if (k->owner != owner || k->field == ES_FIELD_NONE)
             continue;
-        char va[128], vb[128], path[512];
-        es_schema_format(k, a, va, sizeof va);
-        es_schema_format(k, b, vb, sizeof vb);
+        char va[2048], vb[2048], path[512];
+        es_schema_format_dated(k, a, view_a, va, sizeof va);
+        es_schema_format_dated(k, b, view_b, vb, sizeof vb);
         if (strcmp(va, vb) == 0)
             continue;
         snprintf(path, sizeof path, "%s%s%s", element, element[0] ? "." : "", owner_relative(s, k));
@@ -629,7 +735,8 @@ void es_schema_write_markdown(const es_schema *schema, FILE *out)
     fputs("|---|---|---|---|---|---|\n", out);
     for (size_t i = 0; i < schema->nkeys; i++) {
         const es_key *k = &schema->keys[i];
-        fprintf(out, "| `%s` | %s | %s | %s%s%s | ", k->path, es_key_type_name(k->type),
+        fprintf(out, "| `%s` | %s%s | %s | %s%s%s | ", k->path, es_key_type_name(k->type),
+                k->dated ? ", or dated" : "",
                 k->required ? "yes" : "no", k->def ? "`" : "", k->def ? k->def : "—",
                 k->def ? "`" : "");
         write_range(k, out);

@@ -16,6 +16,7 @@
 
 #include <libconfig.h>
 
+#include "engine/dated.h"
 #include "engine/error.h"
 
 typedef enum es_key_type {
@@ -58,16 +59,24 @@ typedef struct es_key {
     size_t offset;       /* offsetof the field in the owner's struct */
     es_field_kind field;
     size_t field_size;   /* sizeof the field (the tests check it against `field`) */
+    /* A number or amount used when an event happens (a price, a rate), which may be given as a
+     * dated schedule ( { from = "YYYY-MM-DD"; value = X; }, ... ) instead of one value. */
+    bool dated;
 } es_key;
 
-#define ES_UNBOUND 0, 0, ES_FIELD_NONE, 0
+#define ES_UNBOUND 0, 0, ES_FIELD_NONE, 0, false
+#define ES_UNBOUND_DATED 0, 0, ES_FIELD_NONE, 0, true /* read by hand, may be dated */
 #define ES_FIELD_KIND_OF(T, m)                                                                 \
     _Generic(((T *)0)->m, double: ES_FIELD_DOUBLE, int: ES_FIELD_INT, int64_t: ES_FIELD_INT64, \
              uint64_t: ES_FIELD_UINT64, bool: ES_FIELD_BOOL, char *: ES_FIELD_TEXT,           \
              default: ES_FIELD_ENUM)
 /* Binds a key to member `m` (a member designator: "outcomes.need_effect", "source[1]") of the
  * struct `T` that owner `owner` names. */
-#define ES_BIND(owner, T, m) (owner), offsetof(T, m), ES_FIELD_KIND_OF(T, m), sizeof(((T *)0)->m)
+#define ES_BIND(owner, T, m) ES_BIND_AS(owner, T, m, false)
+/* The same, for a key that may be given as a dated schedule. */
+#define ES_BIND_DATED(owner, T, m) ES_BIND_AS(owner, T, m, true)
+#define ES_BIND_AS(owner, T, m, dated)                                                         \
+    (owner), offsetof(T, m), ES_FIELD_KIND_OF(T, m), sizeof(((T *)0)->m), (dated)
 
 /* A struct bound keys load into, and the path of the group it is read from: "" for the file's
  * root, "streams.[]" for each element of a list.  A bound key's path is its owner's path, a
@@ -132,6 +141,36 @@ int es_schema_string(const es_schema *s, const config_setting_t *parent, const c
 int es_schema_load(const es_schema *s, int owner, const config_setting_t *group, void *base,
                    const char *file, es_error *err);
 
+/* Where es_schema_load puts the dated schedules it reads: the table, the struct that owns it
+ * (fields are named by their offset from it) and the scenario's start date (days count from
+ * it).  NULL where nothing may be dated. */
+typedef struct es_dated_sink {
+    es_dated_table *table;
+    void *root;
+    int start_year, start_month, start_day;
+} es_dated_sink;
+
+/* es_schema_load that also reads dated schedules of the keys marked dated, into `sink`
+ * (src/io/schema_dated.c). */
+int es_schema_load_dated(const es_schema *s, int owner, const config_setting_t *group, void *base,
+                         const char *file, const es_dated_sink *sink, es_error *err);
+int es_schema_load_list_dated(const es_schema *s, int owner, const config_setting_t *list,
+                              void *first, size_t stride, int *n, const char *file,
+                              const es_dated_sink *sink, es_error *err);
+
+/* Reads the dated schedule `st` (validated) of key `k` for `field` (a double, or int64_t cents
+ * for money) into `sink`'s table, and stores the value in force at the scenario start in the
+ * field.  Refused at st's FILE:LINE when the first date is after the start or the table is
+ * full; `path` names the key in messages. */
+int es_schema_dated_read(const es_key *k, const config_setting_t *st, const es_dated_sink *sink,
+                         void *field, const char *path, const char *file, es_error *err);
+
+/* Checks a dated schedule ( { from = "YYYY-MM-DD"; value = X; }, ... ) of key `k`: at most
+ * ES_DATED_MAX_POINTS groups of a date and a value in the key's range, dates strictly
+ * increasing. */
+int es_schema_check_dated(const es_key *k, const config_setting_t *st, const char *path,
+                          const char *file, es_error *err);
+
 /* es_schema_load for each element of `list` (NULL: an empty list), into the owner structs of
  * an array, `stride` bytes apart from `first` (the table bounds the list's length to the
  * array's); `*n` becomes the number of elements. */
@@ -141,6 +180,19 @@ int es_schema_load_list(const es_schema *s, int owner, const config_setting_t *l
 /* Writes a bound key's value in the struct at `base` as text: numbers as short as they read back
  * exactly, money as dollars, choices by name. */
 void es_schema_format(const es_key *k, const void *base, char *buf, size_t len);
+/* A number or an amount in cents as es_schema_format writes it for key `k`. */
+void es_schema_format_number(const es_key *k, double value, int64_t cents, char *buf, size_t len);
+
+/* The dated schedules of a loaded struct, for es_schema_diff: the table and its owner. */
+typedef struct es_dated_view {
+    const es_dated_table *table;
+    const void *root;
+} es_dated_view;
+
+/* es_schema_format of a key that may be dated: its schedule when `view` holds one for the
+ * field ("from 2021-01-01: 0.9, from 2022-01-01: 0.5"), else its value. */
+void es_schema_format_dated(const es_key *k, const void *base, const es_dated_view *view,
+                            char *buf, size_t len);
 
 /* Calls `each` with every key bound to `owner` whose value differs between the structs at `a`
  * and `b` (the same owner), with its path in the file: `element` ("streams[A]", "" at the root)
@@ -148,6 +200,10 @@ void es_schema_format(const es_key *k, const void *base, char *buf, size_t len);
 typedef void (*es_schema_diff_fn)(const char *path, const char *a, const char *b, void *user);
 int es_schema_diff(const es_schema *s, int owner, const char *element, const void *a,
                    const void *b, es_schema_diff_fn each, void *user);
+/* The same, with the dated schedules of each side (views may be NULL). */
+int es_schema_diff_dated(const es_schema *s, int owner, const char *element, const void *a,
+                         const void *b, const es_dated_view *va, const es_dated_view *vb,
+                         es_schema_diff_fn each, void *user);
 
 /* Where a setting was written: file and line for error messages. */
 const char *es_schema_setting_file(const config_setting_t *setting, const char *fallback);

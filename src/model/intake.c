@@ -147,6 +147,19 @@ void es_intake_on_review(es_model *m, uint32_t index, es_client *c)
 
 /* One arrival stream per census division of a catchment fed by population, one per catchment
  * with a fixed rate. */
+/* New clients a day from a census division, before seasonality. */
+static double cd_rate(const es_params *p, const es_census_division *cd)
+{
+    return (double)cd->population * p->intake_per_1000 / 1000.0 / 365.25;
+}
+
+void es_intake_refresh_rates(es_model *m)
+{
+    for (int i = 0; i < m->narrivals; i++)
+        if (m->arrivals[i].cd_index >= 0)
+            m->arrivals[i].base_per_day = cd_rate(m->p, &m->p->geography.cds[m->arrivals[i].cd_index]);
+}
+
 int es_intake_init(es_model *m)
 {
     const es_params *p = m->p;
@@ -170,7 +183,7 @@ int es_intake_init(es_model *m)
             const es_census_division *cd = &p->geography.cds[gc->cd_index[k]];
             m->arrivals[m->narrivals++] = (es_arrival_stream){
                 .catchment = c, .cd_index = gc->cd_index[k],
-                .base_per_day = (double)cd->population * p->intake_per_1000 / 1000.0 / 365.25};
+                .base_per_day = cd_rate(p, cd)};
         }
     }
     return ES_OK;

@@ -203,7 +203,8 @@ static int register_events(es_model *m)
     m->ev_vacancy = es_sim_register(s, es_matching_on_vacancy, m);
     m->ev_search_end = client_event(m, es_matching_on_search_end);
     m->ev_subsidy_end = client_event(m, es_matching_on_subsidy_end);
-    return m->ev_subsidy_end < 0 ? ES_ENOMEM : ES_OK;
+    m->ev_dated = es_sim_register(s, es_dated_params_on_change, m);
+    return m->ev_subsidy_end < 0 || m->ev_dated < 0 ? ES_ENOMEM : ES_OK;
 }
 
 /* Behavioural mode: a stream whose clients bring less net revenue than the best-paying
@@ -231,6 +232,10 @@ static void init_behaviour(es_model *m)
 int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_error *err)
 {
     *m = (es_model){.p = p, .replication = replication};
+    if (es_dated_params_init(m) != ES_OK)
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory setting up replication %u",
+                            replication);
+    p = m->p;
     es_tally_reset(&m->wait_days);
     es_tally_reset(&m->waited);
     for (int s = 0; s < ES_MAX_STREAMS; s++) {
@@ -285,6 +290,7 @@ void es_model_destroy(es_model *m)
                 m->assisted_site, m->assisted_cd);
     if (m->lm_on)
         es_labour_destroy(&m->lm);
+    es_dated_params_free(m);
     *m = (es_model){0};
 }
 
@@ -316,7 +322,7 @@ static int seed_waiting_lists(es_model *m)
 int es_model_start(es_model *m, es_error *err)
 {
     const es_params *p = m->p;
-    int rc = ES_OK;
+    int rc = es_dated_params_schedule(m); /* first: a change applies before events at its time */
     for (int i = 0; i < m->narrivals && rc == ES_OK; i++) {
         double opens = p->catchments[m->arrivals[i].catchment].start_days;
         double first = es_intake_next_arrival(m, i, opens);

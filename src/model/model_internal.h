@@ -85,6 +85,14 @@ void es_intake(es_model *m, uint32_t index, bool returning);
 void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx);
 void es_intake_on_review(es_model *m, uint32_t index, es_client *c);
 int es_intake_init(es_model *m);
+/* Recomputes the arrival rates that follow from the parameters (after a dated change). */
+void es_intake_refresh_rates(es_model *m);
+
+/* dated_params.c */
+int es_dated_params_init(es_model *m);
+void es_dated_params_free(es_model *m);
+int es_dated_params_schedule(es_model *m);
+void es_dated_params_on_change(es_sim *sim, const es_event *ev, void *ctx);
 
 /* contest.c */
 void es_contest_on_provider_review(es_sim *sim, const es_event *ev, void *ctx);

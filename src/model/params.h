@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine/dated.h"
 #include "model/geography.h"
 
 #define ES_MAX_STREAMS 8
@@ -253,6 +254,10 @@ typedef struct es_params {
 
     int ncatchments;
     es_catchment_params catchments[ES_MAX_CATCHMENTS];
+
+    /* keys given as dated schedules, by offset in es_params; each field holds the value in
+     * force at the start, and the model applies the later ones on their dates (model.c) */
+    es_dated_table dated;
 } es_params;
 
 #endif

@@ -135,12 +135,13 @@ typedef struct es_daily_series {
 } es_daily_series;
 
 typedef struct es_model {
-    const es_params *p;
+    const es_params *p;      /* the scenario's, or own_params when it has dated values */
+    es_params *own_params;   /* the replication's copy, changed on each dated value's date */
     uint32_t replication;
     es_sim sim;
     int ev_arrival, ev_renege, ev_phase_end, ev_dropout, ev_review, ev_transfer, ev_checkpoint,
         ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period,
-        ev_vacancy, ev_search_end, ev_subsidy_end;
+        ev_vacancy, ev_search_end, ev_subsidy_end, ev_dated;
     /* the events about one client: each handler with the model, for model.c's dispatch */
     struct es_client_dispatch {
         struct es_model *model;
