@@ -134,6 +134,9 @@ section_run() {
   grep -q 'scenarios/recession.cfg: --warmup auto needs inputs that do not change with the date' "$tmp/stderr" \
     && ok || bad "dated scenario: $(cat "$tmp/stderr")"
   [ ! -e "$tmp/wu-dated/summary.csv" ] && ok || bad "a refused --warmup auto wrote results"
+  expect_status 2 "--warmup auto with a dated value" "$essim" run tests/data/mm1-backlog.cfg --warmup auto -r 2 --out "$tmp/wu-dated-key" \
+    --set 'streams[M].job_start_prob=( { from = "2021-01-01"; value = 1.0; } )'
+  grep -q 'it has 1 scenario key given as dated values' "$tmp/stderr" && ok || bad "--warmup auto took a dated value as stationary"
   expect_status 2 "--warmup auto on a compare of a dated scenario" "$essim" compare scenarios/recession.cfg --warmup auto \
     --funding model/funding/ies-performance.cfg --out "$tmp/wu-cmp"
   expect_status 2 "--warmup 100" "$essim" run tests/data/mm1-backlog.cfg --warmup 100 --out "$tmp/wu-n"

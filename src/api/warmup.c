@@ -44,6 +44,11 @@ static bool dated_input(const es_params *p, const es_funding_model *f, char *why
                     return snprintf(why, len, "vacancies that follow the calendar month "
                                     "(industry '%s')", l->industries[i].name), true;
     }
+    if (p->dated.n > 0) /* a rate given as a schedule (docs/scenario-reference.md) */
+        return snprintf(why, len, "%d scenario key%s given as dated values", p->dated.n,
+                        p->dated.n == 1 ? "" : "s"), true;
+    if (f && f->dated.n > 0)
+        return snprintf(why, len, "funding prices given as dated values"), true;
     for (int i = 0; f && i < f->ncomponents; i++)
         for (int y = 1; y < f->components[i].nyears; y++)
             if (f->components[i].year_multiplier[y] != f->components[i].year_multiplier[0])
