@@ -99,12 +99,14 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
     f->provider_catchment = calloc((size_t)f->nproviders, sizeof *f->provider_catchment);
     f->paid_in_year = calloc(cells, sizeof *f->paid_in_year);
     f->held = calloc(cells, sizeof *f->held);
+    f->held_kept = calloc(cells, sizeof *f->held_kept);
     f->kpi = calloc((size_t)p->ncatchments * (size_t)f->nfiscal_years, sizeof *f->kpi);
     f->kpi_paid_fy = malloc((size_t)(p->ncatchments ? p->ncatchments : 1) * sizeof *f->kpi_paid_fy);
     f->budget_used = calloc((size_t)(model->ncomponents ? model->ncomponents : 1) *
                                 (size_t)p->ncatchments * (size_t)f->nfiscal_years,
                             sizeof *f->budget_used);
-    if (!f->provider_catchment || !f->paid_in_year || !f->held || !f->kpi || !f->kpi_paid_fy ||
+    if (!f->provider_catchment || !f->paid_in_year || !f->held || !f->held_kept || !f->kpi ||
+        !f->kpi_paid_fy ||
         !f->budget_used || es_eligibility_init(&f->eligibility, &model->eligibility, p)) {
         es_funder_destroy(f);
         return ES_ENOMEM;
@@ -120,10 +122,10 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
 void es_funder_destroy(es_funder *f)
 {
     es_eligibility_destroy(&f->eligibility);
-    ES_FREE_ALL(f->provider_catchment, f->paid_in_year, f->held, f->kpi, f->kpi_paid_fy,
-                f->budget_used, f->claw);
+    ES_FREE_ALL(f->provider_catchment, f->paid_in_year, f->held, f->held_kept, f->kpi,
+                f->kpi_paid_fy, f->budget_used, f->claw);
     f->provider_catchment = NULL;
-    f->paid_in_year = f->held = NULL;
+    f->paid_in_year = f->held = f->held_kept = NULL;
     f->budget_used = NULL;
     f->kpi = NULL;
     f->kpi_paid_fy = NULL;
@@ -132,16 +134,53 @@ void es_funder_destroy(es_funder *f)
 
 static int fiscal_index(const es_funder *f, double day) { return es_fiscal_index(&f->fiscal, day); }
 
+/* ---- warm-up deletion: the part of each payment the spend measures count --------------------
+ * Every payment is priced and posted as without a warm-up; what changes is the part of it the
+ * measures keep (docs/experiments.md, "Warm-up"): all of a payment a client earned whose intake
+ * was at or after scenario.warmup_days, none of one earned before; and of a payment for a
+ * period (a month's block grant, a year's performance pot, a month's staff time), the share
+ * of the period at or after the warm-up. */
+
+/* The share of the period [from_days, to_days) at or after the warm-up. */
+static double period_share(const es_funder *f, double from_days, double to_days)
+{
+    double warmup = f->params->warmup_days;
+    if (warmup <= 0.0 || warmup <= from_days)
+        return 1.0;
+    return warmup >= to_days ? 0.0 : (to_days - warmup) / (to_days - from_days);
+}
+
+static double cohort_share(const es_funder *f, double intake_days)
+{
+    double warmup = f->params->warmup_days;
+    return warmup <= 0.0 || intake_days >= warmup ? 1.0 : 0.0;
+}
+
+/* The kept part of an amount, rounded half to even once (exact for shares of 0 and 1). */
+static int64_t kept_part(int64_t cents, double share)
+{
+    return share >= 1.0 ? cents : share <= 0.0 ? 0 : es_money_scale(cents, share);
+}
+
 static void book_revenue(es_funder *f, const es_payment *pay)
 {
-    if (f->finance && pay->payee == ES_PARTY_PROVIDER && pay->provider >= 0)
+    if (f->finance && pay->payee == ES_PARTY_PROVIDER && pay->provider >= 0) {
         f->finance->revenue[(size_t)pay->provider * (size_t)f->finance->nmonths +
                             (size_t)es_ledger_month_of(pay->date_days, f->finance->nmonths)] += pay->amount_cents;
+        f->finance->kept_revenue[pay->provider] += pay->kept_cents;
+    }
+}
+
+/* A payment goes to the ledger and to its payee's revenue. */
+static void book(es_funder *f, const es_payment *pay)
+{
+    es_ledger_post(f->ledger, pay);
+    book_revenue(f, pay);
 }
 
 /* Posts a payment to a provider after the yearly cap and the holdback; returns the amount
  * paid now. */
-static int64_t pay_provider(es_funder *f, es_payment *pay)
+static int64_t pay_provider(es_funder *f, es_payment *pay, double share)
 {
     const es_funding_model *m = f->model;
     size_t cell = (size_t)pay->provider * (size_t)f->nfiscal_years +
@@ -159,25 +198,27 @@ static int64_t pay_provider(es_funder *f, es_payment *pay)
     if (m->holdback_share > 0.0 && pay->amount_cents > 0) {
         int64_t withheld = es_money_scale(pay->amount_cents, m->holdback_share);
         f->held[cell] += withheld;
+        f->held_kept[cell] += kept_part(withheld, share);
         pay->amount_cents -= withheld;
     }
     if (pay->amount_cents == 0)
         return 0;
-    es_ledger_post(f->ledger, pay);
-    book_revenue(f, pay);
+    pay->kept_cents = kept_part(pay->amount_cents, share);
+    book(f, pay);
     return pay->amount_cents;
 }
 
-/* Posts a payment; returns the amount paid now (after caps and holdbacks; 0 when it falls due
- * after the horizon). */
-static int64_t post(es_funder *f, es_payment *pay)
+/* Posts a payment of which the measures keep `share`; returns the amount paid now (after caps
+ * and holdbacks; 0 when it falls due after the horizon). */
+static int64_t post(es_funder *f, es_payment *pay, double share)
 {
     if (pay->date_days > f->params->horizon_days) {
         f->due_after_horizon_cents += pay->amount_cents;
         return 0;
     }
     if (pay->payee == ES_PARTY_PROVIDER && pay->provider >= 0)
-        return pay_provider(f, pay);
+        return pay_provider(f, pay, share);
+    pay->kept_cents = kept_part(pay->amount_cents, share);
     if (pay->amount_cents != 0)
         es_ledger_post(f->ledger, pay);
     return pay->amount_cents;
@@ -271,6 +312,7 @@ static void remember_for_clawback(es_funder *f, const es_model_event *ev, int co
         e->source = ev->source;
         e->catchment = ev->catchment;
         e->provider = ev->provider;
+        e->kept_share = cohort_share(f, ev->intake_days);
     }
     if (e->n == ES_CLAWBACK_SLOTS) { /* the oldest payment's window has closed first */
         memmove(&e->component[0], &e->component[1], (ES_CLAWBACK_SLOTS - 1) * sizeof e->component[0]);
@@ -302,10 +344,10 @@ static void claw_back(es_funder *f, const es_model_event *ev)
                           .component = e->component[k], .event = ES_MS_JOB_LOSS,
                           .stream = e->stream, .source = e->source, .catchment = e->catchment,
                           .provider = c->payee == ES_PARTY_PROVIDER ? e->provider : -1,
-                          .payer = c->payer, .payee = c->payee, .amount_cents = -e->cents[k]};
+                          .payer = c->payer, .payee = c->payee, .amount_cents = -e->cents[k],
+                          .kept_cents = -kept_part(e->cents[k], e->kept_share)};
         f->clawed_back_cents += e->cents[k];
-        es_ledger_post(f->ledger, &pay); /* a reversal is never capped or held back */
-        book_revenue(f, &pay);
+        book(f, &pay); /* a reversal is never capped or held back */
     }
     claw_remove(f, e);
 }
@@ -331,12 +373,18 @@ static void book_costs(es_funder *f, const es_model_event *ev)
     double per_hour = es_dated_double(&p->dated, p, &p->staff_cost_per_hour,
                                       ev->time - ES_DAYS_PER_MONTH / 2.0);
     double per_place = es_dated_double(&p->dated, p, &p->overhead_per_place_per_month, ev->time);
-    if (ev->time > 0.0)
-        f->finance->cost[row + (size_t)past] +=
-            (int64_t)llround(ev->staff_hours * per_hour * 100.0);
-    if (ev->time + ES_DAYS_PER_MONTH / 2.0 < p->horizon_days)
-        f->finance->cost[row + (size_t)month] +=
-            (int64_t)llround(ev->capacity * per_place * 100.0);
+    if (ev->time > 0.0) {
+        int64_t staff = (int64_t)llround(ev->staff_hours * per_hour * 100.0);
+        f->finance->cost[row + (size_t)past] += staff;
+        f->finance->kept_cost[ev->provider] +=
+            kept_part(staff, period_share(f, ev->time - ES_DAYS_PER_MONTH, ev->time));
+    }
+    if (ev->time + ES_DAYS_PER_MONTH / 2.0 < p->horizon_days) {
+        int64_t overhead = (int64_t)llround(ev->capacity * per_place * 100.0);
+        f->finance->cost[row + (size_t)month] += overhead;
+        f->finance->kept_cost[ev->provider] +=
+            kept_part(overhead, period_share(f, ev->time, ev->time + ES_DAYS_PER_MONTH));
+    }
 }
 
 /* At the first period of a fiscal year the holdbacks of the year before are released. */
@@ -352,10 +400,9 @@ static void release_holdbacks(es_funder *f, const es_model_event *ev)
                       .component = f->model->ncomponents, .event = ES_MS_PERIOD, .stream = -1,
                       .source = -1, .catchment = ev->catchment, .provider = ev->provider,
                       .payer = ES_PARTY_SSM, .payee = ES_PARTY_PROVIDER,
-                      .amount_cents = f->held[cell]};
-    f->held[cell] = 0;
-    es_ledger_post(f->ledger, &pay);
-    book_revenue(f, &pay);
+                      .amount_cents = f->held[cell], .kept_cents = f->held_kept[cell]};
+    f->held[cell] = f->held_kept[cell] = 0; /* kept as the payments it was withheld from */
+    book(f, &pay);
 }
 
 static double kpi_value(const es_kpi_counts *k, es_kpi kpi)
@@ -441,8 +488,10 @@ static void pay_performance(es_funder *f, const es_model_event *ev)
                           .component = i, .event = ES_MS_PERIOD, .stream = -1, .source = -1,
                           .catchment = c, .provider = -1, .payer = comp->payer,
                           .payee = comp->payee, .amount_cents = earned};
+        /* the pot pays for the fiscal year before: its share after the warm-up is kept */
+        double year_start = fy >= 2 ? f->fiscal.boundary[fy - 2] : 0.0;
         if (earned != 0)
-            post(f, &pay);
+            post(f, &pay, period_share(f, year_start, f->fiscal.boundary[fy - 1]));
     }
 }
 
@@ -499,7 +548,10 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
                           .catchment = ev->catchment,
                           .provider = c->payee == ES_PARTY_PROVIDER ? ev->provider : -1,
                           .payer = c->payer, .payee = c->payee, .amount_cents = amount};
-        int64_t paid = post(f, &pay);
+        /* a client's payment follows its cohort; a period's, the month it pays for */
+        double share = period ? period_share(f, ev->time, ev->time + ES_DAYS_PER_MONTH)
+                              : cohort_share(f, ev->intake_days);
+        int64_t paid = post(f, &pay, share);
         if (c->clawback_days > 0.0 && !period && paid != 0)
             remember_for_clawback(f, ev, i, paid, pay.date_days);
     }

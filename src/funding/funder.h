@@ -24,6 +24,7 @@ typedef struct es_clawback_entry {
     double paid_days[ES_CLAWBACK_SLOTS]; /* payment dates (after any lag) */
     int64_t cents[ES_CLAWBACK_SLOTS];
     int stream, source, catchment, provider;
+    double kept_share; /* of the client's cohort: 1 after the warm-up, else 0 */
 } es_clawback_entry;
 
 /* What the funder has seen of a catchment in a fiscal year, for performance payments. */
@@ -42,6 +43,7 @@ typedef struct es_funder {
     int *provider_catchment;
     int64_t *paid_in_year; /* [provider][fiscal year], for the cap */
     int64_t *held;         /* [provider][fiscal year] holdback */
+    int64_t *held_kept;    /* same: the part withheld from payments kept after the warm-up */
     es_kpi_counts *kpi;    /* [catchment][fiscal year] */
     int64_t *budget_used;  /* [component][catchment][fiscal year] */
     int *kpi_paid_fy;      /* [catchment]: last fiscal year paid, -1 none */

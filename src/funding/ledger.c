@@ -17,12 +17,21 @@ int es_ledger_init(es_ledger *l, int nmonths, int ncomponents, int nstreams, int
                      .ncatchments = ncatchments};
     size_t cells = (size_t)nmonths * (size_t)(ncomponents ? ncomponents : 1) *
                    (size_t)(nstreams + 1) * (ES_NSOURCES + 1) * (size_t)ncatchments;
-    return es_calloc_pair(&l->cents, &l->payments, cells, sizeof *l->cents);
+    if (es_calloc_pair(&l->cents, &l->payments, cells, sizeof *l->cents))
+        return ES_ENOMEM;
+    l->kept = calloc(cells, sizeof *l->kept);
+    if (!l->kept) {
+        es_ledger_destroy(l);
+        return ES_ENOMEM;
+    }
+    return ES_OK;
 }
 
 void es_ledger_destroy(es_ledger *l)
 {
     es_free_pair(&l->cents, &l->payments);
+    free(l->kept);
+    l->kept = NULL;
 }
 
 void es_ledger_post(es_ledger *l, const es_payment *p)
@@ -33,8 +42,10 @@ void es_ledger_post(es_ledger *l, const es_payment *p)
                                  source, p->catchment);
     l->cents[cell] += p->amount_cents;
     l->payments[cell]++;
+    l->kept[cell] += p->kept_cents;
     l->total_cents += p->amount_cents;
     l->by_payer_cents[p->payer] += p->amount_cents;
+    l->kept_by_payer_cents[p->payer] += p->kept_cents;
     l->npayments++;
     if (l->sink)
         l->sink(p, l->sink_ctx);
@@ -55,11 +66,18 @@ int64_t es_ledger_component_total(const es_ledger *l, int comp)
 int es_finance_init(es_finance *f, int nproviders, int nmonths)
 {
     *f = (es_finance){.nproviders = nproviders, .nmonths = nmonths};
-    return es_calloc_pair(&f->revenue, &f->cost, (size_t)nproviders * (size_t)nmonths,
-                          sizeof *f->revenue);
+    if (es_calloc_pair(&f->revenue, &f->cost, (size_t)nproviders * (size_t)nmonths,
+                       sizeof *f->revenue) ||
+        es_calloc_pair(&f->kept_revenue, &f->kept_cost, (size_t)(nproviders ? nproviders : 1),
+                       sizeof *f->kept_revenue)) {
+        es_finance_destroy(f);
+        return ES_ENOMEM;
+    }
+    return ES_OK;
 }
 
 void es_finance_destroy(es_finance *f)
 {
     es_free_pair(&f->revenue, &f->cost);
+    es_free_pair(&f->kept_revenue, &f->kept_cost);
 }

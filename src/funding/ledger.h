@@ -31,6 +31,7 @@ typedef struct es_payment {
     int provider;       /* -1 when the payee is not a provider */
     es_party payer, payee;
     int64_t amount_cents;
+    int64_t kept_cents; /* the part the spend measures count after the warm-up (funder.c) */
 } es_payment;
 
 typedef void (*es_payment_sink)(const es_payment *p, void *ctx);
@@ -39,8 +40,10 @@ typedef struct es_ledger {
     int nmonths, ncomponents, nstreams, ncatchments; /* ncomponents includes holdback release */
     int64_t *cents;    /* [month][component][stream + none][source + none][catchment] */
     int64_t *payments; /* same shape: number of payments */
+    int64_t *kept;     /* same shape: the part after scenario.warmup_days (the spend measures) */
     int64_t total_cents, npayments;
     int64_t by_payer_cents[ES_NPARTIES];
+    int64_t kept_by_payer_cents[ES_NPARTIES];
     es_payment_sink sink;
     void *sink_ctx;
 } es_ledger;
@@ -63,11 +66,13 @@ static inline int es_ledger_month_of(double day, int nmonths)
     return month < 0 ? 0 : month >= nmonths ? nmonths - 1 : month;
 }
 
-/* Revenue and costs of each provider by month, in cents. */
+/* Revenue and costs of each provider by month, in cents, and the part of each after
+ * scenario.warmup_days (what the revenue, cost and margin measures count). */
 typedef struct es_finance {
     int nproviders, nmonths;
     int64_t *revenue; /* [provider][month] */
     int64_t *cost;    /* [provider][month] */
+    int64_t *kept_revenue, *kept_cost; /* [provider] */
 } es_finance;
 
 int es_finance_init(es_finance *f, int nproviders, int nmonths);

@@ -1,7 +1,12 @@
 /* What a funding model cost in a replication, as output measures: total spend, spend by payer,
  * component, type, stream, source, catchment and month, what limits withheld, cost per client
  * served, per job start and per 12-month outcome; and providers' revenue, costs, margins and
- * cash positions.  Read from the ledger, the funder and the model's own counts. */
+ * cash positions.  Read from the ledger, the funder and the model's own counts.
+ *
+ * With a warm-up (scenario.warmup_days) the totals are of the part of each payment the funder
+ * kept (the ledger's `kept` cells: the cohorts and periods after the warm-up); the monthly
+ * series, the payment count, the funder's unpaid totals and the cash positions stay whole-run
+ * (docs/experiments.md, "Warm-up"). */
 #include "funding/spend.h"
 
 #include <stddef.h>
@@ -10,6 +15,7 @@
 
 typedef struct spend_filter {
     const es_ledger *l;
+    const int64_t *cells; /* the ledger's cents (whole run) or its kept part */
     const es_funding_model *f;
     es_party payer; /* components paid by this party only */
 } spend_filter;
@@ -35,7 +41,7 @@ static int64_t ledger_sum(const spend_filter *sf, int want_comp, int want_stream
                         continue;
                     for (int k = 0; k < l->ncatchments; k++)
                         if (want_catchment < 0 || k == want_catchment)
-                            total += l->cents[es_ledger_cell(l, m, c, s, src, k)];
+                            total += sf->cells[es_ledger_cell(l, m, c, s, src, k)];
                 }
             }
         }
@@ -54,11 +60,10 @@ int es_spend_provider_cash_measures(es_results *r, const es_finance *fin, const 
     int provider = 0;
     for (int c = 0; c < p->ncatchments; c++)
         for (int j = 0; j < p->catchments[c].nproviders; j++, provider++) {
-            int64_t cash = 0, lowest = 0, rev = 0, cst = 0;
-            for (int m = 0; m < fin->nmonths; m++) {
+            int64_t cash = 0, lowest = 0;
+            int64_t rev = fin->kept_revenue[provider], cst = fin->kept_cost[provider];
+            for (int m = 0; m < fin->nmonths; m++) { /* the cash position: whole run */
                 size_t cell = (size_t)provider * (size_t)fin->nmonths + (size_t)m;
-                rev += fin->revenue[cell];
-                cst += fin->cost[cell];
                 cash += fin->revenue[cell] - fin->cost[cell];
                 if (cash < lowest)
                     lowest = cash;
@@ -115,21 +120,21 @@ int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model 
 {
     int rc = 0;
     es_party top = es_funding_top_payer(f);
-    spend_filter sf = {.l = l, .f = f, .payer = top};
-    double total = (double)l->by_payer_cents[top];
+    spend_filter sf = {.l = l, .cells = l->kept, .f = f, .payer = top};
+    double total = (double)l->kept_by_payer_cents[top];
     ADD("total_spend_cents", "all", total);
     ADD("payments", "all", l->npayments);
     for (int k = 0; k < ES_NPARTIES; k++) /* by the model's payers, not by who paid this time */
         if (may_pay(f, (es_party)k))
-            ADD("spend_by_payer_cents", es_party_names[k], l->by_payer_cents[k]);
+            ADD("spend_by_payer_cents", es_party_names[k], l->kept_by_payer_cents[k]);
     for (int c = 0; c < f->ncomponents; c++)
-        ADD("spend_cents", f->components[c].name, es_ledger_component_total(l, c));
-    ADD("spend_cents", "holdback_release", es_ledger_component_total(l, f->ncomponents));
+        ADD("spend_cents", f->components[c].name, ledger_sum(&sf, c, -1, -1, -1, -1));
+    ADD("spend_cents", "holdback_release", ledger_sum(&sf, f->ncomponents, -1, -1, -1, -1));
     for (int t = 0; t < ES_NCOMPONENT_TYPES; t++) {
         int64_t by_type = 0;
         for (int c = 0; c < f->ncomponents; c++)
             if (f->components[c].type == (es_component_type)t && f->components[c].payer == top)
-                by_type += es_ledger_component_total(l, c);
+                by_type += ledger_sum(&sf, c, -1, -1, -1, -1);
         ADD("spend_by_type_cents", es_component_type_names[t], by_type);
     }
     for (int s = 0; s < p->nstreams; s++)
@@ -143,11 +148,11 @@ int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model 
     int64_t performance = 0;
     for (int c = 0; c < f->ncomponents; c++)
         if (f->components[c].payer == ES_PARTY_PROVINCE && f->components[c].type == ES_COMP_OUTCOME)
-            performance += es_ledger_component_total(l, c);
+            performance += ledger_sum(&sf, c, -1, -1, -1, -1);
     ADD("ssm_performance_payments_cents", "all", performance);
     for (int c = 0; c < f->ncomponents; c++)
         if (f->components[c].payer == ES_PARTY_PROVINCE && f->components[c].type == ES_COMP_PERFORMANCE)
-            performance += es_ledger_component_total(l, c);
+            performance += ledger_sum(&sf, c, -1, -1, -1, -1);
     ADD("ssm_performance_funding_cents", "all", performance);
     rc |= es_results_add_fields(r, unpaid_totals, sizeof unpaid_totals / sizeof unpaid_totals[0], fd);
     double served = 0, starts = 0, employed12 = 0;
@@ -168,6 +173,7 @@ int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model 
         ADD("cost_per_employed_12m_cents", p->streams[s].name,
             per(own + shared * per(stream_served, served), e12));
     }
+    sf.cells = l->cents; /* the monthly series show the warm-up: whole run */
     for (int m = 0; m < l->nmonths; m++) {
         for (int c = 0; c <= f->ncomponents; c++)
             rc |= es_results_add(r, "spend_cents",
