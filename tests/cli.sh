@@ -2,13 +2,13 @@
 # The essim command as a user meets it: help and version, usage errors, the output folder,
 # client and money conservation in what it writes, and that failures never touch earlier results.
 # Usage: tests/cli.sh ESSIM [SECTION...]   (from the repo root; no SECTION runs them all).
-# Sections: usage run folder compare sweep models.  ctest runs each as its own test (cli_usage,
+# Sections: usage run folder compare sweep models warmup.  ctest runs each as its own test (cli_usage,
 # cli_run, ...), so that they run side by side under ctest -j.
 set -u
 essim=$1
 shift
 sections=("$@")
-((${#sections[@]})) || sections=(usage run folder compare sweep models)
+((${#sections[@]})) || sections=(usage run folder compare sweep models warmup)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
@@ -311,9 +311,46 @@ section_models() {
 
 }
 
+section_warmup() {
+  # Spend follows the warm-up (docs/experiments.md, "Warm-up"): a client's payments count when
+  # its intake was at or after the warm-up, a month's block grant by the share of the month
+  # after it, a provider's costs likewise.  Recomputed here from ledger.csv (the intake fee
+  # dates each client's episode) and provider_finance.csv (staff cost 0: overhead only, one
+  # amount per month), which stay whole-run.
+  local d=200 out="$tmp/warm"
+  expect_status 0 "run with a warm-up" "$essim" run scenarios/muskoka-kawarthas.cfg \
+    --set "scenario.funding_model=$PWD/tests/data/funding-warmup.cfg" --set scenario.horizon_days=400 \
+    --set scenario.warmup_days=$d --set costs.staff_per_hour=0 -r 2 -j 2 --ledger --out "$out" --quiet
+  awk -F, -v d=$d 'function share(from, to) { return d <= from ? 1 : d >= to ? 0 : (to - d) / (to - from) }
+    function part(cents, s) { return s >= 1 ? cents : s <= 0 ? 0 : sprintf("%.0f", cents * s) }
+    BEGIN { len = 365.25 / 12 }
+    FNR == 1 { file++; next }
+    file == 1 && $7 == "intake" { intake[$1 "," $5] = $4 }
+    file == 1 { all[$1] += $NF; comp[$1 "," $6] += 0
+                if ($5 != 0) kept = ($1 "," $5) in intake && intake[$1 "," $5] >= d ? $NF : 0
+                else kept = part($NF, share($4, $4 + len))
+                total[$1] += kept; comp[$1 "," $6] += kept; n_client_out[$1] += $5 != 0 && kept == 0 }
+    file == 2 { key = $1 "," $4; m = month[key]++; cost[$1] += part($6, share(m * len, (m + 1) * len)); whole_cost[$1] += $6 }
+    file == 3 && $3 == "all" { v[$1 "," $2] = $4 }
+    file == 3 && $2 == "spend_cents" { spend[$1 "," $3] = $4 }
+    END { bad = 0
+      for (r in total) {
+        if (v[r ",total_spend_cents"] != total[r] || v[r ",provider_revenue_cents"] != total[r]) {
+          print "replication " r ": total_spend " v[r ",total_spend_cents"] ", revenue " v[r ",provider_revenue_cents"] " != kept " total[r]; bad = 1 }
+        for (k in comp) if (index(k, r ",") == 1 && spend[k] != comp[k]) { print "spend_cents " k ": " spend[k] " != kept " comp[k]; bad = 1 }
+        if (v[r ",provider_cost_cents"] != cost[r]) { print "replication " r ": provider_cost " v[r ",provider_cost_cents"] " != kept " cost[r]; bad = 1 }
+        want = v[r ",job_starts"] > 0 ? total[r] / v[r ",job_starts"] : -1
+        if ((v[r ",cost_per_job_start_cents"] - want) ^ 2 > 1e-6) { print "cost per job start " v[r ",cost_per_job_start_cents"] " != " want; bad = 1 }
+        # the rule must have left something out, and kept something
+        if (!(total[r] > 0 && total[r] < all[r] && n_client_out[r] > 0 && cost[r] < whole_cost[r])) {
+          print "replication " r ": nothing deleted (kept " total[r] " of " all[r] ")"; bad = 1 } }
+      exit bad }' "$out/ledger.csv" "$out/provider_finance.csv" "$out/replications.csv" \
+    && ok || bad "spend after the warm-up is not the retained payments"
+}
+
 for section in "${sections[@]}"; do
   if [ "$(type -t "section_$section")" != function ]; then
-    echo "cli.sh: no section '$section' (usage run folder compare sweep models)"
+    echo "cli.sh: no section '$section' (usage run folder compare sweep models warmup)"
     exit 2
   fi
   "section_$section"
