@@ -221,6 +221,38 @@ static void holdback_is_released_next_fiscal_year(void **state)
     stop(&f);
 }
 
+/* With a warm-up the measures keep a client's payments by its cohort and a month's block grant
+ * by the share of the month after the warm-up; a holdback release keeps what was kept of what
+ * it holds.  The ledger's amounts do not change. */
+static void warmup_keeps_cohorts_and_pro_rated_periods(void **state)
+{
+    (void)state;
+    static fixture f;
+    plain(&f.fm);
+    f.fm.ncomponents = 2;
+    f.fm.components[0] = component(ES_COMP_FIXED, ES_MS_INTAKE, 10000, 10000);
+    f.fm.components[1] = component(ES_COMP_BLOCK, ES_MS_PERIOD, 120000, 120000); /* $100 a month */
+    f.fm.holdback_share = 0.1;
+    start(&f);
+    params.warmup_days = 15.0;
+    /* the month [0, 30.4375) keeps 15.4375 / 30.4375: 9000 paid -> 4564.68 -> 4565, 1000 held -> 507 */
+    event(&f, (es_model_event){.kind = ES_MS_PERIOD, .time = 0, .provider = 1, .capacity = 1});
+    /* a client who came before the warm-up, then one after it: 9000 paid and 1000 held each */
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 20, .intake_days = 10, .provider = 1});
+    event(&f, (es_model_event){.kind = ES_MS_INTAKE, .time = 20, .intake_days = 20, .client_id = 2,
+                               .provider = 1});
+    assert_int_equal(f.ledger.total_cents, 27000);
+    assert_int_equal(f.ledger.kept_by_payer_cents[ES_PARTY_SSM], 4565 + 0 + 9000);
+    /* day 90 releases the 3000 held, of which 507 + 0 + 1000 are kept */
+    event(&f, (es_model_event){.kind = ES_MS_PERIOD, .time = 90, .provider = 1, .capacity = 0});
+    assert_int_equal(f.rows[f.nrows - 1].amount_cents, 3000);
+    assert_int_equal(f.rows[f.nrows - 1].kept_cents, 1507);
+    assert_int_equal(f.ledger.total_cents, 30000);
+    assert_int_equal(f.ledger.kept_by_payer_cents[ES_PARTY_SSM], 15072);
+    assert_int_equal(f.finance.kept_revenue[1], 15072);
+    stop(&f);
+}
+
 static void clawback_nets_to_zero(void **state)
 {
     (void)state;
@@ -535,6 +567,7 @@ int main(void)
         cmocka_unit_test(compare_keeps_flows_identical),
         cmocka_unit_test(behavioural_providers_park_low_paying_clients),
         cmocka_unit_test(money_beyond_64_bits_stops_the_funder),
+        cmocka_unit_test(warmup_keeps_cohorts_and_pro_rated_periods),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
