@@ -257,6 +257,8 @@ static void *worker(void *arg)
         int rc = es_replication_run_told(reps, w->nx, &w->xs[0].scenario.params, models,
                                          w->xs[0].first_number + (unsigned)i, w->full_ledger,
                                          told ? on_replication_progress : NULL, ws, &err);
+        for (int m = 0; m < w->nx && !rc; m++)
+            rc = es_experiment_keep(&w->xs[m], i, &err);
         if (rc) {
             pthread_mutex_lock(&w->lock);
             if (!atomic_load(&w->failed) || i < w->first_error_rep) {
@@ -429,6 +431,8 @@ static int experiment_setup(es_experiment *x, const es_scenario *s, const es_run
     x->reps = calloc((size_t)cap, sizeof *x->reps);
     if (!x->reps)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for %d replications", cap), -1;
+    if ((opt->spill_always || cap > ES_SPILL_ABOVE) && es_spill_start(x, cap, err))
+        return -1;
     return cap;
 }
 
@@ -526,4 +530,5 @@ void es_experiment_destroy(es_experiment *x)
             es_replication_destroy(&x->reps[i]);
     free(x->reps);
     x->reps = NULL;
+    es_spill_free(x);
 }

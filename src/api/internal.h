@@ -32,6 +32,7 @@ typedef struct es_run_options {
     void *progress_user;
     const char *progress_what; /* essim_progress.what while simulating; NULL: "" */
     bool warmup_auto; /* the warm-up chosen by MSER-5 from a pilot (api/warmup.c) */
+    bool spill_always; /* keep replications on disk however few (tests: same bytes either way) */
 } es_run_options;
 
 typedef struct es_replication {
@@ -44,6 +45,8 @@ typedef struct es_replication {
     uint64_t events;
     uint64_t event_fingerprint; /* hash of every model event, in order */
 } es_replication;
+
+typedef struct es_spill es_spill; /* replications kept on disk (api/spill.c) */
 
 typedef struct es_experiment {
     es_scenario scenario;          /* parameters as run (seed and replications applied) */
@@ -60,7 +63,33 @@ typedef struct es_experiment {
     bool slice;             /* a slice of the scenario's replications: write slice.essim */
     int total_replications; /* of the whole run the slice belongs to */
     bool warmup_auto;       /* scenario.params.warmup_days was chosen by --warmup auto */
+    es_spill *spill;        /* NULL: every replication whole in reps */
 } es_experiment;
+
+/* Keeping replications (api/spill.c).  An experiment that may hold more than ES_SPILL_ABOVE
+ * replications (or run with spill_always) keeps each on disk once it is finished: the record in
+ * reps[r] keeps its number, events, fingerprint and whole-run observations (what aggregation,
+ * the stopping rule and paired differences read) and loses its monthly observations, ledger,
+ * finance, open-data tables and ledger rows.  Whoever reads those goes through
+ * es_experiment_load, which gives the record itself when it is whole, or the replication read
+ * back into the cache (kept there while the same r is asked for again). */
+#define ES_SPILL_ABOVE 32
+int es_spill_start(es_experiment *x, int cap, es_error *err);
+void es_spill_free(es_experiment *x);
+/* Called once a replication is finished (from any worker thread, each its own r): writes it to
+ * disk and shrinks reps[r], when x keeps replications on disk; else does nothing. */
+int es_experiment_keep(es_experiment *x, int r, es_error *err);
+/* Appends replication r, packed as es_replication_pack does, to t: ES_OK, ES_ENOMEM, ES_EIO. */
+int es_experiment_pack(const es_experiment *x, int r, es_text *t);
+typedef struct es_rep_cache {
+    const es_experiment *x; /* of the replication held, when r >= 0 */
+    int r;
+    es_replication rep;
+} es_rep_cache;
+void es_rep_cache_init(es_rep_cache *c);
+void es_rep_cache_free(es_rep_cache *c);
+int es_experiment_load(const es_experiment *x, int r, es_rep_cache *c, const es_replication **out,
+                       es_error *err);
 
 /* --warmup auto (api/warmup.c).  es_warmup_check_stationary refuses (ES_EINVAL, saying why) a
  * scenario whose inputs change with the date: seasonal arrivals, a catchment that opens after
