@@ -179,6 +179,11 @@ void es_replication_destroy(es_replication *rep)
     if (rep->ledger_rows)
         fclose(rep->ledger_rows);
     rep->ledger_rows = NULL;
+    free(rep->whole_key);
+    free(rep->whole_value);
+    rep->whole_key = NULL;
+    rep->whole_value = NULL;
+    rep->nwhole = 0;
 }
 
 #define ES_MAX_WORKERS 256
@@ -358,7 +363,7 @@ static long long replications_needed(const es_experiment *x, int n0, double prec
         es_tally_reset(&t);
         for (int r = 0; r < n0; r++) {
             double v;
-            if (es_results_get(&x->reps[r].results, headline[h].measure, "all", &v) == 0)
+            if (es_experiment_value(x, r, headline[h].measure, "all", &v) == 0)
                 es_tally_add(&t, v);
         }
         if (t.n < 2)
@@ -515,7 +520,7 @@ int es_experiment_measure(const es_experiment *x, const char *measure, const cha
     es_tally_reset(&t);
     for (int r = 0; r < x->nreps; r++) {
         double v;
-        if (es_results_get(&x->reps[r].results, measure, group, &v) == 0)
+        if (es_experiment_value(x, r, measure, group, &v) == 0)
             es_tally_add(&t, v);
     }
     *mean = es_tally_mean(&t);

@@ -44,6 +44,11 @@ typedef struct es_replication {
     es_open_tables open;
     uint64_t events;
     uint64_t event_fingerprint; /* hash of every model event, in order */
+    /* kept on disk (api/spill.c): its whole-run observations, in their order, as keys of the
+     * experiment's table of (measure, group) and values; results is then empty */
+    uint32_t *whole_key;
+    double *whole_value;
+    size_t nwhole;
 } es_replication;
 
 typedef struct es_spill es_spill; /* replications kept on disk (api/spill.c) */
@@ -68,14 +73,25 @@ typedef struct es_experiment {
 
 /* Keeping replications (api/spill.c).  An experiment that may hold more than ES_SPILL_ABOVE
  * replications (or run with spill_always) keeps each on disk once it is finished: the record in
- * reps[r] keeps its number, events, fingerprint and whole-run observations (what aggregation,
- * the stopping rule and paired differences read) and loses its monthly observations, ledger,
- * finance, open-data tables and ledger rows.  Whoever reads those goes through
+ * reps[r] keeps its number, events, fingerprint and whole-run values (what aggregation, the
+ * stopping rule and paired differences read), each a key of a table the experiment shares and
+ * a double, and loses everything else (monthly observations, ledger, finance, open-data tables,
+ * ledger rows).  Whole-run values are read through es_experiment_value, _whole_run and
+ * _aggregate.  Whoever reads those goes through
  * es_experiment_load, which gives the record itself when it is whole, or the replication read
  * back into the cache (kept there while the same r is asked for again). */
 #define ES_SPILL_ABOVE 32
 int es_spill_start(es_experiment *x, int cap, es_error *err);
 void es_spill_free(es_experiment *x);
+/* Replication r's whole-run value of (measure, group), whether kept on disk or not: 0, or -1
+ * when it has none (as es_results_get). */
+int es_experiment_value(const es_experiment *x, int r, const char *measure, const char *group,
+                        double *value);
+/* Appends replication r's whole-run observations to out: ES_OK or ES_ENOMEM. */
+int es_experiment_whole_run(const es_experiment *x, int r, es_results *out);
+/* Aggregates the whole-run observations of x's replications by key (api/aggregate.h). */
+struct es_aggregate;
+int es_experiment_aggregate(const es_experiment *x, struct es_aggregate *a, es_error *err);
 /* Called once a replication is finished (from any worker thread, each its own r): writes it to
  * disk and shrinks reps[r], when x keeps replications on disk; else does nothing. */
 int es_experiment_keep(es_experiment *x, int r, es_error *err);

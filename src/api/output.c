@@ -327,9 +327,8 @@ static void kpis_rows(es_csv_writer *w, const run_data *d)
     }
 }
 
-/* The tables of a run, in the order they are written.  WHOLE_RUN_ONLY: per_rep reads only
- * what a replication kept on disk keeps in memory (internal.h, "Keeping replications"). */
-enum { NEEDS_FUNDING = 1, NEEDS_LEDGER_ROWS = 2, WHOLE_RUN_ONLY = 4 };
+/* The tables of a run, in the order they are written. */
+enum { NEEDS_FUNDING = 1, NEEDS_LEDGER_ROWS = 2 };
 typedef struct run_table {
     const char *name, *columns;
     void (*whole)(es_csv_writer *w, const run_data *d); /* a table of the run, or */
@@ -340,8 +339,7 @@ typedef struct run_table {
 
 static const run_table run_tables[] = {
     {"summary.csv", "measure,group,replications,mean,sd,ci95_low,ci95_high", summary_rows, NULL, 0},
-    {"replications.csv", "replication,measure,group,value", NULL, replication_rows,
-     WHOLE_RUN_ONLY},
+    {"replications.csv", "replication,measure,group,value", NULL, replication_rows, 0},
     {"monthly.csv", "replication,month,measure,group,value", NULL, monthly_rows, 0},
     {"ledger_summary.csv",
      "replication,month,component,component_type,event,stream,source,catchment,payer,payee,"
@@ -377,9 +375,8 @@ static int table_rows(es_csv_writer *w, const void *ctx, es_error *err)
     if (job->table->whole)
         job->table->whole(w, job->data);
     for (int r = 0; job->table->per_rep && r < x->nreps; r++) {
-        const es_replication *rep = &x->reps[r];
-        int rc = job->table->needs & WHOLE_RUN_ONLY ? ES_OK
-                                                    : es_experiment_load(x, r, job->cache, &rep, err);
+        const es_replication *rep;
+        int rc = es_experiment_load(x, r, job->cache, &rep, err);
         if (rc)
             return rc;
         job->table->per_rep(w, job->data, rep, r);
@@ -394,7 +391,7 @@ static int write_tables(const es_experiment *x, const char *folder, es_error *er
 {
     es_aggregate a; /* by key: replications need not record the same measures */
     es_disclosure *masks = calloc((size_t)x->nreps, sizeof *masks);
-    int rc = es_aggregate_build(&a, &x->reps[0].results, sizeof x->reps[0], x->nreps, err);
+    int rc = es_experiment_aggregate(x, &a, err);
     if (!rc && !masks)
         rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory");
     es_rep_cache cache;
@@ -412,8 +409,7 @@ static int write_tables(const es_experiment *x, const char *folder, es_error *er
     unsigned has = (x->funding ? NEEDS_FUNDING : 0) | (!rc && rep->ledger_rows ? NEEDS_LEDGER_ROWS : 0);
     for (size_t i = 0; !rc && i < sizeof run_tables / sizeof run_tables[0]; i++) {
         const run_table *t = &run_tables[i];
-        unsigned needs = t->needs & ~(unsigned)WHOLE_RUN_ONLY;
-        if ((needs & has) == needs)
+        if ((t->needs & has) == t->needs)
             rc = es_csv_write_table(folder, t->name, t->columns, table_rows,
                                     &(table_job){.table = t, .data = &d, .cache = &cache}, err);
     }

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "api/aggregate.h"
 #include "api/replication_io.h"
 
 struct es_spill {
@@ -20,6 +21,10 @@ struct es_spill {
     off_t *offset; /* per replication; length 0: not spilled, the record is whole in memory */
     size_t *length;
     int cap;
+    /* the (measure, group) keys of whole-run observations, "measure\0group", under lock while
+     * replications run; every replication usually records the same in the same order */
+    char **keys;
+    size_t nkeys, keycap;
 };
 
 int es_spill_start(es_experiment *x, int cap, es_error *err)
@@ -58,29 +63,82 @@ void es_spill_free(es_experiment *x)
         return;
     fclose(sp->file);
     pthread_mutex_destroy(&sp->lock);
+    for (size_t k = 0; k < sp->nkeys; k++)
+        free(sp->keys[k]);
+    free(sp->keys);
     free(sp->offset);
     free(sp->length);
     free(sp);
     x->spill = NULL;
 }
 
-/* Keeps the whole-run observations only, in their order. */
-static void keep_whole_run(es_results *res)
+static bool key_is(const char *key, const char *measure, const char *group)
 {
+    size_t lm = strlen(measure);
+    return strncmp(key, measure, lm) == 0 && key[lm] == '\0' && strcmp(key + lm + 1, group) == 0;
+}
+
+/* The key of (measure, group), added when new: the one after `hint` (the previous
+ * observation's) is tried first, as replications record the same keys in the same order. */
+static int intern(es_spill *sp, const char *measure, const char *group, size_t hint,
+                  uint32_t *key)
+{
+    if (hint < sp->nkeys && key_is(sp->keys[hint], measure, group)) {
+        *key = (uint32_t)hint;
+        return ES_OK;
+    }
+    for (size_t k = 0; k < sp->nkeys; k++)
+        if (key_is(sp->keys[k], measure, group)) {
+            *key = (uint32_t)k;
+            return ES_OK;
+        }
+    if (sp->nkeys == sp->keycap) {
+        size_t cap = sp->keycap ? 2 * sp->keycap : 512;
+        char **keys = realloc(sp->keys, cap * sizeof *keys);
+        if (!keys)
+            return ES_ENOMEM;
+        sp->keys = keys;
+        sp->keycap = cap;
+    }
+    size_t lm = strlen(measure) + 1, lg = strlen(group) + 1;
+    char *k = malloc(lm + lg);
+    if (!k)
+        return ES_ENOMEM;
+    memcpy(k, measure, lm);
+    memcpy(k + lm, group, lg);
+    sp->keys[sp->nkeys] = k;
+    *key = (uint32_t)sp->nkeys++;
+    return ES_OK;
+}
+
+/* Moves the whole-run observations of rep->results into its compact keys and values. */
+static int keep_whole_run(es_spill *sp, es_replication *rep)
+{
+    const es_results *res = &rep->results;
     size_t n = 0;
     for (size_t i = 0; i < res->n; i++)
-        if (res->obs[i].month == ES_RESULTS_WHOLE_RUN)
-            res->obs[n++] = res->obs[i];
-    res->n = n;
-    if (n == 0) {
-        es_results_destroy(res);
-        return;
+        n += res->obs[i].month == ES_RESULTS_WHOLE_RUN;
+    rep->whole_key = malloc((n ? n : 1) * sizeof *rep->whole_key);
+    rep->whole_value = malloc((n ? n : 1) * sizeof *rep->whole_value);
+    if (!rep->whole_key || !rep->whole_value)
+        return ES_ENOMEM;
+    int rc = ES_OK;
+    size_t hint = 0;
+    pthread_mutex_lock(&sp->lock);
+    for (size_t i = 0; i < res->n && !rc; i++) {
+        const es_obs *o = &res->obs[i];
+        if (o->month != ES_RESULTS_WHOLE_RUN)
+            continue;
+        uint32_t key = 0;
+        rc = intern(sp, o->measure, o->group, hint, &key);
+        rep->whole_key[rep->nwhole] = key;
+        rep->whole_value[rep->nwhole++] = o->value;
+        hint = (size_t)key + 1;
     }
-    es_obs *smaller = realloc(res->obs, n * sizeof *res->obs);
-    if (smaller) { /* else the larger block stays: only memory is lost */
-        res->obs = smaller;
-        res->cap = n;
-    }
+    pthread_mutex_unlock(&sp->lock);
+    if (!rc)
+        es_results_destroy(&rep->results);
+    return rc;
 }
 
 static int write_at(int fd, const char *p, size_t n, off_t at)
@@ -111,20 +169,21 @@ int es_experiment_keep(es_experiment *x, int r, es_error *err)
                                             : "cannot read replication %u's ledger rows back",
                             rep->number);
     }
+    size_t len = t.n;
     pthread_mutex_lock(&sp->lock);
     off_t at = sp->end;
-    sp->end += (off_t)t.n;
+    sp->end += (off_t)len;
     pthread_mutex_unlock(&sp->lock);
-    rc = write_at(fileno(sp->file), t.s, t.n, at);
-    if (rc) {
-        es_text_free(&t);
+    rc = write_at(fileno(sp->file), t.s, len, at);
+    es_text_free(&t);
+    if (rc)
         return es_error_set(err, rc, NULL, 0, "cannot write replication %u to a temporary file",
                             rep->number);
-    }
+    if (keep_whole_run(sp, rep))
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory keeping replication %u",
+                            rep->number);
     sp->offset[r] = at;
-    sp->length[r] = t.n;
-    es_text_free(&t);
-    keep_whole_run(&rep->results);
+    sp->length[r] = len;
     es_ledger_destroy(&rep->ledger);
     es_finance_destroy(&rep->finance);
     es_open_tables_destroy(&rep->open);
@@ -205,4 +264,62 @@ int es_experiment_load(const es_experiment *x, int r, es_rep_cache *c, const es_
     c->x = x;
     *out = &c->rep;
     return ES_OK;
+}
+
+int es_experiment_value(const es_experiment *x, int r, const char *measure, const char *group,
+                        double *value)
+{
+    const es_replication *rep = &x->reps[r];
+    if (!spilled(x, r))
+        return es_results_get(&rep->results, measure, group, value);
+    for (size_t i = 0; i < rep->nwhole; i++)
+        if (key_is(x->spill->keys[rep->whole_key[i]], measure, group)) {
+            *value = rep->whole_value[i];
+            return 0;
+        }
+    return -1;
+}
+
+int es_experiment_whole_run(const es_experiment *x, int r, es_results *out)
+{
+    const es_replication *rep = &x->reps[r];
+    if (!spilled(x, r)) {
+        for (size_t i = 0; i < rep->results.n; i++) {
+            const es_obs *o = &rep->results.obs[i];
+            if (o->month == ES_RESULTS_WHOLE_RUN &&
+                es_results_add(out, o->measure, o->group, o->month, o->value))
+                return ES_ENOMEM;
+        }
+        return ES_OK;
+    }
+    for (size_t i = 0; i < rep->nwhole; i++) {
+        const char *key = x->spill->keys[rep->whole_key[i]];
+        if (es_results_add(out, key, key + strlen(key) + 1, ES_RESULTS_WHOLE_RUN,
+                           rep->whole_value[i]))
+            return ES_ENOMEM; /* names that fitted once fit again */
+    }
+    return ES_OK;
+}
+
+int es_experiment_aggregate(const es_experiment *x, es_aggregate *a, es_error *err)
+{
+    es_aggregate_begin(a, x->nreps);
+    es_results one;
+    es_results_init(&one);
+    int rc = ES_OK;
+    for (int r = 0; r < x->nreps && !rc; r++) {
+        const es_results *res = &x->reps[r].results;
+        if (spilled(x, r)) {
+            one.n = 0;
+            if (es_experiment_whole_run(x, r, &one))
+                rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory summarising replications");
+            res = &one;
+        }
+        if (!rc)
+            rc = es_aggregate_add(a, r, res, err);
+    }
+    es_results_destroy(&one);
+    if (!rc)
+        es_aggregate_end(a);
+    return rc;
 }
