@@ -111,7 +111,7 @@ static int intern(es_spill *sp, const char *measure, const char *group, size_t h
     return ES_OK;
 }
 
-/* Moves the whole-run observations of rep->results into its compact keys and values. */
+/* Copies the whole-run observations of rep->results into its compact keys and values. */
 static int keep_whole_run(es_spill *sp, es_replication *rep)
 {
     const es_results *res = &rep->results;
@@ -136,8 +136,6 @@ static int keep_whole_run(es_spill *sp, es_replication *rep)
         hint = (size_t)key + 1;
     }
     pthread_mutex_unlock(&sp->lock);
-    if (!rc)
-        es_results_destroy(&rep->results);
     return rc;
 }
 
@@ -184,12 +182,14 @@ int es_experiment_keep(es_experiment *x, int r, es_error *err)
                             rep->number);
     sp->offset[r] = at;
     sp->length[r] = len;
-    es_ledger_destroy(&rep->ledger);
-    es_finance_destroy(&rep->finance);
-    es_open_tables_destroy(&rep->open);
-    if (rep->ledger_rows)
-        fclose(rep->ledger_rows);
-    rep->ledger_rows = NULL;
+    es_replication compact = {.number = rep->number, .events = rep->events,
+                              .event_fingerprint = rep->event_fingerprint,
+                              .whole_key = rep->whole_key, .whole_value = rep->whole_value,
+                              .nwhole = rep->nwhole};
+    rep->whole_key = NULL;
+    rep->whole_value = NULL;
+    es_replication_destroy(rep); /* the rest is on disk */
+    *rep = compact;
     return ES_OK;
 }
 
