@@ -45,7 +45,8 @@ typedef struct es_replication {
     uint64_t events;
     uint64_t event_fingerprint; /* hash of every model event, in order */
     /* kept on disk (api/spill.c): its whole-run observations, in their order, as keys of the
-     * experiment's table of (measure, group) and values; results is then empty */
+     * experiment's table of (measure, group) (NULL: the sequence most share) and values;
+     * results is then empty */
     uint32_t *whole_key;
     double *whole_value;
     size_t nwhole;

@@ -25,6 +25,10 @@ struct es_spill {
      * replications run; every replication usually records the same in the same order */
     char **keys;
     size_t nkeys, keycap;
+    /* the first kept replication's sequence of keys, which the others that record the same
+     * share: their whole_key is NULL */
+    uint32_t *common;
+    size_t ncommon;
 };
 
 int es_spill_start(es_experiment *x, int cap, es_error *err)
@@ -66,6 +70,7 @@ void es_spill_free(es_experiment *x)
     for (size_t k = 0; k < sp->nkeys; k++)
         free(sp->keys[k]);
     free(sp->keys);
+    free(sp->common);
     free(sp->offset);
     free(sp->length);
     free(sp);
@@ -135,8 +140,23 @@ static int keep_whole_run(es_spill *sp, es_replication *rep)
         rep->whole_value[rep->nwhole++] = o->value;
         hint = (size_t)key + 1;
     }
+    if (!rc && !sp->common) {
+        sp->common = rep->whole_key;
+        sp->ncommon = rep->nwhole;
+        rep->whole_key = NULL;
+    } else if (!rc && rep->nwhole == sp->ncommon &&
+               memcmp(rep->whole_key, sp->common, sp->ncommon * sizeof *sp->common) == 0) {
+        free(rep->whole_key);
+        rep->whole_key = NULL;
+    }
     pthread_mutex_unlock(&sp->lock);
     return rc;
+}
+
+/* The name of a kept replication's i-th whole-run observation: "measure\0group". */
+static const char *key_name(const es_spill *sp, const es_replication *rep, size_t i)
+{
+    return sp->keys[rep->whole_key ? rep->whole_key[i] : sp->common[i]];
 }
 
 static int write_at(int fd, const char *p, size_t n, off_t at)
@@ -273,7 +293,7 @@ int es_experiment_value(const es_experiment *x, int r, const char *measure, cons
     if (!spilled(x, r))
         return es_results_get(&rep->results, measure, group, value);
     for (size_t i = 0; i < rep->nwhole; i++)
-        if (key_is(x->spill->keys[rep->whole_key[i]], measure, group)) {
+        if (key_is(key_name(x->spill, rep, i), measure, group)) {
             *value = rep->whole_value[i];
             return 0;
         }
@@ -293,7 +313,7 @@ int es_experiment_whole_run(const es_experiment *x, int r, es_results *out)
         return ES_OK;
     }
     for (size_t i = 0; i < rep->nwhole; i++) {
-        const char *key = x->spill->keys[rep->whole_key[i]];
+        const char *key = key_name(x->spill, rep, i);
         if (es_results_add(out, key, key + strlen(key) + 1, ES_RESULTS_WHOLE_RUN,
                            rep->whole_value[i]))
             return ES_ENOMEM; /* names that fitted once fit again */
