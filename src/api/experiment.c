@@ -73,7 +73,7 @@ static int price_init(pricing *pr, es_replication *rep, const es_params *p,
     if (!rc && f && full_ledger) {
         rep->ledger_rows = tmpfile();
         if (!rep->ledger_rows)
-            return es_error_set(err, ES_EIO, NULL, 0, "cannot create a temporary ledger file");
+            return es_temp_file_error(err, "a temporary ledger file");
         pr->sink.out = rep->ledger_rows;
         rep->ledger.sink = write_ledger_row;
         rep->ledger.sink_ctx = &pr->sink;

@@ -83,6 +83,9 @@ typedef struct es_experiment {
  * back into the cache (kept there while the same r is asked for again). */
 #define ES_SPILL_ABOVE 32
 int es_spill_start(es_experiment *x, int cap, es_error *err);
+/* A temporary file could not be made or written (errno says why): ES_ENOMEM, "out of memory",
+ * when an allocation failed, else ES_EIO naming `what`. */
+int es_temp_file_error(es_error *err, const char *what);
 void es_spill_free(es_experiment *x);
 /* Replication r's whole-run value of (measure, group), whether kept on disk or not: 0, or -1
  * when it has none (as es_results_get). */

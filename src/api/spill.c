@@ -5,6 +5,7 @@
  * unpack it again, bit for bit, so every output is the same bytes as when all stay in memory. */
 #include "api/internal.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,13 @@ struct es_spill {
     size_t ncommon;
 };
 
+int es_temp_file_error(es_error *err, const char *what)
+{
+    if (errno == ENOMEM) /* tmpfile() and a FILE's first write allocate */
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory making %s", what);
+    return es_error_set(err, ES_EIO, NULL, 0, "cannot write %s: %s", what, strerror(errno));
+}
+
 int es_spill_start(es_experiment *x, int cap, es_error *err)
 {
     es_spill *sp = calloc(1, sizeof *sp);
@@ -49,11 +57,11 @@ int es_spill_start(es_experiment *x, int cap, es_error *err)
     sp->cap = cap;
     sp->file = tmpfile();
     if (!sp->file) {
+        int rc = es_temp_file_error(err, "a temporary file to keep replications in");
         free(sp->offset);
         free(sp->length);
         free(sp);
-        return es_error_set(err, ES_EIO, NULL, 0,
-                            "cannot make a temporary file to keep replications in");
+        return rc;
     }
     pthread_mutex_init(&sp->lock, NULL);
     x->spill = sp;
