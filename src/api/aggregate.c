@@ -68,8 +68,14 @@ static int add_row(es_aggregate *a, const es_obs *o, int occurrence, size_t *row
         return ES_ENOMEM;
     if (a->n == a->cap && grow_rows(a))
         return ES_ENOMEM;
+    size_t lm = strlen(o->measure) + 1, lg = strlen(o->group) + 1;
+    char *names = malloc(lm + lg); /* its own copy: the replication's may be read back, then freed */
+    if (!names)
+        return ES_ENOMEM;
+    memcpy(names, o->measure, lm);
+    memcpy(names + lm, o->group, lg);
     es_aggregate_row *r = &a->rows[a->n];
-    *r = (es_aggregate_row){.measure = o->measure, .group = o->group, .occurrence = occurrence,
+    *r = (es_aggregate_row){.measure = names, .group = names + lm, .occurrence = occurrence,
                             .def = es_measure_find(o->measure, ES_MEASURE_RUN), .last_rep = -1};
     for (int k = 0; k < a->nreps; k++)
         a->values[a->n * (size_t)a->nreps + (size_t)k] = NAN;
@@ -119,21 +125,40 @@ static void apply_missing_rule(es_aggregate *a)
     }
 }
 
+void es_aggregate_begin(es_aggregate *a, int nreps)
+{
+    *a = (es_aggregate){.nreps = nreps};
+}
+
+int es_aggregate_add(es_aggregate *a, int r, const es_results *res, es_error *err)
+{
+    if (add_replication(a, res, r))
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory summarising replications");
+    return ES_OK;
+}
+
+void es_aggregate_end(es_aggregate *a)
+{
+    apply_missing_rule(a);
+}
+
 int es_aggregate_build(es_aggregate *a, const es_results *first, size_t stride, int nreps,
                        es_error *err)
 {
-    *a = (es_aggregate){.nreps = nreps};
+    es_aggregate_begin(a, nreps);
     for (int r = 0; r < nreps; r++) {
         const es_results *res = (const es_results *)((const char *)first + (size_t)r * stride);
-        if (add_replication(a, res, r))
-            return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory summarising replications");
+        if (es_aggregate_add(a, r, res, err))
+            return err->status;
     }
-    apply_missing_rule(a);
+    es_aggregate_end(a);
     return ES_OK;
 }
 
 void es_aggregate_free(es_aggregate *a)
 {
+    for (size_t i = 0; i < a->n; i++)
+        free((char *)a->rows[i].measure); /* the group shares its block */
     free(a->rows);
     free(a->values);
     free(a->slots);

@@ -18,7 +18,8 @@
 #include "io/csv.h"
 
 typedef struct es_aggregate_row {
-    const char *measure, *group; /* the strings of the first replication that records it */
+    const char *measure, *group; /* as the first replication that records it names them (a
+                                  * copy the aggregate owns) */
     int occurrence;
     const es_measure *def; /* NULL when the measures table does not declare it */
     int last_rep;          /* while building: the last replication that recorded the key */
@@ -39,6 +40,11 @@ typedef struct es_aggregate {
 int es_aggregate_build(es_aggregate *a, const es_results *first, size_t stride, int nreps,
                        es_error *err);
 void es_aggregate_free(es_aggregate *a);
+/* The same, a replication at a time (when they are read back one by one): begin, then add
+ * replications 0 .. nreps - 1 in order, then end.  es_aggregate_add fails with ES_ENOMEM. */
+void es_aggregate_begin(es_aggregate *a, int nreps);
+int es_aggregate_add(es_aggregate *a, int r, const es_results *res, es_error *err);
+void es_aggregate_end(es_aggregate *a);
 
 /* The row of (measure, group)'s first occurrence, or -1. */
 long es_aggregate_find(const es_aggregate *a, const char *measure, const char *group);

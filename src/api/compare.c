@@ -25,29 +25,41 @@
 
 /* What a provider expects to net from a client of each stream under a model: its revenue from
  * the stream's clients less the stream's staff cost, per client served, from an accounting run. */
-static void expected_net_revenue(const es_experiment *x, const es_funding_model *f, double *value)
+static int expected_net_revenue(const es_experiment *x, const es_funding_model *f, double *value,
+                                es_error *err)
 {
     const es_params *p = &x->scenario.params;
-    for (int s = 0; s < p->nstreams; s++) {
-        double revenue = 0.0, hours = 0.0, served = 0.0;
-        for (int r = 0; r < x->nreps; r++) {
-            const es_ledger *l = &x->reps[r].ledger;
+    double revenue[ES_MAX_STREAMS] = {0}, hours[ES_MAX_STREAMS] = {0},
+           served[ES_MAX_STREAMS] = {0};
+    es_rep_cache cache;
+    es_rep_cache_init(&cache);
+    int rc = ES_OK;
+    for (int r = 0; r < x->nreps && !rc; r++) { /* each replication read once */
+        const es_replication *rep;
+        rc = es_experiment_load(x, r, &cache, &rep, err);
+        const es_ledger *l = &rep->ledger;
+        for (int s = 0; s < p->nstreams && !rc; s++) {
             for (int m = 0; m < l->nmonths; m++)
                 for (int comp = 0; comp < f->ncomponents; comp++) {
                     if (f->components[comp].payee != ES_PARTY_PROVIDER)
                         continue;
                     for (int src = 0; src <= ES_NSOURCES; src++)
                         for (int k = 0; k < l->ncatchments; k++)
-                            revenue += (double)l->cents[es_ledger_cell(l, m, comp, s, src, k)];
+                            revenue[s] += (double)l->cents[es_ledger_cell(l, m, comp, s, src, k)];
                 }
             double v;
-            if (es_results_get(&x->reps[r].results, "stream_staff_hours", p->streams[s].name, &v) == 0)
-                hours += v;
-            if (es_results_get(&x->reps[r].results, "clients_served", p->streams[s].name, &v) == 0)
-                served += v;
+            if (es_results_get(&rep->results, "stream_staff_hours", p->streams[s].name, &v) == 0)
+                hours[s] += v;
+            if (es_results_get(&rep->results, "clients_served", p->streams[s].name, &v) == 0)
+                served[s] += v;
         }
-        value[s] = served > 0 ? (revenue / 100.0 - hours * p->staff_cost_per_hour) / served : 0.0;
     }
+    es_rep_cache_free(&cache);
+    for (int s = 0; s < p->nstreams; s++)
+        value[s] = served[s] > 0 ? (revenue[s] / 100.0 - hours[s] * p->staff_cost_per_hour) /
+                                       served[s]
+                                 : 0.0;
+    return rc;
 }
 
 /* Runs arm i as it is, or the scenario under model i (after its accounting run, in a
@@ -72,11 +84,12 @@ static int run_model(es_comparison *c, int i, bool priced, const es_run_options 
     with_model->params.behaviour.enabled = false;
     if (c->behavioural) {
         int rc = priced ? ES_OK : es_experiment_run(&c->accounting[i], with_model, opt, err);
+        if (!rc)
+            rc = expected_net_revenue(&c->accounting[i], &c->models[i], c->value_by_stream[i], err);
         if (rc) {
             free(with_model);
             return rc;
         }
-        expected_net_revenue(&c->accounting[i], &c->models[i], c->value_by_stream[i]);
         with_model->params.behaviour.enabled = true;
         memcpy(with_model->params.behaviour.value_by_stream, c->value_by_stream[i],
                sizeof c->value_by_stream[i]);
@@ -312,8 +325,7 @@ static int write_summaries(const es_comparison *c, const char *dir, es_error *er
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory summarising the models");
     int rc = ES_OK;
     for (int m = 0; !rc && m < c->nmodels; m++)
-        rc = es_aggregate_build(&ms.agg[m], &c->runs[m].reps[0].results,
-                                sizeof c->runs[m].reps[0], c->runs[m].nreps, err);
+        rc = es_experiment_aggregate(&c->runs[m], &ms.agg[m], err);
     /* the first column names what was compared: funding models, or arms */
     if (!rc)
         rc = es_csv_write_table(dir, "comparison.csv",
@@ -465,34 +477,50 @@ static int draw_cost(const es_comparison *c, const char *plots, es_error *err)
 static int draw_cash(const es_comparison *c, const char *plots, es_error *err)
 {
     const es_params *p = &c->runs[0].scenario.params;
+    int nmonths = es_params_months(p);
     double *cum = calloc((size_t)c->nmodels, sizeof *cum);
-    if (!cum)
+    double *flow = calloc((size_t)c->nmodels * (size_t)nmonths, sizeof *flow);
+    if (!cum || !flow) {
+        free(cum);
+        free(flow);
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    }
+    int rc = ES_OK; /* each model's net flow by month, each replication read once */
+    es_rep_cache cache;
+    es_rep_cache_init(&cache);
+    for (int m = 0; m < c->nmodels && !rc; m++)
+        for (int r = 0; r < c->runs[m].nreps && !rc; r++) {
+            const es_replication *rep;
+            rc = es_experiment_load(&c->runs[m], r, &cache, &rep, err);
+            const es_finance *fin = &rep->finance;
+            for (int k = 0; k < nmonths && !rc; k++)
+                for (int q = 0; q < fin->nproviders; q++)
+                    flow[(size_t)m * (size_t)nmonths + (size_t)k] +=
+                        (double)(fin->revenue[(size_t)q * (size_t)fin->nmonths + (size_t)k] -
+                                 fin->cost[(size_t)q * (size_t)fin->nmonths + (size_t)k]);
+        }
+    es_rep_cache_free(&cache);
     es_text b = {0};
     es_text_printf(&b, "%s", "");
-    int nmonths = es_params_months(p);
-    for (int k = 0; k < nmonths; k++) {
+    for (int k = 0; k < nmonths && !rc; k++) {
         int total = p->start_year * 12 + (p->start_month - 1) + k;
         es_text_printf(&b, "%04d-%02d", total / 12, total % 12 + 1);
         for (int m = 0; m < c->nmodels; m++) {
-            double flow = 0.0;
-            const es_experiment *x = &c->runs[m];
-            for (int r = 0; r < x->nreps; r++) {
-                const es_finance *fin = &x->reps[r].finance;
-                for (int q = 0; q < fin->nproviders; q++)
-                    flow += (double)(fin->revenue[(size_t)q * (size_t)fin->nmonths + (size_t)k] -
-                                     fin->cost[(size_t)q * (size_t)fin->nmonths + (size_t)k]);
-            }
-            cum[m] += flow / x->nreps;
+            cum[m] += flow[(size_t)m * (size_t)nmonths + (size_t)k] / c->runs[m].nreps;
             es_text_printf(&b, " %.4f", cum[m] / 1e8);
         }
         es_text_printf(&b, "\n");
     }
     free(cum);
+    free(flow);
+    if (rc) {
+        es_text_free(&b);
+        return rc;
+    }
     char title[ES_NAME_MAX * 2 + 80];
     snprintf(title, sizeof title, "Providers' cumulative cash position (revenue less costs)\n%s",
              p->name);
-    int rc = draw(c, plots, "compare_cash_position", "provider_cash_position", &b, NULL, NULL,
+    rc = draw(c, plots, "compare_cash_position", "provider_cash_position", &b, NULL, NULL,
                   title, err);
     es_text_free(&b);
     return rc;

@@ -73,7 +73,7 @@ static int price_init(pricing *pr, es_replication *rep, const es_params *p,
     if (!rc && f && full_ledger) {
         rep->ledger_rows = tmpfile();
         if (!rep->ledger_rows)
-            return es_error_set(err, ES_EIO, NULL, 0, "cannot create a temporary ledger file");
+            return es_temp_file_error(err, "a temporary ledger file");
         pr->sink.out = rep->ledger_rows;
         rep->ledger.sink = write_ledger_row;
         rep->ledger.sink_ctx = &pr->sink;
@@ -179,6 +179,11 @@ void es_replication_destroy(es_replication *rep)
     if (rep->ledger_rows)
         fclose(rep->ledger_rows);
     rep->ledger_rows = NULL;
+    free(rep->whole_key);
+    free(rep->whole_value);
+    rep->whole_key = NULL;
+    rep->whole_value = NULL;
+    rep->nwhole = 0;
 }
 
 #define ES_MAX_WORKERS 256
@@ -257,6 +262,8 @@ static void *worker(void *arg)
         int rc = es_replication_run_told(reps, w->nx, &w->xs[0].scenario.params, models,
                                          w->xs[0].first_number + (unsigned)i, w->full_ledger,
                                          told ? on_replication_progress : NULL, ws, &err);
+        for (int m = 0; m < w->nx && !rc; m++)
+            rc = es_experiment_keep(&w->xs[m], i, &err);
         if (rc) {
             pthread_mutex_lock(&w->lock);
             if (!atomic_load(&w->failed) || i < w->first_error_rep) {
@@ -356,7 +363,7 @@ static long long replications_needed(const es_experiment *x, int n0, double prec
         es_tally_reset(&t);
         for (int r = 0; r < n0; r++) {
             double v;
-            if (es_results_get(&x->reps[r].results, headline[h].measure, "all", &v) == 0)
+            if (es_experiment_value(x, r, headline[h].measure, "all", &v) == 0)
                 es_tally_add(&t, v);
         }
         if (t.n < 2)
@@ -429,6 +436,8 @@ static int experiment_setup(es_experiment *x, const es_scenario *s, const es_run
     x->reps = calloc((size_t)cap, sizeof *x->reps);
     if (!x->reps)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for %d replications", cap), -1;
+    if ((opt->spill_always || cap > ES_SPILL_ABOVE) && es_spill_start(x, cap, err))
+        return -1;
     return cap;
 }
 
@@ -511,7 +520,7 @@ int es_experiment_measure(const es_experiment *x, const char *measure, const cha
     es_tally_reset(&t);
     for (int r = 0; r < x->nreps; r++) {
         double v;
-        if (es_results_get(&x->reps[r].results, measure, group, &v) == 0)
+        if (es_experiment_value(x, r, measure, group, &v) == 0)
             es_tally_add(&t, v);
     }
     *mean = es_tally_mean(&t);
@@ -526,4 +535,5 @@ void es_experiment_destroy(es_experiment *x)
             es_replication_destroy(&x->reps[i]);
     free(x->reps);
     x->reps = NULL;
+    es_spill_free(x);
 }

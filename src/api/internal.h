@@ -32,6 +32,7 @@ typedef struct es_run_options {
     void *progress_user;
     const char *progress_what; /* essim_progress.what while simulating; NULL: "" */
     bool warmup_auto; /* the warm-up chosen by MSER-5 from a pilot (api/warmup.c) */
+    bool spill_always; /* keep replications on disk however few (tests: same bytes either way) */
 } es_run_options;
 
 typedef struct es_replication {
@@ -43,7 +44,15 @@ typedef struct es_replication {
     es_open_tables open;
     uint64_t events;
     uint64_t event_fingerprint; /* hash of every model event, in order */
+    /* kept on disk (api/spill.c): its whole-run observations, in their order, as keys of the
+     * experiment's table of (measure, group) (NULL: the sequence most share) and values;
+     * results is then empty */
+    uint32_t *whole_key;
+    double *whole_value;
+    size_t nwhole;
 } es_replication;
+
+typedef struct es_spill es_spill; /* replications kept on disk (api/spill.c) */
 
 typedef struct es_experiment {
     es_scenario scenario;          /* parameters as run (seed and replications applied) */
@@ -60,7 +69,47 @@ typedef struct es_experiment {
     bool slice;             /* a slice of the scenario's replications: write slice.essim */
     int total_replications; /* of the whole run the slice belongs to */
     bool warmup_auto;       /* scenario.params.warmup_days was chosen by --warmup auto */
+    es_spill *spill;        /* NULL: every replication whole in reps */
 } es_experiment;
+
+/* Keeping replications (api/spill.c).  An experiment that may hold more than ES_SPILL_ABOVE
+ * replications (or run with spill_always) keeps each on disk once it is finished: the record in
+ * reps[r] keeps its number, events, fingerprint and whole-run values (what aggregation, the
+ * stopping rule and paired differences read), each a key of a table the experiment shares and
+ * a double, and loses everything else (monthly observations, ledger, finance, open-data tables,
+ * ledger rows).  Whole-run values are read through es_experiment_value, _whole_run and
+ * _aggregate.  Whoever reads those goes through
+ * es_experiment_load, which gives the record itself when it is whole, or the replication read
+ * back into the cache (kept there while the same r is asked for again). */
+#define ES_SPILL_ABOVE 32
+int es_spill_start(es_experiment *x, int cap, es_error *err);
+/* A temporary file could not be made or written (errno says why): ES_ENOMEM, "out of memory",
+ * when an allocation failed, else ES_EIO naming `what`. */
+int es_temp_file_error(es_error *err, const char *what);
+void es_spill_free(es_experiment *x);
+/* Replication r's whole-run value of (measure, group), whether kept on disk or not: 0, or -1
+ * when it has none (as es_results_get). */
+int es_experiment_value(const es_experiment *x, int r, const char *measure, const char *group,
+                        double *value);
+/* Appends replication r's whole-run observations to out: ES_OK or ES_ENOMEM. */
+int es_experiment_whole_run(const es_experiment *x, int r, es_results *out);
+/* Aggregates the whole-run observations of x's replications by key (api/aggregate.h). */
+struct es_aggregate;
+int es_experiment_aggregate(const es_experiment *x, struct es_aggregate *a, es_error *err);
+/* Called once a replication is finished (from any worker thread, each its own r): writes it to
+ * disk and shrinks reps[r], when x keeps replications on disk; else does nothing. */
+int es_experiment_keep(es_experiment *x, int r, es_error *err);
+/* Appends replication r, packed as es_replication_pack does, to t: ES_OK, ES_ENOMEM, ES_EIO. */
+int es_experiment_pack(const es_experiment *x, int r, es_text *t);
+typedef struct es_rep_cache {
+    const es_experiment *x; /* of the replication held, when r >= 0 */
+    int r;
+    es_replication rep;
+} es_rep_cache;
+void es_rep_cache_init(es_rep_cache *c);
+void es_rep_cache_free(es_rep_cache *c);
+int es_experiment_load(const es_experiment *x, int r, es_rep_cache *c, const es_replication **out,
+                       es_error *err);
 
 /* --warmup auto (api/warmup.c).  es_warmup_check_stationary refuses (ES_EINVAL, saying why) a
  * scenario whose inputs change with the date: seasonal arrivals, a catchment that opens after

@@ -41,15 +41,16 @@ static void summary_rows(es_csv_writer *w, const run_data *d)
     es_aggregate_write_rows(w, d->agg, NULL, NULL, 0, true);
 }
 
-/* Replication r's observations, whole-run (monthly false) or monthly. */
-static void observation_rows(es_csv_writer *w, const run_data *d, int r, bool monthly)
+/* A replication's observations, whole-run (monthly false) or monthly. */
+static void observation_rows(es_csv_writer *w, const run_data *d, const es_replication *rep,
+                             bool monthly)
 {
-    const es_results *res = &d->x->reps[r].results;
+    const es_results *res = &rep->results;
     for (size_t i = 0; i < res->n; i++) {
         const es_obs *o = &res->obs[i];
         if ((o->month != ES_RESULTS_WHOLE_RUN) != monthly)
             continue;
-        es_csv_int(w, d->x->reps[r].number);
+        es_csv_int(w, rep->number);
         if (monthly) {
             char month[16];
             month_label(d->p, o->month, month, sizeof month);
@@ -62,14 +63,16 @@ static void observation_rows(es_csv_writer *w, const run_data *d, int r, bool mo
     }
 }
 
-static void replication_rows(es_csv_writer *w, const run_data *d, int r)
+static void replication_rows(es_csv_writer *w, const run_data *d, const es_replication *rep, int r)
 {
-    observation_rows(w, d, r, false);
+    (void)r;
+    observation_rows(w, d, rep, false);
 }
 
-static void monthly_rows(es_csv_writer *w, const run_data *d, int r)
+static void monthly_rows(es_csv_writer *w, const run_data *d, const es_replication *rep, int r)
 {
-    observation_rows(w, d, r, true);
+    (void)r;
+    observation_rows(w, d, rep, true);
 }
 
 static const char *component_name(const es_funding_model *f, int comp)
@@ -105,15 +108,17 @@ static const char *party_label(const es_params *p, es_party party, int catchment
     return buf;
 }
 
-static void ledger_summary_rows(es_csv_writer *w, const run_data *d, int r)
+static void ledger_summary_rows(es_csv_writer *w, const run_data *d, const es_replication *rep,
+                                int r)
 {
+    (void)r;
     const es_experiment *x = d->x;
     const es_params *p = d->p;
     const es_funding_model *f = x->funding;
     static const char *const sources[] = {"EO", "OW", "ODSP", "none", ""};
     if (!f)
         return; /* no payments: the header alone */
-    const es_ledger *l = &x->reps[r].ledger;
+    const es_ledger *l = &rep->ledger;
     for (int m = 0; m < l->nmonths; m++)
         for (int c = 0; c < l->ncomponents; c++)
             for (int s = 0; s <= l->nstreams; s++)
@@ -128,7 +133,7 @@ static void ledger_summary_rows(es_csv_writer *w, const run_data *d, int r)
                         month_label(p, m, month, sizeof month);
                         es_party from = release ? ES_PARTY_SSM : comp->payer;
                         es_party to = release ? ES_PARTY_PROVIDER : comp->payee;
-                        es_csv_int(w, x->reps[r].number);
+                        es_csv_int(w, rep->number);
                         es_csv_text(w, month);
                         es_csv_text(w, component_name(f, c));
                         es_csv_text(w, release ? "holdback" : es_component_type_names[comp->type]);
@@ -144,11 +149,12 @@ static void ledger_summary_rows(es_csv_writer *w, const run_data *d, int r)
                     }
 }
 
-static void provider_finance_rows(es_csv_writer *w, const run_data *d, int r)
+static void provider_finance_rows(es_csv_writer *w, const run_data *d, const es_replication *rep,
+                                  int r)
 {
-    const es_experiment *x = d->x;
+    (void)r;
     const es_params *p = d->p;
-    const es_finance *fin = &x->reps[r].finance;
+    const es_finance *fin = &rep->finance;
     int provider = 0;
     for (int c = 0; c < p->ncatchments; c++)
         for (int j = 0; j < p->catchments[c].nproviders; j++, provider++) {
@@ -158,7 +164,7 @@ static void provider_finance_rows(es_csv_writer *w, const run_data *d, int r)
                 cash += fin->revenue[cell] - fin->cost[cell];
                 char month[16];
                 month_label(p, m, month, sizeof month);
-                es_csv_int(w, x->reps[r].number);
+                es_csv_int(w, rep->number);
                 es_csv_text(w, month);
                 es_csv_text(w, p->catchments[c].name);
                 es_csv_text(w, p->catchments[c].providers[j].name);
@@ -170,11 +176,13 @@ static void provider_finance_rows(es_csv_writer *w, const run_data *d, int r)
         }
 }
 
-static void full_ledger_rows(es_csv_writer *w, const run_data *d, int r)
+static void full_ledger_rows(es_csv_writer *w, const run_data *d, const es_replication *record,
+                             int r)
 {
+    (void)r;
     const es_params *p = d->p;
     static const char *const sources[] = {"EO", "OW", "ODSP", "none"};
-    FILE *in = d->x->funding ? d->x->reps[r].ledger_rows : NULL;
+    FILE *in = d->x->funding ? record->ledger_rows : NULL;
     if (!in)
         return;
     rewind(in);
@@ -235,11 +243,11 @@ static void open_row(es_csv_writer *w, const uint64_t *cells, uint64_t assisted,
     es_csv_end_row(w);
 }
 
-static void open_by_site_rows(es_csv_writer *w, const run_data *d, int r)
+static void open_by_site_rows(es_csv_writer *w, const run_data *d, const es_replication *rep,
+                              int r)
 {
-    const es_experiment *x = d->x;
     const es_params *p = d->p;
-    const es_open_tables *t = &x->reps[r].open;
+    const es_open_tables *t = &rep->open;
     for (int fy = 0; fy < t->nfiscal_years; fy++) {
         int site = 0;
         for (int c = 0; c < p->ncatchments; c++)
@@ -252,7 +260,7 @@ static void open_by_site_rows(es_csv_writer *w, const run_data *d, int r)
                     char label[24], name[2 * ES_NAME_MAX + 4];
                     fiscal_label(t->first_fiscal_year, fy, label, sizeof label);
                     snprintf(name, sizeof name, "%s / %s", pp->name, pp->sites[k].name);
-                    es_csv_int(w, x->reps[r].number);
+                    es_csv_int(w, rep->number);
                     es_csv_text(w, p->catchments[c].name);
                     es_csv_text(w, label);
                     es_csv_text(w, "ES");
@@ -275,11 +283,10 @@ static const char *region_of_cd(const es_params *p, int cd)
     return c >= 0 ? p->catchments[c].name : "";
 }
 
-static void open_by_cd_rows(es_csv_writer *w, const run_data *d, int r)
+static void open_by_cd_rows(es_csv_writer *w, const run_data *d, const es_replication *rep, int r)
 {
-    const es_experiment *x = d->x;
     const es_params *p = d->p;
-    const es_open_tables *t = &x->reps[r].open;
+    const es_open_tables *t = &rep->open;
     for (int fy = 0; fy < t->nfiscal_years; fy++)
         for (int cd = 0; cd < t->ncds; cd++) {
             uint64_t assisted = t->assisted_cd[(size_t)fy * (size_t)t->ncds + (size_t)cd];
@@ -287,7 +294,7 @@ static void open_by_cd_rows(es_csv_writer *w, const run_data *d, int r)
                 continue;
             char label[24];
             fiscal_label(t->first_fiscal_year, fy, label, sizeof label);
-            es_csv_int(w, x->reps[r].number);
+            es_csv_int(w, rep->number);
             es_csv_text(w, region_of_cd(p, cd));
             es_csv_text(w, label);
             es_csv_text(w, "ES");
@@ -324,8 +331,9 @@ static void kpis_rows(es_csv_writer *w, const run_data *d)
 enum { NEEDS_FUNDING = 1, NEEDS_LEDGER_ROWS = 2 };
 typedef struct run_table {
     const char *name, *columns;
-    void (*whole)(es_csv_writer *w, const run_data *d);           /* a table of the run, or */
-    void (*per_rep)(es_csv_writer *w, const run_data *d, int r); /* rows by replication */
+    void (*whole)(es_csv_writer *w, const run_data *d); /* a table of the run, or */
+    void (*per_rep)(es_csv_writer *w, const run_data *d, const es_replication *rep,
+                    int r); /* rows by replication, of rep = replication r */
     unsigned needs;
 } run_table;
 
@@ -357,16 +365,22 @@ static const run_table run_tables[] = {
 typedef struct table_job {
     const run_table *table;
     const run_data *data;
+    es_rep_cache *cache;
 } table_job;
 
 static int table_rows(es_csv_writer *w, const void *ctx, es_error *err)
 {
-    (void)err;
     const table_job *job = ctx;
+    const es_experiment *x = job->data->x;
     if (job->table->whole)
         job->table->whole(w, job->data);
-    for (int r = 0; job->table->per_rep && r < job->data->x->nreps; r++)
-        job->table->per_rep(w, job->data, r);
+    for (int r = 0; job->table->per_rep && r < x->nreps; r++) {
+        const es_replication *rep;
+        int rc = es_experiment_load(x, r, job->cache, &rep, err);
+        if (rc)
+            return rc;
+        job->table->per_rep(w, job->data, rep, r);
+    }
     return ES_OK;
 }
 
@@ -377,21 +391,29 @@ static int write_tables(const es_experiment *x, const char *folder, es_error *er
 {
     es_aggregate a; /* by key: replications need not record the same measures */
     es_disclosure *masks = calloc((size_t)x->nreps, sizeof *masks);
-    int rc = es_aggregate_build(&a, &x->reps[0].results, sizeof x->reps[0], x->nreps, err);
+    int rc = es_experiment_aggregate(x, &a, err);
     if (!rc && !masks)
         rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory");
+    es_rep_cache cache;
+    es_rep_cache_init(&cache);
     int protected = 0;
-    for (; !rc && protected < x->nreps; protected++)
-        rc = es_disclosure_protect(&masks[protected], &x->reps[protected].open,
-                                   &x->scenario.params, err);
+    const es_replication *rep = NULL;
+    for (; !rc && protected < x->nreps; protected++) {
+        rc = es_experiment_load(x, protected, &cache, &rep, err);
+        if (!rc)
+            rc = es_disclosure_protect(&masks[protected], &rep->open, &x->scenario.params, err);
+    }
+    if (!rc)
+        rc = es_experiment_load(x, 0, &cache, &rep, err);
     run_data d = {.x = x, .p = &x->scenario.params, .agg = &a, .masks = masks};
-    unsigned has = (x->funding ? NEEDS_FUNDING : 0) | (x->reps[0].ledger_rows ? NEEDS_LEDGER_ROWS : 0);
+    unsigned has = (x->funding ? NEEDS_FUNDING : 0) | (!rc && rep->ledger_rows ? NEEDS_LEDGER_ROWS : 0);
     for (size_t i = 0; !rc && i < sizeof run_tables / sizeof run_tables[0]; i++) {
         const run_table *t = &run_tables[i];
         if ((t->needs & has) == t->needs)
             rc = es_csv_write_table(folder, t->name, t->columns, table_rows,
-                                    &(table_job){.table = t, .data = &d}, err);
+                                    &(table_job){.table = t, .data = &d, .cache = &cache}, err);
     }
+    es_rep_cache_free(&cache);
     for (int r = 0; r < protected; r++)
         es_disclosure_destroy(&masks[r]);
     free(masks);

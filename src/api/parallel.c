@@ -94,7 +94,7 @@ int es_parallel_exchange(es_experiment *x, int first, int last, int failed_index
         es_text buf = {0};
         uint64_t status_and_len[2] = {ES_OK, 0};
         if (owner == rank) {
-            status_and_len[0] = (uint64_t)es_replication_pack(&x->reps[i], &buf);
+            status_and_len[0] = (uint64_t)es_experiment_pack(x, i, &buf);
             status_and_len[1] = buf.n;
         }
         MPI_Bcast(status_and_len, 2, MPI_UINT64_T, owner, MPI_COMM_WORLD);
@@ -126,6 +126,8 @@ int es_parallel_exchange(es_experiment *x, int first, int last, int failed_index
         size_t used;
         rc = es_replication_unpack(&x->reps[i], data, len, &used, err);
         free(data);
+        if (!rc)
+            rc = es_experiment_keep(x, i, err);
     }
     /* every rank goes on only if every rank has every replication */
     int worst;

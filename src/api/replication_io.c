@@ -260,9 +260,9 @@ int es_replication_unpack(es_replication *rep, const char *data, size_t len, siz
         } else {
             rep->ledger_rows = tmpfile();
             if (!rep->ledger_rows || fwrite(r.p, 1, (size_t)rows, rep->ledger_rows) != rows) {
+                int rc = es_temp_file_error(err, "a temporary ledger file");
                 es_replication_destroy(rep);
-                es_error_set(err, ES_EIO, NULL, 0, "cannot write a temporary ledger file");
-                return ES_EIO;
+                return rc;
             }
             r.p += rows;
         }

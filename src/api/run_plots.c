@@ -43,20 +43,28 @@ static int start(es_plot_batch *batch, const char *plots, plot_input *in, const 
     return es_plot_start(batch, &pl, plots, err);
 }
 
-/* Mean over replications of a monthly measure, for every month. */
-static void monthly_means(const es_experiment *x, const char *measure, const char *group,
-                          double *out, int nmonths)
+/* Means over replications of n monthly series (measures[k], groups[k]), for every month:
+ * column k of out (nmonths each).  Each replication is read once. */
+static int monthly_means(const es_experiment *x, int n, const char *const *measures,
+                         const char *const *groups, double *out, int nmonths, es_error *err)
 {
-    memset(out, 0, (size_t)nmonths * sizeof *out);
-    for (int r = 0; r < x->nreps; r++) {
-        const es_results *res = &x->reps[r].results;
-        for (size_t i = 0; i < res->n; i++) {
-            const es_obs *o = &res->obs[i];
-            if (o->month >= 0 && o->month < nmonths && strcmp(o->measure, measure) == 0 &&
-                strcmp(o->group, group) == 0)
-                out[o->month] += o->value / x->nreps;
-        }
+    memset(out, 0, (size_t)nmonths * (size_t)n * sizeof *out);
+    es_rep_cache cache;
+    es_rep_cache_init(&cache);
+    int rc = ES_OK;
+    for (int r = 0; r < x->nreps && !rc; r++) {
+        const es_replication *rep;
+        rc = es_experiment_load(x, r, &cache, &rep, err);
+        for (int k = 0; k < n && !rc; k++)
+            for (size_t i = 0; i < rep->results.n; i++) {
+                const es_obs *o = &rep->results.obs[i];
+                if (o->month >= 0 && o->month < nmonths && strcmp(o->measure, measures[k]) == 0 &&
+                    strcmp(o->group, groups[k]) == 0)
+                    out[(size_t)k * (size_t)nmonths + (size_t)o->month] += o->value / x->nreps;
+            }
     }
+    es_rep_cache_free(&cache);
+    return rc;
 }
 
 /* Three monthly series (group all), one line each, drawn with plots/NAME.gp. */
@@ -70,8 +78,12 @@ static int monthly_lines(const es_experiment *x, const char *plots, plot_input *
     double *col = malloc((size_t)n * 3 * sizeof *col);
     if (!col)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    for (int k = 0; k < 3; k++)
-        monthly_means(x, measures[k], "all", col + k * n, n);
+    static const char *const all[3] = {"all", "all", "all"};
+    int rc = monthly_means(x, 3, measures, all, col, n, err);
+    if (rc) {
+        free(col);
+        return rc;
+    }
     for (int m = 0; m < n; m++) {
         char month[16];
         es_month_label(p->start_year, p->start_month, m, month, sizeof month);
@@ -108,8 +120,16 @@ static int intake_by_stream(const es_experiment *x, const char *plots, plot_inpu
     double *col = malloc((size_t)n * (size_t)p->nstreams * sizeof *col);
     if (!col)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    for (int s = 0; s < p->nstreams; s++)
-        monthly_means(x, "arrivals", p->streams[s].name, col + (size_t)s * (size_t)n, n);
+    const char *arrivals[ES_MAX_STREAMS], *streams[ES_MAX_STREAMS];
+    for (int s = 0; s < p->nstreams; s++) {
+        arrivals[s] = "arrivals";
+        streams[s] = p->streams[s].name;
+    }
+    int rc = monthly_means(x, p->nstreams, arrivals, streams, col, n, err);
+    if (rc) {
+        free(col);
+        return rc;
+    }
     es_text *t = &in->data;
     for (int s = 0; s < p->nstreams; s++)
         es_strings_printf(&in->keys, "Stream %s", p->streams[s].name);
@@ -232,24 +252,38 @@ static int outcomes_by_cd(const es_experiment *x, const char *plots, plot_input 
                          es_plot_batch *batch, es_error *err)
 {
     const es_params *p = &x->scenario.params;
-    int ncds = x->reps[0].open.ncds;
-    cd_row *rows = malloc((size_t)(ncds > 0 ? ncds : 1) * sizeof *rows);
-    if (!rows)
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
-    int n = 0;
-    for (int cd = 0; cd < ncds; cd++) {
-        es_tally rate;
-        es_tally_reset(&rate);
-        double closed_all = 0.0;
-        for (int r = 0; r < x->nreps; r++) {
+    es_rep_cache cache;
+    es_rep_cache_init(&cache);
+    const es_replication *rep;
+    int rc = es_experiment_load(x, 0, &cache, &rep, err);
+    int ncds = rc ? 0 : rep->open.ncds;
+    size_t room = (size_t)(ncds > 0 ? ncds : 1);
+    cd_row *rows = malloc(room * sizeof *rows);
+    es_tally *rate = malloc(room * sizeof *rate);
+    double *closed_all = calloc(room, sizeof *closed_all);
+    if (!rc && (!rows || !rate || !closed_all))
+        rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory drawing plots");
+    for (int cd = 0; !rc && cd < ncds; cd++)
+        es_tally_reset(&rate[cd]);
+    for (int r = 0; r < x->nreps && !rc; r++) { /* each replication read once */
+        rc = es_experiment_load(x, r, &cache, &rep, err);
+        for (int cd = 0; cd < ncds && !rc; cd++) {
             double closed;
-            double v = cd_exit_rate(&x->reps[r].open, cd, &closed);
-            closed_all += closed;
-            es_tally_add(&rate, v);
+            double v = cd_exit_rate(&rep->open, cd, &closed);
+            closed_all[cd] += closed;
+            es_tally_add(&rate[cd], v);
         }
-        if (closed_all == 0.0)
-            continue; /* a division outside the scenario's catchments */
-        rows[n++] = (cd_row){cd, es_tally_mean(&rate), es_tally_ci_halfwidth(&rate, 0.95)};
+    }
+    es_rep_cache_free(&cache);
+    int n = 0;
+    for (int cd = 0; cd < ncds && !rc; cd++)
+        if (closed_all[cd] != 0.0) /* else a division outside the scenario's catchments */
+            rows[n++] = (cd_row){cd, es_tally_mean(&rate[cd]), es_tally_ci_halfwidth(&rate[cd], 0.95)};
+    free(rate);
+    free(closed_all);
+    if (rc) {
+        free(rows);
+        return rc;
     }
     qsort(rows, (size_t)n, sizeof *rows, by_rate);
     for (int i = 0; i < n; i++) {

@@ -61,7 +61,7 @@ int es_slice_write(const es_experiment *x, const char *folder, es_error *err)
     es_text_printf(&t, "data\n");
     int rc = ES_OK;
     for (int r = 0; !rc && r < x->nreps; r++)
-        rc = es_replication_pack(&x->reps[r], &t);
+        rc = es_experiment_pack(x, r, &t);
     if (!rc && t.failed)
         rc = ES_ENOMEM;
     char path[1200];
@@ -318,6 +318,8 @@ static int unpack_slice(es_experiment *x, const slice *s, es_error *err)
         if (rep->number != k)
             return es_error_set(err, ES_EINVAL, s->path, 0,
                                 "holds replication %u where %u was expected", rep->number, k);
+        if ((rc = es_experiment_keep(x, (int)k - 1, err)) != ES_OK)
+            return rc;
     }
     if (pos != s->len)
         return es_error_set(err, ES_EINVAL, s->path, 0, "has %zu bytes after its last replication",
@@ -367,6 +369,8 @@ int es_merge_load(es_experiment *x, const char *const *dirs, int ndirs, const ch
         if (!x->reps)
             rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for %d replications",
                               sl[0].total);
+        else if (sl[0].total > ES_SPILL_ABOVE)
+            rc = es_spill_start(x, sl[0].total, err);
     }
     for (int i = 0; !rc && i < ndirs; i++)
         rc = unpack_slice(x, &sl[i], err);

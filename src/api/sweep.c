@@ -65,10 +65,9 @@ static int run_point(es_sweep *sw, es_scenario *scn, const char *scenario_path, 
         es_experiment_destroy(&x);
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep");
     }
-    for (int r = 0; r < x.nreps; r++) { /* keep the measures, free the rest */
-        pt->results[r] = x.reps[r].results;
-        es_results_init(&x.reps[r].results);
-    }
+    int kept = ES_OK;
+    for (int r = 0; r < x.nreps && !kept; r++) /* keep the whole-run measures, free the rest */
+        kept = es_experiment_whole_run(&x, r, &pt->results[r]);
     sw->has_funding = x.funding != NULL;
     sw->wall_seconds += x.wall_seconds;
     if (sw->npoints == 1)
@@ -80,7 +79,7 @@ static int run_point(es_sweep *sw, es_scenario *scn, const char *scenario_path, 
     sw->command = opt->command;
     snprintf(sw->scenario_name, sizeof sw->scenario_name, "%s", scn->params.name);
     es_experiment_destroy(&x);
-    return ES_OK;
+    return kept ? es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep") : ES_OK;
 }
 
 int es_sweep_run(es_sweep *sw, const char *scenario_path, const es_run_options *opt, es_error *err)
