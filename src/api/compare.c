@@ -62,6 +62,23 @@ static int expected_net_revenue(const es_experiment *x, const es_funding_model *
     return rc;
 }
 
+/* A heap copy (~1 MB: not on the stack, so compare is reentrant) of the scenario priced by
+ * model i, providers not responding to prices; NULL with err set when out of memory. */
+static es_scenario *with_model_of(const es_comparison *c, const es_scenario *s, int i,
+                                  es_error *err)
+{
+    es_scenario *w = malloc(sizeof *w);
+    if (!w) {
+        es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for a funding model's scenario");
+        return NULL;
+    }
+    *w = *s;
+    w->has_funding = 1;
+    w->funding = c->models[i];
+    w->params.behaviour.enabled = false;
+    return w;
+}
+
 /* Runs arm i as it is, or the scenario under model i (after its accounting run, in a
  * behavioural comparison, unless `priced`: the accounting runs were priced together already). */
 static int run_model(es_comparison *c, int i, bool priced, const es_run_options *opt,
@@ -75,13 +92,9 @@ static int run_model(es_comparison *c, int i, bool priced, const es_run_options 
     snprintf(what, sizeof what, "%s", c->names[i]);
     if (c->arms)
         return es_experiment_run(&c->runs[i], c->scenarios[i], &told, err);
-    es_scenario *with_model = malloc(sizeof *with_model); /* ~1 MB: on the heap, reentrant */
+    es_scenario *with_model = with_model_of(c, c->scenarios[i], i, err);
     if (!with_model)
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for a funding model's scenario");
-    *with_model = *c->scenarios[i];
-    with_model->has_funding = 1;
-    with_model->funding = c->models[i];
-    with_model->params.behaviour.enabled = false;
+        return err->status;
     if (c->behavioural) {
         int rc = priced ? ES_OK : es_experiment_run(&c->accounting[i], with_model, opt, err);
         if (!rc)
@@ -107,19 +120,11 @@ static int run_model(es_comparison *c, int i, bool priced, const es_run_options 
 static int run_priced(es_comparison *c, es_experiment *xs, const es_scenario *s, int n,
                       const es_run_options *opt, es_error *err)
 {
-    es_scenario *with_model[ES_MAX_COMPARED] = {0}; /* ~1 MB each: on the heap, reentrant */
+    es_scenario *with_model[ES_MAX_COMPARED] = {0};
     int rc = ES_OK;
-    for (int i = 0; i < n && !rc; i++) {
-        with_model[i] = malloc(sizeof *with_model[i]);
-        if (!with_model[i]) {
-            rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for a funding model's scenario");
-            break;
-        }
-        *with_model[i] = *s;
-        with_model[i]->has_funding = 1;
-        with_model[i]->funding = c->models[i];
-        with_model[i]->params.behaviour.enabled = false;
-    }
+    for (int i = 0; i < n && !rc; i++)
+        if (!(with_model[i] = with_model_of(c, s, i, err)))
+            rc = err->status;
     if (!rc) {
         c->nmodels = n;
         char what[96];

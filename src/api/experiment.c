@@ -103,15 +103,8 @@ static int price_finish(pricing *pr, es_replication *rep, const es_params *p,
 
 int es_replication_run_priced(es_replication *const *reps, int n, const es_params *p,
                               const es_funding_model *const *models, unsigned number,
-                              bool full_ledger, es_error *err)
-{
-    return es_replication_run_told(reps, n, p, models, number, full_ledger, NULL, NULL, err);
-}
-
-int es_replication_run_told(es_replication *const *reps, int n, const es_params *p,
-                            const es_funding_model *const *models, unsigned number,
-                            bool full_ledger, void (*on_progress)(void *ctx, double fraction),
-                            void *progress_ctx, es_error *err)
+                              bool full_ledger, void (*on_progress)(void *ctx, double fraction),
+                              void *progress_ctx, es_error *err)
 {
     pricing pr[ES_MAX_PRICED];
     memset(pr, 0, sizeof pr);
@@ -167,7 +160,7 @@ int es_replication_run_told(es_replication *const *reps, int n, const es_params 
 int es_replication_run(es_replication *rep, const es_params *p, const es_funding_model *f,
                        unsigned number, bool full_ledger, es_error *err)
 {
-    return es_replication_run_priced(&rep, 1, p, &f, number, full_ledger, err);
+    return es_replication_run_priced(&rep, 1, p, &f, number, full_ledger, NULL, NULL, err);
 }
 
 void es_replication_destroy(es_replication *rep)
@@ -196,6 +189,7 @@ typedef struct worker_shared {
     int first, last; /* replications [first, last) of this batch, 0-based */
     int rank, ranks; /* this rank runs first + rank, first + rank + ranks, ... */
     int mine;        /* how many that is */
+    int nworkers;    /* threads running them, each with its slot in part[] */
     atomic_int next; /* of mine */
     atomic_int done;
     atomic_int failed;
@@ -222,7 +216,7 @@ static void tell_progress(worker_shared *w, bool finished)
                    1e-9 * (double)(now.tv_nsec - w->last_told.tv_nsec);
     if (finished || since >= 0.2) {
         double done = atomic_load(&w->done);
-        for (int t = 0; t < ES_MAX_WORKERS; t++)
+        for (int t = 0; t < w->nworkers; t++)
             done += atomic_load(&w->part[t]) / 1000.0;
         const char *what = w->opt->progress_what;
         essim_progress p = {.phase = ESSIM_PHASE_SIMULATING, .what = what ? what : "",
@@ -259,9 +253,9 @@ static void *worker(void *arg)
             reps[m] = &w->xs[m].reps[i];
             models[m] = w->xs[m].funding;
         }
-        int rc = es_replication_run_told(reps, w->nx, &w->xs[0].scenario.params, models,
-                                         w->xs[0].first_number + (unsigned)i, w->full_ledger,
-                                         told ? on_replication_progress : NULL, ws, &err);
+        int rc = es_replication_run_priced(reps, w->nx, &w->xs[0].scenario.params, models,
+                                           w->xs[0].first_number + (unsigned)i, w->full_ledger,
+                                           told ? on_replication_progress : NULL, ws, &err);
         for (int m = 0; m < w->nx && !rc; m++)
             rc = es_experiment_keep(&w->xs[m], i, &err);
         if (rc) {
@@ -299,7 +293,8 @@ static int run_batch(es_experiment *xs, int nx, int first, int last, int jobs,
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory starting the workers");
     }
     *w = (worker_shared){.xs = xs, .nx = nx, .full_ledger = opt->full_ledger, .opt = opt,
-                         .first = first, .last = last, .rank = rank, .ranks = ranks, .mine = mine};
+                         .first = first, .last = last, .rank = rank, .ranks = ranks, .mine = mine,
+                         .nworkers = jobs > 0 ? jobs : 1};
     atomic_init(&w->next, 0);
     atomic_init(&w->done, 0);
     atomic_init(&w->failed, 0);

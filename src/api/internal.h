@@ -153,18 +153,14 @@ int es_replication_run(es_replication *rep, const es_params *p, const es_funding
 
 /* Runs one replication and prices it under n funding models (models[k] NULL: no payments),
  * one record each: the same model events, results and open-data counts in every record, each
- * model's ledger, cash and spend measures in its own.  The records can be destroyed whatever
- * it returns. */
+ * model's ledger, cash and spend measures in its own.  on_progress (when not NULL) is told the
+ * share of the horizon simulated, as es_model_set_progress does.  The records can be
+ * destroyed whatever it returns. */
 #define ES_MAX_PRICED 8
 int es_replication_run_priced(es_replication *const *reps, int n, const es_params *p,
                               const es_funding_model *const *models, unsigned number,
-                              bool full_ledger, es_error *err);
-/* The same, telling on_progress (when not NULL) the share of the horizon simulated, as
- * es_model_set_progress does. */
-int es_replication_run_told(es_replication *const *reps, int n, const es_params *p,
-                            const es_funding_model *const *models, unsigned number,
-                            bool full_ledger, void (*on_progress)(void *ctx, double fraction),
-                            void *progress_ctx, es_error *err);
+                              bool full_ledger, void (*on_progress)(void *ctx, double fraction),
+                              void *progress_ctx, es_error *err);
 void es_replication_destroy(es_replication *rep);
 
 /* Slices: the replications of a run with --replication-range, saved as FOLDER/slice.essim
