@@ -3,8 +3,9 @@
 # (scenarios/muskoka-kawarthas.cfg, 90 days) with 100 and with 1,000 replications on 2 threads,
 # bench/stub standing in for gnuplot; prints both, the growth per replication and their ratio
 # (target: flat, <= 1.2x).  A run that may hold more than 32 replications keeps each finished one
-# on disk and only its whole-run values in memory (docs/experiments.md, "How replications are
-# kept"), so what is left to grow is those values and the summary's table of them.
+# on disk, its whole-run values too, and tallies the summary as it reads them back
+# (docs/experiments.md, "How replications are kept"), so what is left to grow is a small record
+# per replication.
 # Usage: bench/memory.sh [ESSIM] [SMALL] [LARGE]   (defaults: build/essim, 100, 1000)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -55,7 +55,7 @@ static int grow_rows(es_aggregate *a)
 {
     size_t cap = a->cap ? 2 * a->cap : 256;
     if (es_resize(&a->rows, cap, sizeof *a->rows) ||
-        es_resize(&a->values, cap * (size_t)a->nreps, sizeof *a->values))
+        (a->paired && es_resize(&a->values, cap * (size_t)a->nreps, sizeof *a->values)))
         return ES_ENOMEM;
     a->cap = cap;
     return ES_OK;
@@ -77,11 +77,25 @@ static int add_row(es_aggregate *a, const es_obs *o, int occurrence, size_t *row
     es_aggregate_row *r = &a->rows[a->n];
     *r = (es_aggregate_row){.measure = names, .group = names + lm, .occurrence = occurrence,
                             .def = es_measure_find(o->measure, ES_MEASURE_RUN), .last_rep = -1};
-    for (int k = 0; k < a->nreps; k++)
+    es_tally_reset(&r->tally);
+    for (int k = 0; a->paired && k < a->nreps; k++)
         a->values[a->n * (size_t)a->nreps + (size_t)k] = NAN;
     a->slots[slot_of(a, o->measure, o->group, occurrence)] = a->n + 1;
     *row = a->n++;
     return ES_OK;
+}
+
+/* The replications after the row's last value and before `upto` have none: zero where the
+ * measures table says nothing happened, added to the tally in replication order. */
+static void fill_missing(es_aggregate *a, es_aggregate_row *r, int upto)
+{
+    if (!r->def || r->def->missing != ES_MEASURE_MISSING_ZERO)
+        return;
+    for (int k = r->last_rep + 1; k < upto; k++) {
+        es_tally_add(&r->tally, 0.0);
+        if (a->paired)
+            a->values[(size_t)(r - a->rows) * (size_t)a->nreps + (size_t)k] = 0.0;
+    }
 }
 
 static int add_replication(es_aggregate *a, const es_results *res, int rep)
@@ -104,30 +118,27 @@ static int add_replication(es_aggregate *a, const es_results *res, int rep)
                 break;
             occurrence++;
         }
-        a->rows[row].last_rep = rep;
-        a->values[row * (size_t)a->nreps + (size_t)rep] = o->value;
+        es_aggregate_row *r = &a->rows[row];
+        fill_missing(a, r, rep);
+        r->last_rep = rep;
+        if (isnan(o->value)) { /* no value after all: the missing rule, as for one not recorded */
+            if (r->def && r->def->missing == ES_MEASURE_MISSING_ZERO) {
+                es_tally_add(&r->tally, 0.0);
+                if (a->paired)
+                    a->values[row * (size_t)a->nreps + (size_t)rep] = 0.0;
+            }
+            continue;
+        }
+        es_tally_add(&r->tally, o->value);
+        if (a->paired)
+            a->values[row * (size_t)a->nreps + (size_t)rep] = o->value;
     }
     return ES_OK;
 }
 
-/* A replication without a value: zero where the measures table says nothing happened. */
-static void apply_missing_rule(es_aggregate *a)
+void es_aggregate_begin(es_aggregate *a, int nreps, bool paired)
 {
-    for (size_t i = 0; i < a->n; i++) {
-        const es_measure *def = a->rows[i].def;
-        if (!def || def->missing != ES_MEASURE_MISSING_ZERO)
-            continue;
-        for (int k = 0; k < a->nreps; k++) {
-            double *v = &a->values[i * (size_t)a->nreps + (size_t)k];
-            if (isnan(*v))
-                *v = 0.0;
-        }
-    }
-}
-
-void es_aggregate_begin(es_aggregate *a, int nreps)
-{
-    *a = (es_aggregate){.nreps = nreps};
+    *a = (es_aggregate){.nreps = nreps, .paired = paired};
 }
 
 int es_aggregate_add(es_aggregate *a, int r, const es_results *res, es_error *err)
@@ -139,13 +150,14 @@ int es_aggregate_add(es_aggregate *a, int r, const es_results *res, es_error *er
 
 void es_aggregate_end(es_aggregate *a)
 {
-    apply_missing_rule(a);
+    for (size_t i = 0; i < a->n; i++)
+        fill_missing(a, &a->rows[i], a->nreps);
 }
 
 int es_aggregate_build(es_aggregate *a, const es_results *first, size_t stride, int nreps,
                        es_error *err)
 {
-    es_aggregate_begin(a, nreps);
+    es_aggregate_begin(a, nreps, true);
     for (int r = 0; r < nreps; r++) {
         const es_results *res = (const es_results *)((const char *)first + (size_t)r * stride);
         if (es_aggregate_add(a, r, res, err))
@@ -175,12 +187,7 @@ long es_aggregate_find(const es_aggregate *a, const char *measure, const char *g
 
 void es_aggregate_tally(const es_aggregate *a, size_t row, es_tally *t)
 {
-    es_tally_reset(t);
-    for (int k = 0; k < a->nreps; k++) {
-        double v = a->values[row * (size_t)a->nreps + (size_t)k];
-        if (!isnan(v))
-            es_tally_add(t, v);
-    }
+    *t = a->rows[row].tally;
 }
 
 int es_aggregate_difference(const es_aggregate *a, size_t row, const es_aggregate *base,

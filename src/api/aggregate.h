@@ -23,26 +23,33 @@ typedef struct es_aggregate_row {
     int occurrence;
     const es_measure *def; /* NULL when the measures table does not declare it */
     int last_rep;          /* while building: the last replication that recorded the key */
+    es_tally tally;        /* its values over the replications that have one (after the missing
+                            * rule), added in replication order as they come */
 } es_aggregate_row;
 
 typedef struct es_aggregate {
     es_aggregate_row *rows;
     size_t n, cap;
     int nreps;
-    double *values; /* rows x nreps, row-major; NAN where a replication has no value */
+    bool paired;
+    /* rows x nreps, row-major, NAN where a replication has no value; only when begun `paired`
+     * (paired differences read them), else NULL: memory does not grow with replications */
+    double *values;
     size_t *slots;  /* open-addressing index of rows by key: row + 1, 0 for empty */
     size_t nslots;
 } es_aggregate;
 
 /* Indexes the whole-run observations of nreps replications: the results of replication r are
  * at (const char *)first + r * stride (es_replication.results or an array of es_results).
- * ES_ENOMEM when out of memory; es_aggregate_free is safe after any return. */
+ * Keeps every value (paired).  ES_ENOMEM when out of memory; es_aggregate_free is safe after
+ * any return. */
 int es_aggregate_build(es_aggregate *a, const es_results *first, size_t stride, int nreps,
                        es_error *err);
 void es_aggregate_free(es_aggregate *a);
 /* The same, a replication at a time (when they are read back one by one): begin, then add
- * replications 0 .. nreps - 1 in order, then end.  es_aggregate_add fails with ES_ENOMEM. */
-void es_aggregate_begin(es_aggregate *a, int nreps);
+ * replications 0 .. nreps - 1 in order, then end.  es_aggregate_add fails with ES_ENOMEM.
+ * Unless `paired`, only each row's tally is kept (es_aggregate_difference needs paired). */
+void es_aggregate_begin(es_aggregate *a, int nreps, bool paired);
 int es_aggregate_add(es_aggregate *a, int r, const es_results *res, es_error *err);
 void es_aggregate_end(es_aggregate *a);
 
@@ -52,7 +59,7 @@ long es_aggregate_find(const es_aggregate *a, const char *measure, const char *g
 void es_aggregate_tally(const es_aggregate *a, size_t row, es_tally *t);
 /* Paired differences, replication by replication, of row (of a) minus the same key in base;
  * replications where either side has no value are left out.  -1 when base never records the
- * key, else 0. */
+ * key, else 0.  Both must be paired. */
 int es_aggregate_difference(const es_aggregate *a, size_t row, const es_aggregate *base,
                             es_tally *t);
 

@@ -330,7 +330,7 @@ static int write_summaries(const es_comparison *c, const char *dir, es_error *er
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory summarising the models");
     int rc = ES_OK;
     for (int m = 0; !rc && m < c->nmodels; m++)
-        rc = es_experiment_aggregate(&c->runs[m], &ms.agg[m], err);
+        rc = es_experiment_aggregate(&c->runs[m], &ms.agg[m], true, err);
     /* the first column names what was compared: funding models, or arms */
     if (!rc)
         rc = es_csv_write_table(dir, "comparison.csv",

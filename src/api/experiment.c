@@ -173,9 +173,7 @@ void es_replication_destroy(es_replication *rep)
         fclose(rep->ledger_rows);
     rep->ledger_rows = NULL;
     free(rep->whole_key);
-    free(rep->whole_value);
     rep->whole_key = NULL;
-    rep->whole_value = NULL;
     rep->nwhole = 0;
 }
 

@@ -45,10 +45,9 @@ typedef struct es_replication {
     uint64_t events;
     uint64_t event_fingerprint; /* hash of every model event, in order */
     /* kept on disk (api/spill.c): its whole-run observations, in their order, as keys of the
-     * experiment's table of (measure, group) (NULL: the sequence most share) and values;
-     * results is then empty */
+     * experiment's table of (measure, group) (NULL: the sequence most share); their values
+     * follow its packed bytes in the file; results is then empty */
     uint32_t *whole_key;
-    double *whole_value;
     size_t nwhole;
 } es_replication;
 
@@ -74,10 +73,10 @@ typedef struct es_experiment {
 
 /* Keeping replications (api/spill.c).  An experiment that may hold more than ES_SPILL_ABOVE
  * replications (or run with spill_always) keeps each on disk once it is finished: the record in
- * reps[r] keeps its number, events, fingerprint and whole-run values (what aggregation, the
- * stopping rule and paired differences read), each a key of a table the experiment shares and
- * a double, and loses everything else (monthly observations, ledger, finance, open-data tables,
- * ledger rows).  Whole-run values are read through es_experiment_value, _whole_run and
+ * reps[r] keeps its number, events, fingerprint and the keys of its whole-run values (what
+ * aggregation, the stopping rule and paired differences read; usually one sequence all share),
+ * and loses everything else (the values themselves, which follow the packed replication in the
+ * file, monthly observations, ledger, finance, open-data tables, ledger rows).  Whole-run values are read through es_experiment_value, _whole_run and
  * _aggregate.  Whoever reads those goes through
  * es_experiment_load, which gives the record itself when it is whole, or the replication read
  * back into the cache (kept there while the same r is asked for again). */
@@ -88,14 +87,17 @@ int es_spill_start(es_experiment *x, int cap, es_error *err);
 int es_temp_file_error(es_error *err, const char *what);
 void es_spill_free(es_experiment *x);
 /* Replication r's whole-run value of (measure, group), whether kept on disk or not: 0, or -1
- * when it has none (as es_results_get). */
+ * when it has none (as es_results_get) or a kept replication's value cannot be read back. */
 int es_experiment_value(const es_experiment *x, int r, const char *measure, const char *group,
                         double *value);
-/* Appends replication r's whole-run observations to out: ES_OK or ES_ENOMEM. */
+/* Appends replication r's whole-run observations to out: ES_OK, ES_ENOMEM, or ES_EIO when a
+ * kept replication's values cannot be read back. */
 int es_experiment_whole_run(const es_experiment *x, int r, es_results *out);
-/* Aggregates the whole-run observations of x's replications by key (api/aggregate.h). */
+/* Aggregates the whole-run observations of x's replications by key (api/aggregate.h), keeping
+ * every value when `paired` (for paired differences), else only each key's tally. */
 struct es_aggregate;
-int es_experiment_aggregate(const es_experiment *x, struct es_aggregate *a, es_error *err);
+int es_experiment_aggregate(const es_experiment *x, struct es_aggregate *a, bool paired,
+                            es_error *err);
 /* Called once a replication is finished (from any worker thread, each its own r): writes it to
  * disk and shrinks reps[r], when x keeps replications on disk; else does nothing. */
 int es_experiment_keep(es_experiment *x, int r, es_error *err);

@@ -391,7 +391,7 @@ static int write_tables(const es_experiment *x, const char *folder, es_error *er
 {
     es_aggregate a; /* by key: replications need not record the same measures */
     es_disclosure *masks = calloc((size_t)x->nreps, sizeof *masks);
-    int rc = es_experiment_aggregate(x, &a, err);
+    int rc = es_experiment_aggregate(x, &a, false, err);
     if (!rc && !masks)
         rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory");
     es_rep_cache cache;

@@ -124,16 +124,16 @@ static int intern(es_spill *sp, const char *measure, const char *group, size_t h
     return ES_OK;
 }
 
-/* Copies the whole-run observations of rep->results into its compact keys and values. */
-static int keep_whole_run(es_spill *sp, es_replication *rep)
+/* Gives rep the compact keys of the whole-run observations of rep->results and appends their
+ * values, in the same order, to t (they follow the packed replication on disk). */
+static int keep_whole_run(es_spill *sp, es_replication *rep, es_text *t)
 {
     const es_results *res = &rep->results;
     size_t n = 0;
     for (size_t i = 0; i < res->n; i++)
         n += res->obs[i].month == ES_RESULTS_WHOLE_RUN;
     rep->whole_key = malloc((n ? n : 1) * sizeof *rep->whole_key);
-    rep->whole_value = malloc((n ? n : 1) * sizeof *rep->whole_value);
-    if (!rep->whole_key || !rep->whole_value)
+    if (!rep->whole_key)
         return ES_ENOMEM;
     int rc = ES_OK;
     size_t hint = 0;
@@ -144,10 +144,12 @@ static int keep_whole_run(es_spill *sp, es_replication *rep)
             continue;
         uint32_t key = 0;
         rc = intern(sp, o->measure, o->group, hint, &key);
-        rep->whole_key[rep->nwhole] = key;
-        rep->whole_value[rep->nwhole++] = o->value;
+        rep->whole_key[rep->nwhole++] = key;
+        es_text_append(t, (const char *)&o->value, sizeof o->value);
         hint = (size_t)key + 1;
     }
+    if (!rc && t->failed)
+        rc = ES_ENOMEM;
     if (!rc && !sp->common) {
         sp->common = rep->whole_key;
         sp->ncommon = rep->nwhole;
@@ -195,27 +197,27 @@ int es_experiment_keep(es_experiment *x, int r, es_error *err)
                                             : "cannot read replication %u's ledger rows back",
                             rep->number);
     }
-    size_t len = t.n;
+    size_t len = t.n; /* the whole-run values follow */
+    if (keep_whole_run(sp, rep, &t)) {
+        es_text_free(&t);
+        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory keeping replication %u",
+                            rep->number);
+    }
     pthread_mutex_lock(&sp->lock);
     off_t at = sp->end;
-    sp->end += (off_t)len;
+    sp->end += (off_t)t.n;
     pthread_mutex_unlock(&sp->lock);
-    rc = write_at(fileno(sp->file), t.s, len, at);
+    rc = write_at(fileno(sp->file), t.s, t.n, at);
     es_text_free(&t);
     if (rc)
         return es_error_set(err, rc, NULL, 0, "cannot write replication %u to a temporary file",
-                            rep->number);
-    if (keep_whole_run(sp, rep))
-        return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory keeping replication %u",
                             rep->number);
     sp->offset[r] = at;
     sp->length[r] = len;
     es_replication compact = {.number = rep->number, .events = rep->events,
                               .event_fingerprint = rep->event_fingerprint,
-                              .whole_key = rep->whole_key, .whole_value = rep->whole_value,
-                              .nwhole = rep->nwhole};
+                              .whole_key = rep->whole_key, .nwhole = rep->nwhole};
     rep->whole_key = NULL;
-    rep->whole_value = NULL;
     es_replication_destroy(rep); /* the rest is on disk */
     *rep = compact;
     return ES_OK;
@@ -294,6 +296,23 @@ int es_experiment_load(const es_experiment *x, int r, es_rep_cache *c, const es_
     return ES_OK;
 }
 
+/* Reads n whole-run values of kept replication r, from its i-th, into v. */
+static int read_values(const es_spill *sp, int r, size_t i, size_t n, double *v)
+{
+    off_t at = sp->offset[r] + (off_t)sp->length[r] + (off_t)(i * sizeof *v);
+    size_t left = n * sizeof *v;
+    char *p = (char *)v;
+    while (left > 0) {
+        ssize_t got = pread(fileno(sp->file), p, left, at);
+        if (got <= 0)
+            return ES_EIO;
+        p += got;
+        at += got;
+        left -= (size_t)got;
+    }
+    return ES_OK;
+}
+
 int es_experiment_value(const es_experiment *x, int r, const char *measure, const char *group,
                         double *value)
 {
@@ -301,10 +320,8 @@ int es_experiment_value(const es_experiment *x, int r, const char *measure, cons
     if (!spilled(x, r))
         return es_results_get(&rep->results, measure, group, value);
     for (size_t i = 0; i < rep->nwhole; i++)
-        if (key_is(key_name(x->spill, rep, i), measure, group)) {
-            *value = rep->whole_value[i];
-            return 0;
-        }
+        if (key_is(key_name(x->spill, rep, i), measure, group))
+            return read_values(x->spill, r, i, 1, value) ? -1 : 0;
     return -1;
 }
 
@@ -320,18 +337,22 @@ int es_experiment_whole_run(const es_experiment *x, int r, es_results *out)
         }
         return ES_OK;
     }
-    for (size_t i = 0; i < rep->nwhole; i++) {
+    double *v = malloc((rep->nwhole ? rep->nwhole : 1) * sizeof *v);
+    if (!v)
+        return ES_ENOMEM;
+    int rc = read_values(x->spill, r, 0, rep->nwhole, v);
+    for (size_t i = 0; !rc && i < rep->nwhole; i++) {
         const char *key = key_name(x->spill, rep, i);
-        if (es_results_add(out, key, key + strlen(key) + 1, ES_RESULTS_WHOLE_RUN,
-                           rep->whole_value[i]))
-            return ES_ENOMEM; /* names that fitted once fit again */
+        if (es_results_add(out, key, key + strlen(key) + 1, ES_RESULTS_WHOLE_RUN, v[i]))
+            rc = ES_ENOMEM; /* names that fitted once fit again */
     }
-    return ES_OK;
+    free(v);
+    return rc;
 }
 
-int es_experiment_aggregate(const es_experiment *x, es_aggregate *a, es_error *err)
+int es_experiment_aggregate(const es_experiment *x, es_aggregate *a, bool paired, es_error *err)
 {
-    es_aggregate_begin(a, x->nreps);
+    es_aggregate_begin(a, x->nreps, paired);
     es_results one;
     es_results_init(&one);
     int rc = ES_OK;
@@ -339,8 +360,12 @@ int es_experiment_aggregate(const es_experiment *x, es_aggregate *a, es_error *e
         const es_results *res = &x->reps[r].results;
         if (spilled(x, r)) {
             one.n = 0;
-            if (es_experiment_whole_run(x, r, &one))
-                rc = es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory summarising replications");
+            rc = es_experiment_whole_run(x, r, &one);
+            if (rc)
+                es_error_set(err, rc, NULL, 0,
+                             rc == ES_ENOMEM ? "out of memory summarising replications"
+                                             : "cannot read replication %d back from a temporary file",
+                             r + 1);
             res = &one;
         }
         if (!rc)

@@ -79,6 +79,8 @@ static int run_point(es_sweep *sw, es_scenario *scn, const char *scenario_path, 
     sw->command = opt->command;
     snprintf(sw->scenario_name, sizeof sw->scenario_name, "%s", scn->params.name);
     es_experiment_destroy(&x);
+    if (kept == ES_EIO)
+        return es_error_set(err, ES_EIO, NULL, 0, "cannot read a replication back from a temporary file");
     return kept ? es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory for the sweep") : ES_OK;
 }
 

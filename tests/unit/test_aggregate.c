@@ -184,6 +184,49 @@ static void many_rows(void **state)
         es_results_destroy(&reps[r]);
 }
 
+/* Without `paired`, only each row's tally is kept (memory flat in replications, issue 13): it
+ * must be the tally of the kept values bit for bit, missing rule included, in replication order
+ * — a row first recorded by a late replication, a row a middle one lacks, a NaN recorded. */
+static void unpaired_tallies_equal_the_kept_values(void **state)
+{
+    (void)state;
+    es_results reps[NREPS + 1];
+    es_error err;
+    es_error_clear(&err);
+    build(reps);
+    es_results_init(&reps[NREPS]);
+    add(&reps[NREPS], "clients_arrived", "all", 0.1);
+    add(&reps[NREPS], "employment_rate_at_exit", "A", NAN);
+    add(&reps[NREPS], "spend_by_payer_cents", "ssm", 0.3);
+    es_aggregate paired, flat;
+    assert_int_equal(es_aggregate_build(&paired, reps, sizeof reps[0], NREPS + 1, &err), ES_OK);
+    es_aggregate_begin(&flat, NREPS + 1, false);
+    for (int r = 0; r <= NREPS; r++)
+        assert_int_equal(es_aggregate_add(&flat, r, &reps[r], &err), ES_OK);
+    es_aggregate_end(&flat);
+    assert_null(flat.values);
+    assert_int_equal(flat.n, paired.n);
+    for (size_t i = 0; i < paired.n; i++) {
+        es_tally want, got;
+        es_tally_reset(&want);
+        for (int k = 0; k <= NREPS; k++) {
+            double v = paired.values[i * (size_t)paired.nreps + (size_t)k];
+            if (!isnan(v))
+                es_tally_add(&want, v);
+        }
+        es_aggregate_tally(&flat, i, &got);
+        assert_string_equal(flat.rows[i].measure, paired.rows[i].measure);
+        assert_int_equal(got.n, want.n);
+        assert_memory_equal(&got, &want, sizeof got);
+    }
+    check_row(&flat, "spend_by_payer_cents", "province", NREPS + 1, 50.0 / (NREPS + 1));
+    check_row(&flat, "employment_rate_at_exit", "B", 2, 0.375);
+    es_aggregate_free(&paired);
+    es_aggregate_free(&flat);
+    for (int r = 0; r <= NREPS; r++)
+        es_results_destroy(&reps[r]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +234,7 @@ int main(void)
         cmocka_unit_test(differences_pair_replications_by_key),
         cmocka_unit_test(repeats_within_a_replication_stay_apart),
         cmocka_unit_test(many_rows),
+        cmocka_unit_test(unpaired_tallies_equal_the_kept_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
