@@ -5,9 +5,9 @@
 #include <string.h>
 
 #define CHECKPOINT_EMPLOYED_DEFINITION                                                            \
-    "job starts still employed at the 1-, 3-, 6- or 12-month checkpoint. Counted on the checkpoint date, so only when that date falls inside the run"
+    "job starts still in that first job at the 1-, 3-, 6- or 12-month checkpoint (continuous retention, what funded outcomes count; `employment_status_Xm_rate` also counts later jobs). Counted on the checkpoint date, so only when that date falls inside the run"
 #define CHECKPOINT_RATE_DEFINITION                                                                \
-    "`employed_Xm` / the job starts whose checkpoint falls within the run (job start + 1, 3, 6 or 12 months of 30.4375 days ≤ the end of the run). Job starts too recent to reach the checkpoint are left out of both numerator and denominator, so the rate is the share of jobs that lasted to the checkpoint, whatever the run's length (for stream A in the shipped model, close to `retention_3m_prob` 0.85 at 3 months and 0.85⁴ ≈ 0.52 at 12 months). The denominator is not written to the file; it is counted by the stream at the job start"
+    "`employed_Xm` / the job starts whose checkpoint falls within the run (job start + 1, 3, 6 or 12 months of 30.4375 days ≤ the end of the run). Job starts too recent to reach the checkpoint are left out of both numerator and denominator, so the rate is the share of jobs that lasted to the checkpoint, whatever the run's length (for stream A in the shipped model, close to `retention_3m_prob` 0.85 at 3 months and 0.85^(4^0.4) ≈ 0.75 at 12 months, the tenure curve's Weibull shape `separation_shape` being 0.4). The denominator is not written to the file; it is counted by the stream at the job start"
 #define CHECKPOINT_FUNDED_DEFINITION                                                              \
     "`employed_Xm` that are funded outcomes: at least 20 hours a week and a wage at or above the minimum wage on the checkpoint date"
 
@@ -20,6 +20,12 @@
     {"employed_" #months "m_rate", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,                  \
      "`all` or a stream", "fraction", label, CHECKPOINT_RATE_DEFINITION, ES_MEASURE_MEAN_T_CI,  \
      ES_MEASURE_MISSING_ABSENT}
+/* employment_status_Xm_rate: in any job at checkpoint X, of the job starts that reach it. */
+#define STATUS_RATE(months)                                                                       \
+    {"employment_status_" #months "m_rate", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,         \
+     "`all` or a stream", "fraction", "Employed (any job) " #months "m after the job start",    \
+     "job starts whose client is in a job — the first or a later one, after a job loss and an unemployment spell — at the X-month checkpoint, / the job starts whose checkpoint falls within the run (as `employed_Xm_rate`). Employment status as evaluations measure it; a client who came back for service counts as not employed at the later checkpoints of that job start. Equals `employed_Xm_rate` when `reemployment_3m_prob` is 0", \
+     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ABSENT}
 /* funded_outcomes_Xm: the employed_Xm that the funding rules count as outcomes. */
 #define CHECKPOINT_FUNDED(months)                                                                 \
     {"funded_outcomes_" #months "m", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,                \
@@ -49,7 +55,7 @@ static const es_measure measures[] = {
      ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
     {"clients_in_follow_up_end", ES_MEASURE_RUN, ES_DIM_ALL,
      "`all`", "clients", "Clients in follow up end",
-     "clients who left service with a job and are still followed towards their 12-month checkpoint at the end of the run",
+     "clients who left service with a job and are still followed towards their 12-month checkpoint at the end of the run (in a job or in an unemployment spell after losing one)",
      ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
     {"peak_active_clients", ES_MEASURE_RUN, ES_DIM_ALL,
      "`all`", "clients", "Peak active clients",
@@ -147,13 +153,21 @@ static const es_measure measures[] = {
     CHECKPOINT_RATE(3, "Employed 3m rate"),
     CHECKPOINT_RATE(6, "Employed 6m rate"),
     CHECKPOINT_RATE(12, "Still employed 12 months after the job start"),
+    STATUS_RATE(1),
+    STATUS_RATE(3),
+    STATUS_RATE(6),
+    STATUS_RATE(12),
     CHECKPOINT_FUNDED(1),
     CHECKPOINT_FUNDED(3),
     CHECKPOINT_FUNDED(6),
     CHECKPOINT_FUNDED(12),
     {"job_losses", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
      "`all` or a stream", "jobs", "Job losses",
-     "jobs that ended before the 12-month checkpoint (the client's follow-up ends; some return for service)",
+     "jobs that ended before the 12-month checkpoint of the client's first job start, first jobs and later ones (after a loss the client comes back for service with `return_to_service_prob`, or starts an unemployment spell)",
+     ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
+    {"reemployments", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
+     "`all` or a stream", "jobs", "Re-employments",
+     "jobs started without services by clients who lost a job after services, before the 12-month checkpoint of their first job start (`reemployment_3m_prob`, `reemployment_shape`); no `job_start` milestone, so no payment",
      ES_MEASURE_MEAN_T_CI, ES_MEASURE_MISSING_ZERO},
     {"reassessed_into", ES_MEASURE_RUN, ES_DIM_ALL | ES_DIM_STREAM,
      "`all` or a stream", "clients", "Reassessed into",

@@ -10,7 +10,7 @@
  * the kind of each count: what happens in the system (intakes, service starts and their waits,
  * reneging, transfers, exits) is counted for events at or after the warm-up; what happens to
  * clients as a cohort (completions, exits and their outcomes, job starts and the days to them,
- * retention checkpoints, job losses, income-support exits) is counted only for clients whose
+ * retention checkpoints and employment status, job losses, re-employment, income-support exits) is counted only for clients whose
  * intake (of the current episode) was at or after the warm-up, so numerators and denominators
  * of a rate come from the same clients.  The monthly series keep every month: they are what
  * shows the warm-up.  Without a warm-up (0) every event counts. */
@@ -156,6 +156,13 @@ static void count_cohort(es_model *m, const es_model_event *ev)
         break;
     case ES_MS_JOB_LOSS:
         m->by_stream[ev->stream].job_losses++;
+        break;
+    case ES_MS_FOLLOW_UP:
+        if (ev->employed)
+            m->by_stream[ev->stream].status_employed[ev->checkpoint]++;
+        break;
+    case ES_MS_REEMPLOYED:
+        m->by_stream[ev->stream].reemployed++;
         break;
     default:
         break;

@@ -20,6 +20,8 @@ const char *const es_milestone_names[ES_MS_COUNT] = {
     [ES_MS_TRANSFER] = "transfer",
     [ES_MS_SUBSIDISED_HIRE] = "subsidised_hire",
     [ES_MS_SUBSIDY_END] = "subsidy_end",
+    [ES_MS_REEMPLOYED] = "reemployed",
+    [ES_MS_FOLLOW_UP] = "follow_up",
     [ES_MS_PERIOD] = "period",
 };
 

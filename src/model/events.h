@@ -25,6 +25,9 @@ typedef enum es_milestone {
     ES_MS_TRANSFER,           /* changed provider, with written consent */
     ES_MS_SUBSIDISED_HIRE,    /* a job start with a wage subsidy paid to the employer */
     ES_MS_SUBSIDY_END,        /* the subsidy stops: its months are over or the job ended */
+    ES_MS_REEMPLOYED,         /* a client who lost a job after services starts another (no service) */
+    ES_MS_FOLLOW_UP,          /* employment status 1, 3, 6 or 12 months after the first job start:
+                               * in any job, after churn, as evaluations measure it */
     ES_MS_PERIOD,             /* a month begins for a live provider (or catchment, provider -1) */
     ES_MS_COUNT
 } es_milestone;
@@ -76,6 +79,9 @@ typedef struct es_model_event {
     int closure;        /* service_end: why the plan closed (es_closure) */
     double months;      /* service_end: months the plan lasted; subsidy events: months subsidised */
     double staff_hours; /* period: staff hours the provider worked in the month just ended */
+    int checkpoint;     /* follow_up: 0..3 for 1, 3, 6, 12 months after the first job start */
+    bool employed;      /* follow_up: in a job (the first or a later one) at the checkpoint */
+    bool continuous;    /* follow_up: still in the first job (as employed_Xm) */
     int capacity;       /* period: the provider's (or catchment's) caseload places */
 } es_model_event;
 

@@ -1,5 +1,9 @@
-/* Follow-up: a job start, the retention checkpoints after it (1, 3, 6 and 12 months), whether
- * each is a funded outcome, and job loss. */
+/* Follow-up: a job start, the checkpoints after it (1, 3, 6 and 12 months), and the client's
+ * working life until the last: job spells whose separation hazard falls with tenure, job loss,
+ * a return to services or an unemployment spell ended by another job (re-employment), and
+ * later jobs.  At each checkpoint the client's employment status (any job) is observed, as
+ * evaluations measure it; a client still in the first job also reaches employed_Xm, whose
+ * funded flag the funding models price (docs/user-guide.md, "Job spells"). */
 #include "model/system.h"
 
 #include <math.h>
@@ -30,6 +34,26 @@ int es_followup_status_after_3m(es_model *m, es_client *c, int exit_col)
     return exit_col;
 }
 
+/* Months until an event whose chance of not happening within 3 months is s3, with Weibull
+ * shape k (below 1: the hazard falls with time; 1: constant).  Whatever k, 3 months is
+ * reached with probability s3, so retention_3m_prob (or 1 - reemployment_3m_prob) keeps its
+ * meaning and k shapes the rest of the curve. */
+static double months_until(gsl_rng *r, double s3, double k)
+{
+    if (s3 >= 1.0)
+        return INFINITY;
+    if (k == 1.0) { /* the constant hazard, drawn as it always was */
+        double monthly_rate = -log(s3) / 3.0;
+        return gsl_ran_exponential(r, 1.0 / monthly_rate);
+    }
+    if (s3 <= 0.0)
+        return 0.0;
+    return 3.0 * pow(gsl_ran_exponential(r, 1.0) / -log(s3), 1.0 / k);
+}
+
+/* The client's next follow-up event: the subsidy's end, the current job's loss, the next job
+ * of an unemployment spell, or the next checkpoint, whichever comes first.  After the last
+ * checkpoint the client leaves follow-up. */
 void es_followup_schedule_next(es_model *m, uint32_t index)
 {
     es_client *c = &m->clients[index];
@@ -42,20 +66,24 @@ void es_followup_schedule_next(es_model *m, uint32_t index)
     if (c->subsidy_open && c->subsidy_end_days <= at && c->subsidy_end_days <= c->job_end_days)
         es_sim_schedule_at(&m->sim, c->subsidy_end_days, (uint32_t)m->ev_subsidy_end, index,
                            &c->checkpoint);
-    else if (c->job_end_days < at)
+    else if (c->spell != ES_SPELL_UNEMPLOYED && c->job_end_days < at)
         es_sim_schedule_at(&m->sim, c->job_end_days, (uint32_t)m->ev_job_loss, index,
+                           &c->checkpoint);
+    else if (c->spell == ES_SPELL_UNEMPLOYED && c->next_job_days < at)
+        es_sim_schedule_at(&m->sim, c->next_job_days, (uint32_t)m->ev_reemployment, index,
                            &c->checkpoint);
     else
         es_sim_schedule_at(&m->sim, at, (uint32_t)m->ev_checkpoint, index, &c->checkpoint);
 }
 
-void es_followup_start_job(es_model *m, uint32_t index)
+/* Hours, wage and length of a job started without a vacancy of the labour market (the first
+ * job without one, or any later job): hours and wage from the outcome parameters, tenure from
+ * the stream's retention. */
+static void draw_job(es_model *m, es_client *c, bool with_terms)
 {
     const es_params *p = m->p;
     const es_outcome_params *o = &p->outcomes;
-    es_client *c = &m->clients[index];
-    const es_stream_params *sp = &p->streams[c->stream];
-    if (!m->lm_on) { /* with a labour market, hours and wage come from the vacancy */
+    if (with_terms) {
         double noise = o->hours_sd > 0
                            ? gsl_ran_gaussian_ziggurat(es_client_rng(m, c, ES_DRAW_OUTCOME),
                                                        o->hours_sd)
@@ -64,13 +92,19 @@ void es_followup_start_job(es_model *m, uint32_t index)
         c->hours = (float)fmin(60.0, fmax(1.0, hours));
         c->wage = (float)es_model_draw_wage(m, o->wage_mean, es_client_rng(m, c, ES_DRAW_OUTCOME));
     }
-    double monthly_rate = -log(sp->retention_3m_prob) / 3.0;
-    double months = monthly_rate > 0.0
-                        ? gsl_ran_exponential(es_client_rng(m, c, ES_DRAW_OUTCOME),
-                                              1.0 / monthly_rate)
-                        : INFINITY;
-    c->job_start_days = m->sim.now;
+    double months = months_until(es_client_rng(m, c, ES_DRAW_OUTCOME),
+                                 p->streams[c->stream].retention_3m_prob, o->separation_shape);
     c->job_end_days = m->sim.now + months * DAYS_PER_MONTH;
+}
+
+void es_followup_start_job(es_model *m, uint32_t index)
+{
+    const es_params *p = m->p;
+    es_client *c = &m->clients[index];
+    /* with a labour market, hours and wage come from the vacancy */
+    draw_job(m, c, !m->lm_on);
+    c->spell = ES_SPELL_FIRST_JOB;
+    c->job_start_days = m->sim.now;
     c->next_checkpoint = 0;
     es_model_event ev = es_model_client_event(m, ES_MS_JOB_START, c);
     ev.since_arrival_days = m->sim.now - c->arrival_days;
@@ -110,11 +144,11 @@ static bool labour_market_funded(es_model *m, const es_client *c, int k, bool fu
     return funded;
 }
 
-void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c)
+/* The funded outcome at checkpoint k of a client still in the first job (employed_Xm), and the
+ * income-support exit at 3 months. */
+static void continuous_checkpoint(es_model *m, es_client *c, int k)
 {
     const es_params *p = m->p;
-    c->checkpoint = 0;
-    int k = c->next_checkpoint++;
     bool funded = c->hours >= p->funded_hours_per_week &&
                   c->wage >= es_model_minimum_wage_at(p, m->sim.now);
     if (m->lm_on)
@@ -136,13 +170,27 @@ void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c)
             es_model_emit(m, ES_MS_INCOME_SUPPORT_EXIT, c);
         }
     }
+}
+
+void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c)
+{
+    c->checkpoint = 0;
+    int k = c->next_checkpoint++;
+    if (c->spell == ES_SPELL_FIRST_JOB)
+        continuous_checkpoint(m, c, k);
+    es_model_event status = es_model_client_event(m, ES_MS_FOLLOW_UP, c);
+    status.checkpoint = k;
+    status.employed = c->spell != ES_SPELL_UNEMPLOYED;
+    status.continuous = c->spell == ES_SPELL_FIRST_JOB;
+    status.hours = status.employed ? c->hours : 0.0;
+    status.wage = status.employed ? c->wage : 0.0;
+    es_model_notify(m, &status);
     es_followup_schedule_next(m, index);
 }
 
 void es_followup_on_job_loss(es_model *m, uint32_t index, es_client *c)
 {
     c->checkpoint = 0;
-    m->follow_up--;
     if (c->subsidy_open) { /* the subsidy stops with the job */
         c->subsidy_open = 0;
         es_model_event out = es_model_client_event(m, ES_MS_SUBSIDY_END, c);
@@ -151,11 +199,36 @@ void es_followup_on_job_loss(es_model *m, uint32_t index, es_client *c)
         es_model_notify(m, &out);
     }
     es_model_emit(m, ES_MS_JOB_LOSS, c);
+    const es_params *p = m->p;
     if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) <
-        m->p->outcomes.return_to_service_prob) {
+        p->outcomes.return_to_service_prob) {
+        m->follow_up--;
         c->drop_days = INFINITY;
         es_intake(m, index, true); /* back through a door: a new assessment, a new plan */
         return;
     }
-    es_model_free_client(m, index);
+    /* an unemployment spell, until another job or the end of the follow-up */
+    c->spell = ES_SPELL_UNEMPLOYED;
+    double months = months_until(es_client_rng(m, c, ES_DRAW_OUTCOME),
+                                 1.0 - p->streams[c->stream].reemployment_3m_prob,
+                                 p->outcomes.reemployment_shape);
+    c->next_job_days = m->sim.now + months * DAYS_PER_MONTH;
+    es_followup_schedule_next(m, index);
+}
+
+/* A client who lost a job after services starts another, without services (so no job_start
+ * milestone and no payment): new hours and wage, tenure from zero. */
+void es_followup_on_reemployment(es_model *m, uint32_t index, es_client *c)
+{
+    c->checkpoint = 0;
+    c->spell = ES_SPELL_LATER_JOB;
+    draw_job(m, c, true);
+    c->subsidised = 0;
+    c->stacked = 0;
+    es_model_event ev = es_model_client_event(m, ES_MS_REEMPLOYED, c);
+    ev.hours = c->hours;
+    ev.wage = c->wage;
+    ev.wage_ok = c->wage >= es_model_minimum_wage_at(m->p, m->sim.now);
+    es_model_notify(m, &ev);
+    es_followup_schedule_next(m, index);
 }

@@ -44,13 +44,18 @@ static int collect_stream(const es_model *m, es_results *r, const char *group,
                                         "employed_12m_rate"};
     static const char *const funded[4] = {"funded_outcomes_1m", "funded_outcomes_3m",
                                           "funded_outcomes_6m", "funded_outcomes_12m"};
+    static const char *const status[4] = {"employment_status_1m_rate", "employment_status_3m_rate",
+                                          "employment_status_6m_rate",
+                                          "employment_status_12m_rate"};
     for (int k = 0; k < 4; k++) {
         ADD(emp[k], group, sc->employed[k]);
         /* of the job starts whose checkpoint falls within the horizon */
         ADD(rate[k], group, ratio((double)sc->employed[k], (double)sc->reachable[k]));
         ADD(funded[k], group, sc->funded[k]);
+        ADD(status[k], group, ratio((double)sc->status_employed[k], (double)sc->reachable[k]));
     }
     ADD("job_losses", group, sc->job_losses);
+    ADD("reemployments", group, sc->reemployed);
     ADD("reassessed_into", group, sc->reassessed_in);
     ADD("reassessed_out_of", group, sc->reassessed_out);
     ADD("clients_parked", group, sc->parked);

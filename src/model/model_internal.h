@@ -71,6 +71,7 @@ void es_followup_schedule_next(es_model *m, uint32_t index);
 void es_followup_start_job(es_model *m, uint32_t index);
 void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c);
 void es_followup_on_job_loss(es_model *m, uint32_t index, es_client *c);
+void es_followup_on_reemployment(es_model *m, uint32_t index, es_client *c);
 
 /* matching.c */
 void es_matching_enter_search(es_model *m, uint32_t index);

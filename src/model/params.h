@@ -59,6 +59,8 @@ typedef struct es_stream_params {
     double training_exit_prob;       /* completer leaves for training or education */
     double job_start_prob;           /* completer in job search starts a job (at mean need) */
     double retention_3m_prob;        /* still employed 3 months after the job start */
+    double reemployment_3m_prob;     /* after a job loss (not back in service): another job
+                                      * within 3 months */
     double patience_days;            /* mean patience while waiting; 0 = never gives up */
     int priority;                    /* higher is served first */
     double match_effect;             /* labour market: log-odds shift of accepting a vacancy */
@@ -117,6 +119,8 @@ typedef struct es_outcome_params {
     double hours_mean, hours_sd;     /* hours a week of a job (normal, truncated to 1..60) */
     double wage_mean, wage_cv;       /* dollars an hour (lognormal) */
     double return_to_service_prob;   /* after a job loss */
+    double separation_shape;         /* Weibull shape of job tenure (1: constant hazard) */
+    double reemployment_shape;       /* Weibull shape of an unemployment spell after a job loss */
     double income_support_exit_prob; /* OW/ODSP client employed at 3 months leaves income support */
     double followup_unknown_prob;    /* status 3 months after exit cannot be reached */
     double plan_error_prob;          /* a plan opened in error */

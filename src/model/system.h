@@ -64,7 +64,9 @@ typedef struct es_client {
     double service_start_days;
     double phase_start_days, phase_end_days; /* the current service phase */
     double drop_days;          /* leaves services early at this time (INFINITY: never) */
-    double job_start_days, job_end_days;
+    double job_start_days, job_end_days; /* the first job after services (its start anchors
+                                          * the follow-up); job_end_days: the current job's end */
+    double next_job_days;      /* unemployed after a job loss: the next job starts then */
     double subsidy_end_days;   /* a subsidised placement's subsidy ends then */
     float need, hours, wage;
     float primary_hours;       /* hours of the first job when two are stacked */
@@ -80,8 +82,12 @@ typedef struct es_client {
     uint8_t source, channel, state, phase, next_checkpoint, plan_active;
     uint8_t disability, language_barrier, rural, youth, services_left, parked;
     uint8_t left_income_support;
+    uint8_t spell;             /* in follow-up: ES_SPELL_* */
     uint8_t trained, searching, subsidy_offered, subsidised, subsidy_open, stacked;
 } es_client;
+
+/* Where a client in follow-up is in working life after services. */
+enum { ES_SPELL_FIRST_JOB, ES_SPELL_UNEMPLOYED, ES_SPELL_LATER_JOB };
 
 typedef struct es_stream_counts {
     uint64_t assessed, true_need, served, completed, dropped, reneged, transfers;
@@ -89,6 +95,8 @@ typedef struct es_stream_counts {
     uint64_t employed[4]; /* at 1, 3, 6, 12 months */
     uint64_t reachable[4]; /* job starts early enough for the checkpoint to fall in the horizon */
     uint64_t funded[4];
+    uint64_t status_employed[4]; /* in any job at the checkpoint (after churn) */
+    uint64_t reemployed;
     uint64_t job_losses, reassessed_in, reassessed_out, parked;
     es_tally wait_days;
     es_tally days_to_job;
@@ -121,7 +129,7 @@ typedef struct es_month_snapshot {
     uint64_t vacancies_posted, vacancies_filled; /* labour market: filled by clients */
 } es_month_snapshot;
 
-#define ES_MODEL_CLIENT_EVENTS 9
+#define ES_MODEL_CLIENT_EVENTS 10
 
 /* Day-by-day series of one replication, for choosing a warm-up (api/warmup.c): the waits of
  * the service starts of each day (their sum and number) and the clients in the system (waiting
@@ -141,7 +149,7 @@ typedef struct es_model {
     es_sim sim;
     int ev_arrival, ev_renege, ev_phase_end, ev_dropout, ev_review, ev_transfer, ev_checkpoint,
         ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period,
-        ev_vacancy, ev_search_end, ev_subsidy_end, ev_dated;
+        ev_vacancy, ev_search_end, ev_subsidy_end, ev_dated, ev_reemployment;
     /* the events about one client: each handler with the model, for model.c's dispatch */
     struct es_client_dispatch {
         struct es_model *model;
