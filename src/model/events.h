@@ -73,7 +73,8 @@ typedef struct es_model_event {
     double hours;       /* job events: hours a week */
     double primary_hours; /* job events: hours of the main job (less than hours when stacked) */
     double wage;        /* job events: hourly wage, model currency */
-    double since_arrival_days; /* job_start, plan_agreed: days since the client arrived */
+    double since_arrival_days; /* plan_agreed: the wait, since the intake or the transfer;
+                                * job_start: days since the intake of the episode */
     double intake_days; /* client events: when the client's current episode began (its intake;
                          * a transfer does not change it): its cohort, for warm-up deletion */
     int closure;        /* service_end: why the plan closed (es_closure) */

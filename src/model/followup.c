@@ -107,7 +107,7 @@ void es_followup_start_job(es_model *m, uint32_t index)
     c->job_start_days = m->sim.now;
     c->next_checkpoint = 0;
     es_model_event ev = es_model_client_event(m, ES_MS_JOB_START, c);
-    ev.since_arrival_days = m->sim.now - c->arrival_days;
+    ev.since_arrival_days = m->sim.now - c->intake_days; /* a transfer does not reset it */
     ev.wage_ok = c->wage >= es_model_minimum_wage_at(p, m->sim.now);
     ev.funded = ev.wage_ok && c->hours >= p->funded_hours_per_week;
     ev.subsidised = c->subsidised;

@@ -99,6 +99,12 @@ void es_service_begin(es_model *m, uint32_t index)
     ev.since_arrival_days = m->sim.now - c->arrival_days; /* the wait */
     ev.parked = c->parked;
     es_model_notify(m, &ev);
+    if (c->carried) { /* a transfer: the new provider carries on with the services left */
+        c->carried = 0;
+        c->drop_days = m->sim.now + c->carry_drop_days;
+        es_service_schedule_phase(m, index, c->carry_days);
+        return;
+    }
 
     c->services_left = 1u << ES_SVC_EMPLOYMENT;
     const es_service_params *spec = &sp->services[ES_SVC_SPECIALIZED];
@@ -307,6 +313,11 @@ int es_model_transfer(es_model *m, uint32_t index, bool written_consent)
     es_model_cancel(m, &c->transfer);
     close_plan(m, c, ES_CLOSE_OTHER);
     leave_site(m, c);
+    /* the services received stay received: the current phase and the dropout resume where
+     * they stopped (the plan review and transfer request are not drawn again) */
+    c->carried = 1;
+    c->carry_days = c->phase_end_days - m->sim.now;
+    c->carry_drop_days = c->drop_days - m->sim.now;
     c->site = (int16_t)site;
     c->arrival_days = m->sim.now; /* waits again, counted from the transfer */
     if (es_service_join_site(m, index))

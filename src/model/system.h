@@ -67,6 +67,8 @@ typedef struct es_client {
     double job_start_days, job_end_days; /* the first job after services (its start anchors
                                           * the follow-up); job_end_days: the current job's end */
     double next_job_days;      /* unemployed after a job loss: the next job starts then */
+    double carry_days, carry_drop_days; /* transferred: what was left of the current phase and
+                                         * until the dropout, resumed at the new provider */
     double subsidy_end_days;   /* a subsidised placement's subsidy ends then */
     float need, hours, wage;
     float primary_hours;       /* hours of the first job when two are stacked */
@@ -83,6 +85,7 @@ typedef struct es_client {
     uint8_t disability, language_barrier, rural, youth, services_left, parked;
     uint8_t left_income_support;
     uint8_t spell;             /* in follow-up: ES_SPELL_* */
+    uint8_t carried;           /* transferred, its plan to resume at the next service start */
     uint8_t trained, searching, subsidy_offered, subsidised, subsidy_open, stacked;
 } es_client;
 
