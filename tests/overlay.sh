@@ -42,7 +42,7 @@ run 0 "diff --set number, string, boolean, element by name" "$essim" diff "$peel
   --set outcomes.funded_hours_per_week=30 --set 'scenario.name=Peel reform' \
   --set labour_market.enabled=false \
   --set 'catchments[Peel].providers[Peel Provider 1].sites[Peel].caseload_capacity=3392'
-has "--set number" "$tmp/out" "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:97) -> 30 (--set)"
+has "--set number" "$tmp/out" "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:100) -> 30 (--set)"
 has "--set string" "$tmp/out" "scenario.name: Peel (prototype) (scenarios/peel.cfg:6) -> Peel reform (--set)"
 has "--set boolean" "$tmp/out" "labour_market.enabled: true (default) -> false (--set)"
 has "--set element by name" "$tmp/out" \
@@ -123,7 +123,7 @@ run 2 "missing overlay" "$essim" check "$peel" --overlay "$tmp/ov/none.cfg"
 # --- the shipped reform, relative to the scenario's folder -------------------------------------
 run 0 "diff the 30-hour reform" "$essim" diff "$peel" --overlay scenarios/overlays/thirty-hours.cfg
 has "the 30-hour reform" "$tmp/out" \
-  "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:97) -> 30 (scenarios/overlays/thirty-hours.cfg:5)"
+  "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:100) -> 30 (scenarios/overlays/thirty-hours.cfg:5)"
 run 0 "--set over an overlay" "$essim" diff "$peel" --overlay scenarios/overlays/thirty-hours.cfg \
   --set outcomes.funded_hours_per_week=20
 has "--set over an overlay" "$tmp/out" "no differences"

@@ -27,6 +27,7 @@ enum {
     ES_DIM_FUNDING = 1 << 8,    /* a payer, a funding component or its type */
     ES_DIM_ASSESSMENT = 1 << 9, /* "true X, assessed Y" */
     ES_DIM_MONTH = 1 << 10,     /* one row a month (monthly measures) */
+    ES_DIM_COHORT = 1 << 11,    /* cohort=YYYY-YY: the fiscal year of the clients' intake */
 };
 
 /* How the replications' values become one summary row. */

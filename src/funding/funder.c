@@ -105,6 +105,11 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
     f->budget_used = calloc((size_t)(model->ncomponents ? model->ncomponents : 1) *
                                 (size_t)p->ncatchments * (size_t)f->nfiscal_years,
                             sizeof *f->budget_used);
+    if (es_calloc_pair(&f->cohort_cents, &f->shared_cents,
+                       (size_t)ES_NPARTIES * (size_t)f->nfiscal_years, sizeof *f->cohort_cents)) {
+        es_funder_destroy(f);
+        return ES_ENOMEM;
+    }
     if (!f->provider_catchment || !f->paid_in_year || !f->held || !f->held_kept || !f->kpi ||
         !f->kpi_paid_fy ||
         !f->budget_used || es_eligibility_init(&f->eligibility, &model->eligibility, p)) {
@@ -122,6 +127,7 @@ int es_funder_init(es_funder *f, const es_funding_model *model, const es_params 
 void es_funder_destroy(es_funder *f)
 {
     es_eligibility_destroy(&f->eligibility);
+    es_free_pair(&f->cohort_cents, &f->shared_cents);
     ES_FREE_ALL(f->provider_catchment, f->paid_in_year, f->held, f->held_kept, f->kpi,
                 f->kpi_paid_fy, f->budget_used, f->claw);
     f->provider_catchment = NULL;
@@ -171,11 +177,16 @@ static void book_revenue(es_funder *f, const es_payment *pay)
     }
 }
 
-/* A payment goes to the ledger and to its payee's revenue. */
+/* A payment goes to the ledger, to its payee's revenue and to its cohort (or the year's money
+ * for no client in particular). */
 static void book(es_funder *f, const es_payment *pay)
 {
     es_ledger_post(f->ledger, pay);
     book_revenue(f, pay);
+    bool client = pay->client_id != 0;
+    int year = fiscal_index(f, client ? pay->intake_days : pay->event_days);
+    int64_t *by = client ? f->cohort_cents : f->shared_cents;
+    by[(size_t)pay->payer * (size_t)f->nfiscal_years + (size_t)year] += pay->amount_cents;
 }
 
 /* Posts a payment to a provider after the yearly cap and the holdback; returns the amount
@@ -220,7 +231,7 @@ static int64_t post(es_funder *f, es_payment *pay, double share)
         return pay_provider(f, pay, share);
     pay->kept_cents = kept_part(pay->amount_cents, share);
     if (pay->amount_cents != 0)
-        es_ledger_post(f->ledger, pay);
+        book(f, pay); /* not a provider's: no revenue booked */
     return pay->amount_cents;
 }
 
@@ -341,6 +352,7 @@ static void claw_back(es_funder *f, const es_model_event *ev)
         /* a reversal never comes before the payment it reverses */
         double date = ev->time > e->paid_days[k] ? ev->time : e->paid_days[k];
         es_payment pay = {.date_days = date, .event_days = ev->time, .client_id = ev->client_id,
+                          .intake_days = ev->intake_days,
                           .component = e->component[k], .event = ES_MS_JOB_LOSS,
                           .stream = e->stream, .source = e->source, .catchment = e->catchment,
                           .provider = c->payee == ES_PARTY_PROVIDER ? e->provider : -1,
@@ -543,7 +555,8 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
         if (amount == 0)
             continue;
         es_payment pay = {.date_days = ev->time + c->lag_days, .event_days = ev->time,
-                          .client_id = ev->client_id, .component = i, .event = ev->kind,
+                          .client_id = ev->client_id, .intake_days = ev->intake_days,
+                          .component = i, .event = ev->kind,
                           .stream = period ? -1 : ev->stream, .source = period ? -1 : ev->source,
                           .catchment = ev->catchment,
                           .provider = c->payee == ES_PARTY_PROVIDER ? ev->provider : -1,

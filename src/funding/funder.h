@@ -46,6 +46,10 @@ typedef struct es_funder {
     int64_t *held_kept;    /* same: the part withheld from payments kept after the warm-up */
     es_kpi_counts *kpi;    /* [catchment][fiscal year] */
     int64_t *budget_used;  /* [component][catchment][fiscal year] */
+    /* [payer][fiscal year]: paid for the clients of each intake cohort, and paid for no client
+     * in particular by the fiscal year of the event it pays for (es_spend_measures shares the
+     * second among the cohorts by their caseload days) */
+    int64_t *cohort_cents, *shared_cents;
     int *kpi_paid_fy;      /* [catchment]: last fiscal year paid, -1 none */
     es_clawback_entry *claw;
     size_t claw_cap, claw_used;

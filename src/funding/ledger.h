@@ -24,6 +24,7 @@ typedef struct es_payment {
     double date_days;  /* on or after the event */
     double event_days; /* when the earning event happened */
     uint64_t client_id; /* 0 for period payments */
+    double intake_days; /* a client's payment: the intake of the client's episode (its cohort) */
     int component;      /* index; ncomponents = holdback release */
     es_milestone event;
     int stream, source; /* -1 when not a client's payment */

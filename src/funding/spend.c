@@ -9,6 +9,7 @@
  * (docs/experiments.md, "Warm-up"). */
 #include "funding/spend.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,6 +116,65 @@ static const es_field_measure unpaid_totals[] = {
     {"due_after_horizon_cents", offsetof(es_funder, due_after_horizon_cents), true},
 };
 
+/* The top payer's spend on each intake cohort (model/cohorts.c): what it paid for the cohort's
+ * clients, plus a share of what it paid for no client in particular (block grants, periods,
+ * pots, holdback releases) in each fiscal year, by the cohort's share of that year's caseload
+ * days; and its cost per 12-month outcome.  That of the latest cohort whose follow-up is
+ * complete does not depend on where the run stops, unlike spend over the run / 12-month
+ * outcomes reached in it (docs/user-guide.md, "Cohorts"). */
+static int cohort_measures(es_results *r, const es_funder *fd, es_party payer)
+{
+    int rc = 0;
+    int n = fd->nfiscal_years;
+    const int64_t *client = &fd->cohort_cents[(size_t)payer * (size_t)n];
+    const int64_t *shared = &fd->shared_cents[(size_t)payer * (size_t)n];
+    char group[64];
+    double complete_spend = 0.0, complete_employed = 0.0, latest = 0.0;
+    int ncomplete = 0, latest_year = 0;
+    for (int k = 0; k < n; k++) {
+        int fy = fd->first_fiscal_year + k;
+        double intakes, employed12, complete;
+        snprintf(group, sizeof group, "cohort=%d-%02d", fy, (fy + 1) % 100);
+        if (es_results_get(r, "cohort_intakes", group, &intakes) != 0)
+            break; /* the model's cohorts end with the run */
+        es_results_get(r, "cohort_employed_12m", group, &employed12);
+        es_results_get(r, "cohort_complete", group, &complete);
+        double spend = (double)client[k];
+        for (int y = k; y < n; y++) {
+            double mine = 0.0, all = 0.0;
+            for (int j = 0; j <= y; j++) {
+                double d = 0.0;
+                snprintf(group, sizeof group, "cohort=%d-%02d;year=%d-%02d",
+                         fd->first_fiscal_year + j, (fd->first_fiscal_year + j + 1) % 100,
+                         fd->first_fiscal_year + y, (fd->first_fiscal_year + y + 1) % 100);
+                es_results_get(r, "cohort_caseload_days", group, &d);
+                all += d;
+                if (j == k)
+                    mine = d;
+            }
+            if (all > 0.0)
+                spend += (double)shared[y] * mine / all;
+        }
+        spend = (double)llround(spend);
+        snprintf(group, sizeof group, "cohort=%d-%02d", fy, (fy + 1) % 100);
+        ADD("cohort_spend_cents", group, spend);
+        ADD("cohort_cost_per_employed_12m_cents", group, per(spend, employed12));
+        if (complete > 0.0) {
+            ncomplete++;
+            complete_spend += spend;
+            complete_employed += employed12;
+            latest = per(spend, employed12);
+            latest_year = fy;
+        }
+    }
+    ADD("complete_cohorts", "all", ncomplete);
+    ADD("latest_complete_cohort", "all", latest_year);
+    ADD("cost_per_employed_12m_latest_cohort_cents", "all", latest);
+    ADD("cost_per_employed_12m_complete_cohorts_cents", "all",
+        per(complete_spend, complete_employed));
+    return rc;
+}
+
 int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model *f,
                       const es_funder *fd, const es_params *p)
 {
@@ -162,6 +222,7 @@ int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model 
     ADD("cost_per_client_served_cents", "all", per(total, served));
     ADD("cost_per_job_start_cents", "all", per(total, starts));
     ADD("cost_per_employed_12m_cents", "all", per(total, employed12));
+    rc |= cohort_measures(r, fd, top);
     /* by stream: the stream's own payments plus its share (by clients served) of what is paid
      * for no client in particular (block grants, operational funding) */
     double shared = (double)ledger_sum(&sf, -1, p->nstreams, -1, -1, -1);

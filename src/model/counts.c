@@ -186,6 +186,7 @@ static void count_day(es_model *m, const es_model_event *ev)
 void es_counts_observe(es_model *m, const es_model_event *ev)
 {
     count_month(m, ev);
+    es_cohorts_observe(m, ev); /* whole-run: a cohort is followed whatever the warm-up */
     if (m->daily)
         count_day(m, ev);
     if (ev->kind != ES_MS_PERIOD && kept_cohort(m, ev->intake_days))

@@ -324,6 +324,7 @@ int es_model_collect(const es_model *m, es_results *r)
     for (int s = 0; s < p->nstreams; s++)
         rc |= collect_stream(m, r, p->streams[s].name, &m->by_stream[s], all.served);
     rc |= collect_sources(m, r);
+    rc |= es_cohorts_collect(m, r);
     rc |= collect_wait_distribution(m, r);
 
     /* utilisation: place-days used over place-days available while each catchment is live */

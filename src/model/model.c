@@ -262,6 +262,8 @@ int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_erro
         rc = es_routing_init_sites(m);
     if (rc == ES_OK)
         rc = es_open_data_init(m);
+    if (rc == ES_OK)
+        rc = es_cohorts_init(m);
     m->lm_on = p->labour.enabled && p->has_geography;
     m->wage_s2 = log1p(p->outcomes.wage_cv * p->outcomes.wage_cv);
     m->wage_sigma = sqrt(m->wage_s2);
@@ -288,7 +290,7 @@ void es_model_destroy(es_model *m)
     ES_FREE_ALL(m->sites, m->provider_replacements, m->staff_load, m->staff_hours_done,
                 m->provider_capacity, m->provider_catchment, m->drawn_keys, m->rng_arrivals,
                 m->arrivals, m->clients, m->free_clients, m->months, m->open_site, m->open_cd,
-                m->assisted_site, m->assisted_cd);
+                m->assisted_site, m->assisted_cd, m->cohorts, m->cohort_days);
     if (m->lm_on)
         es_labour_destroy(&m->lm);
     es_dated_params_free(m);

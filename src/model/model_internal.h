@@ -65,6 +65,12 @@ void es_service_on_phase_end(es_model *m, uint32_t index, es_client *c);
 void es_service_on_dropout(es_model *m, uint32_t index, es_client *c);
 void es_service_on_transfer(es_model *m, uint32_t index, es_client *c);
 
+/* cohorts.c */
+int es_cohorts_init(es_model *m);
+void es_cohorts_observe(es_model *m, const es_model_event *ev);
+void es_cohorts_stay(es_model *m, const es_client *c, double from, double to);
+int es_cohorts_collect(const es_model *m, es_results *r);
+
 /* followup.c */
 int es_followup_status_after_3m(es_model *m, es_client *c, int exit_col);
 void es_followup_schedule_next(es_model *m, uint32_t index);

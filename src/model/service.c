@@ -32,8 +32,10 @@ static void add_staff_load(es_model *m, es_client *c, double sign)
     if (sign > 0)
         c->staff_rate = (float)(staff_hours_per_month(m->p, c) *
                                 (c->parked ? m->p->behaviour.parked_staff_share : 1.0));
-    else
+    else {
         es_counts_stay(m, c, c->staff_rate * (m->sim.now - c->service_start_days) / DAYS_PER_MONTH);
+        es_cohorts_stay(m, c, c->service_start_days, m->sim.now);
+    }
     es_timeavg *load = &m->staff_load[m->sites[c->site].provider];
     es_timeavg_set(load, m->sim.now, load->value + sign * c->staff_rate);
 }

@@ -106,6 +106,11 @@ typedef struct es_stream_counts {
     double staff_hours; /* staff time spent on the stream's clients, once they leave */
 } es_stream_counts;
 
+/* An intake cohort (clients whose episode began in one fiscal year): cohorts.c. */
+typedef struct es_cohort_counts {
+    uint64_t intakes, employed_12m;
+} es_cohort_counts;
+
 typedef struct es_source_counts {
     uint64_t arrivals, closed, employed_at_exit, employed_3m, income_support_exits;
     double income_support_days; /* on income support within the horizon (OW/ODSP) */
@@ -216,6 +221,9 @@ typedef struct es_model {
 
     int nmonths;
     es_month_snapshot *months;
+
+    es_cohort_counts *cohorts; /* by fiscal year of intake (fiscal) */
+    double *cohort_days;       /* [cohort][fiscal year]: days its clients spent in service */
 
     es_daily_series *daily; /* NULL: not recorded */
 

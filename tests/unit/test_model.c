@@ -195,6 +195,7 @@ static int is_payment_sum(const char *measure)
 static int depends_on_prices(const char *measure)
 {
     return strstr(measure, "cost_per") || strstr(measure, "margin") ||
+           strstr(measure, "cohort_spend") /* shares of block spending, rounded */ ||
            strstr(measure, "working_capital") || strstr(measure, "net_cash");
 }
 
