@@ -82,6 +82,9 @@ section_run() {
            models/1-ontario-ies-performance-based-illustrative/summary.csv models/2-legacy-eo-block-funding-illustrative/summary.csv; do
     [ -s "$out/$f" ] && ok || bad "missing output $f"
   done
+  # the ledger summary once: the top level's is the baseline's (issue 19)
+  [ ! -e "$out/models/1-ontario-ies-performance-based-illustrative/ledger_summary.csv" ] && ok || bad "the baseline's ledger_summary.csv is written twice"
+  [ -s "$out/models/2-legacy-eo-block-funding-illustrative/ledger_summary.csv" ] && ok || bad "the second model has no ledger_summary.csv"
   [ ! -s "$tmp/stdout" ] && ok || bad "--quiet printed something"
   [ ! -s "$tmp/stderr" ] && ok || bad "--quiet printed progress"
 
@@ -304,10 +307,12 @@ section_models() {
   expect_status 0 "compare every shipped model" "$essim" compare scenarios/muskoka-kawarthas.cfg --funding "$models" --replications 1 --out "$tmp/all-models" --quiet
   [ "$(awk -F, 'NR > 1 { print $NF }' "$tmp/all-models/event_fingerprints.csv" | sort -u | wc -l)" = 1 ] && ok || bad "shipped models saw different flows"
   for d in "$tmp"/all-models/models/*/; do
+    ledger="$d/ledger_summary.csv" # the baseline's is at the top only
+    [ -e "$ledger" ] || ledger="$tmp/all-models/ledger_summary.csv"
     awk -F, 'FNR == 1 { file++; next }
       file == 1 { summary += $NF }
       file == 2 && $2 == "spend_by_payer_cents" { payers += $4 }
-      END { if (summary != payers) { print "ledger " summary " != payers " payers; exit 1 } }'     "$d/ledger_summary.csv" "$d/replications.csv" && ok || bad "money not conserved under $(basename "$d")"
+      END { if (summary != payers) { print "ledger " summary " != payers " payers; exit 1 } }'     "$ledger" "$d/replications.csv" && ok || bad "money not conserved under $(basename "$d")"
   done
   [ -s "$tmp/all-models/manifest.json" ] && grep -q '"sha256"' "$tmp/all-models/manifest.json" && ok || bad "compare manifest"
 

@@ -564,7 +564,7 @@ static int fill_comparison(const char *tmp, const void *ctx, es_manifest_info *i
 {
     const es_comparison *c = ctx;
     /* the top level holds the baseline model's own tables too, as a run would write them */
-    int rc = es_output_files(&c->runs[0], tmp, err);
+    int rc = es_output_files(&c->runs[0], tmp, ES_OUTPUT_ALL, err);
     if (!rc)
         rc = write_summaries(c, tmp, err);
     if (!rc)
@@ -589,8 +589,10 @@ static int fill_comparison(const char *tmp, const void *ctx, es_manifest_info *i
         slug(c->names[m], name, sizeof name);
         snprintf(numbered, sizeof numbered, "%d-%s", m + 1, name);
         rc = es_output_subfolder(models, numbered, &folder, err);
+        /* the baseline's ledger summary is the top level's: not written a second time */
         if (!rc)
-            rc = es_output_files(&c->runs[m], folder, err);
+            rc = es_output_files(&c->runs[m], folder,
+                                 m == 0 ? ES_OUTPUT_NO_LEDGER_SUMMARY : ES_OUTPUT_ALL, err);
         free(folder);
     }
     free(models);

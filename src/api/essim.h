@@ -153,6 +153,14 @@ bool essim_built_with_mpi(void);
 bool essim_stop(int sig);
 int essim_stopped(void);
 
+/* The file a name given on the command line stands for, when it is not a file where essim
+ * runs: the first shipped file of that name (NAME, or for a bare name scenarios/NAME and
+ * scenarios/NAME.cfg) in the folders of $ESSIM_PATH (colon-separated), then in the data folder
+ * of an installed essim (PREFIX/share/essim beside PREFIX/bin/essim), then in that of the
+ * configured install prefix.  A new string for the caller to free; NULL when the name is to be
+ * used as written (it exists, it is absolute, or no folder has it; or out of memory). */
+char *essim_find_input(const char *name);
+
 /* Loads the scenarios of `a` and `b` (each with its overlays and sets) and prints every key
  * whose effective value differs, one a line: "PATH: A_VALUE (FILE:LINE) -> B_VALUE (FILE:LINE)",
  * where FILE:LINE is what set the value ("--set", or "default" for a key no file sets), or

@@ -208,7 +208,11 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err);
  * commit swaps o->tmp into place when rc is ES_OK (and the previous folder is still essim's
  * alone), else removes it, and returns rc. */
 int es_output_begin(es_output_folder *o, es_error *err);
-int es_output_files(const es_experiment *x, const char *folder, es_error *err);
+/* What es_output_files leaves out (ES_OUTPUT_ALL: nothing).  A comparison's baseline folder
+ * omits the ledger summary, which the comparison's top level holds already: it is the largest
+ * table, half of the default job's folder when written twice. */
+enum { ES_OUTPUT_ALL = 0, ES_OUTPUT_NO_LEDGER_SUMMARY = 1 << 0 };
+int es_output_files(const es_experiment *x, const char *folder, unsigned omit, es_error *err);
 int es_output_commit(es_output_folder *o, int rc, es_error *err);
 /* Appends all that f holds to t and closes f: ES_OK, ES_EIO when reading failed, or
  * ES_ENOMEM (api/read_all.c). */

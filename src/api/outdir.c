@@ -552,7 +552,7 @@ static int fill_run(const char *dir, const void *ctx, es_manifest_info *info, es
                                .precision = x->precision, .precision_cap = x->precision_cap,
                                .precision_reached = x->precision_reached,
                                .warmup_auto = x->warmup_auto};
-    int rc = es_output_files(x, dir, err);
+    int rc = es_output_files(x, dir, ES_OUTPUT_ALL, err);
     if (!rc && x->slice)
         rc = es_slice_write(x, dir, err);
     return rc;

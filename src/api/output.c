@@ -335,30 +335,31 @@ typedef struct run_table {
     void (*per_rep)(es_csv_writer *w, const run_data *d, const es_replication *rep,
                     int r); /* rows by replication, of rep = replication r */
     unsigned needs;
+    unsigned omitted_by; /* the ES_OUTPUT_NO_* bit that leaves it out, or 0 */
 } run_table;
 
 static const run_table run_tables[] = {
-    {"summary.csv", "measure,group,replications,mean,sd,ci95_low,ci95_high", summary_rows, NULL, 0},
-    {"replications.csv", "replication,measure,group,value", NULL, replication_rows, 0},
-    {"monthly.csv", "replication,month,measure,group,value", NULL, monthly_rows, 0},
+    {"summary.csv", "measure,group,replications,mean,sd,ci95_low,ci95_high", summary_rows, NULL, 0, 0},
+    {"replications.csv", "replication,measure,group,value", NULL, replication_rows, 0, 0},
+    {"monthly.csv", "replication,month,measure,group,value", NULL, monthly_rows, 0, 0},
     {"ledger_summary.csv",
      "replication,month,component,component_type,event,stream,source,catchment,payer,payee,"
      "payments,amount_cents",
-     NULL, ledger_summary_rows, 0},
+     NULL, ledger_summary_rows, 0, ES_OUTPUT_NO_LEDGER_SUMMARY},
     {"ledger.csv",
      "replication,date,day,event_day,client,component,event,stream,source,catchment,payer,payee,"
      "amount_cents",
-     NULL, full_ledger_rows, NEEDS_LEDGER_ROWS},
+     NULL, full_ledger_rows, NEEDS_LEDGER_ROWS, 0},
     {"outcomes_by_site.csv",
      "replication,est_region,fiscal_year,eo_program,sds_id,sds_name,sds_sec,num_assist," OPEN_COLUMNS,
-     NULL, open_by_site_rows, 0},
+     NULL, open_by_site_rows, 0, 0},
     {"outcomes_by_cd.csv",
      "replication,est_region,fiscal_year,eo_program,cd_uid,cd_name,num_assist," OPEN_COLUMNS,
-     NULL, open_by_cd_rows, 0},
-    {"kpis.csv", "level,unit,measure,replications,mean,ci95_low,ci95_high", kpis_rows, NULL, 0},
+     NULL, open_by_cd_rows, 0, 0},
+    {"kpis.csv", "level,unit,measure,replications,mean,ci95_low,ci95_high", kpis_rows, NULL, 0, 0},
     {"provider_finance.csv",
      "replication,month,catchment,provider,revenue_cents,cost_cents,cash_position_cents",
-     NULL, provider_finance_rows, NEEDS_FUNDING},
+     NULL, provider_finance_rows, NEEDS_FUNDING, 0},
 };
 
 /* es_csv_rows for one run_table: its rows, replication by replication where it has them. */
@@ -387,7 +388,8 @@ static int table_rows(es_csv_writer *w, const void *ctx, es_error *err)
 /* Every table of run_tables that x has, into folder.  The open-data tables share one
  * suppression pattern per replication (the relations that complementary suppression guards
  * link them). */
-static int write_tables(const es_experiment *x, const char *folder, es_error *err)
+static int write_tables(const es_experiment *x, const char *folder, unsigned omit,
+                        es_error *err)
 {
     es_aggregate a; /* by key: replications need not record the same measures */
     es_disclosure *masks = calloc((size_t)x->nreps, sizeof *masks);
@@ -409,7 +411,7 @@ static int write_tables(const es_experiment *x, const char *folder, es_error *er
     unsigned has = (x->funding ? NEEDS_FUNDING : 0) | (!rc && rep->ledger_rows ? NEEDS_LEDGER_ROWS : 0);
     for (size_t i = 0; !rc && i < sizeof run_tables / sizeof run_tables[0]; i++) {
         const run_table *t = &run_tables[i];
-        if ((t->needs & has) == t->needs)
+        if ((t->needs & has) == t->needs && !(t->omitted_by & omit))
             rc = es_csv_write_table(folder, t->name, t->columns, table_rows,
                                     &(table_job){.table = t, .data = &d, .cache = &cache}, err);
     }
@@ -421,11 +423,11 @@ static int write_tables(const es_experiment *x, const char *folder, es_error *er
     return rc;
 }
 
-int es_output_files(const es_experiment *x, const char *folder, es_error *err)
+int es_output_files(const es_experiment *x, const char *folder, unsigned omit, es_error *err)
 {
     if (es_output_stopped())
         return es_error_set(err, ES_ESTOPPED, folder, 0, "stopped by a signal");
-    int rc = write_tables(x, folder, err);
+    int rc = write_tables(x, folder, omit, err);
     if (!rc && es_output_stopped())
         rc = es_error_set(err, ES_ESTOPPED, folder, 0, "stopped by a signal");
     if (!rc)

@@ -15,15 +15,7 @@ enum {
     REFERENCE = 1 << 6,
 };
 
-typedef struct command_help {
-    const char *name;
-    unsigned bit;
-    const char *synopsis; /* after "essim " */
-    const char *what;     /* lines of two-space-indented text */
-    const char *example;  /* a command line that works from the source tree */
-} command_help;
-
-static const command_help commands[] = {
+static const essim_cli_command commands[] = {
     {"run", RUN, "run SCENARIO [OPTIONS]",
      "run the scenario's replications and write the output folder (report.html first);\n"
      "a scenario that lists several funding models is compared, as compare does",
@@ -58,13 +50,7 @@ static const command_help commands[] = {
      "essim reference scenario > keys.md"},
 };
 
-typedef struct option_help {
-    const char *name; /* with its short form and argument */
-    unsigned commands;
-    const char *text; /* lines; the first beside the name */
-} option_help;
-
-static const option_help options[] = {
+static const essim_cli_option options[] = {
     {"-o, --out DIR", RUN | COMPARE | SWEEP | MERGE,
      "output folder (default out/), replaced as a whole on success;\n"
      "only a new, empty or essim-written folder (see the user guide)"},
@@ -109,6 +95,19 @@ static const option_help options[] = {
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+const essim_cli_command *essim_cli_commands(size_t *n)
+{
+    *n = N_OF(commands);
+    return commands;
+}
+
+const essim_cli_option *essim_cli_options(size_t *n)
+{
+    *n = N_OF(options);
+    return options;
+}
+
 #define NAME_WIDTH 24
 
 /* Text whose lines after the first are indented to `indent` columns. */

@@ -60,6 +60,34 @@ static int add_change(int c, const char *arg, essim_request *o, const char **set
     return 0;
 }
 
+#define ES_CLI_FOUND_MAX (1 + 8 + 8 + ES_CLI_CHANGES_MAX) /* scenario, models, arms, overlays */
+
+/* Names on the command line that are not files where essim runs but shipped ones
+ * (essim_find_input, so that an installed essim finds scenarios/default.cfg from any folder):
+ * the paths they stand for, freed after the job. */
+typedef struct found_inputs {
+    char *path[ES_CLI_FOUND_MAX];
+    int n;
+} found_inputs;
+
+/* *name, or the shipped file it stands for; left as written when there is none (its error
+ * comes when it is read). */
+static void find_input(const char **name, found_inputs *found)
+{
+    if (!*name || found->n == ES_CLI_FOUND_MAX)
+        return;
+    char *path = essim_find_input(*name);
+    if (path)
+        *name = found->path[found->n++] = path;
+}
+
+static void found_inputs_free(found_inputs *found)
+{
+    for (int i = 0; i < found->n; i++)
+        free(found->path[i]);
+    found->n = 0;
+}
+
 typedef struct run_args {
     essim_request rq;
     const char *out;
@@ -70,6 +98,7 @@ typedef struct run_args {
     essim_arm arms[8];     /* compare: --against and --overlay-arm, in order */
     const char *sets[ES_CLI_CHANGES_MAX];
     const char *overlays[ES_CLI_CHANGES_MAX];
+    found_inputs found;
 } run_args;
 
 /* An option that takes a count: its letter for getopt, its range, and where the count goes. */
@@ -238,6 +267,13 @@ static int parse_run_args(int argc, char **argv, essim_command cmd, run_args *a)
             return usage_error("%s", "--funding names no file");
     }
     o->scenario = argv[optind];
+    find_input(&o->scenario, &a->found);
+    for (int i = 0; i < o->nfunding_files; i++)
+        find_input(&a->funding[i], &a->found);
+    for (int i = 0; i < o->narms; i++)
+        find_input(&a->arms[i].file, &a->found);
+    for (int i = 0; i < o->noverlays; i++)
+        find_input(&a->overlays[i], &a->found);
     o->funding_files = a->funding;
     o->params = a->params;
     o->arms = a->arms;
@@ -330,9 +366,10 @@ static int cmd_run_like(int argc, char **argv, essim_command cmd)
 {
     run_args a;
     int status = parse_run_args(argc, argv, cmd, &a);
-    if (status)
-        return status;
-    return do_job(&a.rq, a.out, a.quiet);
+    if (!status)
+        status = do_job(&a.rq, a.out, a.quiet);
+    found_inputs_free(&a.found);
+    return status;
 }
 
 static int cmd_merge(int argc, char **argv)
@@ -363,11 +400,11 @@ typedef struct changes {
     const char *sets[ES_CLI_CHANGES_MAX], *overlays[ES_CLI_CHANGES_MAX];
     const char *files[2];
     int nfiles;
+    found_inputs found;
 } changes;
 
 /* The options of check and diff, --set and --overlay; the files left go in files[]. */
-static int parse_changes(int argc, char **argv, essim_request *rq, const char **sets,
-                         const char **overlays, const char **files, int *nfiles, int maxfiles)
+static int parse_changes(int argc, char **argv, essim_request *rq, changes *ch, int maxfiles)
 {
     static const struct option longopts[] = {{"set", required_argument, NULL, 'S'},
                                               {"overlay", required_argument, NULL, 'O'},
@@ -378,33 +415,35 @@ static int parse_changes(int argc, char **argv, essim_request *rq, const char **
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (c != 'S' && c != 'O')
             return usage_error("unknown option '%s'", argv[optind - 1]);
-        int rc = add_change(c, optarg, rq, sets, overlays);
+        int rc = add_change(c, optarg, rq, ch->sets, ch->overlays);
         if (rc)
             return rc;
     }
-    *nfiles = 0;
+    ch->nfiles = 0;
     for (int i = optind; i < argc; i++) {
-        if (*nfiles == maxfiles)
+        if (ch->nfiles == maxfiles)
             return -1;
-        files[(*nfiles)++] = argv[i];
+        ch->files[ch->nfiles] = argv[i];
+        find_input(&ch->files[ch->nfiles++], &ch->found);
     }
-    rq->sets = sets;
-    rq->overlays = overlays;
+    for (int i = 0; i < rq->noverlays; i++)
+        find_input(&ch->overlays[i], &ch->found);
+    rq->sets = ch->sets;
+    rq->overlays = ch->overlays;
     return 0;
 }
 
 /* diff A B, or diff A --set/--overlay: the changes apply to the second side (B, or A again). */
-static int cmd_diff(int argc, char **argv)
+static int diff_files(int argc, char **argv, changes *ch)
 {
-    static changes ch;
     essim_request b = {.command = ESSIM_CHECK, .seed = -1};
-    int rc = parse_changes(argc, argv, &b, ch.sets, ch.overlays, ch.files, &ch.nfiles, 2);
+    int rc = parse_changes(argc, argv, &b, ch, 2);
     if (rc > 0)
         return rc;
-    if (rc < 0 || ch.nfiles == 0 || (ch.nfiles == 1 && b.nsets == 0 && b.noverlays == 0))
+    if (rc < 0 || ch->nfiles == 0 || (ch->nfiles == 1 && b.nsets == 0 && b.noverlays == 0))
         return usage_error("%s", "diff takes scenarios A and B, or A with --set or --overlay");
-    essim_request a = {.command = ESSIM_CHECK, .scenario = ch.files[0], .seed = -1};
-    b.scenario = ch.files[ch.nfiles - 1];
+    essim_request a = {.command = ESSIM_CHECK, .scenario = ch->files[0], .seed = -1};
+    b.scenario = ch->files[ch->nfiles - 1];
     es_error err;
     es_error_clear(&err);
     if (essim_diff(&a, &b, stdout, NULL, &err))
@@ -412,16 +451,15 @@ static int cmd_diff(int argc, char **argv)
     return 0;
 }
 
-static int cmd_check(int argc, char **argv)
+static int check_file(int argc, char **argv, changes *ch)
 {
-    static changes ch;
     essim_request rq = {.command = ESSIM_CHECK, .seed = -1};
-    int rc = parse_changes(argc, argv, &rq, ch.sets, ch.overlays, ch.files, &ch.nfiles, 1);
+    int rc = parse_changes(argc, argv, &rq, ch, 1);
     if (rc > 0)
         return rc;
-    if (rc < 0 || ch.nfiles != 1)
+    if (rc < 0 || ch->nfiles != 1)
         return usage_error("%s", "check takes exactly one SCENARIO file");
-    rq.scenario = ch.files[0];
+    rq.scenario = ch->files[0];
     es_error err;
     es_error_clear(&err);
     essim_job *job;
@@ -433,6 +471,15 @@ static int cmd_check(int argc, char **argv)
     printf("%s: ok (%d streams, %d catchments%s%s)\n", rq.scenario, s.streams, s.catchments,
            s.funding[0] ? ", funding model " : "", s.funding);
     return 0;
+}
+
+/* check and diff, with the shipped files they were given freed after */
+static int cmd_changes(int argc, char **argv, int (*command)(int, char **, changes *))
+{
+    static changes ch;
+    int status = command(argc, argv, &ch);
+    found_inputs_free(&ch.found);
+    return status;
 }
 
 static int cmd_reference(int argc, char **argv)
@@ -521,13 +568,13 @@ static int dispatch(int argc, char **argv)
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 1, argv + 1);
+        return cmd_changes(argc - 1, argv + 1, check_file);
     if (strcmp(cmd, "compare") == 0)
         return cmd_run_like(argc - 1, argv + 1, ESSIM_COMPARE);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_run_like(argc - 1, argv + 1, ESSIM_SWEEP);
     if (strcmp(cmd, "diff") == 0)
-        return cmd_diff(argc - 1, argv + 1);
+        return cmd_changes(argc - 1, argv + 1, diff_files);
     if (strcmp(cmd, "reference") == 0)
         return cmd_reference(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
