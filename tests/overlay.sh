@@ -15,6 +15,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
+# the lines of model/ontario.cfg that set the keys below (the file grows; the test need not)
+hours_line=$(grep -n '^  funded_hours_per_week = ' model/ontario.cfg | cut -d: -f1)
+job_line=$(grep -n '^    job_start_prob = 0.97;' model/ontario.cfg | cut -d: -f1)
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 run() { # STATUS DESCRIPTION COMMAND...: the exit status, stdout in $tmp/out, stderr in $tmp/err
@@ -42,7 +45,7 @@ run 0 "diff --set number, string, boolean, element by name" "$essim" diff "$peel
   --set outcomes.funded_hours_per_week=30 --set 'scenario.name=Peel reform' \
   --set labour_market.enabled=false \
   --set 'catchments[Peel].providers[Peel Provider 1].sites[Peel].caseload_capacity=3392'
-has "--set number" "$tmp/out" "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:100) -> 30 (--set)"
+has "--set number" "$tmp/out" "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:$hours_line) -> 30 (--set)"
 has "--set string" "$tmp/out" "scenario.name: Peel (prototype) (scenarios/peel.cfg:6) -> Peel reform (--set)"
 has "--set boolean" "$tmp/out" "labour_market.enabled: true (default) -> false (--set)"
 has "--set element by name" "$tmp/out" \
@@ -53,14 +56,14 @@ run 0 "diff --set dated value" "$essim" diff "$peel" \
   --set 'streams[A].job_start_prob=[ { from = "2021-01-01"; value = 0.97; }, { from = "2022-01-01"; value = 0.5; } ]' \
   --set 'costs.staff_per_hour=( { from = "2019-01-01"; value = 45; }, { from = "2023-04-01"; value = 47.5; } )'
 has "--set dated value" "$tmp/out" \
-  "streams[A].job_start_prob: 0.97 (scenarios/../model/ontario.cfg:73) -> from 2021-01-01: 0.97, from 2022-01-01: 0.5 (--set)"
+  "streams[A].job_start_prob: 0.97 (scenarios/../model/ontario.cfg:$job_line) -> from 2021-01-01: 0.97, from 2022-01-01: 0.5 (--set)"
 has "--set dated value, parentheses" "$tmp/out" \
   "costs.staff_per_hour: 45 (default) -> from 2019-01-01: 45, from 2023-04-01: 47.5 (--set)"
 run 0 "diff --set dated value back to a number" "$essim" diff "$peel" \
   --set 'streams[A].job_start_prob=[ { from = "2021-01-01"; value = 0.97; }, { from = "2022-01-01"; value = 0.5; } ]' \
   --set 'streams[A].job_start_prob=0.8'
 has "--set dated value, then a number" "$tmp/out" \
-  "streams[A].job_start_prob: 0.97 (scenarios/../model/ontario.cfg:73) -> 0.8 (--set)"
+  "streams[A].job_start_prob: 0.97 (scenarios/../model/ontario.cfg:$job_line) -> 0.8 (--set)"
 run 2 "--set dated value starting late" "$essim" check "$peel" \
   --set 'streams[A].job_start_prob=[ { from = "2022-01-01"; value = 0.5; } ]'
 has "--set dated value starting late" "$tmp/err" "its first 'from' is later"
@@ -123,7 +126,7 @@ run 2 "missing overlay" "$essim" check "$peel" --overlay "$tmp/ov/none.cfg"
 # --- the shipped reform, relative to the scenario's folder -------------------------------------
 run 0 "diff the 30-hour reform" "$essim" diff "$peel" --overlay scenarios/overlays/thirty-hours.cfg
 has "the 30-hour reform" "$tmp/out" \
-  "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:100) -> 30 (scenarios/overlays/thirty-hours.cfg:5)"
+  "outcomes.funded_hours_per_week: 20 (scenarios/../model/ontario.cfg:$hours_line) -> 30 (scenarios/overlays/thirty-hours.cfg:5)"
 run 0 "--set over an overlay" "$essim" diff "$peel" --overlay scenarios/overlays/thirty-hours.cfg \
   --set outcomes.funded_hours_per_week=20
 has "--set over an overlay" "$tmp/out" "no differences"

@@ -28,6 +28,7 @@ enum {
     ES_DIM_ASSESSMENT = 1 << 9, /* "true X, assessed Y" */
     ES_DIM_MONTH = 1 << 10,     /* one row a month (monthly measures) */
     ES_DIM_COHORT = 1 << 11,    /* cohort=YYYY-YY: the fiscal year of the clients' intake */
+    ES_DIM_PRIORITY = 1 << 12,  /* a priority group: disability, francophone, Indigenous, ... */
 };
 
 /* How the replications' values become one summary row. */

@@ -380,6 +380,48 @@ static int page_finish(es_text *t, const char *folder, int rc, es_error *err)
     return rc;
 }
 
+static void cell(es_text *t, const es_experiment *x, const char *measure, const char *group,
+                 unit u);
+
+/* Outcomes of each priority group the run has, with 95 % intervals, and its gaps to everyone
+ * else (group_* measures). */
+static void group_table(es_text *t, const es_experiment *x)
+{
+    const es_params *p = &x->scenario.params;
+    bool any = false;
+    for (int g = 0; g < ES_NGROUPS && !any; g++)
+        any = get(x, "group_intakes", es_group_names[g]) > 0.0;
+    if (!any)
+        return;
+    es_text_printf(t, "<h2>Outcomes by priority group</h2>\n<p>Each group beside everyone else: "
+                      "a gap is everyone else's rate minus the group's, in percentage points "
+                      "(positive when the group does worse). A client may be in several "
+                      "groups.</p>\n<table><tr><th>Group</th><th>Share of intakes</th>"
+                      "<th>Assessed into stream ");
+    es_text_html(t, p->streams[p->nstreams - 1].name);
+    es_text_printf(t, "</th><th>Employed at exit</th><th>Gap at exit</th>"
+                      "<th>Still in the first job 12 months after job start</th>"
+                      "<th>Gap at 12 months</th><th>In any job 12 months after job start</th>"
+                      "</tr>\n");
+    for (int g = 0; g < ES_NGROUPS; g++) {
+        const char *name = es_group_names[g];
+        if (get(x, "group_intakes", name) <= 0.0)
+            continue;
+        es_text_printf(t, "<tr><td>");
+        es_text_html(t, name);
+        es_text_printf(t, "</td>");
+        cell(t, x, "group_share_of_intakes", name, U_SHARE);
+        cell(t, x, "group_highest_need_stream_share", name, U_SHARE);
+        cell(t, x, "group_employment_rate_at_exit", name, U_SHARE);
+        cell(t, x, "group_gap_at_exit", name, U_POINTS);
+        cell(t, x, "group_employed_12m_rate", name, U_SHARE);
+        cell(t, x, "group_gap_12m", name, U_POINTS);
+        cell(t, x, "group_employment_status_12m_rate", name, U_SHARE);
+        es_text_printf(t, "</tr>\n");
+    }
+    es_text_printf(t, "</table>\n");
+}
+
 static void headline_rows(es_text *t, const es_experiment *x)
 {
     static const char *const measures[] = {
@@ -403,6 +445,7 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err)
     headline_rows(&t, x);
     es_text_printf(&t, "</table>\n<h2>Outcomes by stream</h2>\n");
     stream_table(&t, x);
+    group_table(&t, x);
     employer_table(&t, x);
     es_text_printf(&t, "<h2>Plots</h2>\n");
     static const char *const plots[][2] = {

@@ -48,16 +48,21 @@ int es_assessment_calibrate(es_params *p, bool thresholds_given)
     double *need = malloc(n * sizeof *need);
     double *score = malloc(n * sizeof *score);
     gsl_rng *r = es_rng_alloc(es_rng_xoshiro256p, p->seed, 0, "assessment-calibration");
-    if (!need || !score || !r) {
+    /* the priority groups from their own numbers, as for clients: a group whose need weight is
+     * 0 then moves no threshold */
+    gsl_rng *rg = es_rng_alloc(es_rng_xoshiro256p, p->seed, 0, "assessment-calibration-groups");
+    if (!need || !score || !r || !rg) {
         free(need);
         free(score);
         gsl_rng_free(r);
+        gsl_rng_free(rg);
         return ES_ENOMEM;
     }
     double rural = rural_share(p);
     for (size_t i = 0; i < n; i++) {
         es_attributes a;
         es_attributes_draw(p, r, gsl_rng_uniform(r) < rural, &a);
+        es_groups_draw(p, rg, &a);
         need[i] = es_need_score(p, &a, r);
         score[i] = need[i] + (p->assessment_noise_sd > 0.0
                                   ? gsl_ran_gaussian_ziggurat(r, p->assessment_noise_sd)
@@ -71,6 +76,7 @@ int es_assessment_calibrate(es_params *p, bool thresholds_given)
             free(need);
             free(score);
             gsl_rng_free(r);
+            gsl_rng_free(rg);
             return ES_ENOMEM;
         }
         for (size_t i = 0; i < n; i++)
@@ -91,5 +97,6 @@ int es_assessment_calibrate(es_params *p, bool thresholds_given)
     free(need);
     free(score);
     gsl_rng_free(r);
+    gsl_rng_free(rg);
     return ES_OK;
 }

@@ -1,5 +1,7 @@
 #include "model/client.h"
 
+#include "model/events.h"
+
 #include <gsl/gsl_randist.h>
 
 const char *const es_source_names[ES_NSOURCES] = {"EO", "OW", "ODSP", "none"};
@@ -55,6 +57,27 @@ void es_attributes_draw(const es_params *p, gsl_rng *r, bool rural, es_attribute
     a->channel = pick_channel(p, r, a);
 }
 
+void es_groups_draw(const es_params *p, gsl_rng *r, es_attributes *a)
+{
+    const es_client_mix *m = &p->clients;
+    /* one number each, whatever the shares: a change to one group's share moves no other */
+    double u[3] = {gsl_rng_uniform(r), gsl_rng_uniform(r), gsl_rng_uniform(r)};
+    a->francophone = u[0] < m->francophone_prob;
+    a->indigenous = u[1] < m->indigenous_prob;
+    a->newcomer = u[2] < m->newcomer_prob;
+}
+
+unsigned es_groups_of(const es_attributes *a)
+{
+    return (a->disability ? 1u << ES_GROUP_DISABILITY : 0u) |
+           (a->francophone ? 1u << ES_GROUP_FRANCOPHONE : 0u) |
+           (a->indigenous ? 1u << ES_GROUP_INDIGENOUS : 0u) |
+           (a->age == ES_AGE_15_24 ? 1u << ES_GROUP_YOUTH : 0u) |
+           (a->newcomer ? 1u << ES_GROUP_NEWCOMER : 0u) |
+           (a->source == ES_SRC_OW || a->source == ES_SRC_ODSP ? 1u << ES_GROUP_SOCIAL_ASSISTANCE
+                                                                : 0u);
+}
+
 double es_need_score(const es_params *p, const es_attributes *a, gsl_rng *r)
 {
     const es_need_weights *w = &p->need;
@@ -66,6 +89,8 @@ double es_need_score(const es_params *p, const es_attributes *a, gsl_rng *r)
         need += w->language_barrier;
     if (a->rural)
         need += w->rural;
+    need += (a->francophone ? w->francophone : 0.0) + (a->indigenous ? w->indigenous : 0.0) +
+            (a->newcomer ? w->newcomer : 0.0);
     if (w->residual_sd > 0.0)
         need += gsl_ran_gaussian_ziggurat(r, w->residual_sd);
     return need;

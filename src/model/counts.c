@@ -21,6 +21,11 @@
 #include "model/calendar.h"
 #include "model/model_internal.h"
 
+/* Adds to the counts of each priority group the event's client is in, or of everyone else. */
+#define FOR_GROUPS(m, ev, field)                                                                  \
+    for (int g_ = 0; g_ < ES_NGROUPS; g_++)                                                       \
+    (m)->by_group[g_][((ev)->groups >> g_) & 1u].field++
+
 static void count_service_start(es_model *m, const es_model_event *ev)
 {
     double wait = ev->since_arrival_days;
@@ -48,6 +53,8 @@ static void count_job_start(es_model *m, const es_model_event *ev)
         if (ev->time + checkpoint_months[k] * DAYS_PER_MONTH <= p->horizon_days) {
             sc->reachable[k]++;
             m->sites[ev->site].reachable[k]++;
+            if (k == 3)
+                FOR_GROUPS(m, ev, reachable_12m);
         }
     es_tally_add(&sc->days_to_job, ev->since_arrival_days);
     es_tally_add(&m->sites[ev->site].days_to_job, ev->since_arrival_days);
@@ -63,9 +70,11 @@ static void count_service_end(es_model *m, const es_model_event *ev)
     es_site_state *site = &m->sites[ev->site];
     src->closed++;
     site->closed++;
+    FOR_GROUPS(m, ev, closed);
     if (ev->closure == ES_CLOSE_EMPLOYED) {
         src->employed_at_exit++;
         site->employed_at_exit++;
+        FOR_GROUPS(m, ev, employed_at_exit);
     } else if (ev->closure == ES_CLOSE_TRAINING) {
         sc->training_exits++;
     } else if (ev->closure == ES_CLOSE_OTHER || ev->closure == ES_CLOSE_UNKNOWN) {
@@ -100,6 +109,8 @@ static void count_checkpoint(es_model *m, const es_model_event *ev)
     m->sites[ev->site].employed[k]++;
     if (ev->kind == ES_MS_EMPLOYED_3M)
         m->by_source[ev->source].employed_3m++;
+    if (ev->kind == ES_MS_EMPLOYED_12M)
+        FOR_GROUPS(m, ev, employed_12m);
 }
 
 static void count_intake(es_model *m, const es_model_event *ev)
@@ -114,6 +125,9 @@ static void count_intake(es_model *m, const es_model_event *ev)
         m->returned++;
     }
     m->arrived++;
+    FOR_GROUPS(m, ev, intakes);
+    if (ev->stream == m->p->nstreams - 1)
+        FOR_GROUPS(m, ev, highest_need);
     m->confusion[ev->true_stream][ev->stream]++;
     m->by_stream[ev->stream].assessed++;
     m->by_stream[ev->true_stream].true_need++;
@@ -160,6 +174,8 @@ static void count_cohort(es_model *m, const es_model_event *ev)
     case ES_MS_FOLLOW_UP:
         if (ev->employed)
             m->by_stream[ev->stream].status_employed[ev->checkpoint]++;
+        if (ev->employed && ev->checkpoint == 3)
+            FOR_GROUPS(m, ev, status_12m);
         break;
     case ES_MS_REEMPLOYED:
         m->by_stream[ev->stream].reemployed++;

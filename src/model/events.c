@@ -25,6 +25,12 @@ const char *const es_milestone_names[ES_MS_COUNT] = {
     [ES_MS_PERIOD] = "period",
 };
 
+const char *const es_group_names[ES_NGROUPS] = {
+    [ES_GROUP_DISABILITY] = "disability",   [ES_GROUP_FRANCOPHONE] = "francophone",
+    [ES_GROUP_INDIGENOUS] = "Indigenous",   [ES_GROUP_YOUTH] = "youth",
+    [ES_GROUP_NEWCOMER] = "newcomer",       [ES_GROUP_SOCIAL_ASSISTANCE] = "social assistance",
+};
+
 const char *const es_closure_names[ES_NCLOSURES] = {
     "employed", "training", "unemployed", "other", "unknown", "opened_in_error",
 };

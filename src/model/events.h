@@ -32,6 +32,18 @@ typedef enum es_milestone {
     ES_MS_COUNT
 } es_milestone;
 
+/* Priority groups (bits of es_model_event.groups): the groups the seeds name, reported apart. */
+typedef enum es_group {
+    ES_GROUP_DISABILITY,
+    ES_GROUP_FRANCOPHONE,
+    ES_GROUP_INDIGENOUS,
+    ES_GROUP_YOUTH, /* aged 15 to 24 */
+    ES_GROUP_NEWCOMER,
+    ES_GROUP_SOCIAL_ASSISTANCE, /* on OW or ODSP */
+    ES_NGROUPS
+} es_group;
+extern const char *const es_group_names[ES_NGROUPS];
+
 /* Names used in funding files and outputs, indexed by es_milestone. */
 extern const char *const es_milestone_names[ES_MS_COUNT];
 /* Returns the milestone for a name, or -1. */
@@ -65,6 +77,7 @@ typedef struct es_model_event {
     bool returning;     /* intake: back after a job loss, not a new arrival */
     bool parked;        /* plan_agreed: the provider parks the client (creaming) */
     bool disability, rural;
+    uint8_t groups;     /* client events: the client's priority groups, bit es_group */
     bool funded;        /* employed_*: meets the scenario's rule (funding models decide anew) */
     bool wage_ok;       /* job events: wage at or above the minimum wage of the day */
     bool subsidised;    /* job events: the placement is (or was) wage-subsidised */

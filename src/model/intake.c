@@ -115,6 +115,8 @@ void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx)
     bool rural = cd >= 0 && es_cd_is_rural(p, &p->geography.cds[cd]);
     gsl_rng *r = es_client_rng(m, c, ES_DRAW_ATTRIBUTES);
     es_attributes_draw(p, r, rural, &at);
+    es_groups_draw(p, es_client_rng(m, c, ES_DRAW_GROUPS), &at);
+    r = es_client_rng(m, c, ES_DRAW_ATTRIBUTES); /* bound again: its draws go on where they were */
     c->cd = (int16_t)cd;
     c->source = (uint8_t)at.source;
     c->channel = (uint8_t)at.channel;
@@ -122,6 +124,7 @@ void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx)
     c->language_barrier = at.language_barrier;
     c->rural = at.rural;
     c->youth = at.age == ES_AGE_15_24;
+    c->groups = (uint8_t)es_groups_of(&at);
     c->need = (float)es_need_score(p, &at, r);
     es_intake(m, index, false);
 }

@@ -299,6 +299,57 @@ static int collect_wait_distribution(const es_model *m, es_results *r)
     return rc;
 }
 
+/* Whether the scenario's clients can be in priority group g (whatever this run drew). */
+static bool group_possible(const es_params *p, int g)
+{
+    const es_client_mix *c = &p->clients;
+    switch (g) {
+    case ES_GROUP_DISABILITY:
+        return c->disability_prob > 0.0 || c->source_share[ES_SRC_ODSP] > 0.0;
+    case ES_GROUP_FRANCOPHONE:
+        return c->francophone_prob > 0.0;
+    case ES_GROUP_INDIGENOUS:
+        return c->indigenous_prob > 0.0;
+    case ES_GROUP_YOUTH:
+        return c->age_share[ES_AGE_15_24] > 0.0;
+    case ES_GROUP_NEWCOMER:
+        return c->newcomer_prob > 0.0;
+    default:
+        return c->source_share[ES_SRC_OW] > 0.0 || c->source_share[ES_SRC_ODSP] > 0.0;
+    }
+}
+
+/* Outcomes by priority group (es_group), each beside everyone else's, for every group the
+ * scenario's clients can be in: the gaps are everyone else's rate minus the group's (positive
+ * when the group does worse).  As the other rates, 0 when there is no denominator. */
+static int collect_groups(const es_model *m, es_results *r)
+{
+    int rc = 0;
+    for (int g = 0; g < ES_NGROUPS; g++) {
+        if (!group_possible(m->p, g))
+            continue;
+        const es_group_counts *in = &m->by_group[g][1], *out = &m->by_group[g][0];
+        const char *group = es_group_names[g];
+        double exit_in = ratio((double)in->employed_at_exit, (double)in->closed);
+        double exit_out = ratio((double)out->employed_at_exit, (double)out->closed);
+        double r12_in = ratio((double)in->employed_12m, (double)in->reachable_12m);
+        double r12_out = ratio((double)out->employed_12m, (double)out->reachable_12m);
+        ADD("group_intakes", group, in->intakes);
+        ADD("group_share_of_intakes", group,
+            ratio((double)in->intakes, (double)(in->intakes + out->intakes)));
+        ADD("group_highest_need_stream_share", group,
+            ratio((double)in->highest_need, (double)in->intakes));
+        ADD("group_employment_rate_at_exit", group, exit_in);
+        ADD("group_employed_12m_rate", group, r12_in);
+        ADD("group_employment_status_12m_rate", group,
+            ratio((double)in->status_12m, (double)in->reachable_12m));
+        ADD("group_gap_at_exit", group, in->closed && out->closed ? exit_out - exit_in : 0.0);
+        ADD("group_gap_12m", group,
+            in->reachable_12m && out->reachable_12m ? r12_out - r12_in : 0.0);
+    }
+    return rc;
+}
+
 int es_model_collect(const es_model *m, es_results *r)
 {
     const es_params *p = m->p;
@@ -325,6 +376,7 @@ int es_model_collect(const es_model *m, es_results *r)
         rc |= collect_stream(m, r, p->streams[s].name, &m->by_stream[s], all.served);
     rc |= collect_sources(m, r);
     rc |= es_cohorts_collect(m, r);
+    rc |= collect_groups(m, r);
     rc |= collect_wait_distribution(m, r);
 
     /* utilisation: place-days used over place-days available while each catchment is live */

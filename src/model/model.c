@@ -35,7 +35,8 @@ es_model_event es_model_client_event(const es_model *m, es_milestone kind, const
     return (es_model_event){.kind = kind, .time = m->sim.now, .client_id = c->id,
                             .stream = c->stream, .catchment = c->catchment,
                             .provider = provider, .site = c->site, .source = c->source,
-                            .disability = c->disability, .rural = c->rural, .hours = c->hours,
+                            .disability = c->disability, .rural = c->rural, .groups = c->groups,
+                            .hours = c->hours,
                             .intake_days = c->intake_days};
 }
 

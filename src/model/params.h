@@ -101,12 +101,14 @@ typedef struct es_client_mix {
     double education_share[ES_NEDU];
     double out_of_work_share[ES_NOOW];
     double language_barrier_prob;
+    double francophone_prob, indigenous_prob, newcomer_prob; /* priority groups (model/client.c) */
     double rural_density_per_km2; /* a CD below this density is rural */
 } es_client_mix;
 
 typedef struct es_need_weights {
     double source[ES_NSOURCES];
     double disability, language_barrier, rural;
+    double francophone, indigenous, newcomer;
     double age[ES_NAGES];
     double education[ES_NEDU];
     double out_of_work[ES_NOOW];

@@ -50,6 +50,7 @@ typedef enum es_draw {
     ES_DRAW_MATCH,      /* accepting a vacancy */
     ES_DRAW_SUBSIDY,    /* a wage subsidy offered */
     ES_DRAW_STACKING,   /* a second job stacked on the first */
+    ES_DRAW_GROUPS,     /* priority groups: francophone, Indigenous, newcomer */
     ES_NDRAWS
 } es_draw;
 
@@ -86,6 +87,7 @@ typedef struct es_client {
     uint8_t left_income_support;
     uint8_t spell;             /* in follow-up: ES_SPELL_* */
     uint8_t carried;           /* transferred, its plan to resume at the next service start */
+    uint8_t groups;            /* its priority groups, bit es_group */
     uint8_t trained, searching, subsidy_offered, subsidised, subsidy_open, stacked;
 } es_client;
 
@@ -105,6 +107,12 @@ typedef struct es_stream_counts {
     es_tally days_to_job;
     double staff_hours; /* staff time spent on the stream's clients, once they leave */
 } es_stream_counts;
+
+/* The clients of a priority group, or everyone else (counts.c; es_group). */
+typedef struct es_group_counts {
+    uint64_t intakes, highest_need, closed, employed_at_exit;
+    uint64_t reachable_12m, employed_12m, status_12m;
+} es_group_counts;
 
 /* An intake cohort (clients whose episode began in one fiscal year): cohorts.c. */
 typedef struct es_cohort_counts {
@@ -222,6 +230,7 @@ typedef struct es_model {
     int nmonths;
     es_month_snapshot *months;
 
+    es_group_counts by_group[ES_NGROUPS][2]; /* [group][1: in it, 0: everyone else] */
     es_cohort_counts *cohorts; /* by fiscal year of intake (fiscal) */
     double *cohort_days;       /* [cohort][fiscal year]: days its clients spent in service */
 
