@@ -464,8 +464,8 @@ static void matches_brute_force_reference(void **state)
 
 /* ---- es_calq: the calendar against the plain heap ---- */
 
-#define CALQ_LOC_BUCKET 0x80000000u
-#define CALQ_LOC_OVERFLOW (UINT32_MAX - 1)
+#define CALQ_LOC_OVERFLOW 0x40000000u
+#define CALQ_LOC_RING 0x80000000u
 #define CALQ_NIL UINT32_MAX
 
 static int64_t calq_bucket_of(const es_calq *q, double key)
@@ -478,13 +478,50 @@ static int64_t calq_bucket_of(const es_calq *q, double key)
     return (int64_t)d;
 }
 
-/* Every item sits where its bucket says, the lists and counts agree, and the heap is one. */
-static void assert_calq_valid(const es_calq *q)
+/* Walks ring bucket b's chain of chunks from its head word (first chunk << 3 | its items):
+ * only the first chunk may be partly filled, none is empty, each names its bucket, and each
+ * item's slot points at its place and its key falls in the bucket.  Returns the number of
+ * items; counts the chunks, and notes the longest chain. */
+static size_t assert_calq_bucket_valid(const es_calq *q, size_t b, size_t *chunks,
+                                       size_t *longest)
+{
+    uint32_t head = q->bucket_head[b];
+    if (head == CALQ_NIL)
+        return 0;
+    size_t items = 0, length = 0;
+    uint32_t n = head & 7;
+    assert_true(n >= 1 && n <= ES_CALQ_CHUNK_ITEMS);
+    for (uint32_t c = head >> 3; c != CALQ_NIL; c = q->chunks[c].next, n = ES_CALQ_CHUNK_ITEMS) {
+        const es_calq_chunk *ch = &q->chunks[c];
+        assert_true(c < q->chunks_used);
+        assert_int_equal(ch->bucket, b);
+        for (uint32_t k = 0; k < n; k++) {
+            const es_pq_item *it = &ch->item[k];
+            assert_int_equal(q->slots[it->slot].pos, CALQ_LOC_RING | c << 3 | k);
+            int64_t v = calq_bucket_of(q, it->key);
+            assert_true(v == q->win + (int64_t)b);
+            assert_true(v > q->cur);
+            assert_false(item_before(it, &q->heap[0]));
+            items++;
+        }
+        ++*chunks;
+        length++;
+    }
+    if (length > *longest)
+        *longest = length;
+    return items;
+}
+
+/* Every item sits where its bucket says, the chains and counts agree, every chunk is in a
+ * chain or free, and the heap is one.  Returns the longest chain's length in chunks. */
+static size_t assert_calq_valid(const es_calq *q)
 {
     int heap_only = q->cur == INT64_MAX;
     assert_int_equal(q->heap_size + q->ring_count + q->overflow_count, q->size);
     assert_int_equal(q->size + q->nfree, q->nslots);
     assert_true(q->size == 0 || q->heap_size > 0); /* the root is the earliest item */
+    assert_int_equal((uintptr_t)q->chunks % 64, 0);
+    assert_true(q->chunks_used <= q->chunk_cap);
     for (size_t i = 0; i < q->heap_size; i++) {
         const es_pq_item *it = &q->heap[i];
         assert_int_equal(q->slots[it->slot].pos, i);
@@ -493,30 +530,23 @@ static void assert_calq_valid(const es_calq *q)
         if (!heap_only)
             assert_true(calq_bucket_of(q, it->key) <= q->cur);
     }
-    size_t ring = 0;
+    size_t ring = 0, chunks = 0, longest = 0;
     for (size_t b = 0; b < q->nbuckets; b++) {
         int bit = (int)((q->bucket_bits[b >> 6] >> (b & 63)) & 1);
         assert_int_equal(bit, q->bucket_head[b] != CALQ_NIL);
-        uint32_t prev = CALQ_NIL;
-        for (uint32_t s = q->bucket_head[b]; s != CALQ_NIL; prev = s, s = q->next[s]) {
-            assert_int_equal(q->prev[s], prev);
-            assert_int_equal(q->slots[s].pos, CALQ_LOC_BUCKET | b);
-            assert_int_equal(q->parked[s].slot, s);
-            int64_t v = calq_bucket_of(q, q->parked[s].key);
-            assert_true(v == q->win + (int64_t)b);
-            assert_true(v > q->cur);
-            assert_false(item_before(&q->parked[s], &q->heap[0]));
-            ring++;
-        }
+        ring += assert_calq_bucket_valid(q, b, &chunks, &longest);
     }
     assert_int_equal(ring, q->ring_count);
-    size_t over = 0;
-    for (uint32_t s = q->overflow_head; s != CALQ_NIL; s = q->next[s]) {
-        assert_int_equal(q->slots[s].pos, CALQ_LOC_OVERFLOW);
-        assert_true(calq_bucket_of(q, q->parked[s].key) >= q->win + (int64_t)q->nbuckets);
-        over++;
+    for (uint32_t c = q->free_chunk; c != CALQ_NIL; c = q->chunks[c].next)
+        chunks++;
+    assert_int_equal(chunks, q->chunks_used);
+    for (size_t i = 0; i < q->overflow_count; i++) {
+        const es_pq_item *it = &q->overflow[i];
+        assert_int_equal(q->slots[it->slot].pos, CALQ_LOC_OVERFLOW | i);
+        assert_true(calq_bucket_of(q, it->key) >= q->win + (int64_t)q->nbuckets);
+        assert_true(q->overflow_min <= it->key);
     }
-    assert_int_equal(over, q->overflow_count);
+    return longest;
 }
 
 static void assert_same_item(const es_pq_item *a, const es_pq_item *b)
@@ -565,6 +595,7 @@ static void calendar_run_against_heap(uint64_t seed, double scale, int nops)
     uint64_t rs = seed;
     double now = 0.0;
     unsigned counts[5] = {0}, seen_ring = 0, seen_overflow = 0, seen_back_to_heap = 0;
+    size_t longest_chain = 0;
     for (int op = 0; op < nops; op++) {
         seen_ring += cq.ring_count > 0;
         seen_overflow += cq.overflow_count > 0;
@@ -640,7 +671,8 @@ static void calendar_run_against_heap(uint64_t seed, double scale, int nops)
         else
             assert_null(tc);
         if (op % 97 == 0 || op == nops - 1) {
-            assert_calq_valid(&cq);
+            size_t chain = assert_calq_valid(&cq);
+            longest_chain = chain > longest_chain ? chain : longest_chain;
             for (size_t i = 0; i < nissued; i++)
                 assert_int_equal(!!es_calq_is_pending(&cq, issued[i]),
                                  !!es_pq_is_pending(&pq, issued[i]));
@@ -652,6 +684,8 @@ static void calendar_run_against_heap(uint64_t seed, double scale, int nops)
     assert_true(seen_ring > 1000);
     assert_true(seen_overflow > 1000);
     assert_true(seen_back_to_heap > 100);
+    /* and chains of several chunks, so removals moved items across chunks */
+    assert_true(longest_chain >= 3);
     es_pq_item a, b;
     while (es_pq_pop(&pq, &a) == ES_OK) {
         assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
@@ -695,11 +729,11 @@ static void calendar_hold_model_is_exact_and_stops_allocating(void **state)
         assert_int_equal(es_pq_push(&pq, key, 0, (uint64_t)i, NULL), ES_OK);
         assert_int_equal(es_calq_push(&cq, key, 0, (uint64_t)i, NULL), ES_OK);
     }
-    const void *heap = NULL, *parked = NULL, *buckets = NULL;
+    const void *heap = NULL, *chunks = NULL, *buckets = NULL;
     for (int op = 0; op < 40 * SIZE; op++) {
         if (op == 20 * SIZE) { /* grown and tuned by now */
             heap = cq.heap;
-            parked = cq.parked;
+            chunks = cq.chunks;
             buckets = cq.bucket_head;
         }
         es_pq_item a, b;
@@ -715,7 +749,7 @@ static void calendar_hold_model_is_exact_and_stops_allocating(void **state)
     }
     assert_true(cq.cur != INT64_MAX); /* a calendar, not just a heap */
     assert_ptr_equal(cq.heap, heap);
-    assert_ptr_equal(cq.parked, parked);
+    assert_ptr_equal(cq.chunks, chunks);
     assert_ptr_equal(cq.bucket_head, buckets);
     assert_calq_valid(&cq);
     es_pq_destroy(&pq);
