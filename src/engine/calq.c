@@ -16,7 +16,7 @@
 #define NIL UINT32_MAX
 #define MAX_CHUNKS (((size_t)1 << 28) - 1) /* so that a ring location is never LOC_FREE */
 #define CHUNK_ITEMS ES_CALQ_CHUNK_ITEMS
-#define MIN_BUCKETS 64
+#define MIN_BUCKETS 256 /* below this many the ring is cheap whatever its fill */
 #define LOAD ES_CALQ_BUCKET_LOAD
 #define HEAP_LIMIT (64 * LOAD) /* a heap this big means the buckets are too wide */
 #define MAX_BACKOFF 8
