@@ -179,8 +179,9 @@ static void ring_take(es_calq *q, uint32_t loc)
     q->ring_count--;
 }
 
-/* Appends every item of ring bucket b to the heap array (not heapified) and empties it. */
-static void ring_to_heap(es_calq *q, size_t b)
+/* Moves every item of ring bucket b to the heap array (not heapified) or, when to_heap is
+ * false, to the overflow, and empties the bucket. */
+static inline void ring_drain(es_calq *q, size_t b, bool to_heap)
 {
     uint32_t h = q->bucket_head[b], n = h & 7;
     for (uint32_t c = h == NIL ? NIL : h >> 3, next; c != NIL; c = next, n = CHUNK_ITEMS) {
@@ -188,8 +189,12 @@ static void ring_to_heap(es_calq *q, size_t b)
         next = ch->next;
         if (next != NIL)
             __builtin_prefetch(&q->chunks[next]);
-        for (uint32_t k = 0; k < n; k++)
-            heap_append(q, &ch->item[k]);
+        for (uint32_t k = 0; k < n; k++) {
+            if (to_heap)
+                heap_append(q, &ch->item[k]);
+            else
+                overflow_append(q, &ch->item[k]);
+        }
         q->ring_count -= n;
         give_chunk(q, c);
     }
@@ -204,17 +209,6 @@ static inline void park(es_calq *q, const es_pq_item *it, int64_t v)
         ring_push(q, (size_t)(v - q->win), it);
     else
         overflow_append(q, it);
-}
-
-/* Puts a copy of *it where its bucket says: the heap array (not heapified), the ring or the
- * overflow. */
-static inline void place(es_calq *q, const es_pq_item *it)
-{
-    int64_t v = bucket_of(q, it->key);
-    if (v <= q->cur)
-        heap_append(q, it);
-    else
-        park(q, it, v);
 }
 
 /* The first non-empty bucket at or after `from` (one exists). */
@@ -302,42 +296,23 @@ static void turn(es_calq *q)
     heapify(q);
 }
 
-/* Moves every parked item (ring and overflow) into the heap array, after the heap's own
- * items; the array is then no longer in heap order. */
+/* Moves every item of the heap and the ring to the overflow, and makes overflow_min exact. */
 static void gather(es_calq *q)
 {
+    for (size_t i = 0; i < q->heap_size; i++)
+        overflow_append(q, &q->heap[i]);
+    q->heap_size = 0;
     for (size_t w = 0; w < q->nbuckets / 64 && q->ring_count; w++)
         while (q->bucket_bits[w])
-            ring_to_heap(q, (w << 6) + (size_t)__builtin_ctzll(q->bucket_bits[w]));
-    for (size_t i = 0; i < q->overflow_count; i++)
-        heap_append(q, &q->overflow[i]);
-    q->overflow_count = 0;
+            ring_drain(q, (w << 6) + (size_t)__builtin_ctzll(q->bucket_bits[w]), false);
     q->overflow_min = INFINITY;
-}
-
-/* Lays the calendar out again from the heap array, which holds every item: in heap-only mode
- * a heap of them all; else a new window that starts at the earliest key, the items of its
- * first bucket in the heap and the others parked. */
-static void lay_out(es_calq *q)
-{
-    if (!heap_only(q)) {
-        double min = INFINITY;
-        for (size_t i = 0; i < q->heap_size; i++)
-            if (q->heap[i].key < min)
-                min = q->heap[i].key;
-        open_window(q, min);
-        size_t n = q->heap_size;
-        q->heap_size = 0;
-        for (size_t i = 0; i < n; i++) {
-            es_pq_item it = q->heap[i]; /* place writes the heap at or before i */
-            place(q, &it);
-        }
-    }
-    heapify(q);
+    for (size_t i = 0; i < q->overflow_count; i++)
+        if (q->overflow[i].key < q->overflow_min)
+            q->overflow_min = q->overflow[i].key;
 }
 
 /* A width that puts about LOAD pops in each bucket: from the pop rate since the last rebuild
- * when there is one, else from the spread of the pending keys (all in the heap array). */
+ * when there is one, else from the spread of the pending keys (all in the overflow). */
 static double estimated_width(const es_calq *q)
 {
     if (q->pops_since >= 64 && q->last_pop_key > q->key_at_tune) {
@@ -345,20 +320,18 @@ static double estimated_width(const es_calq *q)
         if (w > 1e-300 && w < 1e300)
             return w;
     }
-    double min = INFINITY, max = -INFINITY;
-    for (size_t i = 0; i < q->heap_size; i++) {
-        double k = q->heap[i].key;
-        if (k < min)
-            min = k;
-        if (k > max)
-            max = k;
-    }
-    double w = LOAD * (max - min) / (double)q->size;
+    double max = -INFINITY;
+    for (size_t i = 0; i < q->overflow_count; i++)
+        if (q->overflow[i].key > max)
+            max = q->overflow[i].key;
+    double w = LOAD * (max - q->overflow_min) / (double)q->size;
     return w > 1e-300 && w < 1e300 ? w : 1.0;
 }
 
 /* Lays the calendar out again with bucket width `width` (0: heap only; negative: estimate
- * it).  O(size); callers make it rare. */
+ * it): every item goes to the overflow, then to the heap (heap only) or over a new window.
+ * The overflow is the scratch space because it is touched anyway; the heap array stays as
+ * small in memory as the heap.  O(size); callers make it rare. */
 static void rebuild(es_calq *q, double width)
 {
     gather(q);
@@ -367,12 +340,16 @@ static void rebuild(es_calq *q, double width)
     if (width == 0) {
         q->cur = INT64_MAX;
         q->inv_width = 0.0;
+        for (size_t i = 0; i < q->overflow_count; i++)
+            heap_append(q, &q->overflow[i]);
+        q->overflow_count = 0;
+        q->overflow_min = INFINITY;
+        heapify(q);
     } else {
         q->width = width;
         q->inv_width = 1.0 / width;
-        q->cur = INT64_MAX - 1; /* not heap-only; lay_out sets the real window */
+        turn(q);
     }
-    lay_out(q);
     reset_tuning(q, q->heap[0].key);
     q->tune_after = tune_interval(q, q->backoff);
 }
@@ -403,7 +380,7 @@ static void refill(es_calq *q)
     if (q->heap_size == 0) {
         size_t b = next_bucket(q, (size_t)(q->cur + 1 - q->win));
         q->cur = q->win + (int64_t)b;
-        ring_to_heap(q, b);
+        ring_drain(q, b, true);
         heapify(q);
     }
 }
