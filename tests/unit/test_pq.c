@@ -756,6 +756,66 @@ static void calendar_hold_model_is_exact_and_stops_allocating(void **state)
     es_calq_destroy(&cq);
 }
 
+/* The overflow's earliest key is kept as a lower bound: cancelling the event it came from
+ * leaves it stale, and the window opened from it then holds nothing.  The calendar must
+ * find the true earliest key and go on in order. */
+static void calendar_turns_past_a_cancelled_earliest_event(void **state)
+{
+    (void)state;
+    enum { NEAR = 2000, FAR = 600 };
+    es_pq pq;
+    es_calq cq;
+    assert_int_equal(es_pq_init(&pq, 0), ES_OK);
+    assert_int_equal(es_calq_init(&cq, 0), ES_OK);
+    uint64_t rs = 7;
+    for (int i = 0; i < NEAR; i++) {
+        double key = (double)(test_rand(&rs) % 100000) * 1e-5;
+        assert_int_equal(es_pq_push(&pq, key, 0, (uint64_t)i, NULL), ES_OK);
+        assert_int_equal(es_calq_push(&cq, key, 0, (uint64_t)i, NULL), ES_OK);
+    }
+    for (int op = 0; op < 20 * NEAR; op++) { /* a steady hold tunes the width */
+        es_pq_item a, b;
+        assert_int_equal(es_pq_pop(&pq, &a), ES_OK);
+        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
+        assert_same_item(&a, &b);
+        double key = a.key + (double)(test_rand(&rs) % 100000) * 1e-5;
+        assert_int_equal(es_pq_push(&pq, key, 0, a.data, NULL), ES_OK);
+        assert_int_equal(es_calq_push(&cq, key, 0, a.data, NULL), ES_OK);
+    }
+    /* drained until what is left is all in the heap and the ring */
+    while (cq.overflow_count > 0) {
+        assert_true(es_calq_size(&cq) > ES_CALQ_HEAP_ONLY / 4); /* still a calendar */
+        es_pq_item a, b;
+        assert_int_equal(es_pq_pop(&pq, &a), ES_OK);
+        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
+        assert_same_item(&a, &b);
+    }
+    es_handle early_p, early_c;
+    assert_int_equal(es_pq_push(&pq, 600.0, 1, 0, &early_p), ES_OK);
+    assert_int_equal(es_calq_push(&cq, 600.0, 1, 0, &early_c), ES_OK);
+    for (int i = 0; i < FAR; i++) {
+        double key = 1e6 + (double)(test_rand(&rs) % 1000);
+        assert_int_equal(es_pq_push(&pq, key, 2, (uint64_t)i, NULL), ES_OK);
+        assert_int_equal(es_calq_push(&cq, key, 2, (uint64_t)i, NULL), ES_OK);
+    }
+    assert_true(cq.cur != INT64_MAX);
+    assert_int_equal(cq.slots[(early_c & 0xffffffffu) - 1].pos & CALQ_LOC_OVERFLOW,
+                     CALQ_LOC_OVERFLOW);
+    assert_true(cq.overflow_min <= 600.0);
+    assert_int_equal(es_pq_remove(&pq, early_p, NULL), ES_OK);
+    assert_int_equal(es_calq_remove(&cq, early_c, NULL), ES_OK);
+    es_pq_item a, b;
+    while (es_pq_pop(&pq, &a) == ES_OK) {
+        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
+        assert_same_item(&a, &b);
+        if (es_pq_size(&pq) % 50 == 0)
+            assert_calq_valid(&cq);
+    }
+    assert_int_equal(es_calq_size(&cq), 0);
+    es_pq_destroy(&pq);
+    es_calq_destroy(&cq);
+}
+
 static void calendar_reset_empties_and_invalidates(void **state)
 {
     (void)state;
@@ -805,6 +865,7 @@ int main(void)
         cmocka_unit_test(calendar_matches_heap_unit_scale),
         cmocka_unit_test(calendar_matches_heap_in_days),
         cmocka_unit_test(calendar_hold_model_is_exact_and_stops_allocating),
+        cmocka_unit_test(calendar_turns_past_a_cancelled_earliest_event),
         cmocka_unit_test(calendar_reset_empties_and_invalidates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
