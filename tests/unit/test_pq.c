@@ -557,6 +557,36 @@ static void assert_same_item(const es_pq_item *a, const es_pq_item *b)
     assert_int_equal(a->tag, b->tag);
 }
 
+/* An empty heap and an empty calendar, to be driven side by side. */
+static void init_both(es_pq *pq, es_calq *cq)
+{
+    assert_int_equal(es_pq_init(pq, 0), ES_OK);
+    assert_int_equal(es_calq_init(cq, 0), ES_OK);
+}
+
+/* Pushes the same item into the heap and the calendar (their handles agree); the handle
+ * through `handle` (may be NULL). */
+static void push_both(es_pq *pq, es_calq *cq, double key, uint32_t tag, uint64_t data,
+                      es_handle *handle)
+{
+    es_handle hp, hc;
+    assert_int_equal(es_pq_push(pq, key, tag, data, &hp), ES_OK);
+    assert_int_equal(es_calq_push(cq, key, tag, data, &hc), ES_OK);
+    assert_int_equal(hp, hc);
+    if (handle)
+        *handle = hc;
+}
+
+/* Pops the heap and the calendar: the same item, which it returns. */
+static es_pq_item pop_both(es_pq *pq, es_calq *cq)
+{
+    es_pq_item a, b;
+    assert_int_equal(es_pq_pop(pq, &a), ES_OK);
+    assert_int_equal(es_calq_pop(cq, &b), ES_OK);
+    assert_same_item(&a, &b);
+    return a;
+}
+
 /* A key as a model would schedule it, `scale` being the time unit: now itself (ties in the
  * current bucket), a little later, an ordinary delay, far beyond the ring, on a coarse grid
  * (many ties later on), or (for es_pq's other users) before now. */
@@ -721,14 +751,10 @@ static void calendar_hold_model_is_exact_and_stops_allocating(void **state)
     enum { SIZE = 20000 };
     es_pq pq;
     es_calq cq;
-    assert_int_equal(es_pq_init(&pq, 0), ES_OK);
-    assert_int_equal(es_calq_init(&cq, 0), ES_OK);
+    init_both(&pq, &cq);
     uint64_t rs = 99;
-    for (int i = 0; i < SIZE; i++) {
-        double key = (double)(test_rand(&rs) % 1000000) * 1e-3;
-        assert_int_equal(es_pq_push(&pq, key, 0, (uint64_t)i, NULL), ES_OK);
-        assert_int_equal(es_calq_push(&cq, key, 0, (uint64_t)i, NULL), ES_OK);
-    }
+    for (int i = 0; i < SIZE; i++)
+        push_both(&pq, &cq, (double)(test_rand(&rs) % 1000000) * 1e-3, 0, (uint64_t)i, NULL);
     const void *heap = NULL, *chunks = NULL, *buckets = NULL;
     for (int op = 0; op < 40 * SIZE; op++) {
         if (op == 20 * SIZE) { /* grown and tuned by now */
@@ -736,14 +762,9 @@ static void calendar_hold_model_is_exact_and_stops_allocating(void **state)
             chunks = cq.chunks;
             buckets = cq.bucket_head;
         }
-        es_pq_item a, b;
-        assert_int_equal(es_pq_pop(&pq, &a), ES_OK);
-        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
-        assert_same_item(&a, &b);
+        es_pq_item a = pop_both(&pq, &cq);
         /* increments on a 1e-3 grid: plenty of equal keys */
-        double key = a.key + (double)(test_rand(&rs) % 2000) * 1e-3;
-        assert_int_equal(es_pq_push(&pq, key, 0, a.data, NULL), ES_OK);
-        assert_int_equal(es_calq_push(&cq, key, 0, a.data, NULL), ES_OK);
+        push_both(&pq, &cq, a.key + (double)(test_rand(&rs) % 2000) * 1e-3, 0, a.data, NULL);
         if (op % 40000 == 0)
             assert_calq_valid(&cq);
     }
@@ -765,49 +786,32 @@ static void calendar_turns_past_a_cancelled_earliest_event(void **state)
     enum { NEAR = 2000, FAR = 600 };
     es_pq pq;
     es_calq cq;
-    assert_int_equal(es_pq_init(&pq, 0), ES_OK);
-    assert_int_equal(es_calq_init(&cq, 0), ES_OK);
+    init_both(&pq, &cq);
     uint64_t rs = 7;
-    for (int i = 0; i < NEAR; i++) {
-        double key = (double)(test_rand(&rs) % 100000) * 1e-5;
-        assert_int_equal(es_pq_push(&pq, key, 0, (uint64_t)i, NULL), ES_OK);
-        assert_int_equal(es_calq_push(&cq, key, 0, (uint64_t)i, NULL), ES_OK);
-    }
+    for (int i = 0; i < NEAR; i++)
+        push_both(&pq, &cq, (double)(test_rand(&rs) % 100000) * 1e-5, 0, (uint64_t)i, NULL);
     for (int op = 0; op < 20 * NEAR; op++) { /* a steady hold tunes the width */
-        es_pq_item a, b;
-        assert_int_equal(es_pq_pop(&pq, &a), ES_OK);
-        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
-        assert_same_item(&a, &b);
-        double key = a.key + (double)(test_rand(&rs) % 100000) * 1e-5;
-        assert_int_equal(es_pq_push(&pq, key, 0, a.data, NULL), ES_OK);
-        assert_int_equal(es_calq_push(&cq, key, 0, a.data, NULL), ES_OK);
+        es_pq_item a = pop_both(&pq, &cq);
+        push_both(&pq, &cq, a.key + (double)(test_rand(&rs) % 100000) * 1e-5, 0, a.data, NULL);
     }
     /* drained until what is left is all in the heap and the ring */
     while (cq.overflow_count > 0) {
         assert_true(es_calq_size(&cq) > ES_CALQ_HEAP_ONLY / 4); /* still a calendar */
-        es_pq_item a, b;
-        assert_int_equal(es_pq_pop(&pq, &a), ES_OK);
-        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
-        assert_same_item(&a, &b);
+        pop_both(&pq, &cq);
     }
-    es_handle early_p, early_c;
-    assert_int_equal(es_pq_push(&pq, 600.0, 1, 0, &early_p), ES_OK);
-    assert_int_equal(es_calq_push(&cq, 600.0, 1, 0, &early_c), ES_OK);
-    for (int i = 0; i < FAR; i++) {
-        double key = 1e6 + (double)(test_rand(&rs) % 1000);
-        assert_int_equal(es_pq_push(&pq, key, 2, (uint64_t)i, NULL), ES_OK);
-        assert_int_equal(es_calq_push(&cq, key, 2, (uint64_t)i, NULL), ES_OK);
-    }
+    es_handle early;
+    push_both(&pq, &cq, 600.0, 1, 0, &early);
+    for (int i = 0; i < FAR; i++)
+        push_both(&pq, &cq, 1e6 + (double)(test_rand(&rs) % 1000), 2, (uint64_t)i, NULL);
     assert_true(cq.cur != INT64_MAX);
-    assert_int_equal(cq.slots[(early_c & 0xffffffffu) - 1].pos & CALQ_LOC_OVERFLOW,
+    assert_int_equal(cq.slots[(early & 0xffffffffu) - 1].pos & CALQ_LOC_OVERFLOW,
                      CALQ_LOC_OVERFLOW);
     assert_true(cq.overflow_min <= 600.0);
-    assert_int_equal(es_pq_remove(&pq, early_p, NULL), ES_OK);
-    assert_int_equal(es_calq_remove(&cq, early_c, NULL), ES_OK);
-    es_pq_item a, b;
-    while (es_pq_pop(&pq, &a) == ES_OK) {
-        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
-        assert_same_item(&a, &b);
+    assert_int_equal(es_pq_remove(&pq, early, NULL), ES_OK);
+    assert_int_equal(es_calq_remove(&cq, early, NULL), ES_OK);
+    assert_true(cq.overflow_min == 600.0); /* stale now */
+    while (es_pq_size(&pq) > 0) {
+        pop_both(&pq, &cq);
         if (es_pq_size(&pq) % 50 == 0)
             assert_calq_valid(&cq);
     }
