@@ -2,19 +2,27 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/alloc.h"
 #include "engine/error.h"
 #include "engine/heap.h"
 
-#define NIL UINT32_MAX
+/* Where an item is (its slot's pos): a heap index below LOC_OVERFLOW, LOC_OVERFLOW | its index
+ * in the overflow, LOC_RING | chunk << 3 | its place in the chunk, or LOC_FREE. */
+#define LOC_OVERFLOW 0x40000000u
+#define LOC_RING 0x80000000u
 #define LOC_FREE UINT32_MAX
-#define LOC_OVERFLOW (UINT32_MAX - 1)
-#define LOC_BUCKET 0x80000000u /* | bucket index; heap indices stay below it */
-#define MIN_BUCKETS 64
+#define NIL UINT32_MAX
+#define MAX_CHUNKS (((size_t)1 << 28) - 1) /* so that a ring location is never LOC_FREE */
+#define CHUNK_ITEMS ES_CALQ_CHUNK_ITEMS
+#define MIN_BUCKETS 256 /* below this many the ring is cheap whatever its fill */
 #define LOAD ES_CALQ_BUCKET_LOAD
 #define HEAP_LIMIT (64 * LOAD) /* a heap this big means the buckets are too wide */
 #define MAX_BACKOFF 8
+
+_Static_assert(sizeof(es_calq_chunk) == 256, "a chunk is four cache lines");
+_Static_assert(CHUNK_ITEMS < 8, "a chunk's places fit in the 3 low bits of a location");
 
 /* The virtual bucket of a key: monotone in the key (a subtraction and a multiplication by a
  * positive constant, each rounded to nearest, then a floor), which is all the order needs.
@@ -49,62 +57,158 @@ static inline es_pq_item heap_take(es_calq *q, size_t i)
     return es_heap_take(q->heap, &q->heap_size, q->slots, i);
 }
 
-/* ---- the ring and the overflow: lists through the slot arrays ---- */
+/* ---- the overflow: an unsorted array ---- */
 
-static inline void list_link(es_calq *q, uint32_t *head, uint32_t s)
+static inline void overflow_put(es_calq *q, size_t i, const es_pq_item *it)
 {
-    q->prev[s] = NIL;
-    q->next[s] = *head;
-    if (*head != NIL)
-        q->prev[*head] = s;
-    *head = s;
+    q->overflow[i] = *it;
+    q->slots[it->slot].pos = LOC_OVERFLOW | (uint32_t)i;
 }
 
-static inline void list_unlink(es_calq *q, uint32_t *head, uint32_t s)
+static inline void overflow_append(es_calq *q, const es_pq_item *it)
 {
-    uint32_t n = q->next[s], p = q->prev[s];
-    if (p != NIL)
-        q->next[p] = n;
-    else
-        *head = n;
-    if (n != NIL)
-        q->prev[n] = p;
+    overflow_put(q, q->overflow_count++, it);
+    if (it->key < q->overflow_min)
+        q->overflow_min = it->key;
 }
 
-static inline void to_overflow(es_calq *q, uint32_t s)
+/* Takes the item at overflow index i out (the last one fills the hole; overflow_min stays a
+ * lower bound). */
+static inline void overflow_take(es_calq *q, size_t i)
 {
-    list_link(q, &q->overflow_head, s);
-    q->slots[s].pos = LOC_OVERFLOW;
-    q->overflow_count++;
+    if (i < --q->overflow_count)
+        overflow_put(q, i, &q->overflow[q->overflow_count]);
 }
 
-/* Parks the item in parked[s] in its bucket of the ring, or in the overflow beyond it. */
-static inline void park(es_calq *q, uint32_t s, int64_t v)
+/* ---- the ring's chunks ---- */
+
+/* Chunks for `buckets` ring buckets holding at most `cap` items: in every chain only the first
+ * chunk may be partly filled and none is empty, so cap / CHUNK_ITEMS plus one per chain (and
+ * one for the rounding) always do. */
+static size_t chunks_needed(size_t cap, size_t buckets)
 {
-    if (v < q->win + (int64_t)q->nbuckets) {
-        size_t b = (size_t)(v - q->win);
-        list_link(q, &q->bucket_head[b], s);
-        q->bucket_bits[b >> 6] |= UINT64_C(1) << (b & 63);
-        q->slots[s].pos = LOC_BUCKET | (uint32_t)b;
-        q->ring_count++;
+    return cap / CHUNK_ITEMS + buckets + 1;
+}
+
+/* Grows the reserve of chunks to `want`, keeping them on 64-byte boundaries inside a block
+ * from es_resize; chunks never handed out are never written, so they cost address space,
+ * not memory. */
+static int reserve_chunks(es_calq *q, size_t want)
+{
+    if (want <= q->chunk_cap)
+        return ES_OK;
+    if (want > MAX_CHUNKS)
+        return ES_ENOMEM;
+    size_t old_offset = q->chunk_block ? (size_t)((char *)q->chunks - (char *)q->chunk_block) : 0;
+    void *block = q->chunk_block;
+    if (es_resize(&block, want * sizeof(es_calq_chunk) + 64, 1))
+        return ES_ENOMEM;
+    size_t offset = (64 - (uintptr_t)block % 64) % 64;
+    if (offset != old_offset)
+        memmove((char *)block + offset, (char *)block + old_offset,
+                q->chunks_used * sizeof(es_calq_chunk));
+    q->chunk_block = block;
+    q->chunks = (es_calq_chunk *)(void *)((char *)block + offset);
+    q->chunk_cap = want;
+    return ES_OK;
+}
+
+/* A chunk: the last one freed (likely still in cache), else one never used.  The reserve
+ * always suffices (chunks_needed). */
+static inline uint32_t take_chunk(es_calq *q)
+{
+    uint32_t c = q->free_chunk;
+    if (c != NIL) {
+        q->free_chunk = q->chunks[c].next;
+        return c;
+    }
+    return (uint32_t)q->chunks_used++;
+}
+
+static inline void give_chunk(es_calq *q, uint32_t c)
+{
+    q->chunks[c].next = q->free_chunk;
+    q->free_chunk = c;
+}
+
+static inline void clear_bucket_bit(es_calq *q, size_t b)
+{
+    q->bucket_bits[b >> 6] &= ~(UINT64_C(1) << (b & 63));
+}
+
+/* Adds a copy of *it to ring bucket b.  Reads only the dense array of head words: the item
+ * and, for a new chunk, its header are stores. */
+static inline void ring_push(es_calq *q, size_t b, const es_pq_item *it)
+{
+    uint32_t h = q->bucket_head[b], loc;
+    if (h == NIL || (h & 7) == CHUNK_ITEMS) {
+        uint32_t fresh = take_chunk(q);
+        q->chunks[fresh].next = h == NIL ? NIL : h >> 3;
+        q->chunks[fresh].bucket = (uint32_t)b;
+        loc = fresh << 3;
     } else {
-        to_overflow(q, s);
+        loc = h;
     }
+    q->bucket_head[b] = loc + 1;
+    q->bucket_bits[b >> 6] |= UINT64_C(1) << (b & 63);
+    q->ring_count++;
+    q->chunks[loc >> 3].item[loc & 7] = *it;
+    q->slots[it->slot].pos = LOC_RING | loc;
 }
 
-static void unpark(es_calq *q, uint32_t s)
+/* Takes the item at ring location `loc` (chunk << 3 | place) out of its bucket: the last item
+ * of the chain's first chunk fills the hole. */
+static void ring_take(es_calq *q, uint32_t loc)
 {
-    uint32_t loc = q->slots[s].pos;
-    if (loc == LOC_OVERFLOW) {
-        list_unlink(q, &q->overflow_head, s);
-        q->overflow_count--;
-        return;
+    uint32_t b = q->chunks[loc >> 3].bucket;
+    uint32_t last = q->bucket_head[b] - 1; /* the place of the first chunk's last item */
+    if (last != loc) {
+        es_pq_item *hole = &q->chunks[loc >> 3].item[loc & 7];
+        *hole = q->chunks[last >> 3].item[last & 7];
+        q->slots[hole->slot].pos = LOC_RING | loc;
     }
-    size_t b = loc & ~LOC_BUCKET;
-    list_unlink(q, &q->bucket_head[b], s);
-    if (q->bucket_head[b] == NIL)
-        q->bucket_bits[b >> 6] &= ~(UINT64_C(1) << (b & 63));
+    if ((last & 7) == 0) {
+        uint32_t next = q->chunks[last >> 3].next;
+        give_chunk(q, last >> 3);
+        q->bucket_head[b] = next == NIL ? NIL : next << 3 | CHUNK_ITEMS;
+        if (next == NIL)
+            clear_bucket_bit(q, b);
+    } else {
+        q->bucket_head[b] = last;
+    }
     q->ring_count--;
+}
+
+/* Moves every item of ring bucket b to the heap array (not heapified) or, when to_heap is
+ * false, to the overflow, and empties the bucket. */
+static inline void ring_drain(es_calq *q, size_t b, bool to_heap)
+{
+    uint32_t h = q->bucket_head[b], n = h & 7;
+    for (uint32_t c = h == NIL ? NIL : h >> 3, next; c != NIL; c = next, n = CHUNK_ITEMS) {
+        es_calq_chunk *ch = &q->chunks[c];
+        next = ch->next;
+        if (next != NIL)
+            __builtin_prefetch(&q->chunks[next]);
+        for (uint32_t k = 0; k < n; k++) {
+            if (to_heap)
+                heap_append(q, &ch->item[k]);
+            else
+                overflow_append(q, &ch->item[k]);
+        }
+        q->ring_count -= n;
+        give_chunk(q, c);
+    }
+    q->bucket_head[b] = NIL;
+    clear_bucket_bit(q, b);
+}
+
+/* Parks a copy of *it in its bucket of the ring, or in the overflow beyond it. */
+static inline void park(es_calq *q, const es_pq_item *it, int64_t v)
+{
+    if (v < q->win + (int64_t)q->nbuckets)
+        ring_push(q, (size_t)(v - q->win), it);
+    else
+        overflow_append(q, it);
 }
 
 /* The first non-empty bucket at or after `from` (one exists). */
@@ -115,18 +219,6 @@ static size_t next_bucket(const es_calq *q, size_t from)
     while (!word)
         word = q->bucket_bits[++i];
     return (i << 6) + (size_t)__builtin_ctzll(word);
-}
-
-/* Moves bucket b into the (empty) heap. */
-static void dump(es_calq *q, size_t b)
-{
-    for (uint32_t s = q->bucket_head[b]; s != NIL; s = q->next[s]) {
-        heap_append(q, &q->parked[s]);
-        q->ring_count--;
-    }
-    q->bucket_head[b] = NIL;
-    q->bucket_bits[b >> 6] &= ~(UINT64_C(1) << (b & 63));
-    heapify(q);
 }
 
 /* ---- window turns and rebuilds ---- */
@@ -143,11 +235,12 @@ static uint64_t tune_interval(const es_calq *q, unsigned backoff)
     return base << backoff;
 }
 
-/* Grows the ring towards `want` buckets (a power of two); keeps the old ring when memory is
- * short, which costs speed, never correctness. */
+/* Grows the ring towards `want` buckets (a power of two), with the chunks its chains may
+ * need; keeps the old ring when memory is short, which costs speed, never correctness. */
 static void reserve_buckets(es_calq *q, size_t want)
 {
-    if (want <= q->bucket_cap || want >= LOC_BUCKET / 2)
+    if (want <= q->bucket_cap || want >= MAX_CHUNKS ||
+        reserve_chunks(q, chunks_needed(q->cap, want)) != ES_OK)
         return;
     if (es_resize(&q->bucket_head, want, sizeof *q->bucket_head) ||
         es_resize(&q->bucket_bits, want / 64, sizeof *q->bucket_bits))
@@ -159,48 +252,67 @@ static void reserve_buckets(es_calq *q, size_t want)
     q->bucket_cap = want;
 }
 
-/* Spreads the overflow, which holds every item (heap and ring are empty), over a new window
- * that starts at the earliest key. */
-static void turn(es_calq *q)
+/* Opens a window whose first bucket, the heap's, starts at `origin`, with a ring of about
+ * size / (LOAD * ES_CALQ_RING_SHARE) buckets. */
+static void open_window(es_calq *q, double origin)
 {
-    if (heap_only(q)) {
-        for (uint32_t s = q->overflow_head; s != NIL; s = q->next[s])
-            heap_append(q, &q->parked[s]);
-        q->overflow_head = NIL;
-        q->overflow_count = 0;
-        heapify(q);
-        return;
-    }
-    double min = INFINITY;
-    for (uint32_t s = q->overflow_head; s != NIL; s = q->next[s])
-        if (q->parked[s].key < min)
-            min = q->parked[s].key;
-    q->origin = min;
+    q->origin = origin;
     q->cur = 0;
     q->win = 1;
     size_t want = MIN_BUCKETS;
-    while (want < 4 * q->size / LOAD)
+    while (want * ES_CALQ_RING_SHARE * LOAD < q->size)
         want *= 2;
     reserve_buckets(q, want);
     q->nbuckets = want < q->bucket_cap ? want : q->bucket_cap;
-    for (uint32_t s = q->overflow_head, next; s != NIL; s = next) {
-        next = q->next[s];
-        int64_t v = bucket_of(q, q->parked[s].key);
-        if (v <= q->cur) {
-            list_unlink(q, &q->overflow_head, s);
-            q->overflow_count--;
-            heap_append(q, &q->parked[s]);
-        } else if (v < q->win + (int64_t)q->nbuckets) {
-            list_unlink(q, &q->overflow_head, s);
-            q->overflow_count--;
-            park(q, s, v);
+}
+
+/* The heap and the ring are empty: spreads the overflow over a new window that starts at its
+ * earliest key (overflow_min, a lower bound; when a removal made it stale enough that
+ * nothing falls in the window, the pass has found the true one and is made again).  Items
+ * that leave the overflow are replaced by its last, so the pass reads it in order and moves
+ * only what leaves. */
+static void turn(es_calq *q)
+{
+    do {
+        open_window(q, q->overflow_min);
+        int64_t end = q->win + (int64_t)q->nbuckets;
+        double min = INFINITY;
+        for (size_t i = 0; i < q->overflow_count;) {
+            es_pq_item it = q->overflow[i];
+            int64_t v = bucket_of(q, it.key);
+            if (v >= end) {
+                min = it.key < min ? it.key : min;
+                i++;
+                continue;
+            }
+            overflow_take(q, i);
+            if (v <= q->cur)
+                heap_append(q, &it);
+            else
+                ring_push(q, (size_t)(v - q->win), &it);
         }
-    }
+        q->overflow_min = min;
+    } while (q->heap_size == 0 && q->ring_count == 0);
     heapify(q);
 }
 
+/* Moves every item of the heap and the ring to the overflow, and makes overflow_min exact. */
+static void gather(es_calq *q)
+{
+    for (size_t i = 0; i < q->heap_size; i++)
+        overflow_append(q, &q->heap[i]);
+    q->heap_size = 0;
+    for (size_t w = 0; w < q->nbuckets / 64 && q->ring_count; w++)
+        while (q->bucket_bits[w])
+            ring_drain(q, (w << 6) + (size_t)__builtin_ctzll(q->bucket_bits[w]), false);
+    q->overflow_min = INFINITY;
+    for (size_t i = 0; i < q->overflow_count; i++)
+        if (q->overflow[i].key < q->overflow_min)
+            q->overflow_min = q->overflow[i].key;
+}
+
 /* A width that puts about LOAD pops in each bucket: from the pop rate since the last rebuild
- * when there is one, else from the spread of the pending keys. */
+ * when there is one, else from the spread of the pending keys (all in the overflow). */
 static double estimated_width(const es_calq *q)
 {
     if (q->pops_since >= 64 && q->last_pop_key > q->key_at_tune) {
@@ -208,51 +320,36 @@ static double estimated_width(const es_calq *q)
         if (w > 1e-300 && w < 1e300)
             return w;
     }
-    double min = INFINITY, max = -INFINITY;
-    for (uint32_t s = q->overflow_head; s != NIL; s = q->next[s]) {
-        double k = q->parked[s].key;
-        if (k < min)
-            min = k;
-        if (k > max)
-            max = k;
-    }
-    double w = LOAD * (max - min) / (double)q->size;
+    double max = -INFINITY;
+    for (size_t i = 0; i < q->overflow_count; i++)
+        if (q->overflow[i].key > max)
+            max = q->overflow[i].key;
+    double w = LOAD * (max - q->overflow_min) / (double)q->size;
     return w > 1e-300 && w < 1e300 ? w : 1.0;
 }
 
-/* Moves every item into the overflow and lays the calendar out again with bucket width
- * `width` (0: heap only; negative: estimate it).  O(size); callers make it rare. */
+/* Lays the calendar out again with bucket width `width` (0: heap only; negative: estimate
+ * it): every item goes to the overflow, then to the heap (heap only) or over a new window.
+ * The overflow is the scratch space because it is touched anyway; the heap array stays as
+ * small in memory as the heap.  O(size); callers make it rare. */
 static void rebuild(es_calq *q, double width)
 {
-    for (size_t i = 0; i < q->heap_size; i++) {
-        uint32_t s = q->heap[i].slot;
-        q->parked[s] = q->heap[i];
-        to_overflow(q, s);
-    }
-    q->heap_size = 0;
-    for (size_t w = 0; w < q->nbuckets / 64 && q->ring_count; w++) {
-        while (q->bucket_bits[w]) {
-            size_t b = (w << 6) + (size_t)__builtin_ctzll(q->bucket_bits[w]);
-            for (uint32_t s = q->bucket_head[b], next; s != NIL; s = next) {
-                next = q->next[s];
-                to_overflow(q, s);
-                q->ring_count--;
-            }
-            q->bucket_head[b] = NIL;
-            q->bucket_bits[w] &= q->bucket_bits[w] - 1;
-        }
-    }
+    gather(q);
     if (width < 0)
         width = estimated_width(q);
     if (width == 0) {
         q->cur = INT64_MAX;
         q->inv_width = 0.0;
+        for (size_t i = 0; i < q->overflow_count; i++)
+            heap_append(q, &q->overflow[i]);
+        q->overflow_count = 0;
+        q->overflow_min = INFINITY;
+        heapify(q);
     } else {
         q->width = width;
         q->inv_width = 1.0 / width;
-        q->cur = INT64_MAX - 1; /* not heap-only; turn() sets the real window */
+        turn(q);
     }
-    turn(q);
     reset_tuning(q, q->heap[0].key);
     q->tune_after = tune_interval(q, q->backoff);
 }
@@ -278,48 +375,52 @@ static void refill(es_calq *q)
         q->backoff = 0;
         q->tune_after = tune_interval(q, 0);
     }
-    if (q->ring_count == 0) {
+    if (q->ring_count == 0)
         turn(q);
-        return;
+    if (q->heap_size == 0) {
+        size_t b = next_bucket(q, (size_t)(q->cur + 1 - q->win));
+        q->cur = q->win + (int64_t)b;
+        ring_drain(q, b, true);
+        heapify(q);
     }
-    size_t b = next_bucket(q, (size_t)(q->cur + 1 - q->win));
-    q->cur = q->win + (int64_t)b;
-    dump(q, b);
 }
 
 /* ---- lifecycle ---- */
 
-/* Sizes the arrays kept by item (the heap and the slots' arrays) for cap items. */
+/* Sizes the arrays kept by item (the heap, the overflow and the slots' arrays) for cap items,
+ * and the reserve of chunks with them. */
 static int resize(es_calq *q, size_t cap)
 {
-    if (cap >= LOC_BUCKET)
+    if (cap >= LOC_OVERFLOW)
         return ES_ENOMEM;
     if (es_heap_resize(&q->heap, &q->slots, &q->free_slots, cap) ||
-        es_resize(&q->parked, cap, sizeof *q->parked) ||
-        es_resize(&q->next, cap, sizeof *q->next) || es_resize(&q->prev, cap, sizeof *q->prev))
+        es_resize(&q->overflow, cap, sizeof *q->overflow) ||
+        reserve_chunks(q, chunks_needed(cap, q->bucket_cap)))
         return ES_ENOMEM;
     q->cap = cap;
     return ES_OK;
 }
 
-
 int es_calq_init(es_calq *q, size_t capacity_hint)
 {
     *q = (es_calq){0};
-    if (resize(q, capacity_hint < 16 ? 16 : capacity_hint) ||
-        es_resize(&q->bucket_head, MIN_BUCKETS, sizeof *q->bucket_head) ||
+    if (es_resize(&q->bucket_head, MIN_BUCKETS, sizeof *q->bucket_head) ||
         es_resize(&q->bucket_bits, MIN_BUCKETS / 64, sizeof *q->bucket_bits)) {
         es_calq_destroy(q);
         return ES_ENOMEM;
     }
     q->bucket_cap = MIN_BUCKETS;
+    if (resize(q, capacity_hint < 16 ? 16 : capacity_hint)) {
+        es_calq_destroy(q);
+        return ES_ENOMEM;
+    }
     es_calq_reset(q); /* empties the buckets too */
     return ES_OK;
 }
 
 void es_calq_destroy(es_calq *q)
 {
-    ES_FREE_ALL(q->heap, q->parked, q->next, q->prev, q->slots, q->free_slots, q->bucket_head,
+    ES_FREE_ALL(q->heap, q->overflow, q->slots, q->free_slots, q->chunk_block, q->bucket_head,
                 q->bucket_bits);
     *q = (es_calq){0};
 }
@@ -335,8 +436,10 @@ void es_calq_reset(es_calq *q)
         q->bucket_head[b] = NIL;
     for (size_t w = 0; w < q->bucket_cap / 64; w++)
         q->bucket_bits[w] = 0;
+    q->chunks_used = 0;
+    q->free_chunk = NIL;
     q->heap_size = q->size = q->ring_count = q->overflow_count = 0;
-    q->overflow_head = NIL;
+    q->overflow_min = INFINITY;
     q->next_seq = 0;
     q->nbuckets = 0;
     q->origin = q->inv_width = q->width = 0.0;
@@ -370,7 +473,6 @@ int es_calq_push(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle 
         return ES_ENOMEM;
     es_pq_item it = es_heap_new_item(q->slots, q->free_slots, &q->nfree, &q->nslots, &q->next_seq,
                                      key, tag, data, handle);
-    uint32_t s = it.slot;
     q->size++;
     if (heap_only(q)) {
         /* Small queues are a plain heap, with no tuning to pay for. */
@@ -388,8 +490,7 @@ int es_calq_push(es_calq *q, double key, uint32_t tag, uint64_t data, es_handle 
         if (q->heap_size > HEAP_LIMIT && q->ops_since >= q->tune_after)
             rebuild(q, -1.0);
     } else {
-        q->parked[s] = it;
-        park(q, s, v);
+        park(q, &it, v);
     }
     return ES_OK;
 }
@@ -417,7 +518,6 @@ int es_calq_replace_top(es_calq *q, double key, uint32_t tag, uint64_t data, es_
         return ES_ENOENT;
     es_pq_item top = q->heap[0];
     es_pq_item it = es_heap_replacement(q->heap, q->slots, &q->next_seq, key, tag, data, handle);
-    uint32_t s = it.slot;
     if (heap_only(q)) {
         es_heap_sift_down(q->heap, q->heap_size, q->slots, 0, it);
     } else {
@@ -428,8 +528,7 @@ int es_calq_replace_top(es_calq *q, double key, uint32_t tag, uint64_t data, es_
             es_heap_sift_down(q->heap, q->heap_size, q->slots, 0, it);
         } else {
             heap_take(q, 0);
-            q->parked[s] = it;
-            park(q, s, v);
+            park(q, &it, v);
             if (q->heap_size == 0)
                 refill(q);
         }
@@ -451,12 +550,19 @@ int es_calq_remove(es_calq *q, es_handle handle, es_pq_item *out)
         return ES_ENOENT;
     uint32_t s = (uint32_t)((handle & 0xffffffffu) - 1);
     uint32_t loc = q->slots[s].pos;
-    es_pq_item it;
-    if (loc < LOC_BUCKET) {
-        it = heap_take(q, loc);
+    /* A parked item is read only when asked for: its hole is then only written. */
+    if (loc < LOC_OVERFLOW) {
+        es_pq_item it = heap_take(q, loc);
+        if (out)
+            *out = it;
+    } else if (loc < LOC_RING) {
+        if (out)
+            *out = q->overflow[loc & ~LOC_OVERFLOW];
+        overflow_take(q, loc & ~LOC_OVERFLOW);
     } else {
-        it = q->parked[s];
-        unpark(q, s);
+        if (out)
+            *out = q->chunks[(loc & ~LOC_RING) >> 3].item[loc & 7];
+        ring_take(q, loc & ~LOC_RING);
     }
     free_slot(q, s);
     if (!heap_only(q)) {
@@ -464,7 +570,5 @@ int es_calq_remove(es_calq *q, es_handle handle, es_pq_item *out)
         if (q->heap_size == 0 && q->size)
             refill(q);
     }
-    if (out)
-        *out = it;
     return ES_OK;
 }

@@ -5,23 +5,36 @@
  *
  * Layout.  Keys map to virtual buckets of equal width w: v(key) = floor((key - origin) / w).
  *   - a small binary heap holds every item whose bucket is the current one (v <= cur);
- *   - a ring of B unsorted buckets (doubly linked lists through the slot array, a bitmap of
- *     non-empty ones) holds the items of the next B buckets;
- *   - an unsorted overflow list holds the rest.
+ *   - a ring of B unsorted buckets (a bitmap of non-empty ones) holds the items of the next B
+ *     buckets;
+ *   - an unsorted overflow array holds the rest.
  * When the heap empties, the next non-empty bucket is moved into it (one heapify); when the
- * ring is empty too, the overflow is scanned and spread over a new window.  v is monotone in
- * the key, so every item in the heap is before every item outside it and the heap's
- * (key, seq) order is the queue's order: items leave exactly as from es_pq.
+ * ring is empty too, one pass over the overflow spreads what falls in a new window over the
+ * ring.  v is monotone in the key, so every item in the heap is before every item outside it
+ * and the heap's (key, seq) order is the queue's order: items leave exactly as from es_pq.
+ *
+ * Memory traffic is what a pop costs once hundreds of thousands of events are pending, so:
+ *   - the ring is short (about size / (ES_CALQ_RING_SHARE * load) buckets), so that its
+ *     buckets are well filled and small enough to stay in cache;
+ *   - far-future items are appended to the overflow (a store to a hot line) and read back by
+ *     sequential passes, one per window, which the prefetcher makes cheap; an item months
+ *     ahead is read a few times, never searched for;
+ *   - a ring bucket stores its items by value in chunks of ES_CALQ_CHUNK_ITEMS (256 bytes),
+ *     chained, only the first partly filled; a bucket's head word says both its first chunk
+ *     and how full it is, so parking an item reads one dense array and only writes elsewhere,
+ *     and moving a bucket into the heap reads its chunks in order;
+ *   - a removal fills its hole with the last item (of the overflow, or of the bucket's first
+ *     chunk), so every move of an item is O(1).
  *
  * Width and ring size are adaptive, so one calendar serves essim's model (days, ~4.5k events
  * a day, far-future events months ahead) and unit-scale benchmarks alike: the width is set
  * so that about ES_CALQ_BUCKET_LOAD items pass through the heap per bucket (retuned when the
- * measured load drifts beyond 4x either way, or the heap grows past 64x it), the ring holds
- * about 4 * size / load buckets, and below ES_CALQ_HEAP_ONLY items everything stays in the
- * heap.  Every retune is an O(size) rebuild allowed only after size further operations, so
- * its cost is amortised O(1).  It never changes the order of events, only where they wait.
- * Memory only grows (to the largest size reached); a failed growth of the ring keeps the
- * old ring, which is slower but correct.
+ * measured load drifts beyond 4x either way, or the heap grows past 64x it), and below
+ * ES_CALQ_HEAP_ONLY items everything stays in the heap.  Every retune is an O(size) rebuild
+ * allowed only after size further operations, so its cost is amortised O(1).  It never
+ * changes the order of events, only where they wait.  Memory only grows (to the largest size
+ * reached), and the chunks are reserved with the items, so only a push can fail for memory; a
+ * failed growth of the ring keeps the old ring, which is slower but correct.
  */
 #ifndef ES_CALQ_H
 #define ES_CALQ_H
@@ -33,23 +46,44 @@
 #include "engine/pq.h"
 
 #define ES_CALQ_BUCKET_LOAD 16
+#define ES_CALQ_RING_SHARE 4
 #define ES_CALQ_HEAP_ONLY 256
+#define ES_CALQ_CHUNK_ITEMS 7
+
+/* A piece of a ring bucket's chain: a 32-byte header and 7 items, 256 bytes, kept on 64-byte
+ * boundaries so that no item straddles two cache lines. */
+typedef struct es_calq_chunk {
+    uint32_t next;   /* the next chunk of the chain (full), or of the free list */
+    uint32_t bucket; /* the ring bucket whose chain it is in */
+    uint32_t unused[6];
+    es_pq_item item[ES_CALQ_CHUNK_ITEMS];
+} es_calq_chunk;
 
 typedef struct es_calq {
-    es_pq_item *heap;   /* the current bucket's items, a binary heap */
+    es_pq_item *heap; /* the current bucket's items, a binary heap */
     size_t heap_size;
-    es_pq_item *parked; /* by slot: items waiting in the ring or the overflow */
-    uint32_t *next, *prev; /* by slot: list links of parked items */
-    es_pq_slot *slots; /* pos: the heap index, or where the item is parked, or free */
+    es_pq_slot *slots; /* pos: the heap index, or where in the overflow or the ring the item is */
+    /* Not beside `size`: a push bumps both, and the compiler would bump them as one 16-byte
+     * load and store, which waits on the pop's 8-byte store to `size` (a store-forwarding
+     * stall that cost small calendars ~10 % against es_pq). */
+    uint64_t next_seq;
     uint32_t *free_slots;
     size_t nfree, nslots, cap, size;
-    uint64_t next_seq;
 
-    uint32_t *bucket_head; /* ring of nbuckets lists */
+    es_calq_chunk *chunks; /* 64-byte aligned, inside chunk_block */
+    void *chunk_block;
+    size_t chunk_cap, chunks_used; /* reserved; ever handed out (the rest never touched) */
+    uint32_t free_chunk;
+
+    /* A bucket's head word: its first chunk << 3 | the items in that chunk (1 .. 7), or
+     * UINT32_MAX when empty. */
+    uint32_t *bucket_head; /* ring of nbuckets chains of chunks */
     uint64_t *bucket_bits; /* non-empty buckets */
     size_t nbuckets, bucket_cap, ring_count;
-    uint32_t overflow_head;
+
+    es_pq_item *overflow; /* the items beyond the ring, unsorted */
     size_t overflow_count;
+    double overflow_min; /* at most the earliest key in the overflow */
 
     double origin, inv_width, width;
     int64_t cur; /* the heap's bucket (INT64_MAX: heap only) */

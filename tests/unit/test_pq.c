@@ -464,8 +464,8 @@ static void matches_brute_force_reference(void **state)
 
 /* ---- es_calq: the calendar against the plain heap ---- */
 
-#define CALQ_LOC_BUCKET 0x80000000u
-#define CALQ_LOC_OVERFLOW (UINT32_MAX - 1)
+#define CALQ_LOC_OVERFLOW 0x40000000u
+#define CALQ_LOC_RING 0x80000000u
 #define CALQ_NIL UINT32_MAX
 
 static int64_t calq_bucket_of(const es_calq *q, double key)
@@ -478,13 +478,50 @@ static int64_t calq_bucket_of(const es_calq *q, double key)
     return (int64_t)d;
 }
 
-/* Every item sits where its bucket says, the lists and counts agree, and the heap is one. */
-static void assert_calq_valid(const es_calq *q)
+/* Walks ring bucket b's chain of chunks from its head word (first chunk << 3 | its items):
+ * only the first chunk may be partly filled, none is empty, each names its bucket, and each
+ * item's slot points at its place and its key falls in the bucket.  Returns the number of
+ * items; counts the chunks, and notes the longest chain. */
+static size_t assert_calq_bucket_valid(const es_calq *q, size_t b, size_t *chunks,
+                                       size_t *longest)
+{
+    uint32_t head = q->bucket_head[b];
+    if (head == CALQ_NIL)
+        return 0;
+    size_t items = 0, length = 0;
+    uint32_t n = head & 7;
+    assert_true(n >= 1 && n <= ES_CALQ_CHUNK_ITEMS);
+    for (uint32_t c = head >> 3; c != CALQ_NIL; c = q->chunks[c].next, n = ES_CALQ_CHUNK_ITEMS) {
+        const es_calq_chunk *ch = &q->chunks[c];
+        assert_true(c < q->chunks_used);
+        assert_int_equal(ch->bucket, b);
+        for (uint32_t k = 0; k < n; k++) {
+            const es_pq_item *it = &ch->item[k];
+            assert_int_equal(q->slots[it->slot].pos, CALQ_LOC_RING | c << 3 | k);
+            int64_t v = calq_bucket_of(q, it->key);
+            assert_true(v == q->win + (int64_t)b);
+            assert_true(v > q->cur);
+            assert_false(item_before(it, &q->heap[0]));
+            items++;
+        }
+        ++*chunks;
+        length++;
+    }
+    if (length > *longest)
+        *longest = length;
+    return items;
+}
+
+/* Every item sits where its bucket says, the chains and counts agree, every chunk is in a
+ * chain or free, and the heap is one.  Returns the longest chain's length in chunks. */
+static size_t assert_calq_valid(const es_calq *q)
 {
     int heap_only = q->cur == INT64_MAX;
     assert_int_equal(q->heap_size + q->ring_count + q->overflow_count, q->size);
     assert_int_equal(q->size + q->nfree, q->nslots);
     assert_true(q->size == 0 || q->heap_size > 0); /* the root is the earliest item */
+    assert_int_equal((uintptr_t)q->chunks % 64, 0);
+    assert_true(q->chunks_used <= q->chunk_cap);
     for (size_t i = 0; i < q->heap_size; i++) {
         const es_pq_item *it = &q->heap[i];
         assert_int_equal(q->slots[it->slot].pos, i);
@@ -493,30 +530,23 @@ static void assert_calq_valid(const es_calq *q)
         if (!heap_only)
             assert_true(calq_bucket_of(q, it->key) <= q->cur);
     }
-    size_t ring = 0;
+    size_t ring = 0, chunks = 0, longest = 0;
     for (size_t b = 0; b < q->nbuckets; b++) {
         int bit = (int)((q->bucket_bits[b >> 6] >> (b & 63)) & 1);
         assert_int_equal(bit, q->bucket_head[b] != CALQ_NIL);
-        uint32_t prev = CALQ_NIL;
-        for (uint32_t s = q->bucket_head[b]; s != CALQ_NIL; prev = s, s = q->next[s]) {
-            assert_int_equal(q->prev[s], prev);
-            assert_int_equal(q->slots[s].pos, CALQ_LOC_BUCKET | b);
-            assert_int_equal(q->parked[s].slot, s);
-            int64_t v = calq_bucket_of(q, q->parked[s].key);
-            assert_true(v == q->win + (int64_t)b);
-            assert_true(v > q->cur);
-            assert_false(item_before(&q->parked[s], &q->heap[0]));
-            ring++;
-        }
+        ring += assert_calq_bucket_valid(q, b, &chunks, &longest);
     }
     assert_int_equal(ring, q->ring_count);
-    size_t over = 0;
-    for (uint32_t s = q->overflow_head; s != CALQ_NIL; s = q->next[s]) {
-        assert_int_equal(q->slots[s].pos, CALQ_LOC_OVERFLOW);
-        assert_true(calq_bucket_of(q, q->parked[s].key) >= q->win + (int64_t)q->nbuckets);
-        over++;
+    for (uint32_t c = q->free_chunk; c != CALQ_NIL; c = q->chunks[c].next)
+        chunks++;
+    assert_int_equal(chunks, q->chunks_used);
+    for (size_t i = 0; i < q->overflow_count; i++) {
+        const es_pq_item *it = &q->overflow[i];
+        assert_int_equal(q->slots[it->slot].pos, CALQ_LOC_OVERFLOW | i);
+        assert_true(calq_bucket_of(q, it->key) >= q->win + (int64_t)q->nbuckets);
+        assert_true(q->overflow_min <= it->key);
     }
-    assert_int_equal(over, q->overflow_count);
+    return longest;
 }
 
 static void assert_same_item(const es_pq_item *a, const es_pq_item *b)
@@ -525,6 +555,36 @@ static void assert_same_item(const es_pq_item *a, const es_pq_item *b)
     assert_int_equal(a->seq, b->seq);
     assert_int_equal(a->data, b->data);
     assert_int_equal(a->tag, b->tag);
+}
+
+/* An empty heap and an empty calendar, to be driven side by side. */
+static void init_both(es_pq *pq, es_calq *cq)
+{
+    assert_int_equal(es_pq_init(pq, 0), ES_OK);
+    assert_int_equal(es_calq_init(cq, 0), ES_OK);
+}
+
+/* Pushes the same item into the heap and the calendar (their handles agree); the handle
+ * through `handle` (may be NULL). */
+static void push_both(es_pq *pq, es_calq *cq, double key, uint32_t tag, uint64_t data,
+                      es_handle *handle)
+{
+    es_handle hp, hc;
+    assert_int_equal(es_pq_push(pq, key, tag, data, &hp), ES_OK);
+    assert_int_equal(es_calq_push(cq, key, tag, data, &hc), ES_OK);
+    assert_int_equal(hp, hc);
+    if (handle)
+        *handle = hc;
+}
+
+/* Pops the heap and the calendar: the same item, which it returns. */
+static es_pq_item pop_both(es_pq *pq, es_calq *cq)
+{
+    es_pq_item a, b;
+    assert_int_equal(es_pq_pop(pq, &a), ES_OK);
+    assert_int_equal(es_calq_pop(cq, &b), ES_OK);
+    assert_same_item(&a, &b);
+    return a;
 }
 
 /* A key as a model would schedule it, `scale` being the time unit: now itself (ties in the
@@ -565,6 +625,7 @@ static void calendar_run_against_heap(uint64_t seed, double scale, int nops)
     uint64_t rs = seed;
     double now = 0.0;
     unsigned counts[5] = {0}, seen_ring = 0, seen_overflow = 0, seen_back_to_heap = 0;
+    size_t longest_chain = 0;
     for (int op = 0; op < nops; op++) {
         seen_ring += cq.ring_count > 0;
         seen_overflow += cq.overflow_count > 0;
@@ -640,7 +701,8 @@ static void calendar_run_against_heap(uint64_t seed, double scale, int nops)
         else
             assert_null(tc);
         if (op % 97 == 0 || op == nops - 1) {
-            assert_calq_valid(&cq);
+            size_t chain = assert_calq_valid(&cq);
+            longest_chain = chain > longest_chain ? chain : longest_chain;
             for (size_t i = 0; i < nissued; i++)
                 assert_int_equal(!!es_calq_is_pending(&cq, issued[i]),
                                  !!es_pq_is_pending(&pq, issued[i]));
@@ -652,6 +714,8 @@ static void calendar_run_against_heap(uint64_t seed, double scale, int nops)
     assert_true(seen_ring > 1000);
     assert_true(seen_overflow > 1000);
     assert_true(seen_back_to_heap > 100);
+    /* and chains of several chunks, so removals moved items across chunks */
+    assert_true(longest_chain >= 3);
     es_pq_item a, b;
     while (es_pq_pop(&pq, &a) == ES_OK) {
         assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
@@ -687,37 +751,71 @@ static void calendar_hold_model_is_exact_and_stops_allocating(void **state)
     enum { SIZE = 20000 };
     es_pq pq;
     es_calq cq;
-    assert_int_equal(es_pq_init(&pq, 0), ES_OK);
-    assert_int_equal(es_calq_init(&cq, 0), ES_OK);
+    init_both(&pq, &cq);
     uint64_t rs = 99;
-    for (int i = 0; i < SIZE; i++) {
-        double key = (double)(test_rand(&rs) % 1000000) * 1e-3;
-        assert_int_equal(es_pq_push(&pq, key, 0, (uint64_t)i, NULL), ES_OK);
-        assert_int_equal(es_calq_push(&cq, key, 0, (uint64_t)i, NULL), ES_OK);
-    }
-    const void *heap = NULL, *parked = NULL, *buckets = NULL;
+    for (int i = 0; i < SIZE; i++)
+        push_both(&pq, &cq, (double)(test_rand(&rs) % 1000000) * 1e-3, 0, (uint64_t)i, NULL);
+    const void *heap = NULL, *chunks = NULL, *buckets = NULL;
     for (int op = 0; op < 40 * SIZE; op++) {
         if (op == 20 * SIZE) { /* grown and tuned by now */
             heap = cq.heap;
-            parked = cq.parked;
+            chunks = cq.chunks;
             buckets = cq.bucket_head;
         }
-        es_pq_item a, b;
-        assert_int_equal(es_pq_pop(&pq, &a), ES_OK);
-        assert_int_equal(es_calq_pop(&cq, &b), ES_OK);
-        assert_same_item(&a, &b);
+        es_pq_item a = pop_both(&pq, &cq);
         /* increments on a 1e-3 grid: plenty of equal keys */
-        double key = a.key + (double)(test_rand(&rs) % 2000) * 1e-3;
-        assert_int_equal(es_pq_push(&pq, key, 0, a.data, NULL), ES_OK);
-        assert_int_equal(es_calq_push(&cq, key, 0, a.data, NULL), ES_OK);
+        push_both(&pq, &cq, a.key + (double)(test_rand(&rs) % 2000) * 1e-3, 0, a.data, NULL);
         if (op % 40000 == 0)
             assert_calq_valid(&cq);
     }
     assert_true(cq.cur != INT64_MAX); /* a calendar, not just a heap */
     assert_ptr_equal(cq.heap, heap);
-    assert_ptr_equal(cq.parked, parked);
+    assert_ptr_equal(cq.chunks, chunks);
     assert_ptr_equal(cq.bucket_head, buckets);
     assert_calq_valid(&cq);
+    es_pq_destroy(&pq);
+    es_calq_destroy(&cq);
+}
+
+/* The overflow's earliest key is kept as a lower bound: cancelling the event it came from
+ * leaves it stale, and the window opened from it then holds nothing.  The calendar must
+ * find the true earliest key and go on in order. */
+static void calendar_turns_past_a_cancelled_earliest_event(void **state)
+{
+    (void)state;
+    enum { NEAR = 2000, FAR = 600 };
+    es_pq pq;
+    es_calq cq;
+    init_both(&pq, &cq);
+    uint64_t rs = 7;
+    for (int i = 0; i < NEAR; i++)
+        push_both(&pq, &cq, (double)(test_rand(&rs) % 100000) * 1e-5, 0, (uint64_t)i, NULL);
+    for (int op = 0; op < 20 * NEAR; op++) { /* a steady hold tunes the width */
+        es_pq_item a = pop_both(&pq, &cq);
+        push_both(&pq, &cq, a.key + (double)(test_rand(&rs) % 100000) * 1e-5, 0, a.data, NULL);
+    }
+    /* drained until what is left is all in the heap and the ring */
+    while (cq.overflow_count > 0) {
+        assert_true(es_calq_size(&cq) > ES_CALQ_HEAP_ONLY / 4); /* still a calendar */
+        pop_both(&pq, &cq);
+    }
+    es_handle early;
+    push_both(&pq, &cq, 600.0, 1, 0, &early);
+    for (int i = 0; i < FAR; i++)
+        push_both(&pq, &cq, 1e6 + (double)(test_rand(&rs) % 1000), 2, (uint64_t)i, NULL);
+    assert_true(cq.cur != INT64_MAX);
+    assert_int_equal(cq.slots[(early & 0xffffffffu) - 1].pos & CALQ_LOC_OVERFLOW,
+                     CALQ_LOC_OVERFLOW);
+    assert_true(cq.overflow_min <= 600.0);
+    assert_int_equal(es_pq_remove(&pq, early, NULL), ES_OK);
+    assert_int_equal(es_calq_remove(&cq, early, NULL), ES_OK);
+    assert_true(cq.overflow_min == 600.0); /* stale now */
+    while (es_pq_size(&pq) > 0) {
+        pop_both(&pq, &cq);
+        if (es_pq_size(&pq) % 50 == 0)
+            assert_calq_valid(&cq);
+    }
+    assert_int_equal(es_calq_size(&cq), 0);
     es_pq_destroy(&pq);
     es_calq_destroy(&cq);
 }
@@ -771,6 +869,7 @@ int main(void)
         cmocka_unit_test(calendar_matches_heap_unit_scale),
         cmocka_unit_test(calendar_matches_heap_in_days),
         cmocka_unit_test(calendar_hold_model_is_exact_and_stops_allocating),
+        cmocka_unit_test(calendar_turns_past_a_cancelled_earliest_event),
         cmocka_unit_test(calendar_reset_empties_and_invalidates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
