@@ -157,8 +157,11 @@ static void summary(es_text *t, const es_experiment *x)
         es_text_html(t, p->streams[s].name);
     }
     es_text_printf(t, ". %.0f %% of the clients whose service plan closed left employed, and "
-                      "%.0f %% of those who started a job were still employed 12 months later.",
-                   100 * get(x, "employment_rate_at_exit", "all"), 100 * get(x, "employed_12m_rate", "all"));
+                      "%.0f %% of those who started a job were still in it 12 months later (the "
+                      "outcome funding models pay for); counting later jobs after a job loss, "
+                      "%.0f %% were in work then.",
+                   100 * get(x, "employment_rate_at_exit", "all"), 100 * get(x, "employed_12m_rate", "all"),
+                   100 * get(x, "employment_status_12m_rate", "all"));
     if (p->nstreams > 1) {
         const char *first = p->streams[0].name, *last = p->streams[p->nstreams - 1].name;
         es_text_printf(t, " Outcomes fall with need: %.0f %% employed at exit in stream ",
@@ -180,6 +183,17 @@ static void summary(es_text *t, const es_experiment *x)
         es_text_html(t, x->funding->name);
         es_text_printf(t, "</i> the payer at the top spent <b>%s</b>: %s for each job still held "
                           "12 months after it started.", spend, per);
+        /* the same from the latest intake cohort whose follow-up is complete, when every
+         * replication has the same one: it does not depend on where the run stops */
+        double year = get(x, "latest_complete_cohort", "all");
+        if (year > 0.0 && year == floor(year)) {
+            format_value(per, sizeof per, get(x, "cost_per_employed_12m_latest_cohort_cents", "all"),
+                         U_DOLLARS_FROM_CENTS);
+            es_text_printf(t, " For the clients who came in during fiscal year %d-%02d, the "
+                              "latest whose follow-up is complete, it was %s: that figure does "
+                              "not depend on where the run stops.",
+                           (int)year, ((int)year + 1) % 100, per);
+        }
     }
     es_text_printf(t, "</p>\n<p>Every figure is a mean over %d replications with its 95 %% "
                       "confidence interval; the model's assumptions are listed below, and the "
@@ -426,7 +440,8 @@ static void headline_rows(es_text *t, const es_experiment *x)
 {
     static const char *const measures[] = {
         "clients_served",   "employment_rate_at_exit",     "employed_12m_rate",
-        "mean_wait_days",   "total_spend_cents",           "cost_per_employed_12m_cents",
+        "employment_status_12m_rate", "mean_wait_days", "total_spend_cents",
+        "cost_per_employed_12m_cents", "cost_per_employed_12m_latest_cohort_cents",
         "provider_margin",  "provider_peak_working_capital_cents",
     };
     for (size_t i = 0; i < sizeof measures / sizeof measures[0]; i++)
@@ -608,6 +623,7 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
     static const char *const rows[] = {
         "total_spend_cents",           "cost_per_client_served_cents",
         "cost_per_job_start_cents",    "cost_per_employed_12m_cents",
+        "cost_per_employed_12m_latest_cohort_cents",
         "ssm_performance_funding_cents", "provider_margin",
         "provider_peak_working_capital_cents", "employment_rate_at_exit",
         "employment_gap_sa_vs_other",
