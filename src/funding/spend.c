@@ -223,6 +223,15 @@ int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model 
     ADD("cost_per_job_start_cents", "all", per(total, starts));
     ADD("cost_per_employed_12m_cents", "all", per(total, employed12));
     rc |= cohort_measures(r, fd, top);
+    /* what the top payer spent (the whole run) per dollar of income support not paid while
+     * clients were off it (model/income_support.c; gross, not net of what would have happened
+     * without the service) */
+    double saved_ow = 0.0, saved_odsp = 0.0;
+    if (es_results_get(r, "income_support_saved_cents", "OW", &saved_ow) == 0 &&
+        es_results_get(r, "income_support_saved_cents", "ODSP", &saved_odsp) == 0 &&
+        saved_ow + saved_odsp > 0.0)
+        ADD("spend_per_dollar_income_support_saved", "all",
+            (double)l->by_payer_cents[top] / (saved_ow + saved_odsp));
     /* by stream: the stream's own payments plus its share (by clients served) of what is paid
      * for no client in particular (block grants, operational funding) */
     double shared = (double)ledger_sum(&sf, -1, p->nstreams, -1, -1, -1);

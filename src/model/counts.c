@@ -168,6 +168,10 @@ static void count_cohort(es_model *m, const es_model_event *ev)
          * back the days it will not be on it */
         m->by_source[ev->source].income_support_days -= m->p->horizon_days - ev->time;
         break;
+    case ES_MS_INCOME_SUPPORT_RETURN: /* back on it from now to the horizon */
+        m->by_source[ev->source].income_support_returns++;
+        m->by_source[ev->source].income_support_days += m->p->horizon_days - ev->time;
+        break;
     case ES_MS_JOB_LOSS:
         m->by_stream[ev->stream].job_losses++;
         break;

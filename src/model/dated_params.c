@@ -49,6 +49,7 @@ void es_dated_params_on_change(es_sim *sim, const es_event *ev, void *ctx)
     (void)sim;
     es_model *m = ctx;
     const es_dated_schedule *s = &m->own_params->dated.schedules[ev->data / ES_DATED_MAX_POINTS];
+    es_income_support_accrue(m); /* benefits not paid so far, at the rate before the change */
     es_dated_store(s, &s->points[ev->data % ES_DATED_MAX_POINTS], m->own_params);
     es_intake_refresh_rates(m); /* arrival rates are kept per census division */
 }

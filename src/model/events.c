@@ -22,6 +22,7 @@ const char *const es_milestone_names[ES_MS_COUNT] = {
     [ES_MS_SUBSIDY_END] = "subsidy_end",
     [ES_MS_REEMPLOYED] = "reemployed",
     [ES_MS_FOLLOW_UP] = "follow_up",
+    [ES_MS_INCOME_SUPPORT_RETURN] = "income_support_return",
     [ES_MS_PERIOD] = "period",
 };
 

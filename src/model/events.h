@@ -18,7 +18,7 @@ typedef enum es_milestone {
     ES_MS_EMPLOYED_3M,
     ES_MS_EMPLOYED_6M,
     ES_MS_EMPLOYED_12M,
-    ES_MS_INCOME_SUPPORT_EXIT,
+    ES_MS_INCOME_SUPPORT_EXIT,  /* an OW or ODSP client in work leaves income support */
     ES_MS_JOB_LOSS,
     ES_MS_RENEGE,             /* gave up while waiting */
     ES_MS_REASSESSED,
@@ -28,6 +28,7 @@ typedef enum es_milestone {
     ES_MS_REEMPLOYED,         /* a client who lost a job after services starts another (no service) */
     ES_MS_FOLLOW_UP,          /* employment status 1, 3, 6 or 12 months after the first job start:
                                * in any job, after churn, as evaluations measure it */
+    ES_MS_INCOME_SUPPORT_RETURN, /* a client who left income support is back on it */
     ES_MS_PERIOD,             /* a month begins for a live provider (or catchment, provider -1) */
     ES_MS_COUNT
 } es_milestone;

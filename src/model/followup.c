@@ -59,21 +59,31 @@ void es_followup_schedule_next(es_model *m, uint32_t index)
     es_client *c = &m->clients[index];
     if (c->next_checkpoint >= 4) {
         m->follow_up--;
+        es_income_support_end_follow_up(m, c);
         es_model_free_client(m, index);
         return;
     }
     double at = c->job_start_days + checkpoint_months[c->next_checkpoint] * DAYS_PER_MONTH;
-    if (c->subsidy_open && c->subsidy_end_days <= at && c->subsidy_end_days <= c->job_end_days)
-        es_sim_schedule_at(&m->sim, c->subsidy_end_days, (uint32_t)m->ev_subsidy_end, index,
-                           &c->checkpoint);
-    else if (c->spell != ES_SPELL_UNEMPLOYED && c->job_end_days < at)
-        es_sim_schedule_at(&m->sim, c->job_end_days, (uint32_t)m->ev_job_loss, index,
-                           &c->checkpoint);
-    else if (c->spell == ES_SPELL_UNEMPLOYED && c->next_job_days < at)
-        es_sim_schedule_at(&m->sim, c->next_job_days, (uint32_t)m->ev_reemployment, index,
-                           &c->checkpoint);
-    else
-        es_sim_schedule_at(&m->sim, at, (uint32_t)m->ev_checkpoint, index, &c->checkpoint);
+    int kind = m->ev_checkpoint;
+    if (c->subsidy_open && c->subsidy_end_days <= at && c->subsidy_end_days <= c->job_end_days) {
+        at = c->subsidy_end_days;
+        kind = m->ev_subsidy_end;
+    } else if (c->spell != ES_SPELL_UNEMPLOYED && c->job_end_days < at) {
+        at = c->job_end_days;
+        kind = m->ev_job_loss;
+    } else if (c->spell == ES_SPELL_UNEMPLOYED && c->next_job_days < at) {
+        at = c->next_job_days;
+        kind = m->ev_reemployment;
+    }
+    /* leaving income support (in work) or coming back to it (out of work), when it comes first */
+    if (c->is_exit_days < at) {
+        at = c->is_exit_days;
+        kind = m->ev_is_exit;
+    } else if (c->is_return_days < at) {
+        at = c->is_return_days;
+        kind = m->ev_is_return;
+    }
+    es_sim_schedule_at(&m->sim, at, (uint32_t)kind, index, &c->checkpoint);
 }
 
 /* Hours, wage and length of a job started without a vacancy of the labour market (the first
@@ -104,6 +114,7 @@ void es_followup_start_job(es_model *m, uint32_t index)
     /* with a labour market, hours and wage come from the vacancy */
     draw_job(m, c, !m->lm_on);
     c->spell = ES_SPELL_FIRST_JOB;
+    es_income_support_on_job(m, c);
     c->job_start_days = m->sim.now;
     c->next_checkpoint = 0;
     es_model_event ev = es_model_client_event(m, ES_MS_JOB_START, c);
@@ -162,14 +173,6 @@ static void continuous_checkpoint(es_model *m, es_client *c, int k)
     out.primary_hours = c->primary_hours;
     out.wage = c->wage;
     es_model_notify(m, &out);
-    if (k == 1) {
-        if ((c->source == ES_SRC_OW || c->source == ES_SRC_ODSP) && !c->left_income_support &&
-            gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) <
-                p->outcomes.income_support_exit_prob) {
-            c->left_income_support = 1; /* once: a returning client is no longer on it */
-            es_model_emit(m, ES_MS_INCOME_SUPPORT_EXIT, c);
-        }
-    }
 }
 
 void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c)
@@ -199,11 +202,13 @@ void es_followup_on_job_loss(es_model *m, uint32_t index, es_client *c)
         es_model_notify(m, &out);
     }
     es_model_emit(m, ES_MS_JOB_LOSS, c);
+    es_income_support_on_job_loss(m, c);
     const es_params *p = m->p;
     if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) <
         p->outcomes.return_to_service_prob) {
         m->follow_up--;
         c->drop_days = INFINITY;
+        es_income_support_on_return_to_service(m, c);
         es_intake(m, index, true); /* back through a door: a new assessment, a new plan */
         return;
     }
@@ -223,6 +228,7 @@ void es_followup_on_reemployment(es_model *m, uint32_t index, es_client *c)
     c->checkpoint = 0;
     c->spell = ES_SPELL_LATER_JOB;
     draw_job(m, c, true);
+    es_income_support_on_job(m, c);
     c->subsidised = 0;
     c->stacked = 0;
     es_model_event ev = es_model_client_event(m, ES_MS_REEMPLOYED, c);

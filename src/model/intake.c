@@ -109,7 +109,8 @@ void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx)
     uint64_t entity = (uint64_t)stream << 40 | ++m->drawn_keys[stream];
     *c = (es_client){.id = ++m->next_client_id,
                      .draw_key = es_rng_entity_key(p->seed, m->replication, entity),
-                     .catchment = (int16_t)a->catchment, .drop_days = INFINITY};
+                     .catchment = (int16_t)a->catchment, .drop_days = INFINITY,
+                     .is_exit_days = INFINITY, .is_return_days = INFINITY};
     int cd = a->cd_index >= 0 ? a->cd_index : draw_cd(m, c, a->catchment);
     es_attributes at;
     bool rural = cd >= 0 && es_cd_is_rural(p, &p->geography.cds[cd]);

@@ -127,6 +127,10 @@ static int collect_sources(const es_model *m, es_results *r)
         bool sa = s == ES_SRC_OW || s == ES_SRC_ODSP;
         if (sa) {
             ADD("income_support_exits", g, sc->income_support_exits);
+            ADD("income_support_returns", g, sc->income_support_returns);
+            ADD("income_support_returned_share", g,
+                ratio((double)sc->income_support_returns, (double)sc->income_support_exits));
+            ADD("income_support_saved_cents", g, llround(es_income_support_saved_cents(m, s)));
             ADD("mean_months_on_income_support", g,
                 ratio(sc->income_support_days / ES_DAYS_PER_MONTH_AVG, (double)sc->arrivals));
             sa_closed += sc->closed;

@@ -206,7 +206,12 @@ static int register_events(es_model *m)
     m->ev_subsidy_end = client_event(m, es_matching_on_subsidy_end);
     m->ev_dated = es_sim_register(s, es_dated_params_on_change, m);
     m->ev_reemployment = client_event(m, es_followup_on_reemployment);
-    return m->ev_subsidy_end < 0 || m->ev_dated < 0 || m->ev_reemployment < 0 ? ES_ENOMEM : ES_OK;
+    m->ev_is_exit = client_event(m, es_income_support_on_exit);
+    m->ev_is_return = client_event(m, es_income_support_on_return);
+    return m->ev_subsidy_end < 0 || m->ev_dated < 0 || m->ev_reemployment < 0 ||
+                   m->ev_is_return < 0
+               ? ES_ENOMEM
+               : ES_OK;
 }
 
 /* Behavioural mode: a stream whose clients bring less net revenue than the best-paying

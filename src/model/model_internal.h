@@ -71,6 +71,16 @@ void es_cohorts_observe(es_model *m, const es_model_event *ev);
 void es_cohorts_stay(es_model *m, const es_client *c, double from, double to);
 int es_cohorts_collect(const es_model *m, es_results *r);
 
+/* income_support.c */
+void es_income_support_accrue(es_model *m);
+void es_income_support_on_job(es_model *m, es_client *c);
+void es_income_support_on_job_loss(es_model *m, es_client *c);
+void es_income_support_on_exit(es_model *m, uint32_t index, es_client *c);
+void es_income_support_on_return(es_model *m, uint32_t index, es_client *c);
+void es_income_support_on_return_to_service(es_model *m, es_client *c);
+void es_income_support_end_follow_up(es_model *m, const es_client *c);
+double es_income_support_saved_cents(const es_model *m, int source);
+
 /* followup.c */
 int es_followup_status_after_3m(es_model *m, es_client *c, int exit_col);
 void es_followup_schedule_next(es_model *m, uint32_t index);

@@ -123,13 +123,20 @@ typedef struct es_outcome_params {
     double return_to_service_prob;   /* after a job loss */
     double separation_shape;         /* Weibull shape of job tenure (1: constant hazard) */
     double reemployment_shape;       /* Weibull shape of an unemployment spell after a job loss */
-    double income_support_exit_prob; /* OW/ODSP client employed at 3 months leaves income support */
     double followup_unknown_prob;    /* status 3 months after exit cannot be reached */
     double plan_error_prob;          /* a plan opened in error */
     double transfer_request_prob;    /* asks to change provider during service */
     double transfer_consent_prob;    /* gives written consent when asking */
     double reassessment_days;        /* plan review with reassessment; 0 = none */
 } es_outcome_params;
+
+/* Income support (OW, ODSP) after services, by source (model/income_support.c): indexed by
+ * ES_SRC_*, only OW and ODSP used. */
+typedef struct es_income_support_params {
+    double exit_3m_prob[ES_NSOURCES];   /* in a job: leaves income support within 3 months */
+    double return_12m_prob[ES_NSOURCES]; /* left it, out of work: back on it within 12 months */
+    double benefit_monthly[ES_NSOURCES]; /* dollars a month paid while on it */
+} es_income_support_params;
 
 typedef struct es_wage_step {
     double from_days; /* days since scenario start (may be negative) */
@@ -244,6 +251,7 @@ typedef struct es_params {
     es_stream_params streams[ES_MAX_STREAMS];
 
     es_outcome_params outcomes;
+    es_income_support_params income_support;
     int nwage_steps;
     es_wage_step minimum_wage[ES_MAX_WAGE_STEPS];
     double funded_hours_per_week; /* a funded outcome: at least this many hours ... */

@@ -51,6 +51,7 @@ typedef enum es_draw {
     ES_DRAW_SUBSIDY,    /* a wage subsidy offered */
     ES_DRAW_STACKING,   /* a second job stacked on the first */
     ES_DRAW_GROUPS,     /* priority groups: francophone, Indigenous, newcomer */
+    ES_DRAW_INCOME_SUPPORT, /* leaving income support and coming back to it */
     ES_NDRAWS
 } es_draw;
 
@@ -68,6 +69,8 @@ typedef struct es_client {
     double job_start_days, job_end_days; /* the first job after services (its start anchors
                                           * the follow-up); job_end_days: the current job's end */
     double next_job_days;      /* unemployed after a job loss: the next job starts then */
+    double is_exit_days, is_return_days; /* in follow-up: leaves / comes back to income support
+                                          * then (INFINITY: not while as it is) */
     double carry_days, carry_drop_days; /* transferred: what was left of the current phase and
                                          * until the dropout, resumed at the new provider */
     double subsidy_end_days;   /* a subsidised placement's subsidy ends then */
@@ -84,7 +87,7 @@ typedef struct es_client {
     int16_t catchment, site, stream, true_stream, cd;
     uint8_t source, channel, state, phase, next_checkpoint, plan_active;
     uint8_t disability, language_barrier, rural, youth, services_left, parked;
-    uint8_t left_income_support;
+    uint8_t left_income_support; /* off income support (it left, and has not come back) */
     uint8_t spell;             /* in follow-up: ES_SPELL_* */
     uint8_t carried;           /* transferred, its plan to resume at the next service start */
     uint8_t groups;            /* its priority groups, bit es_group */
@@ -121,6 +124,7 @@ typedef struct es_cohort_counts {
 
 typedef struct es_source_counts {
     uint64_t arrivals, closed, employed_at_exit, employed_3m, income_support_exits;
+    uint64_t income_support_returns;
     double income_support_days; /* on income support within the horizon (OW/ODSP) */
 } es_source_counts;
 
@@ -145,7 +149,7 @@ typedef struct es_month_snapshot {
     uint64_t vacancies_posted, vacancies_filled; /* labour market: filled by clients */
 } es_month_snapshot;
 
-#define ES_MODEL_CLIENT_EVENTS 10
+#define ES_MODEL_CLIENT_EVENTS 12
 
 /* Day-by-day series of one replication, for choosing a warm-up (api/warmup.c): the waits of
  * the service starts of each day (their sum and number) and the clients in the system (waiting
@@ -165,7 +169,8 @@ typedef struct es_model {
     es_sim sim;
     int ev_arrival, ev_renege, ev_phase_end, ev_dropout, ev_review, ev_transfer, ev_checkpoint,
         ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period,
-        ev_vacancy, ev_search_end, ev_subsidy_end, ev_dated, ev_reemployment;
+        ev_vacancy, ev_search_end, ev_subsidy_end, ev_dated, ev_reemployment, ev_is_exit,
+        ev_is_return;
     /* the events about one client: each handler with the model, for model.c's dispatch */
     struct es_client_dispatch {
         struct es_model *model;
@@ -231,6 +236,9 @@ typedef struct es_model {
     es_month_snapshot *months;
 
     es_group_counts by_group[ES_NGROUPS][2]; /* [group][1: in it, 0: everyone else] */
+    /* income support (income_support.c): clients off it by source, and the benefits not paid,
+     * brought up to is_last_days */
+    double is_off[ES_NSOURCES], is_saved_cents[ES_NSOURCES], is_last_days;
     es_cohort_counts *cohorts; /* by fiscal year of intake (fiscal) */
     double *cohort_days;       /* [cohort][fiscal year]: days its clients spent in service */
 

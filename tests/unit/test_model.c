@@ -186,7 +186,8 @@ static void run_default(es_experiment *x)
 /* Measures that are sums of payments: they scale with prices, exactly. */
 static int is_payment_sum(const char *measure)
 {
-    return strncmp(measure, "spend", 5) == 0 || strcmp(measure, "total_spend_cents") == 0 ||
+    return (strncmp(measure, "spend", 5) == 0 && strncmp(measure, "spend_per", 9) != 0) ||
+           strcmp(measure, "total_spend_cents") == 0 ||
            strcmp(measure, "provider_revenue_cents") == 0 ||
            strcmp(measure, "kpi_revenue_cents") == 0;
 }
@@ -196,6 +197,7 @@ static int depends_on_prices(const char *measure)
 {
     return strstr(measure, "cost_per") || strstr(measure, "margin") ||
            strstr(measure, "cohort_spend") /* shares of block spending, rounded */ ||
+           strstr(measure, "spend_per") ||
            strstr(measure, "working_capital") || strstr(measure, "net_cash");
 }
 
