@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct spend_filter {
@@ -129,6 +130,21 @@ static int cohort_measures(es_results *r, const es_funder *fd, es_party payer)
     const int64_t *client = &fd->cohort_cents[(size_t)payer * (size_t)n];
     const int64_t *shared = &fd->shared_cents[(size_t)payer * (size_t)n];
     char group[64];
+    /* days[j * n + y]: cohort j's caseload days in fiscal year y (0 when not recorded), and
+     * year[y]: every cohort's, summed over j in order */
+    double *days = calloc((size_t)n * (size_t)n + (size_t)n, sizeof *days);
+    if (!days)
+        return ES_ENOMEM;
+    double *year = days + (size_t)n * (size_t)n;
+    for (int y = 0; y < n; y++)
+        for (int j = 0; j <= y; j++) {
+            snprintf(group, sizeof group, "cohort=%d-%02d;year=%d-%02d",
+                     fd->first_fiscal_year + j, (fd->first_fiscal_year + j + 1) % 100,
+                     fd->first_fiscal_year + y, (fd->first_fiscal_year + y + 1) % 100);
+            double *d = &days[(size_t)j * (size_t)n + (size_t)y];
+            es_results_get(r, "cohort_caseload_days", group, d);
+            year[y] += *d;
+        }
     double complete_spend = 0.0, complete_employed = 0.0, latest = 0.0;
     int ncomplete = 0, latest_year = 0;
     for (int k = 0; k < n; k++) {
@@ -140,23 +156,10 @@ static int cohort_measures(es_results *r, const es_funder *fd, es_party payer)
         es_results_get(r, "cohort_employed_12m", group, &employed12);
         es_results_get(r, "cohort_complete", group, &complete);
         double spend = (double)client[k];
-        for (int y = k; y < n; y++) {
-            double mine = 0.0, all = 0.0;
-            for (int j = 0; j <= y; j++) {
-                double d = 0.0;
-                snprintf(group, sizeof group, "cohort=%d-%02d;year=%d-%02d",
-                         fd->first_fiscal_year + j, (fd->first_fiscal_year + j + 1) % 100,
-                         fd->first_fiscal_year + y, (fd->first_fiscal_year + y + 1) % 100);
-                es_results_get(r, "cohort_caseload_days", group, &d);
-                all += d;
-                if (j == k)
-                    mine = d;
-            }
-            if (all > 0.0)
-                spend += (double)shared[y] * mine / all;
-        }
+        for (int y = k; y < n; y++)
+            if (year[y] > 0.0)
+                spend += (double)shared[y] * days[(size_t)k * (size_t)n + (size_t)y] / year[y];
         spend = (double)llround(spend);
-        snprintf(group, sizeof group, "cohort=%d-%02d", fy, (fy + 1) % 100);
         ADD("cohort_spend_cents", group, spend);
         ADD("cohort_cost_per_employed_12m_cents", group, per(spend, employed12));
         if (complete > 0.0) {
@@ -167,6 +170,7 @@ static int cohort_measures(es_results *r, const es_funder *fd, es_party payer)
             latest_year = fy;
         }
     }
+    free(days);
     ADD("complete_cohorts", "all", ncomplete);
     ADD("latest_complete_cohort", "all", latest_year);
     ADD("cost_per_employed_12m_latest_cohort_cents", "all", latest);

@@ -155,8 +155,7 @@ static bool labour_market_funded(es_model *m, const es_client *c, int k, bool fu
     return funded;
 }
 
-/* The funded outcome at checkpoint k of a client still in the first job (employed_Xm), and the
- * income-support exit at 3 months. */
+/* The funded outcome at checkpoint k of a client still in the first job (employed_Xm). */
 static void continuous_checkpoint(es_model *m, es_client *c, int k)
 {
     const es_params *p = m->p;

@@ -34,12 +34,17 @@ static double days_until(es_model *m, es_client *c, double prob, double months)
            DAYS_PER_MONTH;
 }
 
+/* The benefits of source s not paid since the sum was last brought up to date. */
+static double unaccrued_cents(const es_model *m, int s)
+{
+    double months = (m->sim.now - m->is_last_days) / DAYS_PER_MONTH;
+    return m->is_off[s] * m->p->income_support.benefit_monthly[s] * 100.0 * months;
+}
+
 void es_income_support_accrue(es_model *m)
 {
-    const es_income_support_params *p = &m->p->income_support;
-    double months = (m->sim.now - m->is_last_days) / DAYS_PER_MONTH;
     for (int s = 0; s < ES_NSOURCES; s++)
-        m->is_saved_cents[s] += m->is_off[s] * p->benefit_monthly[s] * 100.0 * months;
+        m->is_saved_cents[s] += unaccrued_cents(m, s);
     m->is_last_days = m->sim.now;
 }
 
@@ -106,7 +111,5 @@ void es_income_support_end_follow_up(es_model *m, const es_client *c)
 
 double es_income_support_saved_cents(const es_model *m, int source)
 {
-    double months = (m->sim.now - m->is_last_days) / DAYS_PER_MONTH;
-    return m->is_saved_cents[source] +
-           m->is_off[source] * m->p->income_support.benefit_monthly[source] * 100.0 * months;
+    return m->is_saved_cents[source] + unaccrued_cents(m, source);
 }
