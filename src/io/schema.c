@@ -409,6 +409,25 @@ static int check_required(const es_schema *s, const config_setting_t *group, whe
     return ES_OK;
 }
 
+/* Keys an earlier essim read and this one does not, with what replaced them, so an old
+ * scenario gets a way forward rather than a near miss. */
+static const struct {
+    const char *pattern, *instead;
+} retired_keys[] = {
+    {"streams.[].training_exit_prob",
+     "plan goals: streams.[].goal_training_prob and outcomes.education_goal_prob_youth / _adult"},
+    {"outcomes.income_support_exit_prob",
+     "income_support.exit_3m_prob_OW / _ODSP and income_support.return_12m_prob_OW / _ODSP"},
+};
+
+static const char *retired_key(const char *pattern)
+{
+    for (size_t i = 0; i < sizeof retired_keys / sizeof retired_keys[0]; i++)
+        if (strcmp(retired_keys[i].pattern, pattern) == 0)
+            return retired_keys[i].instead;
+    return NULL;
+}
+
 static int walk_group(const es_schema *s, const config_setting_t *group, where at, es_error *err)
 {
     int n = config_setting_length(group);
@@ -424,6 +443,10 @@ static int walk_group(const es_schema *s, const config_setting_t *group, where a
             snprintf(any, sizeof any, "%s%s*", at.pattern, at.pattern[0] ? "." : "");
             k = es_schema_find(s, any);
         }
+        const char *instead = k ? NULL : retired_key(child);
+        if (instead)
+            return es_schema_error(err, st, at.file, "'%s' is no longer a key; use %s",
+                                   child_path, instead);
         if (!k) {
             const char *near = nearest_key(s, at.pattern, name);
             if (near)

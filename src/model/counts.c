@@ -34,6 +34,7 @@ static void count_service_start(es_model *m, const es_model_event *ev)
     if (ev->parked)
         sc->parked++;
     sc->served++;
+    sc->goal_plans[ev->goal]++;
     site->served++;
     if (ev->source == ES_SRC_OW || ev->source == ES_SRC_ODSP || ev->disability)
         site->priority_served++;
@@ -60,6 +61,8 @@ static void count_job_start(es_model *m, const es_model_event *ev)
     es_tally_add(&m->sites[ev->site].days_to_job, ev->since_arrival_days);
     if (ev->hours >= p->funded_hours_per_week)
         sc->completers_employed_20h++;
+    sc->permanent_job_starts += ev->permanent;
+    es_tally_add(&sc->wage_at_start, ev->wage);
 }
 
 /* A plan closes: the exit of one of the cohort's clients, and how it left. */
@@ -89,8 +92,11 @@ static bool kept_cohort(const es_model *m, double intake_days)
 
 void es_counts_completed(es_model *m, const es_client *c)
 {
-    if (kept_cohort(m, c->intake_days))
-        m->by_stream[c->stream].completed++;
+    if (!kept_cohort(m, c->intake_days))
+        return;
+    m->by_stream[c->stream].completed++;
+    if (c->goal == ES_GOAL_EMPLOYMENT)
+        m->by_stream[c->stream].employment_goal_completed++;
 }
 
 void es_counts_stay(es_model *m, const es_client *c, double staff_hours)
@@ -109,8 +115,10 @@ static void count_checkpoint(es_model *m, const es_model_event *ev)
     m->sites[ev->site].employed[k]++;
     if (ev->kind == ES_MS_EMPLOYED_3M)
         m->by_source[ev->source].employed_3m++;
-    if (ev->kind == ES_MS_EMPLOYED_12M)
+    if (ev->kind == ES_MS_EMPLOYED_12M) {
         FOR_GROUPS(m, ev, employed_12m);
+        es_tally_add(&sc->wage_12m, ev->wage);
+    }
 }
 
 static void count_intake(es_model *m, const es_model_event *ev)

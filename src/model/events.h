@@ -63,6 +63,10 @@ typedef enum es_closure {
 
 extern const char *const es_closure_names[ES_NCLOSURES];
 
+/* A service plan's goal (EOIS-CaMS); its sub-goals are the services the plan holds. */
+typedef enum es_goal { ES_GOAL_EMPLOYMENT, ES_GOAL_TRAINING, ES_GOAL_EDUCATION, ES_NGOALS } es_goal;
+extern const char *const es_goal_names[ES_NGOALS];
+
 typedef struct es_model_event {
     es_milestone kind;
     double time;        /* days since the scenario start */
@@ -92,6 +96,8 @@ typedef struct es_model_event {
     double intake_days; /* client events: when the client's current episode began (its intake;
                          * a transfer does not change it): its cohort, for warm-up deletion */
     int closure;        /* service_end: why the plan closed (es_closure) */
+    int goal;           /* client events: the goal of the client's plan (es_goal) */
+    bool permanent;     /* job events: the job is permanent */
     double months;      /* service_end: months the plan lasted; subsidy events: months subsidised */
     double staff_hours; /* period: staff hours the provider worked in the month just ended */
     int checkpoint;     /* follow_up: 0..3 for 1, 3, 6, 12 months after the first job start */

@@ -21,16 +21,30 @@
 
 /* ---- leaving service ---------------------------------------------------------------------- */
 
-/* Status 3 months after exit, as the open data reports it. */
+/* Status 3 months after exit, as the open data reports it: null when the follow-up is not
+ * made (not yet due when the data end, or the provider does not make it: it follows up the
+ * clients employed at exit, whose outcomes earn payments, more often than the others);
+ * unknown when it is made but does not reach the client; else what the client is doing.  A
+ * client unemployed at exit may have found a job by then, at the stream's re-employment
+ * chance within 3 months (an assumption: the hazard after a job loss, docs/calibration.md). */
 int es_followup_status_after_3m(es_model *m, es_client *c, int exit_col)
 {
-    if (m->sim.now + 3.0 * DAYS_PER_MONTH > m->p->horizon_days)
+    const es_params *p = m->p;
+    const es_outcome_params *o = &p->outcomes;
+    if (exit_col == OPEN_NULL || m->sim.now + 3.0 * DAYS_PER_MONTH > p->horizon_days)
         return OPEN_NULL;
-    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) <
-        m->p->outcomes.followup_unknown_prob)
+    double attempt =
+        exit_col == OPEN_EMP ? o->followup_attempt_prob_employed : o->followup_attempt_prob_other;
+    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_REPORT)) >= attempt)
+        return OPEN_NULL;
+    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_REPORT)) < o->followup_unknown_prob)
         return OPEN_UNKN;
     if (exit_col == OPEN_EMP)
         return c->job_end_days >= m->sim.now + 3.0 * DAYS_PER_MONTH ? OPEN_EMP : OPEN_UNEMP;
+    if (exit_col == OPEN_UNEMP &&
+        gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) <
+            p->streams[c->stream].reemployment_3m_prob)
+        return OPEN_EMP;
     return exit_col;
 }
 
@@ -86,13 +100,48 @@ void es_followup_schedule_next(es_model *m, uint32_t index)
     es_sim_schedule_at(&m->sim, at, (uint32_t)kind, index, &c->checkpoint);
 }
 
-/* Hours, wage and length of a job started without a vacancy of the labour market (the first
- * job without one, or any later job): hours and wage from the outcome parameters, tenure from
- * the stream's retention. */
+/* The 3-month retention of a permanent job, x, such that a mix of permanent jobs (share pi)
+ * and temporary ones (survival x^f: a hazard f times as high) keeps the stream's 3-month
+ * retention s3: pi x + (1 - pi) x^f = s3, increasing in x, solved by bisection once per
+ * change of its inputs. */
+static double permanent_s3(es_model *m, int stream, double s3)
+{
+    const es_outcome_params *o = &m->p->outcomes;
+    double pi = o->permanent_prob, f = o->temporary_separation_factor;
+    if (pi >= 1.0 || f == 1.0)
+        return s3;
+    double *key = m->permanent_s3_key[stream];
+    if (key[0] == s3 && key[1] == pi && key[2] == f)
+        return m->permanent_s3[stream];
+    double lo = 0.0, hi = 1.0;
+    for (int i = 0; i < 60; i++) {
+        double x = 0.5 * (lo + hi);
+        if (pi * x + (1.0 - pi) * pow(x, f) < s3)
+            lo = x;
+        else
+            hi = x;
+    }
+    key[0] = s3, key[1] = pi, key[2] = f;
+    return m->permanent_s3[stream] = 0.5 * (lo + hi);
+}
+
+/* The hourly wage of the client's current job now: the starting wage grown with tenure. */
+static double wage_now(const es_model *m, const es_client *c)
+{
+    double g = m->p->outcomes.wage_growth_annual;
+    if (g == 0.0)
+        return c->wage;
+    return c->wage * pow(1.0 + g, (m->sim.now - c->job_began_days) / 365.25);
+}
+
+/* Hours, wage, permanence and length of a job started without a vacancy of the labour market
+ * (the first job without one, or any later job): hours and wage from the outcome parameters,
+ * tenure from the stream's retention (a temporary job's hazard is higher). */
 static void draw_job(es_model *m, es_client *c, bool with_terms)
 {
     const es_params *p = m->p;
     const es_outcome_params *o = &p->outcomes;
+    c->job_began_days = m->sim.now;
     if (with_terms) {
         double noise = o->hours_sd > 0
                            ? gsl_ran_gaussian_ziggurat(es_client_rng(m, c, ES_DRAW_OUTCOME),
@@ -102,8 +151,12 @@ static void draw_job(es_model *m, es_client *c, bool with_terms)
         c->hours = (float)fmin(60.0, fmax(1.0, hours));
         c->wage = (float)es_model_draw_wage(m, o->wage_mean, es_client_rng(m, c, ES_DRAW_OUTCOME));
     }
-    double months = months_until(es_client_rng(m, c, ES_DRAW_OUTCOME),
-                                 p->streams[c->stream].retention_3m_prob, o->separation_shape);
+    double s3 = permanent_s3(m, c->stream, p->streams[c->stream].retention_3m_prob);
+    c->permanent = o->permanent_prob >= 1.0 ||
+                   gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < o->permanent_prob;
+    if (!c->permanent)
+        s3 = pow(s3, o->temporary_separation_factor);
+    double months = months_until(es_client_rng(m, c, ES_DRAW_OUTCOME), s3, o->separation_shape);
     c->job_end_days = m->sim.now + months * DAYS_PER_MONTH;
 }
 
@@ -119,6 +172,7 @@ void es_followup_start_job(es_model *m, uint32_t index)
     c->next_checkpoint = 0;
     es_model_event ev = es_model_client_event(m, ES_MS_JOB_START, c);
     ev.since_arrival_days = m->sim.now - c->intake_days; /* a transfer does not reset it */
+    ev.wage = c->wage;
     ev.wage_ok = c->wage >= es_model_minimum_wage_at(p, m->sim.now);
     ev.funded = ev.wage_ok && c->hours >= p->funded_hours_per_week;
     ev.subsidised = c->subsidised;
@@ -159,18 +213,19 @@ static bool labour_market_funded(es_model *m, const es_client *c, int k, bool fu
 static void continuous_checkpoint(es_model *m, es_client *c, int k)
 {
     const es_params *p = m->p;
+    double wage = wage_now(m, c);
     bool funded = c->hours >= p->funded_hours_per_week &&
-                  c->wage >= es_model_minimum_wage_at(p, m->sim.now);
+                  wage >= es_model_minimum_wage_at(p, m->sim.now);
     if (m->lm_on)
         funded = labour_market_funded(m, c, k, funded);
     es_model_event out = es_model_client_event(m, checkpoint_events[k], c);
     out.funded = funded;
-    out.wage_ok = c->wage >= es_model_minimum_wage_at(p, m->sim.now);
+    out.wage_ok = wage >= es_model_minimum_wage_at(p, m->sim.now);
     out.subsidised = c->subsidised;
     out.subsidy_running = c->subsidised && m->sim.now <= c->subsidy_end_days;
     out.stacked = c->stacked;
     out.primary_hours = c->primary_hours;
-    out.wage = c->wage;
+    out.wage = wage;
     es_model_notify(m, &out);
 }
 
@@ -185,7 +240,7 @@ void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c)
     status.employed = c->spell != ES_SPELL_UNEMPLOYED;
     status.continuous = c->spell == ES_SPELL_FIRST_JOB;
     status.hours = status.employed ? c->hours : 0.0;
-    status.wage = status.employed ? c->wage : 0.0;
+    status.wage = status.employed ? wage_now(m, c) : 0.0;
     es_model_notify(m, &status);
     es_followup_schedule_next(m, index);
 }

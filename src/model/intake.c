@@ -133,6 +133,7 @@ void es_intake_on_arrival(es_sim *sim, const es_event *ev, void *ctx)
 void es_intake_on_review(es_model *m, uint32_t index, es_client *c)
 {
     c->review = 0;
+    es_plan_check(m, c);
     int before = c->stream;
     assess(m, c);
     if (c->stream == before)

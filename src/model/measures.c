@@ -38,7 +38,17 @@ static int collect_stream(const es_model *m, es_results *r, const char *group,
     ADD("job_starts", group, sc->job_starts);
     ADD("employment_rate_at_exit", group, ratio((double)sc->job_starts, (double)closed));
     ADD("employed_20h_at_exit_rate_completers", group,
-        ratio((double)sc->completers_employed_20h, (double)sc->completed));
+        ratio((double)sc->completers_employed_20h, (double)sc->employment_goal_completed));
+    uint64_t plans = 0;
+    for (int g = 0; g < ES_NGOALS; g++)
+        plans += sc->goal_plans[g];
+    ADD("goal_employment_share", group, ratio((double)sc->goal_plans[ES_GOAL_EMPLOYMENT], (double)plans));
+    ADD("goal_training_share", group, ratio((double)sc->goal_plans[ES_GOAL_TRAINING], (double)plans));
+    ADD("goal_education_share", group, ratio((double)sc->goal_plans[ES_GOAL_EDUCATION], (double)plans));
+    ADD("permanent_share_at_exit", group,
+        ratio((double)sc->permanent_job_starts, (double)sc->job_starts));
+    ADD("mean_wage_at_job_start", group, es_tally_mean(&sc->wage_at_start));
+    ADD("mean_wage_12m", group, es_tally_mean(&sc->wage_12m));
     static const char *const emp[4] = {"employed_1m", "employed_3m", "employed_6m", "employed_12m"};
     static const char *const rate[4] = {"employed_1m_rate", "employed_3m_rate", "employed_6m_rate",
                                         "employed_12m_rate"};
@@ -363,6 +373,8 @@ int es_model_collect(const es_model *m, es_results *r)
     es_stream_counts all = {0};
     es_tally_reset(&all.wait_days);
     es_tally_reset(&all.days_to_job);
+    es_tally_reset(&all.wage_at_start);
+    es_tally_reset(&all.wage_12m);
     for (int s = 0; s < p->nstreams; s++) {
         const es_stream_counts *sc = &m->by_stream[s];
         uint64_t *dst = &all.assessed;
@@ -371,6 +383,8 @@ int es_model_collect(const es_model *m, es_results *r)
         for (size_t i = 0; i < ncounts; i++)
             dst[i] += src[i];
         merge_tally(&all.days_to_job, &sc->days_to_job);
+        merge_tally(&all.wage_at_start, &sc->wage_at_start);
+        merge_tally(&all.wage_12m, &sc->wage_12m);
         all.staff_hours += sc->staff_hours;
     }
     all.wait_days = m->wait_days;

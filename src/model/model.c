@@ -36,7 +36,7 @@ es_model_event es_model_client_event(const es_model *m, es_milestone kind, const
                             .stream = c->stream, .catchment = c->catchment,
                             .provider = provider, .site = c->site, .source = c->source,
                             .disability = c->disability, .rural = c->rural, .groups = c->groups,
-                            .hours = c->hours,
+                            .hours = c->hours, .goal = c->goal, .permanent = c->permanent,
                             .intake_days = c->intake_days};
 }
 
@@ -248,6 +248,8 @@ int es_model_init(es_model *m, const es_params *p, uint32_t replication, es_erro
     for (int s = 0; s < ES_MAX_STREAMS; s++) {
         es_tally_reset(&m->by_stream[s].wait_days);
         es_tally_reset(&m->by_stream[s].days_to_job);
+        es_tally_reset(&m->by_stream[s].wage_at_start);
+        es_tally_reset(&m->by_stream[s].wage_12m);
     }
     m->nmonths = es_params_months(p);
     init_behaviour(m);

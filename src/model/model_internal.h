@@ -53,6 +53,13 @@ void es_routing_dip_capacity(es_model *m, int site);
 void es_routing_on_restore(es_sim *sim, const es_event *ev, void *ctx);
 int es_routing_init_sites(es_model *m);
 
+/* plan.c */
+void es_plan_open(es_model *m, es_client *c, bool carried);
+void es_plan_close(es_model *m, es_client *c, es_closure reason);
+/* Voids a plan opened in error at the client's next plan event, and opens the valid one. */
+void es_plan_check(es_model *m, es_client *c);
+es_closure es_plan_closure_for_completion(const es_client *c, bool employed);
+
 /* service.c */
 void es_service_schedule_phase(es_model *m, uint32_t index, double duration);
 void es_service_begin(es_model *m, uint32_t index);

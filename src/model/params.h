@@ -56,7 +56,7 @@ typedef struct es_stream_params {
     es_service_params services[ES_NSERVICES];
     double staff_hours_per_month;    /* staff time per client per month of service */
     double dropout_prob;             /* leaves before completing services */
-    double training_exit_prob;       /* completer leaves for training or education */
+    double goal_training_prob;       /* a plan's goal is training (it then holds training) */
     double job_start_prob;           /* completer in job search starts a job (at mean need) */
     double retention_3m_prob;        /* still employed 3 months after the job start */
     double reemployment_3m_prob;     /* after a job loss (not back in service): another job
@@ -123,7 +123,15 @@ typedef struct es_outcome_params {
     double return_to_service_prob;   /* after a job loss */
     double separation_shape;         /* Weibull shape of job tenure (1: constant hazard) */
     double reemployment_shape;       /* Weibull shape of an unemployment spell after a job loss */
-    double followup_unknown_prob;    /* status 3 months after exit cannot be reached */
+    double followup_unknown_prob;    /* a 3-month follow-up made does not reach the client */
+    double followup_attempt_prob_employed; /* the provider makes the 3-month follow-up of a
+                                            * client employed at exit ... */
+    double followup_attempt_prob_other;    /* ... and of any other client (else: null) */
+    double dropout_reached_prob;     /* a dropout's reason is known (other), else unknown */
+    double education_goal_prob_youth, education_goal_prob_adult; /* a plan's goal is education */
+    double permanent_prob;           /* a job is permanent, not temporary */
+    double temporary_separation_factor; /* a temporary job's separation hazard, relative */
+    double wage_growth_annual;       /* growth of the hourly wage with tenure in a job */
     double plan_error_prob;          /* a plan opened in error */
     double transfer_request_prob;    /* asks to change provider during service */
     double transfer_consent_prob;    /* gives written consent when asking */

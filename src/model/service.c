@@ -62,25 +62,6 @@ static int next_phase(const es_client *c)
     return ES_SVC_EMPLOYMENT;
 }
 
-static void open_plan(es_model *m, es_client *c)
-{
-    if (c->plan_active)
-        m->plan_violations++; /* never happens: tests assert it stays 0 */
-    c->plan_id = ++m->next_plan_id;
-    c->plan_active = 1;
-    m->plans_opened++;
-    m->active_plans++;
-}
-
-static void close_plan(es_model *m, es_client *c, es_closure reason)
-{
-    if (!c->plan_active)
-        m->plan_violations++;
-    c->plan_active = 0;
-    m->active_plans--;
-    m->plans_closed_by[reason]++;
-}
-
 /* Service begins for a client whose place is already counted in m->in_service. */
 void es_service_begin(es_model *m, uint32_t index)
 {
@@ -92,11 +73,7 @@ void es_service_begin(es_model *m, uint32_t index)
     c->parked = p->behaviour.enabled &&
                 gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_BEHAVIOUR)) < m->park_prob[c->stream];
     add_staff_load(m, c, +1.0);
-    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) < p->outcomes.plan_error_prob) {
-        open_plan(m, c); /* a plan opened in error is closed and replaced at once */
-        close_plan(m, c, ES_CLOSE_IN_ERROR);
-    }
-    open_plan(m, c);
+    es_plan_open(m, c, c->carried);
     es_model_event ev = es_model_client_event(m, ES_MS_PLAN_AGREED, c);
     ev.since_arrival_days = m->sim.now - c->arrival_days; /* the wait */
     ev.parked = c->parked;
@@ -108,12 +85,16 @@ void es_service_begin(es_model *m, uint32_t index)
         return;
     }
 
+    /* the plan's sub-goals: employment services always; specialised services by need; training
+     * always for a training goal, else by the stream's share */
     c->services_left = 1u << ES_SVC_EMPLOYMENT;
     const es_service_params *spec = &sp->services[ES_SVC_SPECIALIZED];
     if (spec->prob > 0.0 &&
         (c->disability || gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) < spec->prob))
         c->services_left |= 1u << ES_SVC_SPECIALIZED;
-    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) < sp->services[ES_SVC_TRAINING].prob)
+    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_SERVICE)) <
+            sp->services[ES_SVC_TRAINING].prob ||
+        c->goal == ES_GOAL_TRAINING)
         c->services_left |= 1u << ES_SVC_TRAINING;
     double planned = 0.0, durations[ES_NSERVICES] = {0};
     for (int s = 0; s < ES_NSERVICES; s++)
@@ -207,7 +188,8 @@ void es_service_exit(es_model *m, uint32_t index, es_closure reason)
     es_client *c = &m->clients[index];
     es_model_cancel(m, &c->review);
     es_model_cancel(m, &c->transfer);
-    close_plan(m, c, reason); /* before the place passes on, so observers never see two plans */
+    es_plan_check(m, c);
+    es_plan_close(m, c, reason); /* before the place passes on, so observers never see two plans */
     leave_site(m, c);
     m->exited++;
     es_site_state *site = &m->sites[c->site];
@@ -244,8 +226,8 @@ static void complete_services(es_model *m, uint32_t index)
     es_client *c = &m->clients[index];
     const es_stream_params *sp = &p->streams[c->stream];
     es_counts_completed(m, c);
-    if (gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < sp->training_exit_prob) {
-        es_service_exit(m, index, ES_CLOSE_TRAINING);
+    if (c->goal != ES_GOAL_EMPLOYMENT) { /* on to the training or education it planned for */
+        es_service_exit(m, index, es_plan_closure_for_completion(c, false));
         return;
     }
     double base = fmin(fmax(sp->job_start_prob, 1e-9), 1.0 - 1e-9);
@@ -274,6 +256,7 @@ void es_service_on_renege(es_model *m, uint32_t index, es_client *c)
 void es_service_on_phase_end(es_model *m, uint32_t index, es_client *c)
 {
     c->timer = 0;
+    es_plan_check(m, c);
     int done = c->phase;
     c->services_left &= (uint8_t)~(1u << done);
     if (done == ES_SVC_TRAINING) {
@@ -293,8 +276,10 @@ void es_service_on_phase_end(es_model *m, uint32_t index, es_client *c)
 void es_service_on_dropout(es_model *m, uint32_t index, es_client *c)
 {
     c->timer = 0;
-    bool other = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < 0.5;
-    es_service_exit(m, index, other ? ES_CLOSE_OTHER : ES_CLOSE_UNKNOWN);
+    /* why the client left is known only if the provider reaches it */
+    bool reached = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_REPORT)) <
+                   m->p->outcomes.dropout_reached_prob;
+    es_service_exit(m, index, reached ? ES_CLOSE_OTHER : ES_CLOSE_UNKNOWN);
 }
 
 int es_model_transfer(es_model *m, uint32_t index, bool written_consent)
@@ -313,7 +298,11 @@ int es_model_transfer(es_model *m, uint32_t index, bool written_consent)
     es_model_cancel(m, &c->timer);
     es_model_cancel(m, &c->review);
     es_model_cancel(m, &c->transfer);
-    close_plan(m, c, ES_CLOSE_OTHER);
+    es_plan_check(m, c);
+    es_plan_close(m, c, ES_CLOSE_OTHER);
+    /* the closed plan counts at the old site with no outcome recorded (null at exit and at
+     * 3 months): the client's outcome belongs to the plan at the new provider */
+    es_open_data_record(m, c, OPEN_NULL, OPEN_NULL);
     leave_site(m, c);
     /* the services received stay received: the current phase and the dropout resume where
      * they stopped (the plan review and transfer request are not drawn again) */

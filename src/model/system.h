@@ -52,6 +52,8 @@ typedef enum es_draw {
     ES_DRAW_STACKING,   /* a second job stacked on the first */
     ES_DRAW_GROUPS,     /* priority groups: francophone, Indigenous, newcomer */
     ES_DRAW_INCOME_SUPPORT, /* leaving income support and coming back to it */
+    ES_DRAW_PLAN,       /* a plan's goal, and whether it was opened in error */
+    ES_DRAW_REPORT,     /* what the provider records: outcomes at exit and at 3 months */
     ES_NDRAWS
 } es_draw;
 
@@ -69,6 +71,7 @@ typedef struct es_client {
     double job_start_days, job_end_days; /* the first job after services (its start anchors
                                           * the follow-up); job_end_days: the current job's end */
     double next_job_days;      /* unemployed after a job loss: the next job starts then */
+    double job_began_days;     /* the current job began then (its wage grows from then) */
     double is_exit_days, is_return_days; /* in follow-up: leaves / comes back to income support
                                           * then (INFINITY: not while as it is) */
     double carry_days, carry_drop_days; /* transferred: what was left of the current phase and
@@ -92,6 +95,9 @@ typedef struct es_client {
     uint8_t carried;           /* transferred, its plan to resume at the next service start */
     uint8_t groups;            /* its priority groups, bit es_group */
     uint8_t trained, searching, subsidy_offered, subsidised, subsidy_open, stacked;
+    uint8_t goal;              /* the plan's goal: ES_GOAL_* (plan.c) */
+    uint8_t plan_in_error;     /* the open plan was opened in error, not yet found out */
+    uint8_t permanent;         /* the current job is permanent (not temporary) */
 } es_client;
 
 /* Where a client in follow-up is in working life after services. */
@@ -100,6 +106,9 @@ enum { ES_SPELL_FIRST_JOB, ES_SPELL_UNEMPLOYED, ES_SPELL_LATER_JOB };
 typedef struct es_stream_counts {
     uint64_t assessed, true_need, served, completed, dropped, reneged, transfers;
     uint64_t training_exits, job_starts, funded_job_starts_20h, completers_employed_20h;
+    uint64_t goal_plans[ES_NGOALS]; /* service starts by the plan's goal */
+    uint64_t employment_goal_completed; /* completers whose plan's goal was employment */
+    uint64_t permanent_job_starts;
     uint64_t employed[4]; /* at 1, 3, 6, 12 months */
     uint64_t reachable[4]; /* job starts early enough for the checkpoint to fall in the horizon */
     uint64_t funded[4];
@@ -108,6 +117,7 @@ typedef struct es_stream_counts {
     uint64_t job_losses, reassessed_in, reassessed_out, parked;
     es_tally wait_days;
     es_tally days_to_job;
+    es_tally wage_at_start, wage_12m; /* hourly wage at the job start; at 12 months in it */
     double staff_hours; /* staff time spent on the stream's clients, once they leave */
 } es_stream_counts;
 
@@ -183,6 +193,9 @@ typedef struct es_model {
 
     gsl_rng *rng_entity; /* bound to one client's substream at a time (es_client_rng) */
     double park_prob[ES_MAX_STREAMS]; /* behavioural mode */
+    /* followup.c: a permanent job's 3-month retention, solved from the stream's
+     * retention_3m_prob, permanent_prob and temporary_separation_factor (the key) */
+    double permanent_s3[ES_MAX_STREAMS], permanent_s3_key[ES_MAX_STREAMS][3];
     int value_priority[ES_MAX_STREAMS];
     int narrivals;
     es_arrival_stream *arrivals;
