@@ -397,6 +397,66 @@ static int page_finish(es_text *t, const char *folder, int rc, es_error *err)
 static void cell(es_text *t, const es_experiment *x, const char *measure, const char *group,
                  unit u);
 
+/* After the job start, side by side at each checkpoint: employment status (in any job, what
+ * evaluations measure), continuous retention in the first job, and the funded outcomes the
+ * funding models pay for. */
+static void after_job_table(es_text *t, const es_experiment *x)
+{
+    static const char *const months[4] = {"1", "3", "6", "12"};
+    es_text_printf(t, "<h2>After the job start: in work, and paid for</h2>\n<p>Evaluations "
+                      "measure employment status: in any job at the checkpoint, after job "
+                      "losses and new jobs. Funding models pay for the first job only, still "
+                      "held at the checkpoint and meeting the funded-outcome rule (hours, and "
+                      "the minimum wage of the day). Rates are of the job starters whose "
+                      "checkpoint falls within the run.</p>\n<table><tr><th>Months after the "
+                      "job start</th><th>In any job (status)</th><th>Still in the first "
+                      "job</th><th>Funded outcomes</th></tr>\n");
+    for (int k = 0; k < 4; k++) {
+        char status[40], cont[40], funded[40];
+        snprintf(status, sizeof status, "employment_status_%sm_rate", months[k]);
+        snprintf(cont, sizeof cont, "employed_%sm_rate", months[k]);
+        snprintf(funded, sizeof funded, "funded_outcomes_%sm", months[k]);
+        es_text_printf(t, "<tr><td>%s</td>", months[k]);
+        cell(t, x, status, "all", U_SHARE);
+        cell(t, x, cont, "all", U_SHARE);
+        cell(t, x, funded, "all", U_COUNT);
+        es_text_printf(t, "</tr>\n");
+    }
+    es_text_printf(t, "</table>\n");
+}
+
+/* Income support avoided: OW and ODSP clients who left it while in work, those who came back,
+ * the benefits not paid meanwhile and, with a funding model, spend per dollar of them. */
+static void income_support_table(es_text *t, const es_experiment *x)
+{
+    static const char *const sources[2] = {"OW", "ODSP"};
+    if (get(x, "income_support_saved_cents", "OW") + get(x, "income_support_saved_cents", "ODSP") <=
+        0.0)
+        return;
+    es_text_printf(t, "<h2>Income support avoided</h2>\n<p>Benefits not paid while Ontario "
+                      "Works and ODSP clients were off income support after services, at the "
+                      "rates of the day, counted while clients are followed (to 12 months after "
+                      "the first job start): a lower bound. Gross: some would have left "
+                      "without the service.</p>\n<table><tr><th>Source</th><th>Left income "
+                      "support</th><th>Share of leavers who came back</th><th>Benefits "
+                      "saved</th></tr>\n");
+    for (int i = 0; i < 2; i++) {
+        es_text_printf(t, "<tr><td>%s</td>", sources[i]);
+        cell(t, x, "income_support_exits", sources[i], U_COUNT);
+        cell(t, x, "income_support_returned_share", sources[i], U_SHARE);
+        cell(t, x, "income_support_saved_cents", sources[i], U_DOLLARS_FROM_CENTS);
+        es_text_printf(t, "</tr>\n");
+    }
+    es_text_printf(t, "</table>\n");
+    double mean, half;
+    if (x->funding && es_experiment_measure(x, "spend_per_dollar_income_support_saved", "all",
+                                            &mean, &half)) {
+        es_text_printf(t, "<p>The payer at the top spent <b>$%.2f</b> (%.2f to %.2f) for each "
+                          "dollar of income support saved.</p>\n",
+                       mean, mean - half, mean + half);
+    }
+}
+
 /* Outcomes of each priority group the run has, with 95 % intervals, and its gaps to everyone
  * else (group_* measures). */
 static void group_table(es_text *t, const es_experiment *x)
@@ -460,6 +520,8 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err)
     headline_rows(&t, x);
     es_text_printf(&t, "</table>\n<h2>Outcomes by stream</h2>\n");
     stream_table(&t, x);
+    after_job_table(&t, x);
+    income_support_table(&t, x);
     group_table(&t, x);
     employer_table(&t, x);
     es_text_printf(&t, "<h2>Plots</h2>\n");
