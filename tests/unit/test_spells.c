@@ -2,8 +2,10 @@
  * re-employment of clients who lose a job, and employment status (any job) beside continuous
  * retention in the first job.
  *
- * Each check runs scenarios/prototypes.cfg over three years, 4 replications, one seed, with
- * the spell parameters set in the loaded scenario; arms share the seed, so clients draw the same
+ * Each check runs scenarios/muskoka-kawarthas.cfg over three years, 4 replications, one seed,
+ * with the spell parameters set in the loaded scenario (and one kind of job: temporary jobs
+ * ending as fast as permanent ones, so each stream's tenure is one Weibull curve; the mix is
+ * tests/unit/test_plans.c's); arms share the seed, so clients draw the same
  * numbers (per-client substreams) and differences are paired.  Tolerances are 3 standard errors
  * of the replication means (or of the paired differences), as stated at each check. */
 #include <math.h>
@@ -37,7 +39,7 @@ static void load(es_scenario *scn)
 {
     es_error err;
     es_error_clear(&err);
-    int rc = es_scenario_load(scn, SOURCE_DIR "/scenarios/prototypes.cfg", &err);
+    int rc = es_scenario_load(scn, SOURCE_DIR "/scenarios/muskoka-kawarthas.cfg", &err);
     if (rc)
         fprintf(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
     assert_int_equal(rc, ES_OK);
@@ -48,6 +50,7 @@ static void set_arm(es_scenario *scn, const arm *a)
 {
     scn->params.outcomes.separation_shape = a->separation_shape;
     scn->params.outcomes.reemployment_shape = a->reemployment_shape;
+    scn->params.outcomes.temporary_separation_factor = 1.0;
     assert_int_equal(scn->params.nstreams, 3);
     for (int s = 0; s < 3; s++)
         scn->params.streams[s].reemployment_3m_prob = a->reemployment_3m[s];
