@@ -226,6 +226,10 @@ int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model 
     ADD("cost_per_client_served_cents", "all", per(total, served));
     ADD("cost_per_job_start_cents", "all", per(total, starts));
     ADD("cost_per_employed_12m_cents", "all", per(total, employed12));
+    /* per job at 12 months the service added (net of what clients would have had alone) */
+    double additional = 0;
+    if (es_results_get(r, "additional_employed_12m", "all", &additional) == 0)
+        ADD("cost_per_additional_employed_12m_cents", "all", per(total, additional));
     rc |= cohort_measures(r, fd, top);
     /* what the top payer spent (the whole run) per dollar of income support not paid while
      * clients were off it (model/income_support.c; gross, not net of what would have happened

@@ -94,6 +94,15 @@ int es_assessment_calibrate(es_params *p, bool thresholds_given)
         p->need_mean_by_stream[s] = count[s] ? sum[s] / (double)count[s] : 0.0;
     gsl_sort(need, 1, n);
     quantile_cuts(need, n, p, p->need_thresholds);
+    for (int s = 0; s < p->nstreams; s++)
+        sum[s] = 0.0, count[s] = 0;
+    for (size_t i = 0; i < n; i++) {
+        int s = es_stream_of(p->need_thresholds, p->nstreams, need[i]);
+        sum[s] += need[i];
+        count[s]++;
+    }
+    for (int s = 0; s < p->nstreams; s++)
+        p->need_mean_by_true_stream[s] = count[s] ? sum[s] / (double)count[s] : 0.0;
     free(need);
     free(score);
     gsl_rng_free(r);

@@ -59,8 +59,9 @@ static void count_job_start(es_model *m, const es_model_event *ev)
         }
     es_tally_add(&sc->days_to_job, ev->since_arrival_days);
     es_tally_add(&m->sites[ev->site].days_to_job, ev->since_arrival_days);
-    if (ev->hours >= p->funded_hours_per_week)
-        sc->completers_employed_20h++;
+    if (ev->hours >= p->funded_hours_per_week && !ev->own_job)
+        sc->completers_employed_20h++; /* a client who found a job alone did not complete */
+    sc->own_job_starts += ev->own_job;
     sc->permanent_job_starts += ev->permanent;
     es_tally_add(&sc->wage_at_start, ev->wage);
 }

@@ -52,7 +52,7 @@ int es_followup_status_after_3m(es_model *m, es_client *c, int exit_col)
  * shape k (below 1: the hazard falls with time; 1: constant).  Whatever k, 3 months is
  * reached with probability s3, so retention_3m_prob (or 1 - reemployment_3m_prob) keeps its
  * meaning and k shapes the rest of the curve. */
-static double months_until(gsl_rng *r, double s3, double k)
+double es_followup_months_until(gsl_rng *r, double s3, double k)
 {
     if (s3 >= 1.0)
         return INFINITY;
@@ -156,7 +156,7 @@ static void draw_job(es_model *m, es_client *c, bool with_terms)
                    gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < o->permanent_prob;
     if (!c->permanent)
         s3 = pow(s3, o->temporary_separation_factor);
-    double months = months_until(es_client_rng(m, c, ES_DRAW_OUTCOME), s3, o->separation_shape);
+    double months = es_followup_months_until(es_client_rng(m, c, ES_DRAW_OUTCOME), s3, o->separation_shape);
     c->job_end_days = m->sim.now + months * DAYS_PER_MONTH;
 }
 
@@ -164,8 +164,9 @@ void es_followup_start_job(es_model *m, uint32_t index)
 {
     const es_params *p = m->p;
     es_client *c = &m->clients[index];
-    /* with a labour market, hours and wage come from the vacancy */
-    draw_job(m, c, !m->lm_on);
+    /* with a labour market, hours and wage come from the vacancy (unless the client found
+     * the job alone) */
+    draw_job(m, c, !m->lm_on || c->own_job);
     c->spell = ES_SPELL_FIRST_JOB;
     es_income_support_on_job(m, c);
     c->job_start_days = m->sim.now;
@@ -173,6 +174,8 @@ void es_followup_start_job(es_model *m, uint32_t index)
     es_model_event ev = es_model_client_event(m, ES_MS_JOB_START, c);
     ev.since_arrival_days = m->sim.now - c->intake_days; /* a transfer does not reset it */
     ev.wage = c->wage;
+    ev.own_job = c->own_job;
+    c->own_job = 0;
     ev.wage_ok = c->wage >= es_model_minimum_wage_at(p, m->sim.now);
     ev.funded = ev.wage_ok && c->hours >= p->funded_hours_per_week;
     ev.subsidised = c->subsidised;
@@ -268,7 +271,7 @@ void es_followup_on_job_loss(es_model *m, uint32_t index, es_client *c)
     }
     /* an unemployment spell, until another job or the end of the follow-up */
     c->spell = ES_SPELL_UNEMPLOYED;
-    double months = months_until(es_client_rng(m, c, ES_DRAW_OUTCOME),
+    double months = es_followup_months_until(es_client_rng(m, c, ES_DRAW_OUTCOME),
                                  1.0 - p->streams[c->stream].reemployment_3m_prob,
                                  p->outcomes.reemployment_shape);
     c->next_job_days = m->sim.now + months * DAYS_PER_MONTH;

@@ -76,6 +76,8 @@ void es_intake(es_model *m, uint32_t index, bool returning)
     c->true_stream = (int16_t)es_stream_of(p->need_thresholds, p->nstreams, c->need);
     c->site = (int16_t)es_routing_choose_site(m, c, -1);
     c->arrival_days = c->intake_days = m->sim.now;
+    if (!returning) /* a client back after a job loss searches as its spells say */
+        es_own_search_start(m, index);
     if (es_service_join_site(m, index))
         es_service_defer_start(m, index);
     es_model_event in = es_model_client_event(m, ES_MS_INTAKE, c);

@@ -125,6 +125,12 @@ static void hire(es_model *m, uint32_t index, uint32_t v, bool listed)
     es_service_exit(m, index, ES_CLOSE_EMPLOYED);
 }
 
+void es_matching_leave_search(es_model *m, uint32_t index)
+{
+    es_model_cancel(m, &m->clients[index].timer); /* the end of the search */
+    search_leave(m, index);
+}
+
 /* A job-ready client who has finished services looks at the catchment's open vacancies,
  * oldest first; unmatched, the client keeps the place and waits for new vacancies. */
 void es_matching_enter_search(es_model *m, uint32_t index)

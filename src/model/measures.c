@@ -45,6 +45,7 @@ static int collect_stream(const es_model *m, es_results *r, const char *group,
     ADD("goal_employment_share", group, ratio((double)sc->goal_plans[ES_GOAL_EMPLOYMENT], (double)plans));
     ADD("goal_training_share", group, ratio((double)sc->goal_plans[ES_GOAL_TRAINING], (double)plans));
     ADD("goal_education_share", group, ratio((double)sc->goal_plans[ES_GOAL_EDUCATION], (double)plans));
+    ADD("own_job_share_at_exit", group, ratio((double)sc->own_job_starts, (double)sc->job_starts));
     ADD("permanent_share_at_exit", group,
         ratio((double)sc->permanent_job_starts, (double)sc->job_starts));
     ADD("mean_wage_at_job_start", group, es_tally_mean(&sc->wage_at_start));
@@ -121,6 +122,26 @@ static int collect_flows(const es_model *m, es_results *r)
     ADD("staff_hours", "all", staff);
     for (int ch = 0; ch < ES_NCHANNELS; ch++)
         ADD("channel_share", es_channel_names[ch], ratio((double)m->channel_count[ch], (double)m->arrived));
+    return rc;
+}
+
+/* Net impact of one group (impact.c): with the service minus without it. */
+static int collect_impact(es_results *r, const char *group, const es_impact_counts *n, bool deadweight)
+{
+    int rc = 0;
+    static const char *const net[ES_IMPACT_POINTS] = {"net_employment_3m", "net_employment_6m",
+                                                       "net_employment_12m"};
+    for (int k = 0; k < ES_IMPACT_POINTS; k++)
+        ADD(net[k], group,
+            ratio((double)n->employed[k] - (double)n->employed_without[k], (double)n->clients[k]));
+    ADD("employment_after_intake_12m_rate", group,
+        ratio((double)n->employed[2], (double)n->clients[2]));
+    ADD("counterfactual_employment_12m_rate", group,
+        ratio((double)n->employed_without[2], (double)n->clients[2]));
+    ADD("additional_employed_12m", group, (double)n->employed[2] - (double)n->employed_without[2]);
+    ADD("net_months_employed_12m", group, ratio(n->months - n->months_without, (double)n->clients[2]));
+    if (deadweight)
+        ADD("deadweight_share", group, ratio((double)n->deadweight, (double)n->job_starts));
     return rc;
 }
 
@@ -393,6 +414,12 @@ int es_model_collect(const es_model *m, es_results *r)
     for (int s = 0; s < p->nstreams; s++)
         rc |= collect_stream(m, r, p->streams[s].name, &m->by_stream[s], all.served);
     rc |= collect_sources(m, r);
+    rc |= collect_impact(r, "all", &m->impact_all, true);
+    for (int s = 0; s < p->nstreams; s++)
+        rc |= collect_impact(r, p->streams[s].name, &m->impact_stream[s], true);
+    for (int s = 0; s < ES_NSOURCES; s++)
+        rc |= collect_impact(r, es_source_names[s], &m->impact_source[s], false);
+    ADD("own_jobs_while_waiting", "all", m->own_jobs_waiting);
     rc |= es_cohorts_collect(m, r);
     rc |= collect_groups(m, r);
     rc |= collect_wait_distribution(m, r);
@@ -419,6 +446,10 @@ int es_model_collect(const es_model *m, es_results *r)
             snprintf(group, sizeof group, "true %s, assessed %s", p->streams[t].name,
                      p->streams[a].name);
             ADD("assessment_share", group, ratio((double)m->confusion[t][a], (double)m->arrived));
+            const es_impact_counts *n = &m->impact_cell[t][a];
+            ADD("net_employment_12m", group,
+                ratio((double)n->employed[2] - (double)n->employed_without[2],
+                      (double)n->clients[2]));
             if (t != a)
                 wrong += m->confusion[t][a];
         }

@@ -208,8 +208,9 @@ static int register_events(es_model *m)
     m->ev_reemployment = client_event(m, es_followup_on_reemployment);
     m->ev_is_exit = client_event(m, es_income_support_on_exit);
     m->ev_is_return = client_event(m, es_income_support_on_return);
+    m->ev_own_job = client_event(m, es_own_search_on_job);
     return m->ev_subsidy_end < 0 || m->ev_dated < 0 || m->ev_reemployment < 0 ||
-                   m->ev_is_return < 0
+                   m->ev_is_return < 0 || m->ev_own_job < 0
                ? ES_ENOMEM
                : ES_OK;
 }
@@ -408,6 +409,7 @@ int es_model_run(es_model *m, es_error *err)
             m->on_progress(m->progress_ctx, (double)k / steps);
     }
     report_last_month(m);
+    es_impact_finish(m);
     if (m->sim.stopped)
         return es_error_set(err, ES_ENOMEM, NULL, 0, "out of memory in replication %u",
                             m->replication);

@@ -53,6 +53,20 @@ void es_routing_dip_capacity(es_model *m, int site);
 void es_routing_on_restore(es_sim *sim, const es_event *ev, void *ctx);
 int es_routing_init_sites(es_model *m);
 
+/* own_search.c */
+void es_own_search_start(es_model *m, uint32_t index);
+void es_own_search_set_rate(es_model *m, uint32_t index, double rate);
+void es_own_search_stop(es_model *m, es_client *c);
+/* When the client's own search would find a job if it went on at `rate` from now. */
+double es_own_search_job_days(const es_model *m, const es_client *c, double rate);
+void es_own_search_on_job(es_model *m, uint32_t index, es_client *c);
+
+/* impact.c */
+/* Counts the client's net impact, its first job (after the first intake) starting on
+ * job_days (INFINITY: none) with the service; once per client. */
+void es_impact_record(es_model *m, es_client *c, double job_days);
+void es_impact_finish(es_model *m);
+
 /* plan.c */
 void es_plan_open(es_model *m, es_client *c, bool carried);
 void es_plan_close(es_model *m, es_client *c, es_closure reason);
@@ -71,6 +85,8 @@ void es_service_on_renege(es_model *m, uint32_t index, es_client *c);
 void es_service_on_phase_end(es_model *m, uint32_t index, es_client *c);
 void es_service_on_dropout(es_model *m, uint32_t index, es_client *c);
 void es_service_on_transfer(es_model *m, uint32_t index, es_client *c);
+/* A waiting client leaves the queue with a job its own search found. */
+void es_service_leave_queue(es_model *m, uint32_t index, es_client *c);
 
 /* cohorts.c */
 int es_cohorts_init(es_model *m);
@@ -90,6 +106,8 @@ double es_income_support_saved_cents(const es_model *m, int source);
 
 /* followup.c */
 int es_followup_status_after_3m(es_model *m, es_client *c, int exit_col);
+/* Months until an event whose chance of not happening within 3 months is s3 (Weibull shape k). */
+double es_followup_months_until(gsl_rng *r, double s3, double k);
 void es_followup_schedule_next(es_model *m, uint32_t index);
 void es_followup_start_job(es_model *m, uint32_t index);
 void es_followup_on_checkpoint(es_model *m, uint32_t index, es_client *c);
@@ -98,6 +116,8 @@ void es_followup_on_reemployment(es_model *m, uint32_t index, es_client *c);
 
 /* matching.c */
 void es_matching_enter_search(es_model *m, uint32_t index);
+/* A client in job search leaves it for a job found otherwise. */
+void es_matching_leave_search(es_model *m, uint32_t index);
 void es_matching_on_search_end(es_model *m, uint32_t index, es_client *c);
 double es_matching_next_posting(es_model *m, int stream, double from);
 void es_matching_on_vacancy(es_sim *sim, const es_event *ev, void *ctx);

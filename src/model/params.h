@@ -61,6 +61,8 @@ typedef struct es_stream_params {
     double retention_3m_prob;        /* still employed 3 months after the job start */
     double reemployment_3m_prob;     /* after a job loss (not back in service): another job
                                       * within 3 months */
+    double own_job_3m_prob;          /* a client of this true need finds a job alone (no
+                                      * service, full search) within 3 months of intake */
     double patience_days;            /* mean patience while waiting; 0 = never gives up */
     int priority;                    /* higher is served first */
     double match_effect;             /* labour market: log-odds shift of accepting a vacancy */
@@ -132,6 +134,9 @@ typedef struct es_outcome_params {
     double permanent_prob;           /* a job is permanent, not temporary */
     double temporary_separation_factor; /* a temporary job's separation hazard, relative */
     double wage_growth_annual;       /* growth of the hourly wage with tenure in a job */
+    double search_while_in_service;  /* own search intensity in service (1: no lock-in) */
+    double underservice_effect;      /* fall in the log-odds of job readiness per stream the
+                                      * assessment put the client below its true need */
     double plan_error_prob;          /* a plan opened in error */
     double transfer_request_prob;    /* asks to change provider during service */
     double transfer_consent_prob;    /* gives written consent when asking */
@@ -256,6 +261,7 @@ typedef struct es_params {
     double thresholds[ES_MAX_STREAMS - 1];      /* on the assessed score */
     double need_thresholds[ES_MAX_STREAMS - 1]; /* on the true need: the stream a client needs */
     double need_mean_by_stream[ES_MAX_STREAMS]; /* mean true need of clients assessed into each */
+    double need_mean_by_true_stream[ES_MAX_STREAMS]; /* ... of clients whose true need is each */
     es_stream_params streams[ES_MAX_STREAMS];
 
     es_outcome_params outcomes;

@@ -54,6 +54,8 @@ typedef enum es_draw {
     ES_DRAW_INCOME_SUPPORT, /* leaving income support and coming back to it */
     ES_DRAW_PLAN,       /* a plan's goal, and whether it was opened in error */
     ES_DRAW_REPORT,     /* what the provider records: outcomes at exit and at 3 months */
+    ES_DRAW_COUNTERFACTUAL, /* own search: how long the client needs to find a job alone */
+    ES_DRAW_SPELLS,     /* net impact: the spells after the first job, both paths (impact.c) */
     ES_NDRAWS
 } es_draw;
 
@@ -72,6 +74,9 @@ typedef struct es_client {
                                           * the follow-up); job_end_days: the current job's end */
     double next_job_days;      /* unemployed after a job loss: the next job starts then */
     double job_began_days;     /* the current job began then (its wage grows from then) */
+    double first_intake_days;  /* its first intake: where net impact is measured from */
+    double own_job_months;     /* own search: months at full intensity to a job (INFINITY: none) */
+    double own_clock_months, own_clock_days; /* own search done so far, as of that day */
     double is_exit_days, is_return_days; /* in follow-up: leaves / comes back to income support
                                           * then (INFINITY: not while as it is) */
     double carry_days, carry_drop_days; /* transferred: what was left of the current phase and
@@ -81,12 +86,14 @@ typedef struct es_client {
     float primary_hours;       /* hours of the first job when two are stacked */
     uint32_t search_prev, search_next; /* in the catchment's job-search list */
     float staff_rate;          /* staff hours a month while in service */
+    float own_rate;            /* own search intensity now (1 full, 0 none) */
     uint32_t plan_id;          /* current service plan; 0 = none */
     es_handle ticket;          /* place in a site's queue while waiting */
     es_handle timer;           /* renege, phase end or dropout */
     es_handle review;          /* plan review (reassessment) */
     es_handle transfer;        /* transfer request */
     es_handle checkpoint;      /* next retention checkpoint or the job loss */
+    es_handle own_timer;       /* own search finds a job (own_search.c) */
     int16_t catchment, site, stream, true_stream, cd;
     uint8_t source, channel, state, phase, next_checkpoint, plan_active;
     uint8_t disability, language_barrier, rural, youth, services_left, parked;
@@ -98,6 +105,9 @@ typedef struct es_client {
     uint8_t goal;              /* the plan's goal: ES_GOAL_* (plan.c) */
     uint8_t plan_in_error;     /* the open plan was opened in error, not yet found out */
     uint8_t permanent;         /* the current job is permanent (not temporary) */
+    uint8_t own_job;           /* the job it is leaving with was found by its own search */
+    uint8_t job_at_exit;       /* its first episode ended with a job start */
+    uint8_t impact_done;       /* its net impact is counted (its first episode ended) */
 } es_client;
 
 /* Where a client in follow-up is in working life after services. */
@@ -109,6 +119,7 @@ typedef struct es_stream_counts {
     uint64_t goal_plans[ES_NGOALS]; /* service starts by the plan's goal */
     uint64_t employment_goal_completed; /* completers whose plan's goal was employment */
     uint64_t permanent_job_starts;
+    uint64_t own_job_starts;   /* job starts at exit found by the client's own search */
     uint64_t employed[4]; /* at 1, 3, 6, 12 months */
     uint64_t reachable[4]; /* job starts early enough for the checkpoint to fall in the horizon */
     uint64_t funded[4];
@@ -126,6 +137,18 @@ typedef struct es_group_counts {
     uint64_t intakes, highest_need, closed, employed_at_exit;
     uint64_t reachable_12m, employed_12m, status_12m;
 } es_group_counts;
+
+/* Net impact (impact.c): at 3, 6 and 12 months after the first intake, clients whose point falls
+ * in the run, those employed with the service and without it; months employed in the 12
+ * (clients whose 12 months fall in the run); job starts at exit, and those the client would
+ * have had by then without the service (deadweight). */
+#define ES_IMPACT_POINTS 3
+typedef struct es_impact_counts {
+    uint64_t clients[ES_IMPACT_POINTS], employed[ES_IMPACT_POINTS];
+    uint64_t employed_without[ES_IMPACT_POINTS];
+    uint64_t job_starts, deadweight;
+    double months, months_without;
+} es_impact_counts;
 
 /* An intake cohort (clients whose episode began in one fiscal year): cohorts.c. */
 typedef struct es_cohort_counts {
@@ -159,7 +182,7 @@ typedef struct es_month_snapshot {
     uint64_t vacancies_posted, vacancies_filled; /* labour market: filled by clients */
 } es_month_snapshot;
 
-#define ES_MODEL_CLIENT_EVENTS 12
+#define ES_MODEL_CLIENT_EVENTS 13
 
 /* Day-by-day series of one replication, for choosing a warm-up (api/warmup.c): the waits of
  * the service starts of each day (their sum and number) and the clients in the system (waiting
@@ -180,7 +203,7 @@ typedef struct es_model {
     int ev_arrival, ev_renege, ev_phase_end, ev_dropout, ev_review, ev_transfer, ev_checkpoint,
         ev_job_loss, ev_warmup, ev_month, ev_provider_review, ev_ssm_review, ev_restore, ev_period,
         ev_vacancy, ev_search_end, ev_subsidy_end, ev_dated, ev_reemployment, ev_is_exit,
-        ev_is_return;
+        ev_is_return, ev_own_job;
     /* the events about one client: each handler with the model, for model.c's dispatch */
     struct es_client_dispatch {
         struct es_model *model;
@@ -193,6 +216,9 @@ typedef struct es_model {
 
     gsl_rng *rng_entity; /* bound to one client's substream at a time (es_client_rng) */
     double park_prob[ES_MAX_STREAMS]; /* behavioural mode */
+    es_impact_counts impact_all, impact_stream[ES_MAX_STREAMS], impact_source[ES_NSOURCES];
+    es_impact_counts impact_cell[ES_MAX_STREAMS][ES_MAX_STREAMS]; /* [true][assessed] */
+    uint64_t own_jobs_waiting; /* clients who found a job alone while waiting (warm-up on) */
     /* followup.c: a permanent job's 3-month retention, solved from the stream's
      * retention_3m_prob, permanent_prob and temporary_separation_factor (the key) */
     double permanent_s3[ES_MAX_STREAMS], permanent_s3_key[ES_MAX_STREAMS][3];

@@ -340,11 +340,13 @@ static void confidence_intervals_shrink_and_precision_stops(void **state)
         assert_true(halfwidth(&many, measures[i]) < halfwidth(&few, measures[i]));
     /* the first replications are the same whatever the count: replication r is seeded by r */
     assert_true(many.reps[2].event_fingerprint == few.reps[2].event_fingerprint);
-    opt = (es_run_options){.replications = 2, .seed = -1, .jobs = 2, .precision = 0.05,
-                           .max_replications = 40};
+    /* 10 %: Muskoka-Kawarthas's mean wait is short and uneven (about half a day, a standard
+     * deviation of a third of it across replications), so 5 % would take over 100 */
+    opt = (es_run_options){.replications = 2, .seed = -1, .jobs = 2, .precision = 0.1,
+                           .max_replications = 80};
     assert_int_equal(es_experiment_run(&precise, &scn, &opt, &err), ES_OK);
     assert_true(precise.precision_reached);
-    assert_true(precise.nreps >= 2 && precise.nreps < 40);
+    assert_true(precise.nreps >= 2 && precise.nreps < 80);
     for (int i = 0; i < 3; i++) {
         double mean = 0;
         for (int r = 0; r < precise.nreps; r++) {
@@ -352,7 +354,7 @@ static void confidence_intervals_shrink_and_precision_stops(void **state)
             es_results_get(&precise.reps[r].results, measures[i], "all", &v);
             mean += v / precise.nreps;
         }
-        assert_true(halfwidth(&precise, measures[i]) <= 0.05 * fabs(mean));
+        assert_true(halfwidth(&precise, measures[i]) <= 0.1 * fabs(mean));
     }
     /* where --precision stops does not depend on the batch size (here 2 and 5 threads) */
     es_experiment wide;

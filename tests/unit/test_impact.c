@@ -1,0 +1,192 @@
+/* Net impact (src/model/impact.c, own_search.c; issue 15): each client's employment with the
+ * service against its own path without it, on its own random numbers.
+ *
+ * scenarios/muskoka-kawarthas.cfg, 6 replications, one seed; arms share the seed (paired by
+ * replication).  The zero-effect check is exact; the others ask a paired difference to clear 3
+ * standard errors of itself. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "api/internal.h"
+#include "engine/stats.h"
+
+#define NREPS 6
+
+typedef void (*tweak_fn)(es_params *p, double v);
+
+static void run(es_experiment *x, tweak_fn tweak, double v)
+{
+    es_scenario scn;
+    es_error err;
+    es_error_clear(&err);
+    assert_int_equal(es_scenario_load(&scn, SOURCE_DIR "/scenarios/muskoka-kawarthas.cfg", &err),
+                     ES_OK);
+    scn.params.dated.n = 0; /* the values set here hold the whole run */
+    if (tweak)
+        tweak(&scn.params, v);
+    es_run_options opt = {.replications = NREPS, .seed = 20261209, .jobs = 2};
+    assert_int_equal(es_experiment_run(x, &scn, &opt, &err), ES_OK);
+}
+
+static double value(const es_experiment *x, int r, const char *measure, const char *group)
+{
+    double v = NAN;
+    if (es_results_get(&x->reps[r].results, measure, group, &v) != 0)
+        fail_msg("no %s for %s", measure, group);
+    return v;
+}
+
+static es_tally paired(const es_experiment *a, const es_experiment *b, const char *measure,
+                       const char *group)
+{
+    es_tally t;
+    es_tally_reset(&t);
+    for (int r = 0; r < NREPS; r++)
+        es_tally_add(&t, value(b, r, measure, group) - value(a, r, measure, group));
+    return t;
+}
+
+/* A service that changes nothing: it makes no job (no completer is job-ready), a client in it
+ * searches as hard as one waiting, and no plan aims at training or education.  Every client's
+ * first job then comes when its own search is done, as without the service, and the spells
+ * after it are drawn from the same numbers: net impact is zero exactly, client by client, and
+ * every job start at exit is one the client would have had anyway. */
+static void no_effect(es_params *p, double v)
+{
+    (void)v;
+    for (int s = 0; s < p->nstreams; s++) {
+        p->streams[s].job_start_prob = 0.0;
+        p->streams[s].goal_training_prob = 0.0;
+    }
+    p->outcomes.education_goal_prob_youth = p->outcomes.education_goal_prob_adult = 0.0;
+    p->outcomes.search_while_in_service = 1.0;
+}
+
+static void a_service_that_changes_nothing_has_no_net_impact(void **state)
+{
+    (void)state;
+    es_experiment none, shipped;
+    run(&none, no_effect, 0.0);
+    run(&shipped, NULL, 0.0);
+    static const char *const groups[] = {"all", "A", "B", "C", "OW", "ODSP", "EO"};
+    es_tally net;
+    es_tally_reset(&net);
+    for (int r = 0; r < NREPS; r++) {
+        for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+            assert_true(value(&none, r, "net_employment_3m", groups[g]) == 0.0);
+            assert_true(value(&none, r, "net_employment_6m", groups[g]) == 0.0);
+            assert_true(value(&none, r, "net_employment_12m", groups[g]) == 0.0);
+            assert_true(value(&none, r, "additional_employed_12m", groups[g]) == 0.0);
+            assert_true(fabs(value(&none, r, "net_months_employed_12m", groups[g])) < 1e-9);
+        }
+        assert_true(value(&none, r, "job_starts", "all") > 0.0); /* jobs found alone */
+        if (value(&none, r, "deadweight_share", "all") != 1.0)
+            fail_msg("deadweight %.17g", value(&none, r, "deadweight_share", "all"));
+        assert_true(value(&none, r, "counterfactual_employment_12m_rate", "all") > 0.2);
+        es_tally_add(&net, value(&shipped, r, "net_employment_12m", "all"));
+    }
+    printf("  shipped service: net employment at 12 months %+.4f (se %.4f); deadweight %.3f\n",
+           net.mean, es_tally_stderr(&net), value(&shipped, 0, "deadweight_share", "all"));
+    assert_true(net.mean > 3.0 * es_tally_stderr(&net));
+    es_experiment_destroy(&none);
+    es_experiment_destroy(&shipped);
+}
+
+static void set_lock_in(es_params *p, double v) { p->outcomes.search_while_in_service = v; }
+
+/* Lock-in: a client who searches less while in service finds fewer jobs alone early on, so the
+ * net impact at 3 months falls, and fewer of the jobs at exit are ones the client found alone
+ * (which it would have had anyway): less deadweight. */
+static void lock_in_lowers_short_run_impact(void **state)
+{
+    (void)state;
+    es_experiment full, locked;
+    run(&full, set_lock_in, 1.0);
+    run(&locked, set_lock_in, 0.25);
+    es_tally d3 = paired(&full, &locked, "net_employment_3m", "all");
+    es_tally dw = paired(&full, &locked, "deadweight_share", "all");
+    printf("  search in service 0.25 against 1: net impact at 3 months %+.4f (se %.4f), "
+           "deadweight %+.4f (se %.4f)\n",
+           d3.mean, es_tally_stderr(&d3), dw.mean, es_tally_stderr(&dw));
+    assert_true(-d3.mean > 3.0 * es_tally_stderr(&d3));
+    assert_true(-dw.mean > 3.0 * es_tally_stderr(&dw));
+    es_experiment_destroy(&full);
+    es_experiment_destroy(&locked);
+}
+
+static void set_c_readiness(es_params *p, double v) { p->streams[2].job_start_prob = v; }
+
+/* A service that makes more of stream C's clients job-ready raises C's net impact. */
+static void a_more_effective_service_adds_more_jobs(void **state)
+{
+    (void)state;
+    es_experiment weak, strong;
+    run(&weak, set_c_readiness, 0.6);
+    run(&strong, set_c_readiness, 0.92);
+    es_tally d = paired(&weak, &strong, "net_employment_12m", "C");
+    printf("  C job readiness 0.92 against 0.6: C's net impact at 12 months %+.4f (se %.4f)\n",
+           d.mean, es_tally_stderr(&d));
+    assert_true(d.mean > 3.0 * es_tally_stderr(&d));
+    es_experiment_destroy(&weak);
+    es_experiment_destroy(&strong);
+}
+
+static void set_noise(es_params *p, double v) { p->assessment_noise_sd = v; }
+static void set_noise_no_underservice(es_params *p, double v)
+{
+    p->assessment_noise_sd = v;
+    p->outcomes.underservice_effect = 0.0;
+}
+
+/* A noisier common assessment puts more clients in the wrong stream: those put below their
+ * need get services too light to make them job-ready (underservice_effect), those put above
+ * it spend longer in service for nothing; net impact falls and each additional job costs
+ * more.  With underservice_effect 0 the under-served lose nothing, and the fall is smaller. */
+static void assessment_mistakes_cost(void **state)
+{
+    (void)state;
+    es_experiment exact, noisy, exact0, noisy0;
+    run(&exact, set_noise, 0.0);
+    run(&noisy, set_noise, 1.0);
+    run(&exact0, set_noise_no_underservice, 0.0);
+    run(&noisy0, set_noise_no_underservice, 1.0);
+    es_tally net = paired(&exact, &noisy, "net_employment_12m", "all");
+    es_tally cost = paired(&exact, &noisy, "cost_per_additional_employed_12m_cents", "all");
+    es_tally net0 = paired(&exact0, &noisy0, "net_employment_12m", "all");
+    es_tally gap;
+    es_tally_reset(&gap);
+    for (int r = 0; r < NREPS; r++)
+        es_tally_add(&gap, (value(&noisy, r, "net_employment_12m", "all") -
+                            value(&exact, r, "net_employment_12m", "all")) -
+                               (value(&noisy0, r, "net_employment_12m", "all") -
+                                value(&exact0, r, "net_employment_12m", "all")));
+    printf("  noise 1 against 0: net impact %+.4f (se %.4f), cost per additional job %+.0f "
+           "cents (se %.0f); without underservice_effect net impact %+.4f (se %.4f)\n",
+           net.mean, es_tally_stderr(&net), cost.mean, es_tally_stderr(&cost), net0.mean,
+           es_tally_stderr(&net0));
+    assert_true(-net.mean > 3.0 * es_tally_stderr(&net));
+    assert_true(cost.mean > 3.0 * es_tally_stderr(&cost));
+    assert_true(-gap.mean > 3.0 * es_tally_stderr(&gap));
+    es_experiment_destroy(&exact);
+    es_experiment_destroy(&noisy);
+    es_experiment_destroy(&exact0);
+    es_experiment_destroy(&noisy0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_service_that_changes_nothing_has_no_net_impact),
+        cmocka_unit_test(lock_in_lowers_short_run_impact),
+        cmocka_unit_test(a_more_effective_service_adds_more_jobs),
+        cmocka_unit_test(assessment_mistakes_cost),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
