@@ -77,7 +77,7 @@ static void thousands(char *buf, size_t len, double v)
     buf[j] = '\0';
 }
 
-typedef enum unit { U_COUNT, U_SHARE, U_POINTS, U_DAYS, U_DOLLARS_FROM_CENTS } unit;
+typedef enum unit { U_COUNT, U_SHARE, U_POINTS, U_DAYS, U_MONTHS, U_DOLLARS_FROM_CENTS } unit;
 
 static void format_value(char *buf, size_t len, double v, unit u)
 {
@@ -86,6 +86,7 @@ static void format_value(char *buf, size_t len, double v, unit u)
     case U_SHARE: snprintf(buf, len, "%.1f %%", 100 * v); break;
     case U_POINTS: snprintf(buf, len, "%.1f points", 100 * v); break; /* a gap between shares */
     case U_DAYS: snprintf(buf, len, "%.1f days", v); break;
+    case U_MONTHS: snprintf(buf, len, "%.2f months", v); break;
     case U_DOLLARS_FROM_CENTS: {
         char t[40];
         thousands(t, sizeof t, fabs(v) / 100.0);
@@ -102,8 +103,10 @@ static unit measure_unit(const char *measure)
     const es_measure *m = es_measure_find(measure, ES_MEASURE_RUN);
     if (!m)
         return U_COUNT;
-    if (strncmp(m->unit, "fraction (", 10) == 0) /* a difference of two shares */
-        return U_POINTS;
+    if (strncmp(m->unit, "fraction (", 10) == 0 || strncmp(measure, "net_employment_", 15) == 0)
+        return U_POINTS; /* a difference of two shares */
+    if (strncmp(m->unit, "months", 6) == 0)
+        return U_MONTHS;
     if (strcmp(m->unit, "fraction") == 0)
         return U_SHARE;
     if (strcmp(m->unit, "days") == 0)
@@ -425,6 +428,33 @@ static void after_job_table(es_text *t, const es_experiment *x)
     es_text_printf(t, "</table>\n");
 }
 
+/* Gross and net side by side: employment after intake with the service and on each client's
+ * own path without it, the difference at 3, 6 and 12 months, deadweight, and the cost per job
+ * against the cost per additional job. */
+static void net_impact_table(es_text *t, const es_experiment *x)
+{
+    double mean, half;
+    if (!es_experiment_measure(x, "net_employment_12m", "all", &mean, &half))
+        return;
+    es_text_printf(t, "<h2>Net impact: what the service changed</h2>\n<p>Many clients would "
+                      "have found work without the service. <i>Net</i> is what the service "
+                      "added: each client's employment with the service minus its employment "
+                      "on its own path without it (its own job search from the day it came "
+                      "in, on the same random numbers). The path without the service rests "
+                      "on assumptions (<code>streams.[].own_job_3m_prob</code>): read the net "
+                      "figures as the model's, not as measured.</p>\n<table><tr><th>Measure"
+                      "</th><th>Mean</th><th>95 %% confidence interval</th></tr>\n");
+    static const char *const rows[] = {
+        "employment_after_intake_12m_rate", "counterfactual_employment_12m_rate",
+        "net_employment_3m", "net_employment_6m", "net_employment_12m",
+        "net_months_employed_12m", "additional_employed_12m", "deadweight_share",
+        "cost_per_employed_12m_cents", "cost_per_additional_employed_12m_cents",
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        measure_row(t, x, rows[i], "all");
+    es_text_printf(t, "</table>\n");
+}
+
 /* Income support avoided: OW and ODSP clients who left it while in work, those who came back,
  * the benefits not paid meanwhile and, with a funding model, spend per dollar of them. */
 static void income_support_table(es_text *t, const es_experiment *x)
@@ -521,6 +551,7 @@ int es_report_write(const es_experiment *x, const char *folder, es_error *err)
     es_text_printf(&t, "</table>\n<h2>Outcomes by stream</h2>\n");
     stream_table(&t, x);
     after_job_table(&t, x);
+    net_impact_table(&t, x);
     income_support_table(&t, x);
     group_table(&t, x);
     employer_table(&t, x);
@@ -686,9 +717,10 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
         "total_spend_cents",           "cost_per_client_served_cents",
         "cost_per_job_start_cents",    "cost_per_employed_12m_cents",
         "cost_per_employed_12m_latest_cohort_cents",
+        "cost_per_additional_employed_12m_cents",
         "ssm_performance_funding_cents", "provider_margin",
         "provider_peak_working_capital_cents", "employment_rate_at_exit",
-        "employment_gap_sa_vs_other",
+        "employment_gap_sa_vs_other", "net_employment_12m", "deadweight_share",
     };
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) { /* labels: the measures table */
         es_text_printf(&t, "<tr><td>%s</td>", es_measure_label(rows[r]));
