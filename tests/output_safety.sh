@@ -37,6 +37,8 @@ cat >"$tmp/bin/gnuplot" <<EOF
 #!/bin/sh
 touch "$tmp/plotting"
 sleep 1
+# held while \$tmp/hold exists (at most two minutes): a run stays busy as long as a test needs
+for _ in \$(seq 1200); do [ -e "$tmp/hold" ] || break; sleep 0.1; done
 exec "$PWD/tests/fault/gnuplot"
 EOF
 chmod +x "$tmp/bin/gnuplot"
@@ -233,13 +235,17 @@ run_to "$tmp/left" || bad "leftovers: the run failed: $(cat "$tmp/stderr")"
   || bad "a live run's temporary folder, or one holding a user's file, was removed"
 rm -rf "$tmp/left" "$tmp/left.essim-"*
 
-# Two runs to one folder: the second is refused at once; the first finishes.
+# Two runs to one folder: the second is refused at once; the first finishes.  The first is
+# held at its plots until the second has tried (under a sanitizer on a loaded machine, a run
+# can take longer than any fixed wait).
 rm -f "$tmp/plotting"
+touch "$tmp/hold"
 PATH="$tmp/bin:$PATH" "$essim" run "$scenario" --out "$tmp/busy" --quiet >"$tmp/stdout1" 2>"$tmp/stderr1" &
 first=$!
-for _ in $(seq 300); do [ -e "$tmp/busy.essim-lock" ] && break; sleep 0.05; done
+for _ in $(seq 1200); do [ -e "$tmp/busy.essim-lock" ] && break; sleep 0.1; done
 run_to "$tmp/busy"
 status=$?
+rm -f "$tmp/hold"
 [ "$status" = 2 ] && grep -qF "$tmp/busy: another essim (process $first) is writing this folder" "$tmp/stderr" \
   && ok || bad "a second run to a busy folder: exit $status: $(cat "$tmp/stderr")"
 wait "$first" && [ -f "$tmp/busy/manifest.json" ] && ok || bad "the first of two runs failed: $(cat "$tmp/stderr1")"
