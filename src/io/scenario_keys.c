@@ -126,6 +126,7 @@ static const es_key scenario_keys[] = {
 
     {"assessment", ES_KEY_GROUP, false, NULL, NONE, "The common assessment tool, one for the province.", ES_UNBOUND},
     {"assessment.noise_sd", ES_KEY_FLOAT, false, "0.5", 0, 10, NULL, "Measurement noise added to the need score (an assumption: misclassification is reported in the field; sweepable).", PARAMS(assessment_noise_sd)},
+    {"assessment.review_correction_prob", ES_KEY_FLOAT, false, "0", PROB, "Probability the plan review (outcomes.reassessment_days) puts the client in the stream of its true need; otherwise it takes the assessment again, with its noise.", PARAMS(assessment_review_correction_prob)},
     {"assessment.thresholds", ES_KEY_FLOATS, false, NULL, -100, 100, NULL, "Cut points on the assessed score, increasing, one fewer than streams; default: calibrated to the streams' target_share.", ES_UNBOUND},
 
     {"streams", ES_KEY_LIST, true, NULL, 1, 8, NULL, "Service streams, from least to most need.", ES_UNBOUND},

@@ -42,6 +42,22 @@ static void quantile_cuts(const double *sorted, size_t n, const es_params *p, do
     }
 }
 
+/* The mean need of the clients each score puts in each stream (cut at cuts): by the assessed
+ * score, the mean need by assessed stream; by the need itself, by the stream of true need. */
+static void mean_need_by_stream(const es_params *p, const double *cuts, const double *score,
+                                const double *need, size_t n, double *mean)
+{
+    double sum[ES_MAX_STREAMS] = {0};
+    size_t count[ES_MAX_STREAMS] = {0};
+    for (size_t i = 0; i < n; i++) {
+        int s = es_stream_of(cuts, p->nstreams, score[i]);
+        sum[s] += need[i];
+        count[s]++;
+    }
+    for (int s = 0; s < p->nstreams; s++)
+        mean[s] = count[s] ? sum[s] / (double)count[s] : 0.0;
+}
+
 int es_assessment_calibrate(es_params *p, bool thresholds_given)
 {
     const size_t n = ES_CALIBRATION_DRAWS;
@@ -68,8 +84,6 @@ int es_assessment_calibrate(es_params *p, bool thresholds_given)
                                   ? gsl_ran_gaussian_ziggurat(r, p->assessment_noise_sd)
                                   : 0.0);
     }
-    double sum[ES_MAX_STREAMS] = {0};
-    size_t count[ES_MAX_STREAMS] = {0};
     if (!thresholds_given) {
         double *sorted = malloc(n * sizeof *sorted);
         if (!sorted) {
@@ -85,24 +99,10 @@ int es_assessment_calibrate(es_params *p, bool thresholds_given)
         quantile_cuts(sorted, n, p, p->thresholds);
         free(sorted);
     }
-    for (size_t i = 0; i < n; i++) {
-        int s = es_stream_of(p->thresholds, p->nstreams, score[i]);
-        sum[s] += need[i];
-        count[s]++;
-    }
-    for (int s = 0; s < p->nstreams; s++)
-        p->need_mean_by_stream[s] = count[s] ? sum[s] / (double)count[s] : 0.0;
+    mean_need_by_stream(p, p->thresholds, score, need, n, p->need_mean_by_stream);
     gsl_sort(need, 1, n);
     quantile_cuts(need, n, p, p->need_thresholds);
-    for (int s = 0; s < p->nstreams; s++)
-        sum[s] = 0.0, count[s] = 0;
-    for (size_t i = 0; i < n; i++) {
-        int s = es_stream_of(p->need_thresholds, p->nstreams, need[i]);
-        sum[s] += need[i];
-        count[s]++;
-    }
-    for (int s = 0; s < p->nstreams; s++)
-        p->need_mean_by_true_stream[s] = count[s] ? sum[s] / (double)count[s] : 0.0;
+    mean_need_by_stream(p, p->need_thresholds, need, need, n, p->need_mean_by_true_stream);
     free(need);
     free(score);
     gsl_rng_free(r);

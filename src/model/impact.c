@@ -90,6 +90,11 @@ void es_impact_record(es_model *m, es_client *c, double job_days)
     count(&m->impact_source[c->source], with, without, months_with, months_without, reachable);
     count(&m->impact_cell[c->true_stream][c->stream], with, without, months_with, months_without,
           reachable);
+    count(&m->impact_catchment[c->catchment], with, without, months_with, months_without,
+          reachable);
+    for (int g = 0; g < ES_NGROUPS; g++)
+        if (c->groups >> g & 1u)
+            count(&m->impact_group[g], with, without, months_with, months_without, reachable);
     /* a job start at exit that the client would have had by then anyway */
     if (c->job_at_exit) {
         m->impact_stream[c->stream].job_starts++;

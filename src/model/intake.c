@@ -137,7 +137,13 @@ void es_intake_on_review(es_model *m, uint32_t index, es_client *c)
     c->review = 0;
     es_plan_check(m, c);
     int before = c->stream;
-    assess(m, c);
+    /* the review corrects the stream (the caseworker now knows the client) with
+     * assessment.review_correction_prob; otherwise the assessment is taken again, as noisy */
+    double correct = m->p->assessment_review_correction_prob;
+    if (correct > 0.0 && gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_ASSESS)) < correct)
+        c->stream = c->true_stream;
+    else
+        assess(m, c);
     if (c->stream == before)
         return;
     es_model_event out = es_model_client_event(m, ES_MS_REASSESSED, c);

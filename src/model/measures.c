@@ -419,6 +419,14 @@ int es_model_collect(const es_model *m, es_results *r)
         rc |= collect_impact(r, p->streams[s].name, &m->impact_stream[s], true);
     for (int s = 0; s < ES_NSOURCES; s++)
         rc |= collect_impact(r, es_source_names[s], &m->impact_source[s], false);
+    for (int g = 0; g < ES_NGROUPS; g++)
+        if (m->impact_group[g].clients[0] || m->impact_group[g].clients[2])
+            rc |= collect_impact(r, es_group_names[g], &m->impact_group[g], false);
+    for (int c = 0; c < p->ncatchments; c++) {
+        char group[ES_NAME_MAX + 16];
+        snprintf(group, sizeof group, "catchment=%s", p->catchments[c].name);
+        rc |= collect_impact(r, group, &m->impact_catchment[c], false);
+    }
     ADD("own_jobs_while_waiting", "all", m->own_jobs_waiting);
     rc |= es_cohorts_collect(m, r);
     rc |= collect_groups(m, r);

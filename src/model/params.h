@@ -257,6 +257,7 @@ typedef struct es_params {
     double contacts_per_month;
 
     double assessment_noise_sd;
+    double assessment_review_correction_prob; /* the plan review puts the client in its true stream */
     int nstreams;
     double thresholds[ES_MAX_STREAMS - 1];      /* on the assessed score */
     double need_thresholds[ES_MAX_STREAMS - 1]; /* on the true need: the stream a client needs */

@@ -218,6 +218,8 @@ typedef struct es_model {
     double park_prob[ES_MAX_STREAMS]; /* behavioural mode */
     es_impact_counts impact_all, impact_stream[ES_MAX_STREAMS], impact_source[ES_NSOURCES];
     es_impact_counts impact_cell[ES_MAX_STREAMS][ES_MAX_STREAMS]; /* [true][assessed] */
+    es_impact_counts impact_group[ES_NGROUPS];            /* the members of each group */
+    es_impact_counts impact_catchment[ES_MAX_CATCHMENTS];
     uint64_t own_jobs_waiting; /* clients who found a job alone while waiting (warm-up on) */
     /* followup.c: a permanent job's 3-month retention, solved from the stream's
      * retention_3m_prob, permanent_prob and temporary_separation_factor (the key) */

@@ -17,40 +17,13 @@
 #include "api/internal.h"
 #include "engine/stats.h"
 
+#include "arms.h"
+
 #define NREPS 6
 
-typedef void (*tweak_fn)(es_params *p, double v);
-
-static void run(es_experiment *x, tweak_fn tweak, double v)
+static void run(es_experiment *x, arm_tweak tweak, double v)
 {
-    es_scenario scn;
-    es_error err;
-    es_error_clear(&err);
-    assert_int_equal(es_scenario_load(&scn, SOURCE_DIR "/scenarios/muskoka-kawarthas.cfg", &err),
-                     ES_OK);
-    scn.params.dated.n = 0; /* the values set here hold the whole run */
-    if (tweak)
-        tweak(&scn.params, v);
-    es_run_options opt = {.replications = NREPS, .seed = 20261209, .jobs = 2};
-    assert_int_equal(es_experiment_run(x, &scn, &opt, &err), ES_OK);
-}
-
-static double value(const es_experiment *x, int r, const char *measure, const char *group)
-{
-    double v = NAN;
-    if (es_results_get(&x->reps[r].results, measure, group, &v) != 0)
-        fail_msg("no %s for %s", measure, group);
-    return v;
-}
-
-static es_tally paired(const es_experiment *a, const es_experiment *b, const char *measure,
-                       const char *group)
-{
-    es_tally t;
-    es_tally_reset(&t);
-    for (int r = 0; r < NREPS; r++)
-        es_tally_add(&t, value(b, r, measure, group) - value(a, r, measure, group));
-    return t;
+    arm_run(x, SOURCE_DIR "/scenarios/muskoka-kawarthas.cfg", NREPS, 20261209, tweak, v);
 }
 
 /* A service that changes nothing: it makes no job (no completer is job-ready), a client in it
@@ -80,20 +53,20 @@ static void a_service_that_changes_nothing_has_no_net_impact(void **state)
     es_tally_reset(&net);
     for (int r = 0; r < NREPS; r++) {
         for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
-            assert_true(value(&none, r, "net_employment_3m", groups[g]) == 0.0);
-            assert_true(value(&none, r, "net_employment_6m", groups[g]) == 0.0);
-            assert_true(value(&none, r, "net_employment_12m", groups[g]) == 0.0);
-            assert_true(value(&none, r, "additional_employed_12m", groups[g]) == 0.0);
-            assert_true(fabs(value(&none, r, "net_months_employed_12m", groups[g])) < 1e-9);
+            assert_true(arm_value(&none, r, "net_employment_3m", groups[g]) == 0.0);
+            assert_true(arm_value(&none, r, "net_employment_6m", groups[g]) == 0.0);
+            assert_true(arm_value(&none, r, "net_employment_12m", groups[g]) == 0.0);
+            assert_true(arm_value(&none, r, "additional_employed_12m", groups[g]) == 0.0);
+            assert_true(fabs(arm_value(&none, r, "net_months_employed_12m", groups[g])) < 1e-9);
         }
-        assert_true(value(&none, r, "job_starts", "all") > 0.0); /* jobs found alone */
-        if (value(&none, r, "deadweight_share", "all") != 1.0)
-            fail_msg("deadweight %.17g", value(&none, r, "deadweight_share", "all"));
-        assert_true(value(&none, r, "counterfactual_employment_12m_rate", "all") > 0.2);
-        es_tally_add(&net, value(&shipped, r, "net_employment_12m", "all"));
+        assert_true(arm_value(&none, r, "job_starts", "all") > 0.0); /* jobs found alone */
+        if (arm_value(&none, r, "deadweight_share", "all") != 1.0)
+            fail_msg("deadweight %.17g", arm_value(&none, r, "deadweight_share", "all"));
+        assert_true(arm_value(&none, r, "counterfactual_employment_12m_rate", "all") > 0.2);
+        es_tally_add(&net, arm_value(&shipped, r, "net_employment_12m", "all"));
     }
     printf("  shipped service: net employment at 12 months %+.4f (se %.4f); deadweight %.3f\n",
-           net.mean, es_tally_stderr(&net), value(&shipped, 0, "deadweight_share", "all"));
+           net.mean, es_tally_stderr(&net), arm_value(&shipped, 0, "deadweight_share", "all"));
     assert_true(net.mean > 3.0 * es_tally_stderr(&net));
     es_experiment_destroy(&none);
     es_experiment_destroy(&shipped);
@@ -110,8 +83,8 @@ static void lock_in_lowers_short_run_impact(void **state)
     es_experiment full, locked;
     run(&full, set_lock_in, 1.0);
     run(&locked, set_lock_in, 0.25);
-    es_tally d3 = paired(&full, &locked, "net_employment_3m", "all");
-    es_tally dw = paired(&full, &locked, "deadweight_share", "all");
+    es_tally d3 = arm_paired(&full, &locked, "net_employment_3m", "all");
+    es_tally dw = arm_paired(&full, &locked, "deadweight_share", "all");
     printf("  search in service 0.25 against 1: net impact at 3 months %+.4f (se %.4f), "
            "deadweight %+.4f (se %.4f)\n",
            d3.mean, es_tally_stderr(&d3), dw.mean, es_tally_stderr(&dw));
@@ -130,7 +103,7 @@ static void a_more_effective_service_adds_more_jobs(void **state)
     es_experiment weak, strong;
     run(&weak, set_c_readiness, 0.6);
     run(&strong, set_c_readiness, 0.92);
-    es_tally d = paired(&weak, &strong, "net_employment_12m", "C");
+    es_tally d = arm_paired(&weak, &strong, "net_employment_12m", "C");
     printf("  C job readiness 0.92 against 0.6: C's net impact at 12 months %+.4f (se %.4f)\n",
            d.mean, es_tally_stderr(&d));
     assert_true(d.mean > 3.0 * es_tally_stderr(&d));
@@ -157,16 +130,16 @@ static void assessment_mistakes_cost(void **state)
     run(&noisy, set_noise, 1.0);
     run(&exact0, set_noise_no_underservice, 0.0);
     run(&noisy0, set_noise_no_underservice, 1.0);
-    es_tally net = paired(&exact, &noisy, "net_employment_12m", "all");
-    es_tally cost = paired(&exact, &noisy, "cost_per_additional_employed_12m_cents", "all");
-    es_tally net0 = paired(&exact0, &noisy0, "net_employment_12m", "all");
+    es_tally net = arm_paired(&exact, &noisy, "net_employment_12m", "all");
+    es_tally cost = arm_paired(&exact, &noisy, "cost_per_additional_employed_12m_cents", "all");
+    es_tally net0 = arm_paired(&exact0, &noisy0, "net_employment_12m", "all");
     es_tally gap;
     es_tally_reset(&gap);
     for (int r = 0; r < NREPS; r++)
-        es_tally_add(&gap, (value(&noisy, r, "net_employment_12m", "all") -
-                            value(&exact, r, "net_employment_12m", "all")) -
-                               (value(&noisy0, r, "net_employment_12m", "all") -
-                                value(&exact0, r, "net_employment_12m", "all")));
+        es_tally_add(&gap, (arm_value(&noisy, r, "net_employment_12m", "all") -
+                            arm_value(&exact, r, "net_employment_12m", "all")) -
+                               (arm_value(&noisy0, r, "net_employment_12m", "all") -
+                                arm_value(&exact0, r, "net_employment_12m", "all")));
     printf("  noise 1 against 0: net impact %+.4f (se %.4f), cost per additional job %+.0f "
            "cents (se %.0f); without underservice_effect net impact %+.4f (se %.4f)\n",
            net.mean, es_tally_stderr(&net), cost.mean, es_tally_stderr(&cost), net0.mean,
@@ -180,6 +153,29 @@ static void assessment_mistakes_cost(void **state)
     es_experiment_destroy(&noisy0);
 }
 
+static void set_correction(es_params *p, double v)
+{
+    p->assessment_noise_sd = 1.0;
+    p->assessment_review_correction_prob = v;
+}
+
+/* A plan review that sets misclassified clients right gives the under-served the services
+ * they need for the rest of their plan: net impact rises. */
+static void a_review_that_corrects_raises_net_impact(void **state)
+{
+    (void)state;
+    es_experiment none, all;
+    run(&none, set_correction, 0.0);
+    run(&all, set_correction, 1.0);
+    es_tally d = arm_paired(&none, &all, "net_employment_12m", "all");
+    printf("  review correcting every stream against none (noise 1): net impact at 12 months "
+           "%+.4f (se %.4f)\n",
+           d.mean, es_tally_stderr(&d));
+    assert_true(d.mean > 3.0 * es_tally_stderr(&d));
+    es_experiment_destroy(&none);
+    es_experiment_destroy(&all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +183,7 @@ int main(void)
         cmocka_unit_test(lock_in_lowers_short_run_impact),
         cmocka_unit_test(a_more_effective_service_adds_more_jobs),
         cmocka_unit_test(assessment_mistakes_cost),
+        cmocka_unit_test(a_review_that_corrects_raises_net_impact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,29 +19,13 @@
 #include "api/internal.h"
 #include "engine/stats.h"
 
+#include "arms.h"
+
 #define NREPS 4
 
-typedef void (*tweak_fn)(es_params *p, double v);
-
-static void run(es_experiment *x, tweak_fn tweak, double v)
+static void run(es_experiment *x, arm_tweak tweak, double v)
 {
-    es_scenario scn;
-    es_error err;
-    es_error_clear(&err);
-    assert_int_equal(es_scenario_load(&scn, SOURCE_DIR "/scenarios/muskoka-kawarthas.cfg", &err),
-                     ES_OK);
-    if (tweak)
-        tweak(&scn.params, v);
-    es_run_options opt = {.replications = NREPS, .seed = 20261208, .jobs = 2};
-    assert_int_equal(es_experiment_run(x, &scn, &opt, &err), ES_OK);
-}
-
-static double value(const es_experiment *x, int r, const char *measure, const char *group)
-{
-    double v = NAN;
-    if (es_results_get(&x->reps[r].results, measure, group, &v) != 0)
-        fail_msg("no %s for %s", measure, group);
-    return v;
+    arm_run(x, SOURCE_DIR "/scenarios/muskoka-kawarthas.cfg", NREPS, 20261208, tweak, v);
 }
 
 /* The open-data column `col` (0-5 at exit, 6-11 at 3 months), summed over sites and years. */
@@ -57,17 +41,6 @@ static double open_column(const es_experiment *x, int r, int col)
 
 enum { EXIT_EMP, EXIT_TE, EXIT_UNEMP, EXIT_OTH, EXIT_UNKN, EXIT_NULL,
        M3_EMP, M3_TE, M3_UNEMP, M3_OTH, M3_UNKN, M3_NULL };
-
-/* Paired differences b - a of one measure, over the replications. */
-static es_tally paired(const es_experiment *a, const es_experiment *b, const char *measure,
-                       const char *group)
-{
-    es_tally t;
-    es_tally_reset(&t);
-    for (int r = 0; r < NREPS; r++)
-        es_tally_add(&t, value(b, r, measure, group) - value(a, r, measure, group));
-    return t;
-}
 
 static void set_goals(es_params *p, double youth_education)
 {
@@ -89,13 +62,13 @@ static void goals_decide_how_plans_close(void **state)
     es_tally share;
     es_tally_reset(&share);
     for (int r = 0; r < NREPS; r++) {
-        assert_true(value(&none, r, "goal_employment_share", "all") == 1.0);
-        assert_true(value(&none, r, "training_exits", "all") == 0.0);
+        assert_true(arm_value(&none, r, "goal_employment_share", "all") == 1.0);
+        assert_true(arm_value(&none, r, "training_exits", "all") == 0.0);
         assert_true(open_column(&none, r, EXIT_TE) == 0.0);
-        es_tally_add(&share, value(&youth, r, "goal_education_share", "all"));
+        es_tally_add(&share, arm_value(&youth, r, "goal_education_share", "all"));
     }
-    es_tally te = paired(&none, &youth, "training_exits", "all");
-    es_tally jobs = paired(&none, &youth, "job_starts", "all");
+    es_tally te = arm_paired(&none, &youth, "training_exits", "all");
+    es_tally jobs = arm_paired(&none, &youth, "job_starts", "all");
     double expected = 0.5 * none.scenario.params.clients.age_share[ES_AGE_15_24];
     printf("  education goals for half the youth: %.4f of plans (se %.4f; about %.3f expected "
            "before the youth's online shift and stream mix), training exits +%.0f (se %.0f), "
@@ -120,13 +93,13 @@ static void plans_opened_in_error_are_voided(void **state)
     es_experiment x;
     run(&x, set_plan_error, 0.2);
     for (int r = 0; r < NREPS; r++) {
-        double opened = value(&x, r, "plans_opened", "all");
-        double in_error = value(&x, r, "plans_closed", "opened_in_error");
+        double opened = arm_value(&x, r, "plans_opened", "all");
+        double in_error = arm_value(&x, r, "plans_closed", "opened_in_error");
         double closed = 0.0;
         for (int k = 0; k < ES_NCLOSURES; k++)
-            closed += value(&x, r, "plans_closed", es_closure_names[k]);
-        assert_true(value(&x, r, "plan_rule_violations", "all") == 0.0);
-        assert_true(closed + value(&x, r, "plans_active_end", "all") == opened);
+            closed += arm_value(&x, r, "plans_closed", es_closure_names[k]);
+        assert_true(arm_value(&x, r, "plan_rule_violations", "all") == 0.0);
+        assert_true(closed + arm_value(&x, r, "plans_active_end", "all") == opened);
         /* each error adds one plan: errors / (opened - errors) estimates plan_error_prob over
          * the service starts that draw it (transfers resume their plan and draw none) */
         double starts = opened - in_error;
@@ -200,10 +173,10 @@ static void temporary_jobs_end_sooner(void **state)
     es_tally permanent;
     es_tally_reset(&permanent);
     for (int r = 0; r < NREPS; r++)
-        es_tally_add(&permanent, value(&fast, r, "permanent_share_at_exit", "all"));
-    es_tally d1 = paired(&same, &fast, "employed_1m_rate", "all");
-    es_tally d3 = paired(&same, &fast, "employed_3m_rate", "all");
-    es_tally d12 = paired(&same, &fast, "employed_12m_rate", "all");
+        es_tally_add(&permanent, arm_value(&fast, r, "permanent_share_at_exit", "all"));
+    es_tally d1 = arm_paired(&same, &fast, "employed_1m_rate", "all");
+    es_tally d3 = arm_paired(&same, &fast, "employed_3m_rate", "all");
+    es_tally d12 = arm_paired(&same, &fast, "employed_12m_rate", "all");
     printf("  permanent %.4f (se %.4f); temporary x5 moves retention at 1 / 3 / 12 months by "
            "%+.4f (se %.4f) / %+.4f (se %.4f) / %+.4f (se %.4f)\n",
            permanent.mean, es_tally_stderr(&permanent), d1.mean, es_tally_stderr(&d1), d3.mean,
@@ -227,11 +200,11 @@ static void wages_grow_with_tenure(void **state)
     es_experiment flat, growing;
     run(&flat, set_wage_growth, 0.0);
     run(&growing, set_wage_growth, 0.05);
-    es_tally funded = paired(&flat, &growing, "funded_outcomes_12m", "all");
+    es_tally funded = arm_paired(&flat, &growing, "funded_outcomes_12m", "all");
     for (int r = 0; r < NREPS; r++) {
         assert_true(growing.reps[r].event_fingerprint != 0);
-        double ratio = value(&growing, r, "mean_wage_12m", "all") /
-                       value(&flat, r, "mean_wage_12m", "all");
+        double ratio = arm_value(&growing, r, "mean_wage_12m", "all") /
+                       arm_value(&flat, r, "mean_wage_12m", "all");
         if (r == 0)
             printf("  wage at 12 months, 5 %% growth against none: x%.4f; funded 12-month "
                    "outcomes %+.1f (se %.1f)\n",
