@@ -67,6 +67,11 @@ section_usage() {
   expect_status 2 "scenario is a folder" "$essim" check scenarios
   grep -qx "essim: scenarios: is a folder, not a file" "$tmp/stderr" && ok || bad "folder scenario message"
   expect_status 0 "check default" "$essim" check scenarios/default.cfg
+  # every funding model the scenario names, and singular counts for one
+  grep -qF "ok (3 streams, 3 catchments, funding models Ontario IES performance-based (illustrative) and Legacy EO block funding (illustrative))" "$tmp/stdout" \
+    && ok || bad "check names both funding models: $(cat "$tmp/stdout")"
+  expect_status 0 "check peel" "$essim" check scenarios/peel.cfg
+  grep -qF "ok (3 streams, 1 catchment, funding model Ontario IES" "$tmp/stdout" && ok || bad "check says 1 catchment: $(cat "$tmp/stdout")"
 }
 
 # The default job (a comparison of two funding models), with the full ledger, and what it must

@@ -133,7 +133,8 @@ typedef struct essim_summary {
     bool warmup_auto;     /* chosen by --warmup auto */
     bool behavioural;
     int streams, catchments; /* check */
-    char funding[256];       /* check: the scenario's funding model, or "" */
+    int funding_models;      /* check: how many funding models the scenario names */
+    char funding[1024];      /* check: their names, "A", "A and B" or "A, B and C"; or "" */
 } essim_summary;
 
 void essim_job_summary(const essim_job *job, essim_summary *out);

@@ -365,8 +365,13 @@ void essim_job_summary(const essim_job *j, essim_summary *s)
     case ESSIM_KIND_CHECK:
         s->streams = j->scenario->params.nstreams;
         s->catchments = j->scenario->params.ncatchments;
-        if (j->scenario->has_funding)
-            snprintf(s->funding, sizeof s->funding, "%s", j->scenario->funding.name);
+        s->funding_models = j->scenario->has_funding ? j->scenario->nfunding_files : 0;
+        for (int i = 0; i < s->funding_models; i++) {
+            size_t used = strlen(s->funding);
+            snprintf(s->funding + used, sizeof s->funding - used, "%s%s",
+                     i == 0 ? "" : i + 1 == s->funding_models ? " and " : ", ",
+                     j->scenario->funding_names[i]);
+        }
         break;
     case ESSIM_KIND_RUN:
         if (!j->ran)

@@ -468,8 +468,12 @@ static int check_file(int argc, char **argv, changes *ch)
     essim_summary s;
     essim_job_summary(job, &s);
     essim_job_free(job);
-    printf("%s: ok (%d streams, %d catchments%s%s)\n", rq.scenario, s.streams, s.catchments,
-           s.funding[0] ? ", funding model " : "", s.funding);
+    printf("%s: ok (%d stream%s, %d catchment%s%s%s)\n", rq.scenario, s.streams,
+           s.streams == 1 ? "" : "s", s.catchments, s.catchments == 1 ? "" : "s",
+           s.funding_models > 1   ? ", funding models "
+           : s.funding_models == 1 ? ", funding model "
+                                   : "",
+           s.funding);
     return 0;
 }
 

@@ -482,6 +482,8 @@ static int load_funding_files(es_scenario *s, const config_t *cfg, const char *p
         if (!check)
             return es_error_set(err, ES_ENOMEM, path, 0, "out of memory loading %s", fpath);
         rc = es_funding_load(check, fpath, &s->params, err);
+        if (!rc)
+            snprintf(s->funding_names[i], sizeof s->funding_names[i], "%s", check->name);
         if (check != &s->funding)
             free(check);
         if (rc)

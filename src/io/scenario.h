@@ -48,6 +48,7 @@ typedef struct es_scenario {
     es_funding_model funding;      /* the first of funding_files */
     int nfunding_files;            /* scenario.funding_models: run compares them */
     char funding_files[8][1024];
+    char funding_names[8][ES_NAME_MAX * 2]; /* each file's funding.name, for people */
 } es_scenario;
 
 /* Reads, validates and checks a scenario (and its funding model, if any).  Errors point to
