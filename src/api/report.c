@@ -448,7 +448,8 @@ static void net_impact_table(es_text *t, const es_experiment *x)
         "employment_after_intake_12m_rate", "counterfactual_employment_12m_rate",
         "net_employment_3m", "net_employment_6m", "net_employment_12m",
         "net_months_employed_12m", "additional_employed_12m", "deadweight_share",
-        "cost_per_employed_12m_cents", "cost_per_additional_employed_12m_cents",
+        "deadweight_outcome_payments_cents", "cost_per_employed_12m_cents",
+        "cost_per_additional_employed_12m_cents",
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         measure_row(t, x, rows[i], "all");
@@ -721,6 +722,7 @@ int es_compare_report(const es_comparison *c, const char *folder, es_error *err)
         "ssm_performance_funding_cents", "provider_margin",
         "provider_peak_working_capital_cents", "employment_rate_at_exit",
         "employment_gap_sa_vs_other", "net_employment_12m", "deadweight_share",
+        "deadweight_outcome_payments_cents",
     };
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) { /* labels: the measures table */
         es_text_printf(&t, "<tr><td>%s</td>", es_measure_label(rows[r]));

@@ -565,6 +565,10 @@ void es_funder_observe(const es_model_event *ev, void *ctx)
         double share = period ? period_share(f, ev->time, ev->time + ES_DAYS_PER_MONTH)
                               : cohort_share(f, ev->intake_days);
         int64_t paid = post(f, &pay, share);
+        if (ev->deadweight && paid != 0 &&
+            (ev->kind == ES_MS_JOB_START ||
+             (ev->kind >= ES_MS_EMPLOYED_1M && ev->kind <= ES_MS_EMPLOYED_12M)))
+            f->deadweight_cents[c->payer] += pay.kept_cents;
         if (c->clawback_days > 0.0 && !period && paid != 0)
             remember_for_clawback(f, ev, i, paid, pay.date_days);
     }

@@ -56,6 +56,9 @@ typedef struct es_funder {
     int64_t capped_cents, due_after_horizon_cents, clawed_back_cents, holdback_unreleased_cents;
     int64_t performance_unearned_cents; /* pots not earned because KPIs fell short */
     int64_t over_budget_cents;          /* refused because a component's yearly budget ran out */
+    int64_t deadweight_cents[ES_NPARTIES]; /* by payer: paid (kept after the warm-up) on the
+                                            * start and checkpoints of jobs that would have
+                                            * come without the service */
     int failed; /* out of memory while running */
     int64_t priced_cents; /* every amount priced, in absolute value: at most ES_MONEY_MAX_CENTS */
     int overflow;         /* 1 + the component whose amount went beyond it; the funder stops */

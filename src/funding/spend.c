@@ -226,6 +226,8 @@ int es_spend_measures(es_results *r, const es_ledger *l, const es_funding_model 
     ADD("cost_per_client_served_cents", "all", per(total, served));
     ADD("cost_per_job_start_cents", "all", per(total, starts));
     ADD("cost_per_employed_12m_cents", "all", per(total, employed12));
+    /* outcome payments for jobs the client would have had anyway (model/impact.c) */
+    ADD("deadweight_outcome_payments_cents", "all", fd->deadweight_cents[top]);
     /* per job at 12 months the service added (net of what clients would have had alone) */
     double additional = 0;
     if (es_results_get(r, "additional_employed_12m", "all", &additional) == 0)

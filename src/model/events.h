@@ -99,6 +99,9 @@ typedef struct es_model_event {
     int goal;           /* client events: the goal of the client's plan (es_goal) */
     bool permanent;     /* job events: the job is permanent */
     bool own_job;       /* job_start: found by the client's own search, not through services */
+    bool deadweight;    /* job_start and employed_*: the first job at the end of the client's
+                         * first episode, which it would have had that day without the service
+                         * (impact.c) */
     double months;      /* service_end: months the plan lasted; subsidy events: months subsidised */
     double staff_hours; /* period: staff hours the provider worked in the month just ended */
     int checkpoint;     /* follow_up: 0..3 for 1, 3, 6, 12 months after the first job start */

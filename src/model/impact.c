@@ -73,6 +73,7 @@ void es_impact_record(es_model *m, es_client *c, double job_days)
     if (c->impact_done)
         return;
     c->impact_done = 1;
+    c->deadweight = 0;
     const es_params *p = m->p;
     if (c->first_intake_days < p->warmup_days)
         return;
@@ -96,6 +97,7 @@ void es_impact_record(es_model *m, es_client *c, double job_days)
         if (c->groups >> g & 1u)
             count(&m->impact_group[g], with, without, months_with, months_without, reachable);
     /* a job start at exit that the client would have had by then anyway */
+    c->deadweight = c->job_at_exit && without_at;
     if (c->job_at_exit) {
         m->impact_stream[c->stream].job_starts++;
         m->impact_stream[c->stream].deadweight += without_at;

@@ -72,6 +72,7 @@ void es_intake(es_model *m, uint32_t index, bool returning)
     es_client *c = &m->clients[index];
     c->trained = c->searching = c->subsidy_offered = c->subsidised = c->subsidy_open = 0;
     c->stacked = 0;
+    c->deadweight = 0; /* a later episode's job is not the first episode's */
     assess(m, c);
     c->true_stream = (int16_t)es_stream_of(p->need_thresholds, p->nstreams, c->need);
     c->site = (int16_t)es_routing_choose_site(m, c, -1);

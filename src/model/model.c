@@ -37,6 +37,7 @@ es_model_event es_model_client_event(const es_model *m, es_milestone kind, const
                             .provider = provider, .site = c->site, .source = c->source,
                             .disability = c->disability, .rural = c->rural, .groups = c->groups,
                             .hours = c->hours, .goal = c->goal, .permanent = c->permanent,
+                            .deadweight = c->deadweight,
                             .intake_days = c->intake_days};
 }
 

@@ -108,6 +108,7 @@ typedef struct es_client {
     uint8_t own_job;           /* the job it is leaving with was found by its own search */
     uint8_t job_at_exit;       /* its first episode ended with a job start */
     uint8_t impact_done;       /* its net impact is counted (its first episode ended) */
+    uint8_t deadweight;        /* the job at the end of its first episode would have come anyway */
 } es_client;
 
 /* Where a client in follow-up is in working life after services. */

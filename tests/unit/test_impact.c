@@ -30,7 +30,8 @@ static void run(es_experiment *x, arm_tweak tweak, double v)
  * searches as hard as one waiting, and no plan aims at training or education.  Every client's
  * first job then comes when its own search is done, as without the service, and the spells
  * after it are drawn from the same numbers: net impact is zero exactly, client by client, and
- * every job start at exit is one the client would have had anyway. */
+ * every job start at exit is one the client would have had anyway, so every outcome payment
+ * pays for deadweight. */
 static void no_effect(es_params *p, double v)
 {
     (void)v;
@@ -60,6 +61,13 @@ static void a_service_that_changes_nothing_has_no_net_impact(void **state)
             assert_true(fabs(arm_value(&none, r, "net_months_employed_12m", groups[g])) < 1e-9);
         }
         assert_true(arm_value(&none, r, "job_starts", "all") > 0.0); /* jobs found alone */
+        /* every outcome the province pays (IES: the checkpoints of first jobs) is deadweight;
+         * with the service, some but not all */
+        double outcome = arm_value(&none, r, "spend_by_type_cents", "outcome");
+        assert_true(outcome > 0.0);
+        assert_true(arm_value(&none, r, "deadweight_outcome_payments_cents", "all") == outcome);
+        double paid = arm_value(&shipped, r, "deadweight_outcome_payments_cents", "all");
+        assert_true(paid > 0.0 && paid < arm_value(&shipped, r, "spend_by_type_cents", "outcome"));
         if (arm_value(&none, r, "deadweight_share", "all") != 1.0)
             fail_msg("deadweight %.17g", arm_value(&none, r, "deadweight_share", "all"));
         assert_true(arm_value(&none, r, "counterfactual_employment_12m_rate", "all") > 0.2);

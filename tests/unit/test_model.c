@@ -189,7 +189,8 @@ static int is_payment_sum(const char *measure)
     return (strncmp(measure, "spend", 5) == 0 && strncmp(measure, "spend_per", 9) != 0) ||
            strcmp(measure, "total_spend_cents") == 0 ||
            strcmp(measure, "provider_revenue_cents") == 0 ||
-           strcmp(measure, "kpi_revenue_cents") == 0;
+           strcmp(measure, "kpi_revenue_cents") == 0 ||
+           strcmp(measure, "deadweight_outcome_payments_cents") == 0;
 }
 
 /* Measures that depend on prices in other ways (ratios, cash positions). */
