@@ -35,7 +35,7 @@ static bool accepts(es_model *m, es_client *c, const es_vacancy *x)
                    (c->trained ? lm->training_effect : 0.0) +
                    (provider_params(m, c)->job_developers ? lm->developer_effect : 0.0) +
                    (c->subsidy_offered ? lm->subsidy_effect : 0.0);
-    return gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_MATCH)) < 1.0 / (1.0 + exp(-logit));
+    return gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_MATCH)) < es_model_expit(logit);
 }
 
 /* A catchment's clients in job search, linked through es_client.search_prev and .search_next. */

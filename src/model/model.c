@@ -47,6 +47,14 @@ void es_model_emit(es_model *m, es_milestone kind, const es_client *c)
     es_model_notify(m, &ev);
 }
 
+double es_model_logit(double prob)
+{
+    double p = fmin(fmax(prob, 1e-9), 1.0 - 1e-9);
+    return log(p / (1.0 - p));
+}
+
+double es_model_expit(double logit) { return 1.0 / (1.0 + exp(-logit)); }
+
 double es_model_draw(gsl_rng *r, const es_dist *d)
 {
     switch (d->kind) {

@@ -32,6 +32,9 @@ void es_model_emit(es_model *m, es_milestone kind, const es_client *c);
 double es_model_draw(gsl_rng *r, const es_dist *d);
 double es_model_minimum_wage_at(const es_params *p, double day);
 double es_model_draw_wage(const es_model *m, double mean_at_start, gsl_rng *r);
+/* The log-odds of a probability, kept inside (1e-9, 1 - 1e-9); and back to a probability. */
+double es_model_logit(double prob);
+double es_model_expit(double logit);
 int es_model_fiscal_index(const es_model *m, double day);
 int es_model_new_client(es_model *m, uint32_t *index);
 void es_model_free_client(es_model *m, uint32_t index);
@@ -56,9 +59,12 @@ int es_routing_init_sites(es_model *m);
 /* own_search.c */
 void es_own_search_start(es_model *m, uint32_t index);
 void es_own_search_set_rate(es_model *m, uint32_t index, double rate);
-void es_own_search_stop(es_model *m, es_client *c);
-/* When the client's own search would find a job if it went on at `rate` from now. */
-double es_own_search_job_days(const es_model *m, const es_client *c, double rate);
+/* How a client's first episode ends: with a job now, out of the labour market (training or
+ * education), or still looking for work alone. */
+typedef enum { ES_END_JOB, ES_END_OUT, ES_END_SEARCHING } es_episode_end;
+/* The first episode ends: the client's own search stops and its net impact is counted (once;
+ * job_start: the episode ended in a job start at exit from service). */
+void es_own_search_end(es_model *m, es_client *c, es_episode_end how, bool job_start);
 void es_own_search_on_job(es_model *m, uint32_t index, es_client *c);
 
 /* impact.c */
@@ -72,7 +78,6 @@ void es_plan_open(es_model *m, es_client *c, bool carried);
 void es_plan_close(es_model *m, es_client *c, es_closure reason);
 /* Voids a plan opened in error at the client's next plan event, and opens the valid one. */
 void es_plan_check(es_model *m, es_client *c);
-es_closure es_plan_closure_for_completion(const es_client *c, bool employed);
 
 /* service.c */
 void es_service_schedule_phase(es_model *m, uint32_t index, double duration);

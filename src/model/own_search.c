@@ -24,9 +24,7 @@ static double draw_search_months(es_model *m, es_client *c)
     double p3 = p->streams[c->true_stream].own_job_3m_prob;
     if (p3 <= 0.0)
         return INFINITY;
-    double base = fmin(fmax(p3, 1e-9), 1.0 - 1e-9);
-    double logit = log(base / (1.0 - base)) + p->outcomes.source_effect[c->source];
-    double q3 = 1.0 / (1.0 + exp(-logit));
+    double q3 = es_model_expit(es_model_logit(p3) + p->outcomes.source_effect[c->source]);
     return es_followup_months_until(es_client_rng(m, c, ES_DRAW_COUNTERFACTUAL), 1.0 - q3,
                                     p->outcomes.reemployment_shape);
 }
@@ -38,7 +36,8 @@ static void advance(es_model *m, es_client *c)
     c->own_clock_days = m->sim.now;
 }
 
-double es_own_search_job_days(const es_model *m, const es_client *c, double rate)
+/* When the client's own search would find a job if it went on at `rate` from now. */
+static double job_days(const es_model *m, const es_client *c, double rate)
 {
     double left = c->own_job_months - c->own_clock_months -
                   c->own_rate * (m->sim.now - c->own_clock_days) / DAYS_PER_MONTH;
@@ -55,7 +54,7 @@ void es_own_search_set_rate(es_model *m, uint32_t index, double rate)
     advance(m, c);
     c->own_rate = (float)rate;
     es_model_cancel(m, &c->own_timer);
-    double at = es_own_search_job_days(m, c, rate);
+    double at = job_days(m, c, rate);
     if (at <= m->p->horizon_days)
         es_sim_schedule_at(&m->sim, at, (uint32_t)m->ev_own_job, index, &c->own_timer);
 }
@@ -72,10 +71,17 @@ void es_own_search_start(es_model *m, uint32_t index)
     es_own_search_set_rate(m, index, 1.0);
 }
 
-void es_own_search_stop(es_model *m, es_client *c)
+void es_own_search_end(es_model *m, es_client *c, es_episode_end how, bool job_start)
 {
+    if (c->impact_done)
+        return;
     advance(m, c);
     es_model_cancel(m, &c->own_timer);
+    c->job_at_exit = job_start;
+    es_impact_record(m, c,
+                     how == ES_END_JOB   ? m->sim.now
+                     : how == ES_END_OUT ? INFINITY
+                                         : job_days(m, c, 1.0)); /* it goes on looking alone */
 }
 
 /* The client's own search finds a job: it leaves the queue, or services (its plan closes

@@ -1,6 +1,7 @@
 /* Service plans as EOIS-CaMS keeps them: a plan opens when service starts, with a goal
  * (employment, training or education) whose sub-goals are the services the plan holds; it
- * closes with a reason that follows what happened (closure_for_completion below).  A plan
+ * closes with a reason that follows what happened (service.c: a completed training or
+ * education goal closes `training`).  A plan
  * opened in error (the wrong programme or client record) stays open until the client's next
  * plan event (a phase end, a dropout, the plan review or a transfer) shows the error; it is
  * then voided (closed `opened_in_error`) and a valid plan takes over the services, so the
@@ -66,11 +67,4 @@ void es_plan_check(es_model *m, es_client *c)
         return;
     es_plan_close(m, c, ES_CLOSE_IN_ERROR);
     open_plan(m, c); /* the valid plan: the same goal and services, a new record */
-}
-
-es_closure es_plan_closure_for_completion(const es_client *c, bool employed)
-{
-    if (c->goal != ES_GOAL_EMPLOYMENT)
-        return ES_CLOSE_TRAINING; /* the open data's "training or education" */
-    return employed ? ES_CLOSE_EMPLOYED : ES_CLOSE_UNEMPLOYED;
 }

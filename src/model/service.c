@@ -189,14 +189,11 @@ void es_service_exit(es_model *m, uint32_t index, es_closure reason)
     es_client *c = &m->clients[index];
     es_model_cancel(m, &c->review);
     es_model_cancel(m, &c->transfer);
-    if (!c->impact_done) { /* the first episode ends: its net impact */
-        es_own_search_stop(m, c);
-        c->job_at_exit = reason == ES_CLOSE_EMPLOYED;
-        double job = reason == ES_CLOSE_EMPLOYED   ? m->sim.now
-                     : reason == ES_CLOSE_TRAINING ? INFINITY /* in training or education */
-                                                   : es_own_search_job_days(m, c, 1.0);
-        es_impact_record(m, c, job);
-    }
+    es_own_search_end(m, c,
+                      reason == ES_CLOSE_EMPLOYED   ? ES_END_JOB
+                      : reason == ES_CLOSE_TRAINING ? ES_END_OUT
+                                                    : ES_END_SEARCHING,
+                      reason == ES_CLOSE_EMPLOYED);
     es_plan_check(m, c);
     es_plan_close(m, c, reason); /* before the place passes on, so observers never see two plans */
     leave_site(m, c);
@@ -235,20 +232,19 @@ static void complete_services(es_model *m, uint32_t index)
     es_client *c = &m->clients[index];
     es_counts_completed(m, c);
     if (c->goal != ES_GOAL_EMPLOYMENT) { /* on to the training or education it planned for */
-        es_service_exit(m, index, es_plan_closure_for_completion(c, false));
+        es_service_exit(m, index, ES_CLOSE_TRAINING); /* the open data's "training or education" */
         return;
     }
     /* job readiness follows the client's true need (the services follow the assessed stream):
      * the base of the stream of its true need, its need against that stream's mean, and less
      * for each stream the assessment put it below its need */
     const es_stream_params *tp = &p->streams[c->true_stream];
-    double base = fmin(fmax(tp->job_start_prob, 1e-9), 1.0 - 1e-9);
-    double logit = log(base / (1.0 - base)) -
+    double logit = es_model_logit(tp->job_start_prob) -
                    p->outcomes.need_effect * (c->need - p->need_mean_by_true_stream[c->true_stream]) +
                    p->outcomes.source_effect[c->source] -
                    (c->parked ? p->behaviour.parked_job_effect : 0.0) -
                    p->outcomes.underservice_effect * fmax(0, c->true_stream - c->stream);
-    double prob = tp->job_start_prob <= 0.0 ? 0.0 : 1.0 / (1.0 + exp(-logit));
+    double prob = tp->job_start_prob <= 0.0 ? 0.0 : es_model_expit(logit);
     bool ready = gsl_rng_uniform(es_client_rng(m, c, ES_DRAW_OUTCOME)) < prob;
     if (ready && m->lm_on)
         es_matching_enter_search(m, index); /* job-ready: the job must come from a vacancy */
@@ -256,17 +252,19 @@ static void complete_services(es_model *m, uint32_t index)
         es_service_exit(m, index, ready ? ES_CLOSE_EMPLOYED : ES_CLOSE_UNEMPLOYED);
 }
 
-void es_service_on_renege(es_model *m, uint32_t index, es_client *c)
+/* A waiting client leaves its site's queue (and the system). */
+static void quit_queue(es_model *m, const es_client *c)
 {
-    c->timer = 0;
-    if (!c->impact_done) { /* it goes on looking alone */
-        es_own_search_stop(m, c);
-        c->job_at_exit = 0;
-        es_impact_record(m, c, es_own_search_job_days(m, c, 1.0));
-    }
     es_pool_renege(&m->sites[c->site].pool, m->sim.now, c->ticket);
     m->waiting--;
     m->exited++;
+}
+
+void es_service_on_renege(es_model *m, uint32_t index, es_client *c)
+{
+    c->timer = 0;
+    es_own_search_end(m, c, ES_END_SEARCHING, false);
+    quit_queue(m, c);
     es_model_emit(m, ES_MS_RENEGE, c);
     es_model_free_client(m, index);
 }
@@ -274,17 +272,14 @@ void es_service_on_renege(es_model *m, uint32_t index, es_client *c)
 void es_service_leave_queue(es_model *m, uint32_t index, es_client *c)
 {
     es_model_cancel(m, &c->timer); /* the patience timer */
-    es_pool_renege(&m->sites[c->site].pool, m->sim.now, c->ticket);
+    quit_queue(m, c);
     c->ticket = 0;
-    m->waiting--;
-    m->exited++;
     if (m->sim.now >= m->p->warmup_days) {
         m->exits_counted++;
         m->own_jobs_waiting++;
     }
     c->own_job = 0;
-    c->job_at_exit = 0;
-    es_impact_record(m, c, m->sim.now);
+    es_own_search_end(m, c, ES_END_JOB, false); /* a job, but no job start from service */
     es_model_free_client(m, index);
 }
 
