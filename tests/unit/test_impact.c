@@ -80,6 +80,31 @@ static void a_service_that_changes_nothing_has_no_net_impact(void **state)
     es_experiment_destroy(&shipped);
 }
 
+static void scale_own_search(es_params *p, double v)
+{
+    for (int s = 0; s < p->nstreams; s++)
+        p->streams[s].own_job_3m_prob *= v;
+}
+
+/* Clients who find work alone more easily are more often in work without the service, and
+ * more of the job starts at exit are ones they would have had anyway. */
+static void an_easier_own_search_raises_deadweight(void **state)
+{
+    (void)state;
+    es_experiment shipped, easier;
+    run(&shipped, scale_own_search, 1.0);
+    run(&easier, scale_own_search, 1.5);
+    es_tally cf = arm_paired(&shipped, &easier, "counterfactual_employment_12m_rate", "all");
+    es_tally dw = arm_paired(&shipped, &easier, "deadweight_share", "all");
+    printf("  own_job_3m_prob x1.5: employed at 12 months without the service %+.4f (se %.4f), "
+           "deadweight %+.4f (se %.4f)\n",
+           cf.mean, es_tally_stderr(&cf), dw.mean, es_tally_stderr(&dw));
+    assert_true(cf.mean > 3.0 * es_tally_stderr(&cf));
+    assert_true(dw.mean > 3.0 * es_tally_stderr(&dw));
+    es_experiment_destroy(&shipped);
+    es_experiment_destroy(&easier);
+}
+
 static void set_lock_in(es_params *p, double v) { p->outcomes.search_while_in_service = v; }
 
 /* Lock-in: a client who searches less while in service finds fewer jobs alone early on, so the
@@ -188,6 +213,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_service_that_changes_nothing_has_no_net_impact),
+        cmocka_unit_test(an_easier_own_search_raises_deadweight),
         cmocka_unit_test(lock_in_lowers_short_run_impact),
         cmocka_unit_test(a_more_effective_service_adds_more_jobs),
         cmocka_unit_test(assessment_mistakes_cost),

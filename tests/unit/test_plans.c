@@ -82,6 +82,35 @@ static void goals_decide_how_plans_close(void **state)
     es_experiment_destroy(&youth);
 }
 
+static void set_c_training_goal(es_params *p, double v)
+{
+    p->streams[2].goal_training_prob = v; /* stream C */
+}
+
+/* A larger share of training goals in stream C: C's plans aim at training as often as asked,
+ * and more of C's completers leave for training. */
+static void training_goals_follow_their_share(void **state)
+{
+    (void)state;
+    es_experiment none, some;
+    run(&none, set_c_training_goal, 0.0);
+    run(&some, set_c_training_goal, 0.3);
+    es_tally share, te = arm_paired(&none, &some, "training_exits", "C");
+    es_tally_reset(&share);
+    for (int r = 0; r < NREPS; r++) {
+        /* not 0 exactly: a client reassessed into C keeps its goal when it changes provider */
+        assert_true(arm_value(&none, r, "goal_training_share", "C") < 0.01);
+        es_tally_add(&share, arm_value(&some, r, "goal_training_share", "C"));
+    }
+    printf("  C's training goals at 0.3: %.4f of C's plans (se %.4f); C's training exits %+.0f "
+           "(se %.0f)\n",
+           share.mean, es_tally_stderr(&share), te.mean, es_tally_stderr(&te));
+    assert_true(fabs(share.mean - 0.3) < 3.0 * es_tally_stderr(&share) + 0.01);
+    assert_true(te.mean > 3.0 * es_tally_stderr(&te));
+    es_experiment_destroy(&none);
+    es_experiment_destroy(&some);
+}
+
 static void set_plan_error(es_params *p, double prob) { p->outcomes.plan_error_prob = prob; }
 
 /* A plan opened in error is voided and replaced: about plan_error_prob of the plans opened at a
@@ -220,6 +249,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(goals_decide_how_plans_close),
+        cmocka_unit_test(training_goals_follow_their_share),
         cmocka_unit_test(plans_opened_in_error_are_voided),
         cmocka_unit_test(records_follow_whom_the_provider_reaches),
         cmocka_unit_test(temporary_jobs_end_sooner),
